@@ -1,0 +1,26 @@
+/**
+ * The built-in demo profile that `hearth start` runs when no config file exists: every radio
+ * simulated, an embedded broker when none answers on localhost, metrics on, state kept in the
+ * user's state directory so that a second run continues where the first stopped.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function demoStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME !== undefined && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'hearth-demo');
+}
+
+export function demoProfile(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  return {
+    hubId: 'demo',
+    stateDir: demoStateDir(env),
+    uplink: { embeddedBroker: 'auto', startupWaitMs: 2000 },
+    metrics: { enabled: true },
+    radios: {
+      zigbee: { enabled: true, simulate: true },
+      zwave: { enabled: true, simulate: true },
+      gpio: { enabled: true, simulate: true },
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The flat list of configuration options, derived from the schema's JSON Schema: one entry per
+ * leaf with its path, environment variable, type, default, description and whether it is a
+ * secret. Environment overrides, secret redaction and the generated documentation all read it,
+ * so none of them can drift from the schema.
+ */
+import { z } from 'zod';
+import { configSchema } from './schema.js';
+
+export interface ConfigOption {
+  /** Path segments, e.g. ['uplink', 'port']. */
+  path: string[];
+  /** Dotted path, e.g. 'uplink.port'. */
+  key: string;
+  /** Environment variable that overrides it, e.g. HEARTH_UPLINK_PORT. */
+  env: string;
+  /** JSON Schema type: string, integer, number, boolean, object (a map), array. */
+  type: string;
+  description: string;
+  /** The default as documentation shows it, or undefined when the option is unset by default. */
+  defaultText: string | undefined;
+  enum: readonly unknown[] | undefined;
+  minimum: number | undefined;
+  maximum: number | undefined;
+  secret: boolean;
+}
+
+/** Environment variables that are not options: they tell the CLI where the config is. */
+export const CLI_ENV_VARS: readonly string[] = ['HEARTH_CONFIG'];
+
+interface JsonSchemaNode {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  defaultText?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  secret?: boolean;
+  properties?: Record<string, JsonSchemaNode>;
+  additionalProperties?: JsonSchemaNode | boolean;
+}
+
+export function envNameOf(path: readonly string[]): string {
+  return ['HEARTH', ...path.map((segment) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))].join('_').toUpperCase();
+}
+
+function collect(node: JsonSchemaNode, path: string[], out: ConfigOption[], sections: Map<string, string>): void {
+  if (node.type === 'object' && node.properties !== undefined) {
+    if (path.length > 0 && node.description !== undefined) sections.set(path.join('.'), node.description);
+    for (const [name, child] of Object.entries(node.properties)) collect(child, [...path, name], out, sections);
+    return;
+  }
+  out.push({
+    path,
+    key: path.join('.'),
+    env: envNameOf(path),
+    type: node.type ?? 'any',
+    description: node.description ?? '',
+    defaultText: node.defaultText ?? (node.default === undefined ? undefined : JSON.stringify(node.default)),
+    enum: node.enum,
+    minimum: node.minimum,
+    maximum: node.maximum,
+    secret: node.secret === true,
+  });
+}
+
+function build(): { options: ConfigOption[]; sections: Map<string, string> } {
+  const jsonSchema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+  const options: ConfigOption[] = [];
+  const sections = new Map<string, string>();
+  collect(jsonSchema, [], options, sections);
+  return { options, sections };
+}
+
+const built = build();
+
+/** Every option of the schema, in schema order. */
+export const configOptions: readonly ConfigOption[] = built.options;
+/** Descriptions of the option groups, by dotted path ('uplink', 'radios.zigbee', …). */
+export const configSections: ReadonlyMap<string, string> = built.sections;
+
+const byKey = new Map(configOptions.map((option) => [option.key, option]));
+const byEnv = new Map(configOptions.map((option) => [option.env, option]));
+
+export function optionByEnv(name: string): ConfigOption | undefined {
+  return byEnv.get(name);
+}
+
+/** The option at a path, or the option whose map contains the path (logging.modules.x). */
+export function optionAt(path: readonly (string | number | symbol)[]): ConfigOption | undefined {
+  for (let length = path.length; length > 0; length--) {
+    const option = byKey.get(path.slice(0, length).map(String).join('.'));
+    if (option !== undefined) return option;
+  }
+  return undefined;
+}
+
+export function isSecretPath(path: readonly (string | number | symbol)[]): boolean {
+  return optionAt(path)?.secret === true;
+}

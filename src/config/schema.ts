@@ -1,0 +1,199 @@
+/**
+ * The configuration schema: every option hearth reads, with its type, default and a one-line
+ * description. The same schema validates config files, maps `HEARTH_…` environment variables,
+ * and generates docs/configuration.md (`hearth config schema`). Later parts add their options
+ * here, each with a default and a description (a test enforces both).
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** An integer within [min, max]; one message for every way of missing it. */
+function intRange(min: number, max: number) {
+  const error = `expected an integer ${min}-${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A value that must never appear in a log line or an error message. */
+function secret<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ secret: true });
+}
+
+const hexKey = z
+  .string({ error: 'expected a 16-byte key as 32 hex digits' })
+  .regex(/^(0x)?[0-9a-fA-F]{32}$/, { error: 'expected a 16-byte key as 32 hex digits' });
+
+export function defaultHubId(): string {
+  const name = hostname().toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return name.length > 0 ? name.slice(0, 64) : 'hearth';
+}
+
+export function defaultStateDir(): string {
+  // systemd's StateDirectory= sets STATE_DIRECTORY; elsewhere the FHS place.
+  return process.env.STATE_DIRECTORY?.split(':')[0] ?? '/var/lib/hearth';
+}
+
+const logLevel = z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` });
+
+const logging = z
+  .strictObject({
+    level: logLevel.default('info').describe('Log level for every module without its own level.'),
+    format: z
+      .enum(['auto', 'json', 'pretty'])
+      .default('auto')
+      .describe('json for journald and log shippers, pretty for a person, auto picks pretty on a terminal.'),
+    modules: z
+      .record(z.string().regex(/^[a-z0-9_.-]+$/, { error: 'expected a module name such as radios.zigbee' }), logLevel)
+      .default({})
+      .describe('Per-module levels, e.g. {"radios.zigbee": "debug"}; a prefix covers its sub-modules.'),
+  })
+  .prefault({})
+  .describe('Logging (pino).');
+
+const tls = z
+  .strictObject({
+    ca: z.string().optional().describe('Path to the CA certificate (PEM) that signed the broker certificate.'),
+    cert: z.string().optional().describe('Path to this hub\'s client certificate (PEM).'),
+    key: z.string().optional().describe('Path to the private key (PEM) of the client certificate.'),
+    rejectUnauthorized: z.boolean().default(true).describe('Refuse brokers whose certificate does not verify.'),
+  })
+  .prefault({})
+  .describe('TLS settings, used when protocol is mqtts.');
+
+const uplink = z
+  .strictObject({
+    protocol: z.enum(['mqtt', 'mqtts']).default('mqtt').describe('mqtt for plain TCP, mqtts for TLS.'),
+    host: z.string().min(1).default('127.0.0.1').describe('Host name or address of the MQTT broker.'),
+    port: intRange(1, 65535).default(1883).describe('TCP port of the MQTT broker.'),
+    baseTopic: z
+      .string()
+      .regex(/^[^#+]+$/, { error: 'expected a topic without wildcards (# or +)' })
+      .default('hearth/{hubId}')
+      .describe('Topic under which everything of this hub lives; {hubId} is replaced by the hub id.'),
+    username: z.string().optional().describe('User name for the broker.'),
+    password: secret(z.string().optional().describe('Password for the broker; never logged.')),
+    clientId: z.string().optional().describe('MQTT client id; hearth-<hubId> when unset.'),
+    keepaliveS: intRange(5, 3600).default(60).describe('MQTT keepalive in seconds.'),
+    startupWaitMs: intRange(0, 600_000)
+      .default(5000)
+      .describe('How long start-up waits for the first broker connection before going on offline.'),
+    embeddedBroker: z
+      .enum(['off', 'auto'])
+      .default('off')
+      .describe('auto: when no broker answers on a loopback host, run an embedded one there (demo use).'),
+    tls,
+  })
+  .prefault({})
+  .describe('The MQTT uplink to the (cloud) broker.');
+
+const metrics = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Serve /metrics (Prometheus) and /health over HTTP.'),
+    host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP endpoint listens on.'),
+    port: intRange(0, 65535).default(9733).describe('Port of the HTTP endpoint (0 picks a free one).'),
+  })
+  .prefault({})
+  .describe('Metrics and health over HTTP.');
+
+const shutdown = z
+  .strictObject({
+    timeoutMs: intRange(100, 300_000)
+      .default(10_000)
+      .describe('Bound on a clean stop; past it the process exits non-zero and names the part that hung.'),
+  })
+  .prefault({})
+  .describe('Stopping.');
+
+function requireSerialPortWhenReal(
+  radio: { enabled: boolean; simulate: boolean; serialPort?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (radio.enabled && !radio.simulate && radio.serialPort === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['serialPort'],
+      message: 'required when the radio is enabled and not simulated (e.g. /dev/serial/by-id/…)',
+      input: undefined,
+    });
+  }
+}
+
+const serialPort = z
+  .string()
+  .regex(/^(\/|tcp:\/\/)/, { error: 'expected a device path (/dev/…) or tcp://host:port' })
+  .optional();
+
+const zigbee = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
+    simulate: z.boolean().default(false).describe('Use the simulated coordinator instead of a stick.'),
+    serialPort: serialPort.describe('Coordinator serial port (/dev/serial/by-id/…) or tcp://host:port.'),
+    networkKey: secret(hexKey.optional().describe('Zigbee network key; generated on first start when unset; never logged.')),
+  })
+  .prefault({})
+  .superRefine(requireSerialPortWhenReal)
+  .describe('Zigbee (zigbee-herdsman).');
+
+const zwaveKeys = z
+  .strictObject({
+    s0Legacy: secret(hexKey.optional().describe('S0 network key; never logged.')),
+    s2Unauthenticated: secret(hexKey.optional().describe('S2 Unauthenticated key; never logged.')),
+    s2Authenticated: secret(hexKey.optional().describe('S2 Authenticated key; never logged.')),
+    s2AccessControl: secret(hexKey.optional().describe('S2 Access Control key; never logged.')),
+  })
+  .prefault({})
+  .describe('Z-Wave security keys.');
+
+const zwave = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Run the Z-Wave radio.'),
+    simulate: z.boolean().default(false).describe('Use zwave-js\'s mock controller instead of a stick.'),
+    serialPort: serialPort.describe('Controller serial port (/dev/serial/by-id/…) or tcp://host:port.'),
+    securityKeys: zwaveKeys,
+  })
+  .prefault({})
+  .superRefine(requireSerialPortWhenReal)
+  .describe('Z-Wave (zwave-js).');
+
+const gpio = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Run the GPIO radio.'),
+    simulate: z.boolean().default(false).describe('Use a simulated sysfs GPIO tree instead of the board\'s.'),
+    sysfsPath: z.string().startsWith('/').default('/sys/class/gpio').describe('Where the kernel\'s sysfs GPIO lives.'),
+  })
+  .prefault({})
+  .describe('GPIO (onoff).');
+
+const radios = z.strictObject({ zigbee, zwave, gpio }).prefault({}).describe('The radios.');
+
+export const configSchema = z
+  .strictObject({
+    hubId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 characters of A-Z a-z 0-9 _ -' })
+      .default(defaultHubId)
+      .meta({ defaultText: 'the host name' })
+      .describe('Stable id of this hub; unique on a broker shared by several hubs.'),
+    stateDir: z
+      .string()
+      .startsWith('/', { error: 'expected an absolute path' })
+      .default(defaultStateDir)
+      .meta({ defaultText: '$STATE_DIRECTORY or /var/lib/hearth' })
+      .describe('Directory for the hub\'s state (registry, journal, radio databases).'),
+    logging,
+    uplink,
+    metrics,
+    shutdown,
+    radios,
+  })
+  .describe('hearth configuration');
+
+export type HearthConfig = z.output<typeof configSchema>;
+export type HearthConfigInput = z.input<typeof configSchema>;
+
+/** The broker topic prefix of this hub, with {hubId} filled in. */
+export function baseTopicOf(config: HearthConfig): string {
+  return config.uplink.baseTopic.replaceAll('{hubId}', config.hubId);
+}

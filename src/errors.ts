@@ -1,0 +1,45 @@
+/**
+ * Coded errors. Every failure that reaches a user (a log line, an MQTT response, the CLI)
+ * carries a stable code, a message and, where there is one, its cause — the seed's
+ * errbuilder, modelled on zwave-js's ZWaveError. Later parts add their codes here.
+ */
+
+export const ErrorCode = {
+  ConfigInvalid: 'CONFIG_INVALID',
+  ConfigUnreadable: 'CONFIG_UNREADABLE',
+  PartStartFailed: 'PART_START_FAILED',
+  PartStopTimeout: 'PART_STOP_TIMEOUT',
+  StartAborted: 'START_ABORTED',
+  BrokerUnreachable: 'BROKER_UNREACHABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class HearthError extends Error {
+  override readonly name = 'HearthError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  /** The shape used in logs and in MQTT error responses. */
+  toJSON(): { code: ErrorCode; message: string; cause?: string } {
+    const cause = this.cause === undefined ? undefined : describeError(this.cause);
+    return cause === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, cause };
+  }
+}
+
+export function isHearthError(error: unknown, code?: ErrorCode): error is HearthError {
+  return error instanceof HearthError && (code === undefined || error.code === code);
+}
+
+/** One line for any thrown value: its message, and its code when it has one. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

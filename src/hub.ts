@@ -1,0 +1,67 @@
+/**
+ * The composition root: builds every part of the hub from a validated config, in start order,
+ * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
+ * directory, embedded broker (demo), uplink. Radios, actors and the store join here as their
+ * issues land; the runner stops them in reverse.
+ */
+import type { Registry } from 'prom-client';
+import type { HearthConfig } from './config/schema.js';
+import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
+import type { Part } from './lifecycle/part.js';
+import { HttpEndpoint } from './observability/http-endpoint.js';
+import type { Logging } from './observability/logger.js';
+import { createMetricsRegistry } from './observability/metrics.js';
+import { StateDirectory } from './store/state-directory.js';
+import { isLoopbackHost } from './uplink/broker-address.js';
+import { EmbeddedBroker } from './uplink/embedded-broker.js';
+import { MqttLink } from './uplink/mqtt-link.js';
+
+export class Hub {
+  readonly registry: Registry;
+  readonly parts: readonly Part[];
+  private readonly runner: HubRunner;
+
+  constructor(
+    readonly config: HearthConfig,
+    logging: Logging,
+  ) {
+    this.registry = createMetricsRegistry({ hub: config.hubId });
+    const parts: Part[] = [];
+    if (config.metrics.enabled) {
+      parts.push(
+        new HttpEndpoint({
+          host: config.metrics.host,
+          port: config.metrics.port,
+          registry: this.registry,
+          health: () => this.health(),
+          log: logging.forModule('observability.http'),
+        }),
+      );
+    }
+    parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
+    if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
+      parts.push(new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker')));
+    }
+    parts.push(new MqttLink(config, logging.forModule('uplink')));
+    this.parts = parts;
+    this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
+  }
+
+  /** Starts every part; resolves false when a stop request cut start-up short. */
+  start(): Promise<boolean> {
+    return this.runner.start();
+  }
+
+  /** Stops every started part in reverse order within config shutdown.timeoutMs. */
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  health(): HubHealth {
+    return this.runner.health();
+  }
+
+  part<T extends Part>(name: string): T | undefined {
+    return this.parts.find((part) => part.name === name) as T | undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Logging with pino. JSON lines on stdout by default (journald keeps them under systemd), a
+ * readable form on a terminal; a root level plus per-module levels where the longest matching
+ * prefix wins (`radios` covers `radios.zigbee` unless that has its own). Every line passes a
+ * scrubber that removes the config's secrets, whatever put them there.
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogLevel } from '../config/schema.js';
+import { createScrubber } from './secrets.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggingOptions {
+  level: LogLevel;
+  format: 'auto' | 'json' | 'pretty';
+  modules: Readonly<Record<string, LogLevel>>;
+  /** Values that must never appear in a line (from secretsOf(config)). */
+  secrets?: readonly string[];
+  /** Where lines go; stdout when unset. */
+  destination?: DestinationStream;
+}
+
+/** Field names that hold secrets wherever they appear in a logged object. */
+const REDACT_PATHS = ['password', 'networkKey', 'securityKeys', '*.password', '*.networkKey', '*.securityKeys', '*.*.password', '*.*.networkKey', '*.*.securityKeys'];
+
+function usePretty(options: LoggingOptions): boolean {
+  if (options.format === 'pretty') return true;
+  if (options.format === 'json') return false;
+  return options.destination === undefined && process.stdout.isTTY;
+}
+
+export class Logging {
+  readonly root: Logger;
+  private readonly modules: [string, LogLevel][];
+
+  constructor(options: LoggingOptions) {
+    const scrub = createScrubber(options.secrets ?? []);
+    const destination =
+      options.destination ??
+      (usePretty(options)
+        ? pretty({ colorize: process.stdout.isTTY, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        : pino.destination({ dest: 1, sync: true }));
+    this.root = pino(
+      {
+        level: options.level,
+        base: undefined,
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+        hooks: { streamWrite: scrub },
+        formatters: { level: (label) => ({ level: label }) },
+        timestamp: pino.stdTimeFunctions.isoTime,
+      },
+      destination,
+    );
+    this.modules = Object.entries(options.modules).sort(([a], [b]) => b.length - a.length);
+  }
+
+  /** The level of a module: its own, its nearest configured prefix's, or the root level. */
+  levelOf(module: string): LogLevel {
+    for (const [prefix, level] of this.modules) {
+      if (module === prefix || module.startsWith(`${prefix}.`)) return level;
+    }
+    return this.root.level as LogLevel;
+  }
+
+  /** A child logger for one part of the hub, tagged with `module`. */
+  forModule(module: string): Logger {
+    return this.root.child({ module }, { level: this.levelOf(module) });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The connection to the broker (mqtt.js): client id from the hub id, credentials and TLS from
+ * config, the last will and the birth message on `<base>/bridge/state`, retained
+ * `<base>/bridge/info`. Start-up waits a bounded time for the first connection and then goes on
+ * offline while mqtt.js keeps reconnecting: a hub whose broker is away still runs its house.
+ * (The durable outbox, commands and the full contract come with the uplink issue.)
+ */
+import { readFile } from 'node:fs/promises';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { baseTopicOf, type HearthConfig } from '../config/schema.js';
+import { describeError } from '../errors.js';
+import { abortableDelay, type Part, type PartHealth } from '../lifecycle/part.js';
+import { version } from '../version.js';
+import { brokerUrl } from './broker-address.js';
+
+export const ONLINE = JSON.stringify({ state: 'online' });
+export const OFFLINE = JSON.stringify({ state: 'offline' });
+
+async function readPem(path: string | undefined, what: string): Promise<Buffer | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(`cannot read uplink.tls.${what} (${path}): ${describeError(error)}`, { cause: error });
+  }
+}
+
+/** mqtt.js options from config (shared with doctor's probe). */
+export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOptions> {
+  const { uplink } = config;
+  const options: IClientOptions = {
+    clientId: uplink.clientId ?? `hearth-${config.hubId}`,
+    keepalive: uplink.keepaliveS,
+    protocolVersion: 5,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+  };
+  if (uplink.username !== undefined) options.username = uplink.username;
+  if (uplink.password !== undefined) options.password = uplink.password;
+  if (uplink.protocol === 'mqtts') {
+    const [ca, cert, key] = await Promise.all([readPem(uplink.tls.ca, 'ca'), readPem(uplink.tls.cert, 'cert'), readPem(uplink.tls.key, 'key')]);
+    if (ca !== undefined) options.ca = ca;
+    if (cert !== undefined) options.cert = cert;
+    if (key !== undefined) options.key = key;
+    options.rejectUnauthorized = uplink.tls.rejectUnauthorized;
+  }
+  return options;
+}
+
+export class MqttLink implements Part {
+  readonly name = 'uplink';
+  private client: MqttClient | undefined;
+  private readonly base: string;
+  private readonly url: string;
+  private lastError: string | undefined;
+  private offlineSince: Date | undefined = new Date();
+
+  constructor(
+    private readonly config: HearthConfig,
+    private readonly log: Logger,
+  ) {
+    this.base = baseTopicOf(config);
+    this.url = brokerUrl(config);
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const options = await mqttOptionsFrom(this.config);
+    options.will = { topic: `${this.base}/bridge/state`, payload: Buffer.from(OFFLINE), qos: 1, retain: true };
+    const client = connect(this.url, options);
+    this.client = client;
+    client.on('connect', () => {
+      this.offlineSince = undefined;
+      this.lastError = undefined;
+      this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
+      this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
+    });
+    client.on('close', () => {
+      if (this.offlineSince === undefined && this.client === client) {
+        this.offlineSince = new Date();
+        this.log.warn({ broker: this.url }, 'lost the broker; reconnecting');
+      }
+    });
+    client.on('error', (error) => {
+      const text = describeError(error);
+      if (text !== this.lastError) this.log.warn({ broker: this.url, err: error }, `broker error: ${text}`);
+      this.lastError = text;
+    });
+    if (this.config.uplink.startupWaitMs > 0 && !client.connected) {
+      await Promise.race([new Promise((resolve) => client.once('connect', resolve)), abortableDelay(this.config.uplink.startupWaitMs, signal)]);
+      if (!client.connected) this.log.warn({ broker: this.url }, 'no broker connection yet; going on offline and retrying');
+    }
+  }
+
+  private async announce(client: MqttClient): Promise<void> {
+    await client.publishAsync(`${this.base}/bridge/state`, ONLINE, { qos: 1, retain: true });
+    const info = { version, hub_id: this.config.hubId, base_topic: this.base };
+    await client.publishAsync(`${this.base}/bridge/info`, JSON.stringify(info), { qos: 1, retain: true });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client === undefined) return;
+    if (client.connected) {
+      // A clean goodbye: the will is not sent on a normal disconnect, so say offline ourselves.
+      await client.publishAsync(`${this.base}/bridge/state`, OFFLINE, { qos: 1, retain: true }).catch(() => undefined);
+      await client.endAsync();
+    } else {
+      await client.endAsync(true);
+    }
+  }
+
+  health(): PartHealth {
+    if (this.client === undefined) return { status: 'stopped' };
+    if (this.client.connected) return { status: 'ok', broker: this.url };
+    const since = this.offlineSince?.toISOString();
+    return { status: 'degraded', detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`, broker: this.url, since };
+  }
+}
