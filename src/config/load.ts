@@ -58,7 +58,8 @@ async function readYamlFile(file: string): Promise<{ data: Record<string, unknow
     const problems = document.errors.map((error) => {
       const position = error.linePos?.[0];
       const where = position === undefined ? file : `${file}:${position.line}:${position.col}`;
-      return { where, message: `not valid YAML: ${error.message.split('\n')[0] ?? ''}` };
+      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      return { where, message: `not valid YAML: ${reason}` };
     });
     return { data: {}, problems };
   }

@@ -19,6 +19,8 @@ export interface ConfigOption {
   description: string;
   /** The default as documentation shows it, or undefined when the option is unset by default. */
   defaultText: string | undefined;
+  /** Whether defaultText is the default value as JSON (rather than words describing it). */
+  defaultIsValue: boolean;
   enum: readonly unknown[] | undefined;
   minimum: number | undefined;
   maximum: number | undefined;
@@ -58,6 +60,7 @@ function collect(node: JsonSchemaNode, path: string[], out: ConfigOption[], sect
     type: node.type ?? 'any',
     description: node.description ?? '',
     defaultText: node.defaultText ?? (node.default === undefined ? undefined : JSON.stringify(node.default)),
+    defaultIsValue: node.defaultText === undefined,
     enum: node.enum,
     minimum: node.minimum,
     maximum: node.maximum,

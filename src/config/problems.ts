@@ -23,7 +23,7 @@ export function describeValue(value: unknown, secret = false): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' || typeof value === 'symbol' ? typeof value : `${value as number | boolean | bigint}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -78,7 +78,8 @@ function expectation(issue: z.core.$ZodIssue): string {
     case 'too_big':
     case 'invalid_format':
     case 'custom':
-      return issue.message.startsWith('expected ') || issue.code === 'custom' ? issue.message : `expected ${issue.message.replace(/^(Too small|Too big|Invalid \w+): ?(expected )?/i, '')}`;
+      // zod's own wording ("Too small: expected number to be >=1") without its prefix
+      return issue.message.replace(/^(Too small|Too big|Invalid [\w ]+): /, '');
     default:
       return issue.message;
   }

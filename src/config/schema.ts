@@ -161,7 +161,7 @@ const gpio = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the GPIO radio.'),
     simulate: z.boolean().default(false).describe('Use a simulated sysfs GPIO tree instead of the board\'s.'),
-    sysfsPath: z.string().startsWith('/').default('/sys/class/gpio').describe('Where the kernel\'s sysfs GPIO lives.'),
+    sysfsPath: z.string().startsWith('/', { error: 'expected an absolute path' }).default('/sys/class/gpio').describe('Where the kernel\'s sysfs GPIO lives.'),
   })
   .prefault({})
   .describe('GPIO (onoff).');

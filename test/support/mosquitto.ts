@@ -1,0 +1,103 @@
+/**
+ * A real Mosquitto for a test: started on a free loopback port with a config of the test's
+ * own, killed (or restarted on the same port) when the test says so. Never touches the
+ * machine's broker on 1883.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { probeTcp } from '../../src/uplink/broker-probe.js';
+import { freePort } from './ports.js';
+import { tempDir } from './temp-dir.js';
+
+export interface MosquittoOptions {
+  /** user → password; when set, anonymous clients are refused. */
+  users?: Record<string, string>;
+}
+
+export class Mosquitto {
+  private process: ChildProcess | undefined;
+  private output = '';
+
+  private constructor(
+    readonly port: number,
+    private readonly configFile: string,
+  ) {}
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  /** What mosquitto printed, for failure messages. */
+  get log(): string {
+    return this.output;
+  }
+
+  static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
+    const dir = await tempDir('hearth-mosquitto-');
+    for (let attempt = 0; ; attempt++) {
+      const port = await freePort();
+      const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
+      if (options.users === undefined) lines.push('allow_anonymous true');
+      else {
+        const passwordFile = join(dir, 'passwords');
+        await writeFile(passwordFile, '');
+        for (const [user, password] of Object.entries(options.users)) await run('mosquitto_passwd', ['-b', passwordFile, user, password]);
+        lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+      }
+      const configFile = join(dir, 'mosquitto.conf');
+      await writeFile(configFile, `${lines.join('\n')}\n`);
+      const broker = new Mosquitto(port, configFile);
+      try {
+        await broker.launch();
+        return broker;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const child = spawn('mosquitto', ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.process = child;
+    let exited = false;
+    child.once('exit', () => (exited = true));
+    child.once('error', () => (exited = true));
+    for (let waited = 0; waited < 5000; waited += 25) {
+      if (exited) throw new Error(`mosquitto exited at start (is it installed? apt-get install mosquitto):\n${this.output}`);
+      if ((await probeTcp('127.0.0.1', this.port, 200)) === 'open') return;
+      await sleep(25);
+    }
+    throw new Error(`mosquitto did not listen on ${this.port} within 5 s:\n${this.output}`);
+  }
+
+  /** Kills the broker (SIGKILL: an outage, not a goodbye) and waits until it is gone. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await gone;
+  }
+
+  /** Starts the broker again on the same port. */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+  }
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))));
+  });
+}
