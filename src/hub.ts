@@ -39,10 +39,13 @@ export class Hub {
       );
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
+    let embedded: EmbeddedBroker | undefined;
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
-      parts.push(new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker')));
+      embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
+      parts.push(embedded);
     }
-    parts.push(new MqttLink(config, logging.forModule('uplink')));
+    // aedes speaks MQTT 3.1.1 only
+    parts.push(new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
   }

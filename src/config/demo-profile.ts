@@ -15,7 +15,7 @@ export function demoProfile(env: NodeJS.ProcessEnv = process.env): Record<string
   return {
     hubId: 'demo',
     stateDir: demoStateDir(env),
-    uplink: { embeddedBroker: 'auto', startupWaitMs: 2000 },
+    uplink: { embeddedBroker: 'auto' },
     metrics: { enabled: true },
     radios: {
       zigbee: { enabled: true, simulate: true },

@@ -28,12 +28,17 @@ export interface MqttProbeResult {
 
 /** Connects once with `options` (no reconnect), and disconnects at once. */
 export async function probeMqtt(url: string, options: IClientOptions, timeoutMs = 3000): Promise<MqttProbeResult> {
-  try {
-    const client = await connectAsync(url, { ...options, reconnectPeriod: 0, connectTimeout: timeoutMs }, false);
-    const version = client.options.protocolVersion ?? 4;
-    await client.endAsync(true);
-    return { ok: true, detail: `${url} accepted a connection (MQTT ${version === 5 ? '5' : '3.1.1'})` };
-  } catch (error) {
-    return { ok: false, detail: `${url}: ${describeError(error)}` };
+  let lastError: unknown;
+  for (const protocolVersion of [5, 4] as const) {
+    try {
+      const client = await connectAsync(url, { ...options, protocolVersion, reconnectPeriod: 0, connectTimeout: timeoutMs }, false);
+      await client.endAsync(true);
+      return { ok: true, detail: `${url} accepted a connection (MQTT ${protocolVersion === 5 ? '5' : '3.1.1'})` };
+    } catch (error) {
+      lastError = error;
+      const code = (error as { code?: unknown }).code;
+      if (code !== 1 && code !== 0x84) break; // only a refused protocol version is worth a second try
+    }
   }
+  return { ok: false, detail: `${url}: ${describeError(lastError)}` };
 }

@@ -34,6 +34,9 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     keepalive: uplink.keepaliveS,
     protocolVersion: 5,
     reconnectPeriod: 2000,
+    // A refused CONNACK (bad credentials, protocol version) must not end reconnecting for good:
+    // the broker's users or ACLs may be fixed while the hub sits in its cupboard.
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
   };
   if (uplink.username !== undefined) options.username = uplink.username;
@@ -48,6 +51,12 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
   return options;
 }
 
+/** CONNACK code 1 (3.1.1) or 0x84 (5): the broker refused the protocol version we asked for. */
+export function isUnsupportedProtocol(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 1 || code === 0x84;
+}
+
 export class MqttLink implements Part {
   readonly name = 'uplink';
   private client: MqttClient | undefined;
@@ -56,9 +65,14 @@ export class MqttLink implements Part {
   private lastError: string | undefined;
   private offlineSince: Date | undefined = new Date();
 
+  /**
+   * `protocolHint` tells start which MQTT version the broker speaks when that is known
+   * beforehand (the embedded broker speaks 3.1.1), sparing the 5 → 3.1.1 fallback round.
+   */
   constructor(
     private readonly config: HearthConfig,
     private readonly log: Logger,
+    private readonly protocolHint: () => 4 | 5 | undefined = () => undefined,
   ) {
     this.base = baseTopicOf(config);
     this.url = brokerUrl(config);
@@ -70,6 +84,7 @@ export class MqttLink implements Part {
 
   async start(signal: AbortSignal): Promise<void> {
     const options = await mqttOptionsFrom(this.config);
+    options.protocolVersion = this.protocolHint() ?? options.protocolVersion;
     options.will = { topic: `${this.base}/bridge/state`, payload: Buffer.from(OFFLINE), qos: 1, retain: true };
     const client = connect(this.url, options);
     this.client = client;
@@ -86,6 +101,11 @@ export class MqttLink implements Part {
       }
     });
     client.on('error', (error) => {
+      if (isUnsupportedProtocol(error) && client.options.protocolVersion === 5) {
+        this.log.info({ broker: this.url }, 'the broker does not speak MQTT 5; falling back to MQTT 3.1.1');
+        client.options.protocolVersion = 4;
+        return;
+      }
       const text = describeError(error);
       if (text !== this.lastError) this.log.warn({ broker: this.url, err: error }, `broker error: ${text}`);
       this.lastError = text;

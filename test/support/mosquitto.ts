@@ -4,7 +4,7 @@
  * machine's broker on 1883.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probeTcp } from '../../src/uplink/broker-probe.js';
@@ -34,16 +34,29 @@ export class Mosquitto {
     return this.output;
   }
 
-  static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
+  /** Starts a broker on a free port. */
+  static start(options: MosquittoOptions = {}): Promise<Mosquitto> {
+    return Mosquitto.launchOn(undefined, options);
+  }
+
+  /** Starts a broker on a given port (e.g. one a hub is already trying to reach). */
+  static startOn(port: number, options: MosquittoOptions = {}): Promise<Mosquitto> {
+    return Mosquitto.launchOn(port, options);
+  }
+
+  private static async launchOn(fixedPort: number | undefined, options: MosquittoOptions): Promise<Mosquitto> {
     const dir = await tempDir('hearth-mosquitto-');
+    // mosquitto started as root drops to its own user, which must still read its files
+    await chmod(dir, 0o755);
     for (let attempt = 0; ; attempt++) {
-      const port = await freePort();
+      const port = fixedPort ?? (await freePort());
       const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
       if (options.users === undefined) lines.push('allow_anonymous true');
       else {
         const passwordFile = join(dir, 'passwords');
         await writeFile(passwordFile, '');
         for (const [user, password] of Object.entries(options.users)) await run('mosquitto_passwd', ['-b', passwordFile, user, password]);
+        await chmod(passwordFile, 0o644);
         lines.push('allow_anonymous false', `password_file ${passwordFile}`);
       }
       const configFile = join(dir, 'mosquitto.conf');
@@ -53,7 +66,7 @@ export class Mosquitto {
         await broker.launch();
         return broker;
       } catch (error) {
-        if (attempt >= 3) throw error;
+        if (attempt >= 3 || fixedPort !== undefined) throw error;
       }
     }
   }

@@ -1,0 +1,96 @@
+/** The broker link against a real Mosquitto: birth, goodbye, outages, credentials. */
+import { pino } from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfigOrThrow } from '../../src/config/load.js';
+import { MqttLink } from '../../src/uplink/mqtt-link.js';
+import { Mosquitto } from '../support/mosquitto.js';
+import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
+import { freePort } from '../support/ports.js';
+
+const silent = pino({ level: 'silent' });
+
+async function linkTo(port: number, uplink: Record<string, unknown> = {}, hubId = 'link'): Promise<MqttLink> {
+  const config = await loadConfigOrThrow({ env: {}, profile: { hubId, stateDir: '/tmp/unused', uplink: { port, ...uplink } } });
+  const link = new MqttLink(config, silent);
+  onTestFinished(() => link.stop());
+  return link;
+}
+
+async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  for (const began = Date.now(); !check(); ) {
+    if (Date.now() - began > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('MqttLink', () => {
+  it('announces the hub online and its info, retained, and says offline on stop', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const link = await linkTo(broker.port);
+    await link.start(new AbortController().signal);
+    expect(link.health().status).toBe('ok');
+    const watch = await MqttWatch.connect(broker.url, 'hearth/link/bridge/#');
+    expect((await watch.waitFor('hearth/link/bridge/state')).payload).toBe('{"state":"online"}');
+    const info = JSON.parse((await watch.waitFor('hearth/link/bridge/info')).payload) as Record<string, unknown>;
+    expect(info).toMatchObject({ hub_id: 'link', base_topic: 'hearth/link', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    await link.stop();
+    expect(await retainedOn(broker.url, 'hearth/link/bridge/state')).toBe('{"state":"offline"}');
+  });
+
+  it('starts offline when no broker answers, and connects when one comes', async () => {
+    const port = await freePort();
+    const link = await linkTo(port, { startupWaitMs: 300 });
+    await link.start(new AbortController().signal);
+    expect(link.health()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('broker unreachable') });
+    const broker = await Mosquitto.startOn(port);
+    onTestFinished(() => broker.stop());
+    await eventually(() => link.connected);
+    expect(link.health().status).toBe('ok');
+    expect(await retainedOn(broker.url, 'hearth/link/bridge/state')).toBe('{"state":"online"}');
+  });
+
+  it('rides out a broker outage and announces itself again', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const link = await linkTo(broker.port);
+    await link.start(new AbortController().signal);
+    await broker.kill();
+    await eventually(() => !link.connected);
+    expect(link.health().status).toBe('degraded');
+    await broker.restart(); // persistence off: the retained birth is gone with the old broker
+    await eventually(() => link.connected);
+    expect(await retainedOn(broker.url, 'hearth/link/bridge/state')).toBe('{"state":"online"}');
+  });
+
+  it('authenticates with username and password, and reports a refused login as degraded', async () => {
+    const broker = await Mosquitto.start({ users: { hub: 'right-password' } });
+    onTestFinished(() => broker.stop());
+    const good = await linkTo(broker.port, { username: 'hub', password: 'right-password' }, 'good');
+    await good.start(new AbortController().signal);
+    expect(good.health().status).toBe('ok');
+    const bad = await linkTo(broker.port, { username: 'hub', password: 'wrong-password', startupWaitMs: 1000 }, 'bad');
+    await bad.start(new AbortController().signal);
+    await eventually(() => String(bad.health().detail).includes('Not authorized'));
+    expect(bad.health().status).toBe('degraded');
+  });
+});
+
+describe('MqttLink against a broker that speaks only MQTT 3.1.1', () => {
+  it('falls back from MQTT 5 to 3.1.1 by itself', async () => {
+    const { Aedes } = await import('aedes');
+    const { createServer } = await import('node:net');
+    const aedes = await Aedes.createBroker();
+    const server = createServer((socket) => aedes.handle(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    onTestFinished(async () => {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      server.close();
+    });
+    const link = await linkTo(port, { startupWaitMs: 10_000 });
+    await link.start(new AbortController().signal);
+    expect(link.connected).toBe(true);
+    expect(link.health().status).toBe('ok');
+  });
+});
