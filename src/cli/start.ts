@@ -24,6 +24,8 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   const logging = new Logging({ ...config.logging, secrets: secretsOf(config) });
   const log = logging.forModule('hub');
   log.info({ version, node: process.version, config: source.label, hubId: config.hubId, stateDir: config.stateDir }, 'starting hearth');
+  // The whole effective config helps a remote diagnosis; the logger scrubs its secrets.
+  log.debug({ config }, 'effective configuration');
   const hub = new Hub(config, logging);
 
   let stopping: Promise<never> | undefined;

@@ -39,7 +39,7 @@ export class Logging {
     const destination =
       options.destination ??
       (usePretty(options)
-        ? pretty({ colorize: process.stdout.isTTY, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        ? pretty({ colorize: process.stdout.isTTY, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,module', messageFormat: '{if module}[{module}] {end}{msg}' })
         : pino.destination({ dest: 1, sync: true }));
     this.root = pino(
       {

@@ -86,6 +86,7 @@ export class MqttLink implements Part {
     const options = await mqttOptionsFrom(this.config);
     options.protocolVersion = this.protocolHint() ?? options.protocolVersion;
     options.will = { topic: `${this.base}/bridge/state`, payload: Buffer.from(OFFLINE), qos: 1, retain: true };
+    this.log.debug({ broker: this.url, options: { ...options, will: undefined } }, 'connecting to the broker');
     const client = connect(this.url, options);
     this.client = client;
     client.on('connect', () => {
