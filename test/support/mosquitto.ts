@@ -4,6 +4,7 @@
  * machine's broker on 1883.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,7 +73,7 @@ export class Mosquitto {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn('mosquitto', ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(mosquittoBinary(), ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.process = child;
     let exited = false;
@@ -105,6 +106,14 @@ export class Mosquitto {
   async stop(): Promise<void> {
     await this.kill();
   }
+}
+
+/** Debian puts mosquitto in /usr/sbin, which a non-root PATH often lacks. */
+function mosquittoBinary(): string {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
+    if (dir !== '' && existsSync(join(dir, 'mosquitto'))) return join(dir, 'mosquitto');
+  }
+  throw new Error('mosquitto is not installed; the MQTT tests need it (apt-get install -y mosquitto)');
 }
 
 function run(command: string, args: string[]): Promise<void> {
