@@ -11,6 +11,16 @@ export const ErrorCode = {
   PartStopTimeout: 'PART_STOP_TIMEOUT',
   StartAborted: 'START_ABORTED',
   BrokerUnreachable: 'BROKER_UNREACHABLE',
+  ActorNotFound: 'ACTOR_NOT_FOUND',
+  ActorExists: 'ACTOR_EXISTS',
+  ActorStopped: 'ACTOR_STOPPED',
+  ActorFailed: 'ACTOR_FAILED',
+  ActorEscalated: 'ACTOR_ESCALATED',
+  AskTimeout: 'ASK_TIMEOUT',
+  AskAborted: 'ASK_ABORTED',
+  MailboxFull: 'MAILBOX_FULL',
+  MessageDropped: 'MESSAGE_DROPPED',
+  SystemStopped: 'ACTOR_SYSTEM_STOPPED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

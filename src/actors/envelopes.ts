@@ -1,0 +1,94 @@
+/**
+ * What travels in a mailbox besides plain messages: an Ask (a message with a pending reply,
+ * a timeout and an abort signal) and the runtime's own requests (stop, passivate, a child's
+ * escalation), which are handled in order with the messages around them. A plain tell is
+ * stored as the message itself, so a tell allocates nothing.
+ */
+import { ErrorCode, HearthError } from '../errors.js';
+
+/** Base of everything the runtime puts in a mailbox; user messages are never instances. */
+export abstract class Envelope {}
+
+export class Ask<M = unknown, R = unknown> extends Envelope {
+  /** Set once the asker has its answer (or gave up): a late reply goes nowhere. */
+  settled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private signal: AbortSignal | undefined;
+
+  constructor(
+    readonly message: M,
+    private readonly resolve: (value: R) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    super();
+  }
+
+  /** Arms the timeout and the abort signal; `target` names the actor in the errors. */
+  arm(target: string, timeoutMs: number, signal: AbortSignal | undefined): void {
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.fail(new HearthError(ErrorCode.AskAborted, `ask to ${target} was aborted`, { cause: signal.reason }));
+        return;
+      }
+      this.signal = signal;
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    this.target = target;
+    this.timer = setTimeout(this.onTimeout, timeoutMs, timeoutMs);
+  }
+
+  private target = '';
+
+  private readonly onTimeout = (timeoutMs: number): void => {
+    this.fail(new HearthError(ErrorCode.AskTimeout, `ask to ${this.target} got no reply within ${timeoutMs} ms`));
+  };
+
+  private readonly onAbort = (): void => {
+    this.fail(new HearthError(ErrorCode.AskAborted, `ask to ${this.target} was aborted`, { cause: this.signal?.reason }));
+  };
+
+  succeed(value: R): void {
+    if (this.settled) return;
+    this.settle();
+    this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.reject(error);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** Stop after the messages before this one; `save` keeps a snapshot (system shutdown). */
+export class StopRequest extends Envelope {
+  constructor(
+    readonly save: boolean,
+    readonly done: () => void,
+  ) {
+    super();
+  }
+}
+
+/** Passivate after the messages before this one; `done` says whether it happened. */
+export class PassivateRequest extends Envelope {
+  constructor(readonly done: (passivated: boolean) => void) {
+    super();
+  }
+}
+
+/** A child escalated; its parent decides in its own turn. */
+export class ChildFailed extends Envelope {
+  constructor(
+    readonly childId: string,
+    readonly cause: unknown,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The shapes an actor author deals with: an ActorKind (a factory plus per-kind mailbox,
+ * supervision and passivation settings), the Actor it creates (a receive handler plus
+ * lifecycle hooks), the context an actor gets, and the reference others send through.
+ */
+import type { Logger } from 'pino';
+import type { OverflowPolicy } from './mailbox.js';
+import type { Directive, SupervisionStrategy } from './supervision.js';
+
+export interface AskOptions {
+  /** Reject with ASK_TIMEOUT after this long; the system default when unset. */
+  timeoutMs?: number;
+  /** Reject with ASK_ABORTED when this aborts. */
+  signal?: AbortSignal;
+}
+
+export interface ActorRef<M, R = unknown> {
+  readonly id: string;
+  /** Fire and forget. Throws ACTOR_NOT_FOUND or MAILBOX_FULL (reject policy) synchronously. */
+  tell(message: M): void;
+  /** Resolves with what the handler returns for `message`. */
+  ask(message: M, options?: AskOptions): Promise<R>;
+}
+
+export interface ActorContext<M, R = unknown> {
+  readonly id: string;
+  readonly kind: string;
+  /** The parent's id, for actors spawned by another actor. */
+  readonly parent: string | undefined;
+  readonly self: ActorRef<M, R>;
+  /** A logger tagged with the actor's kind and id. */
+  readonly log: Logger;
+  /** Spawns a child: its escalations come to this actor, and it stops when this one stops. */
+  spawnChild<CM, CR, CS>(kind: ActorKind<CM, CR, CS>, id: string): ActorRef<CM, CR>;
+}
+
+export interface Actor<M, R = unknown, S = unknown> {
+  /**
+   * Handles one message; the return value (or what its promise resolves to) answers an ask.
+   * Messages are handled one at a time, in order, async handlers included.
+   */
+  receive(message: M): R | Promise<R>;
+  /** Runs before the first message of each incarnation (activation and restart). */
+  onStart?(): void | Promise<void>;
+  /** Runs when the actor stops for good, and on the old incarnation before a restart. */
+  onStop?(): void | Promise<void>;
+  /** Returns the state to keep while passivated; undefined keeps nothing. */
+  onPassivate?(): S | undefined | Promise<S | undefined>;
+  /** Runs on a new incarnation after a failure, after onStart. */
+  onRestart?(cause: unknown): void | Promise<void>;
+  /**
+   * Decides for a child that escalated. Without it, a child's escalation fails this actor,
+   * whose own strategy then applies.
+   */
+  onChildFailure?(childId: string, cause: unknown): Directive | Promise<Directive>;
+}
+
+export interface ActorKind<M, R = unknown, S = unknown> {
+  /** The kind's name: a metrics label and part of the snapshot key. */
+  readonly name: string;
+  /** Builds an incarnation; `snapshot` is the last saved state, or undefined. */
+  create(context: ActorContext<M, R>, snapshot: S | undefined): Actor<M, R, S>;
+  /** Mailbox bound and overflow policy; the system defaults when unset. */
+  readonly mailbox?: { capacity?: number; overflow?: OverflowPolicy };
+  readonly supervision?: Partial<SupervisionStrategy>;
+  /** Whether idle or least-recently-used actors of this kind may be passivated (default true). */
+  readonly passivate?: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActorKind = ActorKind<any, any, any>;
