@@ -394,7 +394,7 @@ export class ActorSystem {
       }
     }
     if (this.onEscalation !== undefined) {
-      this.onEscalation({ id: cell.id, kind: cell.kind.name, cause, restart: () => cell.restartNow(), quarantine: () => cell.quarantine(cause) });
+      this.onEscalation({ id: cell.id, kind: cell.kind.name, cause, restart: () => cell.restartNow(cause), quarantine: () => cell.quarantine(cause) });
     } else {
       cell.quarantine(cause);
     }
@@ -434,9 +434,9 @@ export class ActorSystem {
         const rest = this.registry.get(id);
         if (rest !== undefined && !(rest instanceof Cell)) this.dropDormant(id, rest);
       },
-      restartChild: (id) => {
+      restartChild: (id, cause) => {
         const entry = this.registry.get(id);
-        if (entry instanceof Cell) entry.restartNow();
+        if (entry instanceof Cell) entry.restartNow(cause);
       },
       quarantineChild: (id, cause) => {
         const entry = this.registry.get(id);

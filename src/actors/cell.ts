@@ -37,7 +37,7 @@ export interface CellHost {
   escalate(cell: Cell, cause: unknown): void;
   childrenOf(id: string): readonly string[];
   stopChild(id: string, save: boolean): Promise<void>;
-  restartChild(id: string): void;
+  restartChild(id: string, cause: unknown): void;
   quarantineChild(id: string, cause: unknown): void;
   context(cell: Cell): ActorContext<unknown>;
   loggerFor(cell: Cell): Logger;
@@ -65,6 +65,8 @@ export class Cell implements Runnable, LruNode<Cell> {
   /** The ask whose async handler is in flight. */
   private currentAsk: Ask | undefined;
   private passivation: Promise<boolean> | undefined;
+  /** Escalations since the last message handled without failing. */
+  private escalationStreak = 0;
 
   constructor(
     readonly id: string,
@@ -161,6 +163,7 @@ export class Cell implements Runnable, LruNode<Cell> {
     this.stats.messages += handled;
     this.stats.handlerMs += performance.now() - started;
     if (this.state !== 'running' || this.inFlight) return;
+    if (this.escalationStreak > 0) this.escalationStreak = 0;
     if (!this.mailbox.isEmpty) this.host.dispatcher.schedule(this);
     else this.host.wentIdle(this);
   }
@@ -296,13 +299,21 @@ export class Cell implements Runnable, LruNode<Cell> {
     });
   }
 
-  /** A restart ordered from outside (the parent's decision): fresh budget, no delay. */
-  restartNow(): void {
+  /**
+   * A restart ordered from outside (the parent's or the system's decision): a fresh budget,
+   * after a backoff that grows with each escalation in a row, so a child that can never start
+   * does not spin its parent.
+   */
+  restartNow(cause: unknown): void {
     if (this.state !== 'suspended') return;
     this.budget.reset();
     this.stats.restarts++;
     this.state = 'restarting';
-    void this.incarnate(undefined);
+    const delay = backoffDelay(this.strategy.backoff, this.escalationStreak++);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.state === 'restarting') void this.incarnate(cause);
+    }, delay);
   }
 
   /**
@@ -365,7 +376,7 @@ export class Cell implements Runnable, LruNode<Cell> {
       }
       if (epoch !== this.epoch) return;
       this.inFlight = false;
-      if (directive === 'restart' || directive === 'resume') this.host.restartChild(failure.childId);
+      if (directive === 'restart' || directive === 'resume') this.host.restartChild(failure.childId, failure.cause);
       else if (directive === 'stop') await this.host.stopChild(failure.childId, false);
       else {
         this.host.quarantineChild(failure.childId, failure.cause);
