@@ -12,7 +12,7 @@ import { Cell, type CellHost } from './cell.js';
 import { Dispatcher } from './dispatcher.js';
 import { Ask, ChildFailed, PassivateRequest, StopRequest } from './envelopes.js';
 import { LruList } from './lru-list.js';
-import type { OverflowPolicy } from './mailbox.js';
+import type { MailboxOptions, OverflowPolicy } from './mailbox.js';
 import { ShardedMap } from './sharded-map.js';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.js';
 import { DEFAULT_BACKOFF, DEFAULT_BUDGET, type BackoffOptions, type RestartBudgetOptions, type SupervisionStrategy } from './supervision.js';
@@ -79,6 +79,12 @@ class DormantChild {
 
 type Entry = Cell | DormantChild | AnyActorKind;
 
+interface KindSettings {
+  strategy: SupervisionStrategy;
+  mailbox: MailboxOptions;
+  stats: KindStats;
+}
+
 class LocalRef<M, R> implements ActorRef<M, R> {
   constructor(
     readonly id: string,
@@ -135,6 +141,7 @@ export class ActorSystem {
   readonly metrics: ActorMetrics;
   private readonly registry: ShardedMap<Entry>;
   private readonly children = new Map<string, Set<string>>();
+  private readonly kindSettings = new WeakMap<AnyActorKind, KindSettings>();
   private readonly lru = new LruList<Cell>();
   private readonly dispatcher: Dispatcher;
   private readonly store: SnapshotStore;
@@ -306,15 +313,22 @@ export class ActorSystem {
     return this.newCell(kindOf(entry), id, entry instanceof DormantChild ? entry.parent : undefined);
   }
 
+  /** Per-kind settings, resolved once per kind rather than per actor. */
+  private settingsOf(kind: AnyActorKind): KindSettings {
+    let settings = this.kindSettings.get(kind);
+    if (settings === undefined) {
+      settings = {
+        strategy: { decide: () => 'restart', backoff: this.options.backoff, budget: this.options.restartBudget, ...kind.supervision },
+        mailbox: { capacity: kind.mailbox?.capacity ?? this.options.mailboxCapacity, overflow: kind.mailbox?.overflow ?? this.options.overflow },
+        stats: this.metrics.of(kind.name),
+      };
+      this.kindSettings.set(kind, settings);
+    }
+    return settings;
+  }
+
   private newCell(kind: AnyActorKind, id: string, parent: string | undefined): Cell {
-    const strategy: SupervisionStrategy = {
-      decide: () => 'restart',
-      backoff: this.options.backoff,
-      budget: this.options.restartBudget,
-      ...kind.supervision,
-    };
-    const mailbox = { capacity: kind.mailbox?.capacity ?? this.options.mailboxCapacity, overflow: kind.mailbox?.overflow ?? this.options.overflow };
-    const stats = this.metrics.of(kind.name);
+    const { strategy, mailbox, stats } = this.settingsOf(kind);
     const cell = new Cell(id, kind, parent, mailbox, strategy, kind.passivate !== false, stats, this.host);
     this.registry.set(id, cell);
     stats.active++;

@@ -61,7 +61,7 @@ export class Cell implements Runnable, LruNode<Cell> {
   /** Bumped whenever an incarnation ends, so late continuations of the old one do nothing. */
   private epoch = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  private stopWaiters: (() => void)[] = [];
+  private stopWaiters: (() => void)[] | undefined;
   /** The ask whose async handler is in flight. */
   private currentAsk: Ask | undefined;
   private passivation: Promise<boolean> | undefined;
@@ -481,7 +481,7 @@ export class Cell implements Runnable, LruNode<Cell> {
     if (this.state === 'dead') return Promise.resolve();
     // a passivation under way saves the state; stop what comes after it
     if (this.passivation !== undefined) return this.passivation.then(() => this.stop(options));
-    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    const done = new Promise<void>((resolve) => (this.stopWaiters ??= []).push(resolve));
     if (this.state === 'stopping') return done;
     const instance = this.state === 'running' ? this.instance : undefined;
     const stopped = (): HearthError => new HearthError(ErrorCode.ActorStopped, `${this.id} stopped before handling the message`, { cause: options.cause });
@@ -514,7 +514,8 @@ export class Cell implements Runnable, LruNode<Cell> {
       if (lost > 0) this.log.warn({ lost }, `${this.id} stopped with ${lost} message(s) unhandled`);
       this.state = 'dead';
       this.host.removed(this);
-      for (const resolve of this.stopWaiters.splice(0)) resolve();
+      for (const resolve of this.stopWaiters ?? []) resolve();
+      this.stopWaiters = undefined;
     })();
     return done;
   }
