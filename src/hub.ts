@@ -1,10 +1,12 @@
 /**
  * The composition root: builds every part of the hub from a validated config, in start order,
  * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
- * directory, embedded broker (demo), uplink. Radios, actors and the store join here as their
- * issues land; the runner stops them in reverse.
+ * directory, actor system, embedded broker (demo), uplink. Radios and the durable store join
+ * here as their issues land; the runner stops them in reverse, so the actors save their state
+ * after the uplink has stopped sending to them.
  */
 import type { Registry } from 'prom-client';
+import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
@@ -19,6 +21,7 @@ import { MqttLink } from './uplink/mqtt-link.js';
 export class Hub {
   readonly registry: Registry;
   readonly parts: readonly Part[];
+  readonly actors: ActorSystemPart;
   private readonly runner: HubRunner;
 
   constructor(
@@ -39,6 +42,8 @@ export class Hub {
       );
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
+    this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry);
+    parts.push(this.actors);
     let embedded: EmbeddedBroker | undefined;
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));

@@ -17,5 +17,5 @@ if (name === undefined || !available.includes(name)) {
   process.stderr.write(`${name === undefined ? 'name a benchmark' : `no benchmark "${name}"`}: npm run bench -- <${available.join('|')}>\n`);
   process.exit(2);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', `${here}${name}.ts`, ...args], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', `${here}${name}.ts`, ...args], { stdio: 'inherit' });
 child.on('close', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));

@@ -106,6 +106,30 @@ const shutdown = z
   .prefault({})
   .describe('Stopping.');
 
+const powerOfTwo = intRange(1, 65536).refine((value) => (value & (value - 1)) === 0, { error: 'expected a power of two 1-65536' });
+
+const actors = z
+  .strictObject({
+    registryShards: powerOfTwo.default(256).describe('Shards of the actor registry (a power of two); more shards, a shorter worst stall as it grows.'),
+    maxActive: intRange(1, 1_000_000).default(5000).describe('Live actors above which the least recently used idle ones are passivated.'),
+    idleTimeoutMs: intRange(0, 86_400_000).default(900_000).describe('An actor idle this long is passivated (0: never by time).'),
+    sweepIntervalMs: intRange(10, 3_600_000).default(1000).describe('How often idle actors are looked for.'),
+    sweepBudget: intRange(1, 100_000).default(200).describe('Most actors one idle sweep looks at, so a sweep never stalls the hub.'),
+    mailboxCapacity: intRange(1, 1_000_000).default(1000).describe('Most messages waiting for one actor; past it a sender gets MAILBOX_FULL.'),
+    askTimeoutMs: intRange(1, 600_000).default(5000).describe('How long a request to an actor waits for its reply.'),
+    restart: z
+      .strictObject({
+        maxRestarts: intRange(0, 1000).default(5).describe('Restarts of one actor allowed within windowMs; one more escalates.'),
+        windowMs: intRange(1, 86_400_000).default(60_000).describe('The sliding window of the restart budget.'),
+        backoffInitialMs: intRange(0, 600_000).default(100).describe('Delay before the first restart; it doubles per restart in the window.'),
+        backoffMaxMs: intRange(0, 3_600_000).default(30_000).describe('Upper bound on the restart delay.'),
+      })
+      .prefault({})
+      .describe('Supervision of failing actors.'),
+  })
+  .prefault({})
+  .describe('The actor runtime: one actor per device.');
+
 function requireSerialPortWhenReal(
   radio: { enabled: boolean; simulate: boolean; serialPort?: string | undefined },
   ctx: z.RefinementCtx,
@@ -186,6 +210,7 @@ export const configSchema = z
     uplink,
     metrics,
     shutdown,
+    actors,
     radios,
   })
   .describe('hearth configuration');

@@ -1,0 +1,52 @@
+/**
+ * The actor system as a hub part: built from the `actors` config, started with the hub (the
+ * idle sweep), and stopped after the parts that send to it, saving every actor's state. Its
+ * health report counts live and passivated actors and the failures so far.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { HearthConfig } from '../config/schema.js';
+import type { Part, PartHealth } from '../lifecycle/part.js';
+import { ActorSystem, type ActorSystemOptions } from './actor-system.js';
+import type { SnapshotStore } from './snapshot-store.js';
+
+export function actorSystemOptions(config: HearthConfig['actors']): Partial<ActorSystemOptions> {
+  return {
+    registryShards: config.registryShards,
+    maxActive: config.maxActive,
+    idleTimeoutMs: config.idleTimeoutMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+    sweepBudget: config.sweepBudget,
+    mailboxCapacity: config.mailboxCapacity,
+    askTimeoutMs: config.askTimeoutMs,
+    backoff: { initialMs: config.restart.backoffInitialMs, maxMs: config.restart.backoffMaxMs, factor: 2, jitter: 0.5 },
+    restartBudget: { maxRestarts: config.restart.maxRestarts, windowMs: config.restart.windowMs },
+  };
+}
+
+export class ActorSystemPart implements Part {
+  readonly name = 'actors';
+  readonly system: ActorSystem;
+  private running = false;
+
+  constructor(config: HearthConfig['actors'], log: Logger, metrics: Registry, store?: SnapshotStore) {
+    this.system = new ActorSystem({ log, metrics, options: actorSystemOptions(config), ...(store === undefined ? {} : { store }) });
+  }
+
+  start(): Promise<void> {
+    this.system.start();
+    this.running = true;
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.system.shutdown();
+  }
+
+  health(): PartHealth {
+    if (!this.running) return { status: 'stopped' };
+    const totals = this.system.metrics.totals();
+    return { status: 'ok', registered: this.system.size, active: this.system.activeCount, failures: totals.failures, escalations: totals.escalations };
+  }
+}
