@@ -14,6 +14,8 @@ export class Ask<M = unknown, R = unknown> extends Envelope {
   settled = false;
   private timer: NodeJS.Timeout | undefined;
   private signal: AbortSignal | undefined;
+  /** The actor asked, for the error messages. */
+  private target = '';
 
   constructor(
     readonly message: M,
@@ -25,6 +27,7 @@ export class Ask<M = unknown, R = unknown> extends Envelope {
 
   /** Arms the timeout and the abort signal; `target` names the actor in the errors. */
   arm(target: string, timeoutMs: number, signal: AbortSignal | undefined): void {
+    this.target = target;
     if (signal !== undefined) {
       if (signal.aborted) {
         this.fail(new HearthError(ErrorCode.AskAborted, `ask to ${target} was aborted`, { cause: signal.reason }));
@@ -33,11 +36,8 @@ export class Ask<M = unknown, R = unknown> extends Envelope {
       this.signal = signal;
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.target = target;
     this.timer = setTimeout(this.onTimeout, timeoutMs, timeoutMs);
   }
-
-  private target = '';
 
   private readonly onTimeout = (timeoutMs: number): void => {
     this.fail(new HearthError(ErrorCode.AskTimeout, `ask to ${this.target} got no reply within ${timeoutMs} ms`));
