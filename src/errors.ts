@@ -21,6 +21,9 @@ export const ErrorCode = {
   MailboxFull: 'MAILBOX_FULL',
   MessageDropped: 'MESSAGE_DROPPED',
   SystemStopped: 'ACTOR_SYSTEM_STOPPED',
+  StoreClosed: 'STORE_CLOSED',
+  StoreWriteFailed: 'STORE_WRITE_FAILED',
+  StoreCorrupt: 'STORE_CORRUPT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,14 @@
+/**
+ * Counts what the store asks of the disk: fsync calls and bytes handed to write. The store's
+ * metrics and the `store` benchmark read these; the benchmark checks them against what the
+ * kernel saw (/proc/self/io).
+ */
+
+export class DiskStats {
+  fsyncs = 0;
+  bytesWritten = 0;
+  filesWritten = 0;
+}
+
+/** The process-wide counters. */
+export const diskStats = new DiskStats();
