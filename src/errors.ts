@@ -24,6 +24,15 @@ export const ErrorCode = {
   StoreClosed: 'STORE_CLOSED',
   StoreWriteFailed: 'STORE_WRITE_FAILED',
   StoreCorrupt: 'STORE_CORRUPT',
+  DeviceIdInvalid: 'DEVICE_ID_INVALID',
+  CommandInvalid: 'COMMAND_INVALID',
+  RoomNotFound: 'ROOM_NOT_FOUND',
+  RoomExists: 'ROOM_EXISTS',
+  RoomNameInvalid: 'ROOM_NAME_INVALID',
+  DeviceNotInRoom: 'DEVICE_NOT_IN_ROOM',
+  DeviceInOtherRoom: 'DEVICE_IN_OTHER_ROOM',
+  DeviceNotFound: 'DEVICE_NOT_FOUND',
+  RadioUnavailable: 'RADIO_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
