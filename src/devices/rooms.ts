@@ -50,7 +50,7 @@ class Room {
 const ROOM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function checkName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64 || /[#+\u0000]/.test(name)) {
+  if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64 || /[#+]/.test(name) || name.includes('\u0000')) {
     throw new HearthError(ErrorCode.RoomNameInvalid, `room name: expected 1-64 characters without # or +, got ${JSON.stringify(name)}`);
   }
   return name.trim();
