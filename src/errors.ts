@@ -32,6 +32,8 @@ export const ErrorCode = {
   DeviceNotInRoom: 'DEVICE_NOT_IN_ROOM',
   DeviceInOtherRoom: 'DEVICE_IN_OTHER_ROOM',
   DeviceNotFound: 'DEVICE_NOT_FOUND',
+  DeviceNameInvalid: 'DEVICE_NAME_INVALID',
+  DeviceNameTaken: 'DEVICE_NAME_TAKEN',
   RadioUnavailable: 'RADIO_UNAVAILABLE',
 } as const;
 

@@ -1,0 +1,181 @@
+/**
+ * The device registry on disk: device records in lowdb documents, one file per shard
+ * (`registry/shard-NNN.json`), so a change rewrites 1/N of the registry. Writes are coalesced
+ * per shard (at most one per interval) and flushed on close. Friendly names are unique
+ * (case-insensitive). Loading reads every shard file present, whatever shard count wrote it,
+ * and re-shards when the count changed.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
+import { parseDeviceId } from '../devices/device-id.js';
+import { deviceRecordSchema, friendlyNameProblem, type DeviceRecord } from '../devices/device-record.js';
+import { ErrorCode, HearthError } from '../errors.js';
+import { removeStaleTemps } from './atomic-file.js';
+import { CoalescingWriter } from './coalescing-writer.js';
+import { DurableJsonFile } from './durable-json-file.js';
+
+type ShardDocument = Record<string, DeviceRecord>;
+
+const shardDocumentSchema = z.record(z.string(), deviceRecordSchema);
+const SHARD_FILE = /^shard-(\d{3,5})\.json$/;
+
+function validateShard(value: unknown): ShardDocument {
+  const result = shardDocumentSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`not a registry shard: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data as ShardDocument;
+}
+
+export interface DeviceRegistryOptions {
+  dir: string;
+  shards: number;
+  writeIntervalMs: number;
+  log: Logger;
+}
+
+interface Shard {
+  db: Low<ShardDocument>;
+  writer: CoalescingWriter;
+}
+
+export class DeviceRegistry {
+  private readonly shards: Shard[];
+  private readonly byName = new Map<string, string>();
+  private count = 0;
+
+  constructor(private readonly options: DeviceRegistryOptions) {
+    if (!isPowerOfTwo(options.shards)) throw new RangeError(`registry shards: expected a power of two, got ${options.shards}`);
+    this.shards = Array.from({ length: options.shards }, (_, index) => this.makeShard(index));
+  }
+
+  private makeShard(index: number): Shard {
+    const file = new DurableJsonFile<ShardDocument>(join(this.options.dir, `shard-${String(index).padStart(3, '0')}.json`), validateShard, this.options.log);
+    const db = new Low<ShardDocument>(file, {});
+    const writer = new CoalescingWriter(() => db.write(), this.options.writeIntervalMs, this.options.log, file.path);
+    return { db, writer };
+  }
+
+  private shardIndex(id: string): number {
+    return hashString(id) & (this.shards.length - 1);
+  }
+
+  private shardOf(id: string): Shard {
+    return this.shards[this.shardIndex(id)] as Shard;
+  }
+
+  /** Reads every shard file; a corrupt one falls back to its last good copy or fails loudly. */
+  async load(): Promise<void> {
+    await mkdir(this.options.dir, { recursive: true });
+    await removeStaleTemps(this.options.dir);
+    const files = (await readdir(this.options.dir)).map((name) => SHARD_FILE.exec(name)).filter((m): m is RegExpExecArray => m !== null);
+    const foreign: Shard[] = [];
+    for (const match of files) {
+      const index = Number(match[1]);
+      const shard = index < this.shards.length ? (this.shards[index] as Shard) : this.makeShard(index);
+      if (index >= this.shards.length) foreign.push(shard);
+      await shard.db.read();
+    }
+    // records in the shard their id hashes to now; anything elsewhere moves (a changed shard
+    // count): destinations are written before the shards the records left, so a crash in
+    // between leaves a record twice (harmless, the next load settles it), never nowhere
+    const sources = new Set<Shard>();
+    const destinations = new Set<Shard>();
+    const all = [...this.shards.map((shard, index) => [index, shard] as const), ...foreign.map((shard, i) => [this.shards.length + i, shard] as const)];
+    for (const [index, shard] of all) {
+      for (const [id, record] of Object.entries(shard.db.data)) {
+        const home = this.shardIndex(id);
+        if (home === index) continue;
+        const destination = this.shards[home] as Shard;
+        delete shard.db.data[id];
+        destination.db.data[id] = record;
+        sources.add(shard);
+        destinations.add(destination);
+      }
+    }
+    for (const shard of destinations) shard.writer.markDirty();
+    await Promise.all([...destinations].map((shard) => shard.writer.flush()));
+    for (const shard of sources) shard.writer.markDirty();
+    await Promise.all([...sources].map((shard) => shard.writer.flush()));
+    this.byName.clear();
+    this.count = 0;
+    for (const shard of this.shards) {
+      for (const record of Object.values(shard.db.data)) {
+        this.byName.set(record.friendlyName.toLowerCase(), record.id);
+        this.count++;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(id: string): DeviceRecord | undefined {
+    return this.shardOf(id).db.data[id];
+  }
+
+  /** The device with this friendly name (case-insensitive). */
+  byFriendlyName(name: string): DeviceRecord | undefined {
+    const id = this.byName.get(name.toLowerCase());
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  *all(): IterableIterator<DeviceRecord> {
+    for (const shard of this.shards) yield* Object.values(shard.db.data);
+  }
+
+  private checkName(name: string, id: string): void {
+    const problem = friendlyNameProblem(name);
+    if (problem !== undefined) throw new HearthError(ErrorCode.DeviceNameInvalid, `friendly name ${JSON.stringify(name)}: ${problem}`);
+    const holder = this.byName.get(name.toLowerCase());
+    if (holder !== undefined && holder !== id) throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${JSON.stringify(name)} is taken by ${holder}`);
+  }
+
+  /** Adds a device, or replaces its record. */
+  put(record: DeviceRecord): void {
+    parseDeviceId(record.id);
+    this.checkName(record.friendlyName, record.id);
+    const shard = this.shardOf(record.id);
+    const previous = shard.db.data[record.id];
+    if (previous === undefined) this.count++;
+    else this.byName.delete(previous.friendlyName.toLowerCase());
+    shard.db.data[record.id] = record;
+    this.byName.set(record.friendlyName.toLowerCase(), record.id);
+    shard.writer.markDirty();
+  }
+
+  rename(id: string, friendlyName: string): DeviceRecord {
+    const record = this.get(id);
+    if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
+    const renamed = { ...record, friendlyName };
+    this.put(renamed);
+    return renamed;
+  }
+
+  remove(id: string): DeviceRecord {
+    const shard = this.shardOf(id);
+    const record = shard.db.data[id];
+    if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
+    delete shard.db.data[id];
+    this.byName.delete(record.friendlyName.toLowerCase());
+    this.count--;
+    shard.writer.markDirty();
+    return record;
+  }
+
+  /** Writes every changed shard now. */
+  async flush(): Promise<void> {
+    await Promise.all(this.shards.map((shard) => shard.writer.flush()));
+  }
+
+  /** Writes made so far (coalesced), for tests and metrics. */
+  get writes(): number {
+    return this.shards.reduce((sum, shard) => sum + shard.writer.writes, 0);
+  }
+}
