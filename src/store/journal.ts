@@ -178,34 +178,42 @@ export class Journal<T> {
     return this.commit();
   }
 
+  /** Runs `task` after every write and segment change queued before it: they never overlap. */
+  private serial(task: () => Promise<void>): Promise<void> {
+    const run = this.flushing.then(task);
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
   /** Commits the pending batch: one write, one fdatasync, then every append in it resolves. */
   private commit(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.flushing = this.flushing.then(async () => {
-      const batch = this.pending;
-      if (batch.length === 0) return;
-      this.pending = [];
-      try {
-        const bytes = Buffer.concat(batch.map((p) => p.bytes));
-        if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
-        const handle = this.handle as FileHandle;
-        await handle.write(bytes, 0, bytes.length);
-        await handle.datasync();
-        diskStats.fsyncs++;
-        diskStats.bytesWritten += bytes.length;
-        this.currentSize += bytes.length;
-        for (const p of batch) p.resolve(p.seq);
-      } catch (error) {
-        const failure = new HearthError(ErrorCode.StoreWriteFailed, `journal write failed: ${(error as Error).message}`, { cause: error });
-        for (const p of batch) p.reject(failure);
-        this.options.log.error({ err: error, records: batch.length }, failure.message);
-        // a failed write may have left part of the batch behind: go on in a fresh segment,
-        // so recovery cuts only the torn tail and keeps what follows
-        await this.startSegment().catch(() => undefined);
-      }
-    });
-    return this.flushing;
+    return this.serial(() => this.writeBatch());
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    try {
+      const bytes = Buffer.concat(batch.map((p) => p.bytes));
+      if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
+      const handle = this.handle as FileHandle;
+      await handle.write(bytes, 0, bytes.length);
+      await handle.datasync();
+      diskStats.fsyncs++;
+      diskStats.bytesWritten += bytes.length;
+      this.currentSize += bytes.length;
+      for (const p of batch) p.resolve(p.seq);
+    } catch (error) {
+      const failure = new HearthError(ErrorCode.StoreWriteFailed, `journal write failed: ${(error as Error).message}`, { cause: error });
+      for (const p of batch) p.reject(failure);
+      this.options.log.error({ err: error, records: batch.length }, failure.message);
+      // a failed write may have left part of the batch behind: go on in a fresh segment,
+      // so recovery cuts only the torn tail and keeps what follows
+      await this.startSegment().catch(() => undefined);
+    }
   }
 
   /** Closes the current segment and opens a new one starting at `firstSeq`. */
@@ -245,17 +253,25 @@ export class Journal<T> {
   }
 
   /** Starts a new segment so that everything written so far can be compacted away. */
-  async roll(): Promise<void> {
-    await this.commit();
-    if (this.currentSize > 0) await this.startSegment();
+  roll(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.serial(async () => {
+      await this.writeBatch();
+      if (this.currentSize > 0) await this.startSegment();
+    });
   }
 
   /** Commits what is pending and closes the file. Later appends fail with STORE_CLOSED. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.commit();
     this.closed = true;
-    await this.handle?.close();
-    this.handle = undefined;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.serial(async () => {
+      await this.writeBatch();
+      await this.handle?.close();
+      this.handle = undefined;
+    });
   }
 }

@@ -1,0 +1,272 @@
+/**
+ * Device state, event-sourced: every change (new values, last seen, availability) is appended
+ * to the journal, group-committed, and acknowledged once on disk. Changes since the last
+ * snapshot are folded in memory (the tail); compaction writes them into snapshot shard files
+ * (`snapshot/shard-NNN.json`, only the shards that changed), records the sequence number the
+ * snapshot covers (`snapshot/meta.json`), and deletes the journal segments it covers.
+ * Recovery = snapshot + the journal records after it. A device's state is read on demand
+ * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
+ * are cached), so memory holds only what changed recently.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
+import { describeError } from '../errors.js';
+import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
+import { DurableJsonFile } from './durable-json-file.js';
+import { Journal, type RecoveryReport } from './journal.js';
+
+export type Availability = 'online' | 'offline';
+
+export interface DeviceState {
+  values: Record<string, unknown>;
+  /** Milliseconds since the epoch of the last message from the device. */
+  lastSeen?: number;
+  availability?: Availability;
+}
+
+export interface StateChange {
+  values?: Record<string, unknown>;
+  lastSeen?: number;
+  availability?: Availability;
+}
+
+/** A journal record, with short keys: it is written for every report. */
+interface Entry {
+  d: string;
+  v?: Record<string, unknown>;
+  t?: number;
+  a?: Availability;
+  /** The device was removed. */
+  x?: 1;
+}
+
+/** What changed for one device since the snapshot, folded; applied over the snapshot on read. */
+interface TailEntry {
+  delta: DeviceState;
+  /** The snapshot's state no longer counts (the device was removed, maybe re-added since). */
+  reset: boolean;
+  removed: boolean;
+  /** The journal record of the last change. */
+  seq: number;
+}
+
+function applyChange(tail: Map<string, TailEntry>, id: string, change: StateChange, seq: number): void {
+  const entry = tail.get(id);
+  tail.set(id, { delta: fold(entry?.delta, change), reset: entry?.reset ?? false, removed: false, seq });
+}
+
+function applyRemoval(tail: Map<string, TailEntry>, id: string, seq: number): void {
+  tail.set(id, { delta: { values: {} }, reset: true, removed: true, seq });
+}
+
+type SnapshotShard = Record<string, DeviceState>;
+
+const metaSchema = z.object({ coveredSeq: z.int().min(0) });
+const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional() }));
+
+export interface DeviceStateStoreOptions {
+  dir: string;
+  log: Logger;
+  /** Snapshot shard files (a power of two). */
+  shards?: number;
+  batchIntervalMs?: number;
+  /** Compact once this many devices have changed since the last snapshot. */
+  compactAfterDevices?: number;
+  /** And at least this often while anything changed (0: only by count and on close). */
+  compactIntervalMs?: number;
+  /** Parsed snapshot shards kept in memory for activations. */
+  cachedShards?: number;
+}
+
+function fold(state: DeviceState | undefined, change: StateChange): DeviceState {
+  const next: DeviceState = { values: { ...(state?.values ?? {}), ...(change.values ?? {}) } };
+  const lastSeen = change.lastSeen ?? state?.lastSeen;
+  const availability = change.availability ?? state?.availability;
+  if (lastSeen !== undefined) next.lastSeen = lastSeen;
+  if (availability !== undefined) next.availability = availability;
+  return next;
+}
+
+export class DeviceStateStore {
+  private readonly tail = new Map<string, TailEntry>();
+  private readonly cache = new Map<number, SnapshotShard>();
+  private readonly shards: number;
+  private readonly snapshotDir: string;
+  private readonly meta: Low<{ coveredSeq: number }>;
+  private compacting: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  compactions = 0;
+
+  private constructor(
+    private readonly options: DeviceStateStoreOptions,
+    private readonly journal: Journal<Entry>,
+    meta: Low<{ coveredSeq: number }>,
+    readonly recovery: RecoveryReport,
+  ) {
+    this.shards = options.shards ?? 64;
+    this.snapshotDir = join(options.dir, 'snapshot');
+    this.meta = meta;
+  }
+
+  static async open(options: DeviceStateStoreOptions): Promise<DeviceStateStore> {
+    const shards = options.shards ?? 64;
+    if (!isPowerOfTwo(shards)) throw new RangeError(`state shards: expected a power of two, got ${shards}`);
+    const snapshotDir = join(options.dir, 'snapshot');
+    await mkdir(snapshotDir, { recursive: true });
+    await removeStaleTemps(snapshotDir);
+    const meta = new Low(new DurableJsonFile(join(snapshotDir, 'meta.json'), (value) => metaSchema.parse(value), options.log), { coveredSeq: 0 });
+    await meta.read();
+    const covered = meta.data.coveredSeq;
+    const tail = new Map<string, TailEntry>();
+    const { journal, report } = await Journal.open<Entry>(
+      { dir: join(options.dir, 'journal'), log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
+      (seq, entry) => {
+        if (seq <= covered) return;
+        if (entry.x === 1) applyRemoval(tail, entry.d, seq);
+        else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }) }, seq);
+      },
+    );
+    const store = new DeviceStateStore(options, journal, meta, report);
+    for (const [id, entry] of tail) store.tail.set(id, entry);
+    if ((options.compactIntervalMs ?? 600_000) > 0) {
+      store.timer = setInterval(() => {
+        if (store.tail.size > 0) void store.compact().catch((error: unknown) => options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
+      }, options.compactIntervalMs ?? 600_000);
+      store.timer.unref();
+    }
+    return store;
+  }
+
+  private shardIndex(id: string): number {
+    return hashString(id) & (this.shards - 1);
+  }
+
+  private shardPath(index: number): string {
+    return join(this.snapshotDir, `shard-${String(index).padStart(3, '0')}.json`);
+  }
+
+  private async readShard(index: number): Promise<SnapshotShard> {
+    const cached = this.cache.get(index);
+    if (cached !== undefined) {
+      this.cache.delete(index);
+      this.cache.set(index, cached);
+      return cached;
+    }
+    const file = new DurableJsonFile<SnapshotShard>(this.shardPath(index), (value) => shardSchema.parse(value) as SnapshotShard, this.options.log);
+    const shard = (await file.read()) ?? {};
+    this.cache.set(index, shard);
+    while (this.cache.size > (this.options.cachedShards ?? 8)) this.cache.delete(this.cache.keys().next().value as number);
+    return shard;
+  }
+
+  private async fromSnapshot(id: string): Promise<DeviceState | undefined> {
+    return (await this.readShard(this.shardIndex(id)))[id];
+  }
+
+  /** The device's last state, or undefined when it never reported. */
+  async get(id: string): Promise<DeviceState | undefined> {
+    const entry = this.tail.get(id);
+    if (entry === undefined) {
+      const snapshot = await this.fromSnapshot(id);
+      return snapshot === undefined ? undefined : fold(undefined, snapshot); // a copy: the cache stays as read
+    }
+    if (entry.removed) return undefined;
+    return fold(entry.reset ? undefined : await this.fromSnapshot(id), entry.delta);
+  }
+
+  /**
+   * Records a change. It counts at once for `get`; the promise resolves with the record's
+   * sequence number once it is on disk (group-committed).
+   */
+  record(id: string, change: StateChange): Promise<number> {
+    const entry: Entry = { d: id };
+    if (change.values !== undefined) entry.v = change.values;
+    if (change.lastSeen !== undefined) entry.t = change.lastSeen;
+    if (change.availability !== undefined) entry.a = change.availability;
+    applyChange(this.tail, id, change, this.journal.nextSequence);
+    const ack = this.journal.append(entry);
+    this.maybeCompact();
+    return ack;
+  }
+
+  /** Forgets a device's state (the device was removed). */
+  forget(id: string): Promise<number> {
+    applyRemoval(this.tail, id, this.journal.nextSequence);
+    return this.journal.append({ d: id, x: 1 });
+  }
+
+  private maybeCompact(): void {
+    if (this.compacting === undefined && this.tail.size >= (this.options.compactAfterDevices ?? 10_000)) {
+      void this.compact().catch((error: unknown) => this.options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
+    }
+  }
+
+  /**
+   * Folds the tail into the snapshot shards it touches, records how far the snapshot goes,
+   * and deletes the journal segments it covers. Changes that arrive meanwhile stay in the tail.
+   */
+  compact(): Promise<void> {
+    this.compacting ??= this.runCompaction().finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  private async runCompaction(): Promise<void> {
+    await this.journal.roll();
+    const covered = this.journal.nextSequence - 1;
+    const byShard = new Map<number, [string, TailEntry][]>();
+    for (const [id, entry] of this.tail) {
+      if (entry.seq > covered) continue;
+      const index = this.shardIndex(id);
+      let list = byShard.get(index);
+      if (list === undefined) byShard.set(index, (list = []));
+      list.push([id, entry]);
+    }
+    for (const [index, entries] of byShard) {
+      const shard = { ...(await this.readShard(index)) };
+      for (const [id, entry] of entries) {
+        if (entry.removed) delete shard[id];
+        else shard[id] = fold(entry.reset ? undefined : shard[id], entry.delta);
+      }
+      await writeFileAtomic(this.shardPath(index), JSON.stringify(shard), { keepPrevious: true });
+      this.cache.set(index, shard);
+    }
+    this.meta.data = { coveredSeq: covered };
+    await this.meta.write();
+    await this.journal.compact(covered);
+    for (const entries of byShard.values()) {
+      for (const [id, entry] of entries) if (this.tail.get(id) === entry) this.tail.delete(id);
+    }
+    this.compactions++;
+  }
+
+  /** Devices changed since the last snapshot. */
+  get tailSize(): number {
+    return this.tail.size;
+  }
+
+  /** Commits what is pending, compacts, and closes the journal. */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.journal.flush();
+    if (this.tail.size > 0) await this.compact();
+    await this.journal.close();
+  }
+
+  /** Snapshot shard files present (for tests). */
+  async snapshotFiles(): Promise<string[]> {
+    return (await readdir(this.snapshotDir)).filter((name) => name.startsWith('shard-') && name.endsWith('.json')).sort();
+  }
+
+  /** Reads a shard file as it is on disk (for tests). */
+  async shardOnDisk(id: string): Promise<SnapshotShard> {
+    try {
+      return JSON.parse(await readFile(this.shardPath(this.shardIndex(id)), 'utf8')) as SnapshotShard;
+    } catch {
+      return {};
+    }
+  }
+}

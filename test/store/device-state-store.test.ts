@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DeviceStateStore, type DeviceStateStoreOptions } from '../../src/store/device-state-store.js';
+import { capturingLog } from '../actors/support.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const lamp = 'zigbee:0x00158d0001a2b3c4';
+const sensor = 'zwave:3735928559:5';
+
+function open(dir: string, options: Partial<DeviceStateStoreOptions> = {}) {
+  return DeviceStateStore.open({ dir, log: capturingLog().log, shards: 4, batchIntervalMs: 5, compactIntervalMs: 0, ...options });
+}
+
+describe('device state store', () => {
+  it('folds changes at once and acknowledges them once on disk; a restart replays the journal', async () => {
+    const dir = await tempDir();
+    const store = await open(dir);
+    const first = store.record(lamp, { values: { state: 'ON', brightness: 10 }, lastSeen: 1000, availability: 'online' });
+    const second = store.record(lamp, { values: { brightness: 20 }, lastSeen: 2000 });
+    expect(await store.get(lamp)).toEqual({ values: { state: 'ON', brightness: 20 }, lastSeen: 2000, availability: 'online' });
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    // no close: the process "dies" here with only the journal on disk
+    const reopened = await open(dir);
+    expect(await reopened.get(lamp)).toEqual({ values: { state: 'ON', brightness: 20 }, lastSeen: 2000, availability: 'online' });
+    expect(reopened.recovery).toMatchObject({ records: 2, corrupt: 0 });
+    await reopened.close();
+  });
+
+  it('compacts the tail into snapshot shards and deletes the journal it covers; state survives', async () => {
+    const dir = await tempDir();
+    const store = await open(dir);
+    for (let i = 0; i < 30; i++) await store.record(lamp, { values: { brightness: i } });
+    await store.record(sensor, { values: { temperature: 21.5 } });
+    await store.compact();
+    expect(store.tailSize).toBe(0);
+    expect((await store.shardOnDisk(lamp))[lamp]).toEqual({ values: { brightness: 29 } });
+    const segments = (await readdir(join(dir, 'journal'))).filter((name) => name.endsWith('.log'));
+    expect(segments.length).toBeLessThanOrEqual(1); // only the (empty) segment being written
+    await store.record(sensor, { values: { humidity: 40 } });
+    await store.close();
+    const reopened = await open(dir);
+    expect(await reopened.get(lamp)).toEqual({ values: { brightness: 29 } });
+    expect(await reopened.get(sensor)).toEqual({ values: { temperature: 21.5, humidity: 40 } });
+    await reopened.close();
+  });
+
+  it('keeps changes that arrive during a compaction', async () => {
+    const dir = await tempDir();
+    const store = await open(dir);
+    for (let d = 0; d < 40; d++) await store.record(`zigbee:0x${d.toString(16).padStart(16, '0')}`, { values: { n: 1 } });
+    const compaction = store.compact();
+    store.record(lamp, { values: { state: 'OFF' } }).catch(() => undefined);
+    await compaction;
+    expect(await store.get(lamp)).toEqual({ values: { state: 'OFF' } });
+    await store.close();
+    const reopened = await open(dir);
+    expect(await reopened.get(lamp)).toEqual({ values: { state: 'OFF' } });
+    expect(await reopened.get('zigbee:0x0000000000000027')).toEqual({ values: { n: 1 } });
+    await reopened.close();
+  });
+
+  it('forgets a removed device, and a device added again starts without the old state', async () => {
+    const dir = await tempDir();
+    const store = await open(dir);
+    await store.record(lamp, { values: { state: 'ON', brightness: 10 } });
+    await store.compact();
+    await store.forget(lamp);
+    expect(await store.get(lamp)).toBeUndefined();
+    await store.record(lamp, { values: { state: 'OFF' } });
+    expect(await store.get(lamp)).toEqual({ values: { state: 'OFF' } });
+    await store.close();
+    const reopened = await open(dir);
+    expect(await reopened.get(lamp)).toEqual({ values: { state: 'OFF' } });
+    await reopened.forget(lamp);
+    await reopened.close();
+    expect((await (await open(dir)).shardOnDisk(lamp))[lamp]).toBeUndefined();
+  });
+
+  it('compacts by itself once enough devices changed', async () => {
+    const store = await open(await tempDir(), { compactAfterDevices: 10 });
+    for (let d = 0; d < 25; d++) await store.record(`zigbee:0x${d.toString(16).padStart(16, '0')}`, { values: { n: d } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.compactions).toBeGreaterThanOrEqual(1);
+    expect(store.tailSize).toBeLessThan(25);
+    await store.close();
+  });
+});
+
+describe('device state store under SIGKILL', () => {
+  it('loses no acknowledged report, with compaction running, killed again and again', async () => {
+    const writer = fileURLToPath(new URL('fixtures/state-writer.ts', import.meta.url));
+    const dir = await tempDir();
+    const acknowledged = new Map<string, number>();
+    for (let kill = 0; kill < 6; kill++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => child.once('close', resolve));
+      let buffered = '';
+      let ready = false;
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line === 'ready') ready = true;
+          else if (line !== '') {
+            const [id, value] = line.split(' ');
+            acknowledged.set(id as string, Math.max(acknowledged.get(id as string) ?? 0, Number(value)));
+          }
+        }
+      });
+      while (!ready) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 80 + Math.random() * 150));
+      child.kill('SIGKILL');
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, 2)); // a new start time, so counters keep growing
+    }
+    const store = await open(dir);
+    expect(acknowledged.size).toBe(20);
+    const lost: string[] = [];
+    for (const [id, value] of acknowledged) {
+      const state = await store.get(id);
+      const recovered = state?.values.counter;
+      if (typeof recovered !== 'number' || recovered < value) lost.push(`${id}: acknowledged ${value}, recovered ${String(recovered)}`);
+    }
+    expect(lost).toEqual([]);
+    await store.close();
+  }, 60_000);
+});
