@@ -156,7 +156,7 @@ export class DeviceStateStore {
       this.cache.set(index, cached);
       return cached;
     }
-    const file = new DurableJsonFile<SnapshotShard>(this.shardPath(index), (value) => shardSchema.parse(value) as SnapshotShard, this.options.log);
+    const file = new DurableJsonFile<SnapshotShard>(this.shardPath(index), (value) => shardSchema.parse(value), this.options.log);
     const shard = (await file.read()) ?? {};
     this.cache.set(index, shard);
     while (this.cache.size > (this.options.cachedShards ?? 8)) this.cache.delete(this.cache.keys().next().value as number);
