@@ -35,6 +35,7 @@ export const ErrorCode = {
   DeviceNameInvalid: 'DEVICE_NAME_INVALID',
   DeviceNameTaken: 'DEVICE_NAME_TAKEN',
   RadioUnavailable: 'RADIO_UNAVAILABLE',
+  RadioCommandFailed: 'RADIO_COMMAND_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

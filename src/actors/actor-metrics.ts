@@ -13,6 +13,7 @@ export class KindStats {
   passivationFailures = 0;
   restarts = 0;
   failures = 0;
+  rejections = 0;
   escalations = 0;
   messages = 0;
   cancelled = 0;
@@ -22,7 +23,7 @@ export class KindStats {
   maxDepth = 0;
 }
 
-type CounterField = 'activations' | 'passivations' | 'passivationFailures' | 'restarts' | 'failures' | 'escalations' | 'messages' | 'cancelled' | 'dropped' | 'deadLetters';
+type CounterField = 'activations' | 'passivations' | 'passivationFailures' | 'restarts' | 'failures' | 'rejections' | 'escalations' | 'messages' | 'cancelled' | 'dropped' | 'deadLetters';
 
 const COUNTERS: [CounterField, string, string][] = [
   ['activations', 'hearth_actor_activations_total', 'Incarnations started (first activation, re-activation after passivation, restart).'],
@@ -30,6 +31,7 @@ const COUNTERS: [CounterField, string, string][] = [
   ['passivationFailures', 'hearth_actor_passivation_failures_total', 'Passivations that failed (onPassivate or the snapshot store threw); the actor stayed active.'],
   ['restarts', 'hearth_actor_restarts_total', 'Restarts after a failure.'],
   ['failures', 'hearth_actor_failures_total', 'Handler or start-up failures.'],
+  ['rejections', 'hearth_actor_rejections_total', 'Messages an actor refused (an invalid command, a radio that said no); not failures.'],
   ['escalations', 'hearth_actor_escalations_total', 'Failures escalated to the parent or the system (restart budget spent or strategy said so).'],
   ['messages', 'hearth_actor_messages_total', 'Messages handled.'],
   ['cancelled', 'hearth_actor_asks_cancelled_total', 'Asks skipped because the asker gave up (timeout or abort) before their turn.'],

@@ -249,6 +249,12 @@ export class Cell implements Runnable, LruNode<Cell> {
 
   /** A handler threw or rejected: fail its ask, log once, count, apply the strategy. */
   private failed(cause: unknown, ask: Ask | undefined): void {
+    if (this.kind.isRejection?.(cause) === true) {
+      this.stats.rejections++;
+      if (ask === undefined) this.log.debug({ err: cause }, `${this.id} refused a message: ${describeError(cause)}`);
+      else ask.fail(cause);
+      return;
+    }
     ask?.fail(new HearthError(ErrorCode.ActorFailed, `${this.id} failed handling the message: ${describeError(cause)}`, { cause }));
     this.stats.failures++;
     let directive = this.directiveFor(cause);
@@ -413,6 +419,17 @@ export class Cell implements Runnable, LruNode<Cell> {
   }
 
   private activationFailed(cause: unknown): void {
+    if (this.kind.isRejection?.(cause) === true) {
+      // the actor refuses to exist (say, its device left the registry): waiting asks get the
+      // reason, and the actor is removed rather than restarted
+      this.stats.rejections++;
+      this.rejectPending(() => cause as HearthError);
+      this.log.warn({ err: cause }, `${this.id} refused to start: ${describeError(cause)}; removed`);
+      this.instance = undefined;
+      this.state = 'restarting';
+      void this.stop({ save: false, cause });
+      return;
+    }
     this.stats.failures++;
     let directive = this.directiveFor(cause);
     if (directive === 'resume') directive = 'restart'; // there is no incarnation to resume

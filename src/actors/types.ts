@@ -65,6 +65,12 @@ export interface ActorKind<M, R = unknown, S = unknown> {
   readonly supervision?: Partial<SupervisionStrategy>;
   /** Whether idle or least-recently-used actors of this kind may be passivated (default true). */
   readonly passivate?: boolean;
+  /**
+   * Errors that refuse a message rather than show the actor broken (an invalid command, a
+   * radio that said no): the ask fails with the error itself, the actor goes on, and no
+   * supervision, failure count or warning follows.
+   */
+  readonly isRejection?: (error: unknown) => boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

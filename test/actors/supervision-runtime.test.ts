@@ -214,3 +214,22 @@ describe('stopping mid-flight', () => {
     expect(system.has('p')).toBe(false);
   });
 });
+
+describe('rejections', () => {
+  it('fails the ask with the error itself for a kind\'s rejections, without supervision or a failure count', async () => {
+    const { system, lines } = testSystem();
+    const { kind, recorder } = counterKind();
+    const refusing = { ...kind, isRejection: (error: unknown) => error instanceof Error && error.message.startsWith('invalid') };
+    const ref = system.spawn(refusing, 'a');
+    ref.tell({ type: 'add', n: 1 });
+    await expect(ref.ask({ type: 'fail', error: 'invalid brightness' })).rejects.toThrow('invalid brightness');
+    expect(await ref.ask({ type: 'get' })).toBe(1); // same incarnation, state kept
+    expect(recorder.events.filter((e) => e === 'a:start')).toHaveLength(1);
+    expect(system.statsOf('counter')).toMatchObject({ failures: 0, rejections: 1 });
+    expect(lines.filter((line) => (line.level as number) >= 40)).toEqual([]);
+    // anything else is still a failure
+    ref.tell({ type: 'fail', error: 'crash' });
+    expect(await ref.ask({ type: 'get' })).toBe(0);
+    expect(system.statsOf('counter').failures).toBe(1);
+  });
+});

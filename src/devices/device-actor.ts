@@ -1,0 +1,226 @@
+/**
+ * The device actor: the one place a device's state changes. It applies reports from its radio
+ * (persisting each change to the state store and emitting it for the uplink), turns transient
+ * attributes (`action`) into events that are never stored, validates commands against the
+ * device's capabilities before any radio is touched, sends them to its radio and updates the
+ * state it was told to take. Optional per-device debounce (merge reports in a quiet window)
+ * and throttle (at most one report per window), as Zigbee2MQTT offers.
+ */
+import type { ActorContext, ActorKind } from '../actors/types.js';
+import { ErrorCode, HearthError, isHearthError } from '../errors.js';
+import type { DeviceState, StateChange } from '../store/device-state-store.js';
+import { ACCESS_SET, flattenCapabilities, isTransient, type BinaryFeature, type Capability } from './capabilities.js';
+import { CommandError, validateCommand } from './command-validation.js';
+import type { DeviceRecord } from './device-record.js';
+
+export type DeviceMessage =
+  | { type: 'report'; values: Record<string, unknown>; at?: number }
+  | { type: 'availability'; online: boolean; at?: number }
+  | { type: 'set'; payload: unknown }
+  | { type: 'get' }
+  | { type: 'flush' };
+
+/** What a device looks like from outside: its identity and its last state. */
+export interface DeviceView {
+  id: string;
+  friendlyName: string;
+  radio: DeviceRecord['radio'];
+  state: Record<string, unknown>;
+  lastSeen?: number;
+  availability?: 'online' | 'offline';
+}
+
+export interface ReportReply {
+  /** The attributes whose value changed (empty when nothing did, or while debouncing). */
+  changed: string[];
+  /** Resolves once the change is on disk; undefined when nothing was written. */
+  persisted: Promise<number> | undefined;
+}
+
+/** Sends a validated command to a device over its radio. */
+export interface RadioPort {
+  send(deviceId: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+/** Where the device actors' output goes (the uplink). */
+export interface DeviceEvents {
+  state(view: DeviceView, changed: readonly string[]): void;
+  event(view: DeviceView, values: Record<string, unknown>): void;
+}
+
+export interface DevicePorts {
+  record(id: string): DeviceRecord | undefined;
+  capabilities(record: DeviceRecord): readonly Capability[];
+  state: { get(id: string): Promise<DeviceState | undefined>; record(id: string, change: StateChange): Promise<number> };
+  radio(radio: DeviceRecord['radio']): RadioPort | undefined;
+  events: DeviceEvents;
+  now(): number;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound]);
+
+export const DEVICE_KIND_NAME = 'device';
+
+export function deviceKind(ports: DevicePorts): ActorKind<DeviceMessage, unknown, undefined> {
+  return {
+    name: DEVICE_KIND_NAME,
+    isRejection: (error) => error instanceof CommandError || (isHearthError(error) && REJECTED_CODES.has(error.code)),
+    create: (context) => new DeviceActor(context, ports),
+  };
+}
+
+class DeviceActor {
+  private record!: DeviceRecord;
+  private state: DeviceState = { values: {} };
+  private pending: Record<string, unknown> | undefined;
+  private pendingAt = 0;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private lastEmitted = -Infinity;
+
+  constructor(
+    private readonly context: ActorContext<DeviceMessage>,
+    private readonly ports: DevicePorts,
+  ) {}
+
+  async onStart(): Promise<void> {
+    const record = this.ports.record(this.context.id);
+    if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${this.context.id} in the registry`);
+    this.record = record;
+    this.state = (await this.ports.state.get(this.context.id)) ?? { values: {} };
+  }
+
+  receive(message: DeviceMessage): unknown {
+    switch (message.type) {
+      case 'report':
+        return this.report(message.values, message.at ?? this.ports.now());
+      case 'availability':
+        return this.availability(message.online ? 'online' : 'offline', message.at ?? this.ports.now());
+      case 'set':
+        return this.command(message.payload);
+      case 'get':
+        return this.view();
+      case 'flush':
+        return this.flush();
+    }
+  }
+
+  private view(): DeviceView {
+    const view: DeviceView = { id: this.record.id, friendlyName: this.record.friendlyName, radio: this.record.radio, state: { ...this.state.values } };
+    if (this.state.lastSeen !== undefined) view.lastSeen = this.state.lastSeen;
+    if (this.state.availability !== undefined) view.availability = this.state.availability;
+    return view;
+  }
+
+  private report(values: Record<string, unknown>, at: number): ReportReply {
+    // re-read: a rename or new options take effect on the next report
+    this.record = this.ports.record(this.context.id) ?? this.record;
+    const events: Record<string, unknown> = {};
+    const lasting: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (isTransient(key)) events[key] = value;
+      else lasting[key] = value;
+    }
+    if (Object.keys(events).length > 0) this.ports.events.event(this.view(), events);
+    const { debounceMs = 0, throttleMs = 0 } = this.record.options ?? {};
+    if (throttleMs > 0 && at - this.lastEmitted < throttleMs) return { changed: [], persisted: undefined };
+    if (debounceMs > 0) {
+      this.pending = { ...(this.pending ?? {}), ...lasting };
+      this.pendingAt = at;
+      if (this.debounceTimer !== undefined) clearTimeout(this.debounceTimer);
+      this.debounceTimer = setTimeout(() => {
+        this.debounceTimer = undefined;
+        try {
+          this.context.self.tell({ type: 'flush' });
+        } catch {
+          // the actor is gone; onStop/onPassivate flushed already
+        }
+      }, debounceMs);
+      return { changed: [], persisted: undefined };
+    }
+    return this.apply(lasting, at);
+  }
+
+  private flush(): ReportReply {
+    if (this.pending === undefined) return { changed: [], persisted: undefined };
+    const values = this.pending;
+    this.pending = undefined;
+    return this.apply(values, this.pendingAt);
+  }
+
+  /** Applies values to the state: persists what changed (and last seen), emits it. */
+  private apply(values: Record<string, unknown>, at: number): ReportReply {
+    const changed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (!sameValue(this.state.values[key], value)) changed[key] = value;
+    }
+    const keys = Object.keys(changed);
+    this.state = { ...this.state, values: { ...this.state.values, ...changed }, lastSeen: at };
+    const change: StateChange = { lastSeen: at };
+    if (keys.length > 0) change.values = changed;
+    const persisted = this.ports.state.record(this.context.id, change);
+    this.lastEmitted = at;
+    this.ports.events.state(this.view(), keys);
+    return { changed: keys, persisted };
+  }
+
+  private availability(availability: 'online' | 'offline', at: number): ReportReply {
+    if (this.state.availability === availability) return { changed: [], persisted: undefined };
+    this.state = { ...this.state, availability };
+    const change: StateChange = { availability };
+    if (availability === 'online') {
+      change.lastSeen = at;
+      this.state.lastSeen = at;
+    }
+    const persisted = this.ports.state.record(this.context.id, change);
+    this.ports.events.state(this.view(), ['availability']);
+    return { changed: ['availability'], persisted };
+  }
+
+  private async command(payload: unknown): Promise<DeviceView> {
+    this.record = this.ports.record(this.context.id) ?? this.record;
+    const capabilities = this.ports.capabilities(this.record);
+    const command = validateCommand(this.record.id, capabilities, payload);
+    const radio = this.ports.radio(this.record.radio);
+    if (radio === undefined) throw new HearthError(ErrorCode.RadioUnavailable, `${this.record.id}: the ${this.record.radio} radio is not running`);
+    try {
+      await radio.send(this.record.id, command);
+    } catch (error) {
+      throw new HearthError(ErrorCode.RadioCommandFailed, `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}`, { cause: error });
+    }
+    // the device took the command: its state is what we set (a toggle flips it)
+    const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(command)) {
+      const feature = features.get(key);
+      if (feature?.type === 'binary' && feature.value_toggle !== undefined && value === feature.value_toggle) {
+        values[key] = this.state.values[key] === (feature as BinaryFeature).value_on ? feature.value_off : feature.value_on;
+      } else if (feature !== undefined && (feature.access & ACCESS_SET) !== 0) {
+        values[key] = value;
+      }
+    }
+    this.apply(values, this.ports.now());
+    return this.view();
+  }
+
+  onPassivate(): undefined {
+    this.settle();
+    return undefined; // the state is in the state store already
+  }
+
+  onStop(): void {
+    this.settle();
+  }
+
+  /** Debounced values are written before the incarnation ends. */
+  private settle(): void {
+    if (this.debounceTimer !== undefined) clearTimeout(this.debounceTimer);
+    this.debounceTimer = undefined;
+    this.flush();
+  }
+}
