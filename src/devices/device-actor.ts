@@ -9,7 +9,7 @@
 import type { ActorContext, ActorKind } from '../actors/types.js';
 import { ErrorCode, HearthError, isHearthError } from '../errors.js';
 import type { DeviceState, StateChange } from '../store/device-state-store.js';
-import { ACCESS_SET, flattenCapabilities, isTransient, type BinaryFeature, type Capability } from './capabilities.js';
+import { ACCESS_SET, flattenCapabilities, isTransient, type Capability } from './capabilities.js';
 import { CommandError, validateCommand } from './command-validation.js';
 import type { DeviceRecord } from './device-record.js';
 
@@ -199,7 +199,7 @@ class DeviceActor {
     for (const [key, value] of Object.entries(command)) {
       const feature = features.get(key);
       if (feature?.type === 'binary' && feature.value_toggle !== undefined && value === feature.value_toggle) {
-        values[key] = this.state.values[key] === (feature as BinaryFeature).value_on ? feature.value_off : feature.value_on;
+        values[key] = this.state.values[key] === (feature).value_on ? feature.value_off : feature.value_on;
       } else if (feature !== undefined && (feature.access & ACCESS_SET) !== 0) {
         values[key] = value;
       }
