@@ -1,13 +1,14 @@
 /**
  * The composition root: builds every part of the hub from a validated config, in start order,
  * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
- * directory, actor system, embedded broker (demo), uplink. Radios and the durable store join
+ * directory, devices (the store), actor system, embedded broker (demo), uplink. Radios join
  * here as their issues land; the runner stops them in reverse, so the actors save their state
  * after the uplink has stopped sending to them.
  */
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
+import { DeviceService } from './devices/device-service.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
 import { HttpEndpoint } from './observability/http-endpoint.js';
@@ -22,6 +23,7 @@ export class Hub {
   readonly registry: Registry;
   readonly parts: readonly Part[];
   readonly actors: ActorSystemPart;
+  readonly devices: DeviceService;
   private readonly runner: HubRunner;
 
   constructor(
@@ -43,7 +45,9 @@ export class Hub {
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry);
-    parts.push(this.actors);
+    // the store opens before the actors start and closes after they stopped
+    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices') });
+    parts.push(this.devices, this.actors);
     let embedded: EmbeddedBroker | undefined;
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));

@@ -130,6 +130,18 @@ const actors = z
   .prefault({})
   .describe('The actor runtime: one actor per device.');
 
+const store = z
+  .strictObject({
+    registryShards: powerOfTwo.default(64).describe('Files the device registry is split into (a power of two); a change rewrites one.'),
+    writeIntervalMs: intRange(10, 600_000).default(1000).describe('At most one write per registry, rooms or settings file per this interval.'),
+    journalBatchMs: intRange(1, 10_000).default(200).describe('State changes gather this long before one write and one fsync commit them.'),
+    stateShards: powerOfTwo.default(64).describe('Files the state snapshot is split into (a power of two).'),
+    compactIntervalMs: intRange(0, 86_400_000).default(600_000).describe('How often changed state is folded into the snapshot (0: only by count and at stop).'),
+    compactAfterDevices: intRange(1, 10_000_000).default(10_000).describe('Fold into the snapshot once this many devices changed since the last one.'),
+  })
+  .prefault({})
+  .describe('The store: device registry, rooms, settings and the state journal, under stateDir.');
+
 function requireSerialPortWhenReal(
   radio: { enabled: boolean; simulate: boolean; serialPort?: string | undefined },
   ctx: z.RefinementCtx,
@@ -211,6 +223,7 @@ export const configSchema = z
     metrics,
     shutdown,
     actors,
+    store,
     radios,
   })
   .describe('hearth configuration');

@@ -1,0 +1,220 @@
+/**
+ * The devices part: opens the store (device registry, rooms, settings, state journal), and
+ * registers one dormant device actor per registered device, so start-up costs the registry
+ * index only and an actor activates on its first message. It is the front door for the rest
+ * of the hub: add, rename and remove devices, manage rooms, deliver radio reports and
+ * commands, and hear about state changes. It starts before the actor system and stops after
+ * it, so actors can still write their last state while they stop.
+ */
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ActorSystem } from '../actors/actor-system.js';
+import type { ActorKind } from '../actors/types.js';
+import type { HearthConfig } from '../config/schema.js';
+import type { Part, PartHealth } from '../lifecycle/part.js';
+import { CoalescingWriter } from '../store/coalescing-writer.js';
+import { DeviceRegistry } from '../store/device-registry.js';
+import { DeviceStateStore } from '../store/device-state-store.js';
+import { DurableJsonFile } from '../store/durable-json-file.js';
+import type { Capability } from './capabilities.js';
+import { deviceKind, type DeviceEvents, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
+import type { DeviceRecord } from './device-record.js';
+import { Rooms, type RoomData, type RoomState } from './rooms.js';
+
+const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));
+const settingsSchema = z.record(z.string(), z.unknown());
+
+export interface DeviceServiceOptions {
+  stateDir: string;
+  store: HearthConfig['store'];
+  system: ActorSystem;
+  log: Logger;
+  /** Capabilities of a device; by default those kept in its record. */
+  capabilities?: (record: DeviceRecord) => readonly Capability[];
+  now?: () => number;
+}
+
+export class DeviceService implements Part {
+  readonly name = 'devices';
+  private registryStore: DeviceRegistry | undefined;
+  private stateStore: DeviceStateStore | undefined;
+  private roomsDoc: Low<RoomData[]> | undefined;
+  private roomsWriter: CoalescingWriter | undefined;
+  private settingsDoc: Low<Record<string, unknown>> | undefined;
+  private settingsWriter: CoalescingWriter | undefined;
+  private roomList: Rooms | undefined;
+  private kind: ActorKind<DeviceMessage, unknown, undefined> | undefined;
+  private readonly radios = new Map<DeviceRecord['radio'], RadioPort>();
+  private readonly stateListeners: DeviceEvents['state'][] = [];
+  private readonly eventListeners: DeviceEvents['event'][] = [];
+  private started = false;
+  startupMs = 0;
+
+  constructor(private readonly options: DeviceServiceOptions) {}
+
+  async start(): Promise<void> {
+    const began = performance.now();
+    const { stateDir, store, log } = this.options;
+    const registry = new DeviceRegistry({ dir: join(stateDir, 'registry'), shards: store.registryShards, writeIntervalMs: store.writeIntervalMs, log });
+    await registry.load();
+    this.registryStore = registry;
+    this.roomsDoc = new Low<RoomData[]>(new DurableJsonFile(join(stateDir, 'rooms.json'), (value) => roomsSchema.parse(value), log), []);
+    await this.roomsDoc.read();
+    const roomsDoc = this.roomsDoc;
+    this.roomsWriter = new CoalescingWriter(() => roomsDoc.write(), store.writeIntervalMs, log, 'rooms.json');
+    const roomsWriter = this.roomsWriter;
+    this.roomList = new Rooms(roomsDoc.data, () => {
+      roomsDoc.data = this.roomList?.list() ?? [];
+      roomsWriter.markDirty();
+    });
+    this.settingsDoc = new Low<Record<string, unknown>>(new DurableJsonFile(join(stateDir, 'settings.json'), (value) => settingsSchema.parse(value), log), {});
+    await this.settingsDoc.read();
+    const settingsDoc = this.settingsDoc;
+    this.settingsWriter = new CoalescingWriter(() => settingsDoc.write(), store.writeIntervalMs, log, 'settings.json');
+    this.stateStore = await DeviceStateStore.open({
+      dir: join(stateDir, 'state'),
+      log,
+      shards: store.stateShards,
+      batchIntervalMs: store.journalBatchMs,
+      compactIntervalMs: store.compactIntervalMs,
+      compactAfterDevices: store.compactAfterDevices,
+    });
+    if (this.stateStore.recovery.corrupt > 0) log.warn({ corrupt: this.stateStore.recovery.corrupt }, 'the state journal had torn or corrupt records; recovered up to the last good one');
+    const stateStore = this.stateStore;
+    this.kind = deviceKind({
+      record: (id) => registry.get(id),
+      capabilities: this.options.capabilities ?? ((record) => record.capabilities ?? []),
+      state: stateStore,
+      radio: (radio) => this.radios.get(radio),
+      events: {
+        state: (view, changed) => this.stateListeners.forEach((listener) => listener(view, changed)),
+        event: (view, values) => this.eventListeners.forEach((listener) => listener(view, values)),
+      },
+      now: this.options.now ?? Date.now,
+    });
+    for (const record of registry.all()) this.options.system.register(this.kind, record.id);
+    this.started = true;
+    this.startupMs = performance.now() - began;
+    log.info({ devices: registry.size, rooms: this.roomList.list().length, ms: Math.round(this.startupMs) }, 'device registry loaded');
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush()]);
+    await this.stateStore?.close();
+  }
+
+  health(): PartHealth {
+    if (!this.started) return { status: 'stopped' };
+    return { status: 'ok', devices: this.registry.size, rooms: this.rooms.list().length, stateTail: this.state.tailSize };
+  }
+
+  private get registry(): DeviceRegistry {
+    if (this.registryStore === undefined) throw new Error('the devices part has not started');
+    return this.registryStore;
+  }
+
+  get state(): DeviceStateStore {
+    if (this.stateStore === undefined) throw new Error('the devices part has not started');
+    return this.stateStore;
+  }
+
+  get rooms(): Rooms {
+    if (this.roomList === undefined) throw new Error('the devices part has not started');
+    return this.roomList;
+  }
+
+  /** A radio makes itself available for commands. */
+  attachRadio(radio: DeviceRecord['radio'], port: RadioPort): void {
+    this.radios.set(radio, port);
+  }
+
+  detachRadio(radio: DeviceRecord['radio']): void {
+    this.radios.delete(radio);
+  }
+
+  onState(listener: DeviceEvents['state']): void {
+    this.stateListeners.push(listener);
+  }
+
+  onEvent(listener: DeviceEvents['event']): void {
+    this.eventListeners.push(listener);
+  }
+
+  device(id: string): DeviceRecord | undefined {
+    return this.registry.get(id);
+  }
+
+  byFriendlyName(name: string): DeviceRecord | undefined {
+    return this.registry.byFriendlyName(name);
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  /** Adds a device (or updates its record) and registers its actor. */
+  addDevice(record: DeviceRecord): void {
+    const known = this.registry.get(record.id) !== undefined;
+    this.registry.put(record);
+    if (!known && this.kind !== undefined) this.options.system.register(this.kind, record.id);
+  }
+
+  renameDevice(id: string, friendlyName: string): DeviceRecord {
+    return this.registry.rename(id, friendlyName);
+  }
+
+  /** Removes a device: its actor, its record, its room membership and its state. */
+  async removeDevice(id: string): Promise<void> {
+    if (this.options.system.has(id)) await this.options.system.remove(id);
+    this.registry.remove(id);
+    this.rooms.deviceRemoved(id);
+    await this.state.forget(id);
+  }
+
+  /** Delivers a radio's report to the device's actor. */
+  report(id: string, values: Record<string, unknown>, at?: number): Promise<ReportReply> {
+    return this.options.system.ask<ReportReply>(id, at === undefined ? { type: 'report', values } : { type: 'report', values, at });
+  }
+
+  availability(id: string, online: boolean): void {
+    this.options.system.tell<DeviceMessage>(id, { type: 'availability', online });
+  }
+
+  /** Validates and sends a command; resolves with the device's state after it. */
+  command(id: string, payload: unknown): Promise<DeviceView> {
+    return this.options.system.ask<DeviceView>(id, { type: 'set', payload });
+  }
+
+  get(id: string): Promise<DeviceView> {
+    return this.options.system.ask<DeviceView>(id, { type: 'get' });
+  }
+
+  /** A room's state, derived from its devices' current states. */
+  async roomState(roomId: string): Promise<RoomState> {
+    const room = this.rooms.get(roomId);
+    const views = new Map<string, { state: Record<string, unknown>; isLight: boolean }>();
+    await Promise.all(
+      room.devices.map(async (id) => {
+        const record = this.registry.get(id);
+        if (record === undefined) return;
+        const view = await this.get(id);
+        const isLight = (record.capabilities ?? []).some((capability) => capability.type === 'light' || capability.type === 'switch');
+        views.set(id, { state: view.state, isLight });
+      }),
+    );
+    return this.rooms.stateOf(roomId, (id) => views.get(id));
+  }
+
+  setting(key: string): unknown {
+    return this.settingsDoc?.data[key];
+  }
+
+  setSetting(key: string, value: unknown): void {
+    if (this.settingsDoc === undefined) throw new Error('the devices part has not started');
+    this.settingsDoc.data[key] = value;
+    this.settingsWriter?.markDirty();
+  }
+}
