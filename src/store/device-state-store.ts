@@ -243,6 +243,11 @@ export class DeviceStateStore {
     this.compactions++;
   }
 
+  /** Commits the journal's pending records now. */
+  flushJournal(): Promise<void> {
+    return this.journal.flush();
+  }
+
   /** Devices changed since the last snapshot. */
   get tailSize(): number {
     return this.tail.size;
