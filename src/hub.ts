@@ -5,10 +5,12 @@
  * here as their issues land; the runner stops them in reverse, so the actors save their state
  * after the uplink has stopped sending to them.
  */
+import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
+import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
 import { HttpEndpoint } from './observability/http-endpoint.js';
@@ -44,10 +46,11 @@ export class Hub {
       );
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
-    this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry);
-    // the store opens before the actors start and closes after they stopped
+    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
+    this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
+    // the stores open before the actors start and close after they stopped
     this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices') });
-    parts.push(this.devices, this.actors);
+    parts.push(this.devices, snapshots, this.actors);
     let embedded: EmbeddedBroker | undefined;
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
