@@ -3,7 +3,8 @@
  * are atomic (see atomic-file.ts) and keep the replaced file as `.prev`. On read, a file that
  * does not parse or fails its validator is reported with its path, kept aside as
  * `<name>.corrupt-<time>`, and the last good copy (`.prev`) is used. When there is no good
- * copy, reading fails with STORE_CORRUPT: nothing silently starts empty.
+ * copy, reading fails with STORE_CORRUPT and the file stays in place, so every start fails
+ * the same way until someone decides: nothing silently starts empty.
  */
 import { readFile, rename } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
@@ -47,16 +48,18 @@ export class DurableJsonFile<T> implements Adapter<T> {
       // no main file: a fresh store, or a crash before the first rename finished
       return previous.kind === 'ok' ? previous.data : null;
     }
-    const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.path, aside);
     if (previous.kind === 'ok') {
+      const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(this.path, aside);
       this.log.error({ path: this.path, keptAs: aside, reason: main.reason, using: previousPath }, `${this.path} is corrupt (${main.reason}); kept it as ${aside} and using the last good copy ${previousPath}`);
       await writeFileAtomic(this.path, JSON.stringify(previous.data));
       return previous.data;
     }
+    // no good copy: the file stays where it is, so every start refuses the same way until
+    // someone decides; moving it aside would let the next start begin empty without a word
     throw new HearthError(
       ErrorCode.StoreCorrupt,
-      `${this.path} is corrupt (${main.reason}), kept as ${aside}, and there is no good copy (${previousPath}: ${previous.kind === 'missing' ? 'missing' : previous.reason}); restore it from a backup, or remove it to start that part of the store empty`,
+      `${this.path} is corrupt (${main.reason}) and there is no good copy (${previousPath}: ${previous.kind === 'missing' ? 'missing' : previous.reason}); restore it from a backup, or move it away to start that part of the store empty`,
     );
   }
 
