@@ -49,7 +49,7 @@ export class Hub {
     const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
-    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices') });
+    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry });
     parts.push(this.devices, snapshots, this.actors);
     let embedded: EmbeddedBroker | undefined;
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {

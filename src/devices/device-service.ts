@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ActorSystem } from '../actors/actor-system.js';
 import type { ActorKind } from '../actors/types.js';
@@ -18,6 +19,7 @@ import { CoalescingWriter } from '../store/coalescing-writer.js';
 import { DeviceRegistry } from '../store/device-registry.js';
 import { DeviceStateStore } from '../store/device-state-store.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
+import { registerStoreMetrics } from '../store/store-metrics.js';
 import type { Capability } from './capabilities.js';
 import { deviceKind, type DeviceEvents, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
 import type { DeviceRecord } from './device-record.js';
@@ -34,6 +36,8 @@ export interface DeviceServiceOptions {
   /** Capabilities of a device; by default those kept in its record. */
   capabilities?: (record: DeviceRecord) => readonly Capability[];
   now?: () => number;
+  /** Where the store's metrics go. */
+  metrics?: Registry;
 }
 
 export class DeviceService implements Part {
@@ -52,7 +56,11 @@ export class DeviceService implements Part {
   private started = false;
   startupMs = 0;
 
-  constructor(private readonly options: DeviceServiceOptions) {}
+  constructor(private readonly options: DeviceServiceOptions) {
+    if (options.metrics !== undefined) {
+      registerStoreMetrics(options.metrics, { tailSize: () => this.stateStore?.tailSize ?? 0, corruptAtStart: () => this.stateStore?.recovery.corrupt ?? 0 });
+    }
+  }
 
   async start(): Promise<void> {
     const began = performance.now();

@@ -1,4 +1,5 @@
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -71,6 +72,23 @@ describe('the devices part', () => {
     expect(second.devices.size).toBe(0);
     expect(await second.devices.state.get(lamp)).toBeUndefined();
     await second.stop();
+  });
+
+  it('puts the store\'s metrics on the hub registry', async () => {
+    const { log } = capturingLog();
+    const metrics = new Registry();
+    const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+    const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log, metrics });
+    await devices.start();
+    devices.addDevice({ id: door, friendlyName: 'hall/door', radio: 'zigbee', capabilities: contact });
+    await (await devices.report(door, { contact: true })).persisted;
+    const text = await metrics.metrics();
+    expect(text).toMatch(/^hearth_store_fsyncs_total [1-9]\d*$/m);
+    expect(text).toMatch(/^hearth_store_bytes_written_total [1-9]\d*$/m);
+    expect(text).toMatch(/^hearth_store_state_tail_devices 1$/m);
+    expect(text).toMatch(/^hearth_store_journal_corrupt_records_at_start 0$/m);
+    await system.shutdown();
+    await devices.stop();
   });
 
   it('tells listeners about state changes and events', async () => {
