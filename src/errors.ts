@@ -36,6 +36,10 @@ export const ErrorCode = {
   DeviceNameTaken: 'DEVICE_NAME_TAKEN',
   RadioUnavailable: 'RADIO_UNAVAILABLE',
   RadioCommandFailed: 'RADIO_COMMAND_FAILED',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  PayloadInvalid: 'PAYLOAD_INVALID',
+  UnknownCommand: 'UNKNOWN_COMMAND',
+  RequestFailed: 'REQUEST_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -20,6 +20,8 @@ export const deviceRecordSchema = z.object({
     .object({
       debounceMs: z.int().min(0).max(600_000).optional(),
       throttleMs: z.int().min(0).max(600_000).optional(),
+      /** Publish this device's state retained (default true). */
+      retain: z.boolean().optional(),
     })
     .optional(),
 });

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { ActorSystem } from '../actors/actor-system.js';
 import type { ActorKind } from '../actors/types.js';
 import type { HearthConfig } from '../config/schema.js';
+import { ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import { CoalescingWriter } from '../store/coalescing-writer.js';
 import { DeviceRegistry } from '../store/device-registry.js';
@@ -168,6 +169,25 @@ export class DeviceService implements Part {
     const known = this.registry.get(record.id) !== undefined;
     this.registry.put(record);
     if (!known && this.kind !== undefined) this.options.system.register(this.kind, record.id);
+  }
+
+  /** Merges per-device options (debounce, throttle, retain); they apply from the next message. */
+  setDeviceOptions(id: string, options: NonNullable<DeviceRecord['options']>): DeviceRecord {
+    const record = this.registry.get(id);
+    if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
+    const updated = { ...record, options: { ...record.options, ...options } };
+    this.registry.put(updated);
+    return updated;
+  }
+
+  /** A device by friendly name or id. */
+  resolve(nameOrId: string): DeviceRecord | undefined {
+    return this.registry.byFriendlyName(nameOrId) ?? this.registry.get(nameOrId);
+  }
+
+  /** Every registered device's record. */
+  records(): DeviceRecord[] {
+    return [...this.registry.all()];
   }
 
   renameDevice(id: string, friendlyName: string): DeviceRecord {
