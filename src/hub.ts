@@ -1,14 +1,15 @@
 /**
  * The composition root: builds every part of the hub from a validated config, in start order,
  * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
- * directory, devices (the store), actor system, embedded broker (demo), uplink. Radios join
+ * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, embedded
+ * broker (demo), MQTT link. Radios join
  * here as their issues land; the runner stops them in reverse, so the actors save their state
  * after the uplink has stopped sending to them.
  */
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
-import type { HearthConfig } from './config/schema.js';
+import { baseTopicOf, type HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
@@ -20,6 +21,7 @@ import { StateDirectory } from './store/state-directory.js';
 import { isLoopbackHost } from './uplink/broker-address.js';
 import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
+import { UplinkBridge } from './uplink/uplink-bridge.js';
 
 export class Hub {
   readonly registry: Registry;
@@ -50,14 +52,28 @@ export class Hub {
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
     this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry });
-    parts.push(this.devices, snapshots, this.actors);
     let embedded: EmbeddedBroker | undefined;
+    // aedes speaks MQTT 3.1.1 only
+    const link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined));
+    // between the store and the actors: actors' last states still reach the outbox when they stop
+    const bridge = new UplinkBridge({
+      stateDir: config.stateDir,
+      base: baseTopicOf(config),
+      devices: this.devices,
+      link,
+      log: logging.forModule('uplink.bridge'),
+      outboxMaxBytes: config.uplink.outboxMaxBytes,
+      drainRatePerS: config.uplink.drainRatePerS,
+      maxInFlight: config.uplink.maxInFlight,
+      maxPayloadBytes: config.uplink.maxPayloadBytes,
+      health: () => this.health(),
+    });
+    parts.push(this.devices, snapshots, bridge, this.actors);
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
       parts.push(embedded);
     }
-    // aedes speaks MQTT 3.1.1 only
-    parts.push(new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
+    parts.push(link);
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
   }

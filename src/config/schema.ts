@@ -79,6 +79,12 @@ const uplink = z
     startupWaitMs: intRange(0, 600_000)
       .default(5000)
       .describe('How long start-up waits for the first broker connection before going on offline.'),
+    outboxMaxBytes: intRange(65_536, 4_294_967_295)
+      .default(64 * 1024 * 1024)
+      .describe('Bytes of messages the outbox keeps for the broker; past it the oldest events go first, never a device\'s latest state.'),
+    drainRatePerS: intRange(1, 1_000_000).default(500).describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
+    maxInFlight: intRange(1, 65_535).default(100).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
+    maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer.'),
     embeddedBroker: z
       .enum(['off', 'auto'])
       .default('off')

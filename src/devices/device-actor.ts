@@ -126,9 +126,15 @@ class DeviceActor {
       if (isTransient(key)) events[key] = value;
       else lasting[key] = value;
     }
-    if (Object.keys(events).length > 0) this.ports.events.event(this.view(), events);
+    // events go out after the values of the same report are applied, so they carry them
+    const emitEvents = (): void => {
+      if (Object.keys(events).length > 0) this.ports.events.event(this.view(), events);
+    };
     const { debounceMs = 0, throttleMs = 0 } = this.record.options ?? {};
-    if (throttleMs > 0 && at - this.lastEmitted < throttleMs) return { changed: [], persisted: undefined };
+    if (throttleMs > 0 && at - this.lastEmitted < throttleMs) {
+      emitEvents();
+      return { changed: [], persisted: undefined };
+    }
     if (debounceMs > 0) {
       this.pending = { ...(this.pending ?? {}), ...lasting };
       this.pendingAt = at;
@@ -141,9 +147,12 @@ class DeviceActor {
           // the actor is gone; onStop/onPassivate flushed already
         }
       }, debounceMs);
+      emitEvents();
       return { changed: [], persisted: undefined };
     }
-    return this.apply(lasting, at);
+    const applied = this.apply(lasting, at);
+    emitEvents();
+    return applied;
   }
 
   private flush(): ReportReply {

@@ -57,9 +57,17 @@ export function isUnsupportedProtocol(error: unknown): boolean {
   return code === 1 || code === 0x84;
 }
 
+/** What another part plugs into the link: subscriptions, and the client once it exists. */
+export interface LinkUser {
+  /** Topics to subscribe to (QoS 1) on every connection. */
+  subscriptions: string[];
+  onClient(client: MqttClient): void;
+}
+
 export class MqttLink implements Part {
   readonly name = 'uplink';
   private client: MqttClient | undefined;
+  private readonly users: LinkUser[] = [];
   private readonly base: string;
   private readonly url: string;
   private lastError: string | undefined;
@@ -78,6 +86,11 @@ export class MqttLink implements Part {
     this.url = brokerUrl(config);
   }
 
+  /** Registers a user before start: it gets the client and its subscriptions. */
+  use(user: LinkUser): void {
+    this.users.push(user);
+  }
+
   get connected(): boolean {
     return this.client?.connected === true;
   }
@@ -89,11 +102,17 @@ export class MqttLink implements Part {
     this.log.debug({ broker: this.url, options: { ...options, will: undefined } }, 'connecting to the broker');
     const client = connect(this.url, options);
     this.client = client;
+    for (const user of this.users) user.onClient(client);
     client.on('connect', () => {
       this.offlineSince = undefined;
       this.lastError = undefined;
       this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
+      const topics = this.users.flatMap((user) => user.subscriptions);
+      if (topics.length > 0) {
+        // no-local (MQTT 5): the hub does not hear its own publications back
+        client.subscribeAsync(topics, { qos: 1, nl: true }).catch((error: unknown) => this.log.warn({ err: error, topics }, `could not subscribe: ${describeError(error)}`));
+      }
     });
     client.on('close', () => {
       if (this.offlineSince === undefined && this.client === client) {

@@ -1,0 +1,108 @@
+/**
+ * Incoming MQTT messages to the hub: `<device>/set` (a JSON object), `<device>/set/<attribute>`
+ * (a bare value), `<device>/get` and `bridge/request/<command>`. A command reaches the device's
+ * actor; its result is the device's new state on its state topic. Every failure (unknown
+ * device, malformed or oversized payload, invalid value, radio error) is answered the same
+ * way for every radio: an error on `bridge/event` as
+ * `{"type":"command_failed","data":{"device":…,"code":…,"message":…}}`, and, when the message
+ * carried an MQTT 5 response topic, `{"status":"error",…}` there too (`{"status":"ok",…}` on
+ * success). Nothing here throws; a bad message is logged once and changes nothing.
+ */
+import type { IPublishPacket } from 'mqtt';
+import type { Logger } from 'pino';
+import type { DeviceService } from '../devices/device-service.js';
+import { describeError, ErrorCode, isHearthError } from '../errors.js';
+import type { BridgeRequests, BridgeResponse } from './bridge-requests.js';
+import { parseIncomingTopic, type Topics } from './topics.js';
+
+export interface Reply {
+  topic: string;
+  payload: string;
+  correlationData?: Buffer;
+}
+
+export interface RouterOptions {
+  devices: DeviceService;
+  bridge: BridgeRequests;
+  topics: Topics;
+  log: Logger;
+  maxPayloadBytes: number;
+  /** Publishes a reply (responses and errors; not through the outbox: they only matter now). */
+  reply(reply: Reply): void;
+  /** Publishes a device's current state (after a /get). */
+  publishState(deviceId: string): Promise<void>;
+}
+
+/** A `/set/<attribute>` payload: JSON when it parses ("128", "true", "{…}"), else the text ("ON"). */
+function bareValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export class CommandRouter {
+  handled = 0;
+  failed = 0;
+
+  constructor(private readonly options: RouterOptions) {}
+
+  /** Handles one incoming message; resolves when answered. */
+  async route(topic: string, payload: Buffer, packet?: IPublishPacket): Promise<void> {
+    const incoming = parseIncomingTopic(this.options.topics.base, topic);
+    if (incoming.kind === 'ignored') return;
+    this.handled++;
+    const responseTopic = packet?.properties?.responseTopic;
+    const correlationData = packet?.properties?.correlationData;
+    if (incoming.kind === 'request') {
+      const response = await this.options.bridge.handle(incoming.command, payload);
+      if (response.status === 'error') this.noteFailure(`bridge/request/${incoming.command}`, response);
+      this.answer(this.options.topics.response(incoming.command), response, correlationData);
+      if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
+      return;
+    }
+    const record = this.options.devices.resolve(incoming.device);
+    const fail = (code: string, message: string): void => {
+      const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
+      this.noteFailure(incoming.device, response);
+      this.options.reply({ topic: this.options.topics.bridge('event'), payload: JSON.stringify({ type: 'command_failed', data: { device: incoming.device, code, message } }) });
+      if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
+    };
+    if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${JSON.stringify(incoming.device)}`);
+    if (payload.length > this.options.maxPayloadBytes) {
+      return fail(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.options.maxPayloadBytes}`);
+    }
+    if (incoming.kind === 'get') {
+      await this.options.publishState(record.id).catch((error: unknown) => fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error)));
+      return;
+    }
+    let command: unknown;
+    if (incoming.attribute !== undefined) {
+      command = { [incoming.attribute]: bareValue(payload.toString('utf8')) };
+    } else {
+      try {
+        command = JSON.parse(payload.toString('utf8'));
+      } catch (error) {
+        return fail(ErrorCode.PayloadInvalid, `malformed JSON: ${describeError(error)}`);
+      }
+    }
+    try {
+      const view = await this.options.devices.command(record.id, command);
+      if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: view.state }, correlationData);
+    } catch (error) {
+      fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private answer(topic: string, response: BridgeResponse, correlationData: Buffer | undefined): void {
+    const reply: Reply = { topic, payload: JSON.stringify(response) };
+    if (correlationData !== undefined) reply.correlationData = correlationData;
+    this.options.reply(reply);
+  }
+
+  private noteFailure(where: string, response: BridgeResponse): void {
+    this.failed++;
+    this.options.log.warn({ where, error: response.error }, `${where}: ${response.error?.code ?? 'ERROR'}: ${response.error?.message ?? ''}`);
+  }
+}

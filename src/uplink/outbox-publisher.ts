@@ -1,0 +1,89 @@
+/**
+ * Drains the outbox to the broker: QoS 1, at most `maxInFlight` unacknowledged at once, at most
+ * `ratePerS` per second (so a backlog after an outage does not flood a cloud broker), in
+ * outbox order. A message leaves the outbox on its PUBACK. While the connection is down
+ * nothing is taken; mqtt.js resends what was in flight when the connection comes back, and
+ * after a restart the outbox itself holds whatever was not acknowledged.
+ */
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { describeError } from '../errors.js';
+import type { Outbox, OutboxMessage } from './outbox.js';
+
+export interface PublisherOptions {
+  maxInFlight: number;
+  ratePerS: number;
+}
+
+export class OutboxPublisher {
+  private client: MqttClient | undefined;
+  private tokens: number;
+  private lastRefill = performance.now();
+  private timer: NodeJS.Timeout | undefined;
+  published = 0;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+    private readonly options: PublisherOptions,
+  ) {
+    this.tokens = options.ratePerS;
+  }
+
+  /** Starts draining through `client` whenever it is connected. */
+  attach(client: MqttClient): void {
+    this.client = client;
+    client.on('connect', () => this.pump());
+  }
+
+  detach(): void {
+    this.client = undefined;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Call after enqueueing: sends what the window and the rate allow now. */
+  pump(): void {
+    const client = this.client;
+    if (client === undefined || !client.connected) return;
+    this.refill();
+    const room = Math.min(this.options.maxInFlight - this.outbox.inFlightCount, Math.floor(this.tokens));
+    if (room <= 0) {
+      this.later();
+      return;
+    }
+    const batch = this.outbox.take(room);
+    this.tokens -= batch.length;
+    for (const message of batch) this.send(client, message);
+    if (this.outbox.size > this.outbox.inFlightCount) this.later();
+  }
+
+  private send(client: MqttClient, message: OutboxMessage): void {
+    client.publish(message.topic, message.payload, { qos: 1, retain: message.retain }, (error) => {
+      if (error !== undefined && error !== null) {
+        // refused for good (the client ended): the message stays for the next connection
+        this.outbox.release(message.seq);
+        this.log.debug({ err: error, topic: message.topic }, `publish failed: ${describeError(error)}`);
+        return;
+      }
+      this.published++;
+      this.outbox.ack(message.seq)?.catch((ackError: unknown) => this.log.warn({ err: ackError }, `could not record a delivery: ${describeError(ackError)}`));
+      this.pump();
+    });
+  }
+
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.options.ratePerS, this.tokens + ((now - this.lastRefill) / 1000) * this.options.ratePerS);
+    this.lastRefill = now;
+  }
+
+  private later(): void {
+    if (this.timer !== undefined) return;
+    const wait = Math.max(5, Math.ceil((1 / this.options.ratePerS) * 1000));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, wait);
+  }
+}

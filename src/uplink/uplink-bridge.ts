@@ -1,0 +1,128 @@
+/**
+ * The uplink bridge part: joins the devices to the MQTT link. Device state and events go into
+ * the durable outbox (state retained on `<device>`, events on `<device>` not retained,
+ * availability on `<device>/availability`), and the publisher drains it; incoming commands
+ * and bridge requests go through the command router. It starts before the link connects and
+ * stops after it, flushing the outbox.
+ */
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { DeviceView } from '../devices/device-actor.js';
+import type { DeviceService } from '../devices/device-service.js';
+import { describeError } from '../errors.js';
+import type { Part, PartHealth } from '../lifecycle/part.js';
+import { BridgeRequests } from './bridge-requests.js';
+import { CommandRouter, type Reply } from './command-router.js';
+import type { MqttLink } from './mqtt-link.js';
+import { Outbox, type OutgoingMessage } from './outbox.js';
+import { OutboxPublisher } from './outbox-publisher.js';
+import { Topics } from './topics.js';
+
+export interface UplinkBridgeOptions {
+  stateDir: string;
+  base: string;
+  devices: DeviceService;
+  link: MqttLink;
+  log: Logger;
+  outboxMaxBytes: number;
+  drainRatePerS: number;
+  maxInFlight: number;
+  maxPayloadBytes: number;
+  permitJoin?: (seconds: number) => Promise<void>;
+  health?: () => unknown;
+}
+
+/** The state message of a device, in Zigbee2MQTT's shape. */
+export function statePayload(view: DeviceView): string {
+  const payload: Record<string, unknown> = { ...view.state };
+  if (view.lastSeen !== undefined) payload.last_seen = new Date(view.lastSeen).toISOString();
+  return JSON.stringify(payload);
+}
+
+export class UplinkBridge implements Part {
+  readonly name = 'uplink.bridge';
+  private outboxStore: Outbox | undefined;
+  private publisher: OutboxPublisher | undefined;
+  private client: MqttClient | undefined;
+  readonly topics: Topics;
+
+  constructor(private readonly options: UplinkBridgeOptions) {
+    this.topics = new Topics(options.base);
+  }
+
+  get outbox(): Outbox {
+    if (this.outboxStore === undefined) throw new Error('the uplink bridge has not started');
+    return this.outboxStore;
+  }
+
+  async start(): Promise<void> {
+    const { devices, log } = this.options;
+    const outbox = await Outbox.open({ dir: join(this.options.stateDir, 'outbox'), log, maxBytes: this.options.outboxMaxBytes });
+    this.outboxStore = outbox;
+    const publisher = new OutboxPublisher(outbox, log, { maxInFlight: this.options.maxInFlight, ratePerS: this.options.drainRatePerS });
+    this.publisher = publisher;
+    const router = new CommandRouter({
+      devices,
+      bridge: new BridgeRequests(
+        { devices, permitJoin: this.options.permitJoin ?? (() => Promise.resolve()), health: this.options.health ?? (() => ({})) },
+        this.options.maxPayloadBytes,
+      ),
+      topics: this.topics,
+      log,
+      maxPayloadBytes: this.options.maxPayloadBytes,
+      reply: (reply) => this.reply(reply),
+      publishState: async (id) => this.enqueue(this.stateMessage(await devices.get(id))),
+    });
+    devices.onState((view, changed) => {
+      this.enqueue(this.stateMessage(view));
+      if (changed.includes('availability') && view.availability !== undefined) {
+        this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
+      }
+    });
+    devices.onEvent((view, values) => this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }));
+    this.options.link.use({
+      subscriptions: [this.topics.subscription],
+      onClient: (client) => {
+        this.client = client;
+        publisher.attach(client);
+        client.on('message', (topic, payload, packet) => {
+          router.route(topic, payload, packet).catch((error: unknown) => log.error({ err: error, topic }, `could not handle ${topic}: ${describeError(error)}`));
+        });
+      },
+    });
+    publisher.pump();
+  }
+
+  private stateMessage(view: DeviceView): OutgoingMessage {
+    const retain = this.options.devices.device(view.id)?.options?.retain ?? true;
+    return { topic: this.topics.device(view.friendlyName), payload: statePayload(view), retain, kind: 'state' };
+  }
+
+  private enqueue(message: OutgoingMessage): void {
+    this.outbox.enqueue(message).catch((error: unknown) => this.options.log.error({ err: error, topic: message.topic }, `could not store an outgoing message: ${describeError(error)}`));
+    this.publisher?.pump();
+  }
+
+  /** Answers go straight out (QoS 1), not through the outbox: they only matter now. */
+  private reply(reply: Reply): void {
+    const client = this.client;
+    if (client === undefined || !client.connected) return;
+    const properties = reply.correlationData === undefined ? undefined : { correlationData: reply.correlationData };
+    client.publish(reply.topic, reply.payload, { qos: 1, ...(properties === undefined ? {} : { properties }) }, (error) => {
+      if (error !== undefined && error !== null) this.options.log.debug({ err: error, topic: reply.topic }, 'could not publish a reply');
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.publisher?.detach();
+    await this.outboxStore?.close();
+    this.outboxStore = undefined;
+  }
+
+  health(): PartHealth {
+    const outbox = this.outboxStore;
+    if (outbox === undefined) return { status: 'stopped' };
+    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0 };
+  }
+}

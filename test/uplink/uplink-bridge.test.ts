@@ -1,0 +1,115 @@
+/** Devices to the broker and back, against a real Mosquitto: the contract and an outage. */
+import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
+import { pino } from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ActorSystem } from '../../src/actors/actor-system.js';
+import { loadConfigOrThrow } from '../../src/config/load.js';
+import { baseTopicOf } from '../../src/config/schema.js';
+import type { Capability } from '../../src/devices/capabilities.js';
+import { DeviceService } from '../../src/devices/device-service.js';
+import { MqttLink } from '../../src/uplink/mqtt-link.js';
+import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import { Mosquitto } from '../support/mosquitto.js';
+import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const silent = pino({ level: 'silent' });
+const lamp = 'zigbee:0x00158d0001a2b3c4';
+const remote = 'zigbee:0x00158d0001a2b3c5';
+const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
+const buttons = JSON.parse(JSON.stringify([e.action(['single', 'double']), e.battery()])) as Capability[];
+
+async function hub(port: number, stateDir: string) {
+  const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'h1', stateDir, uplink: { port, startupWaitMs: 3000 }, store: { journalBatchMs: 5 } } });
+  const system = new ActorSystem({ log: silent, options: { idleTimeoutMs: 0 } });
+  const devices = new DeviceService({ stateDir, store: config.store, system, log: silent });
+  const link = new MqttLink(config, silent);
+  const bridge = new UplinkBridge({ stateDir, base: baseTopicOf(config), devices, link, log: silent, outboxMaxBytes: config.uplink.outboxMaxBytes, drainRatePerS: 2000, maxInFlight: 100, maxPayloadBytes: 1024 });
+  await devices.start();
+  await bridge.start();
+  await link.start(new AbortController().signal);
+  const sent: Record<string, unknown>[] = [];
+  devices.attachRadio('zigbee', { send: (_id, payload) => Promise.resolve(void sent.push(payload)) });
+  const stop = async () => {
+    await link.stop();
+    await system.shutdown();
+    await bridge.stop();
+    await devices.stop();
+  };
+  onTestFinished(stop);
+  return { devices, bridge, sent, stop };
+}
+
+describe('uplink bridge', () => {
+  it('publishes state and events, takes /set, /set/<attr>, /get and bridge requests, and answers errors', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const watch = await MqttWatch.connect(url, 'hearth/h1/#');
+    const { devices, sent } = await hub(broker.port, await tempDir());
+    devices.addDevice({ id: lamp, friendlyName: 'living/lamp', radio: 'zigbee', capabilities: bulb });
+    devices.addDevice({ id: remote, friendlyName: 'living/remote', radio: 'zigbee', capabilities: buttons });
+
+    await devices.report(lamp, { state: 'OFF', brightness: 10 });
+    const state = await watch.waitFor('hearth/h1/living/lamp', (p) => p.includes('"brightness":10'));
+    expect(JSON.parse(state.payload)).toMatchObject({ state: 'OFF', brightness: 10, last_seen: expect.any(String) });
+    expect(await retainedOn(url, 'hearth/h1/living/lamp')).toBe(state.payload);
+
+    await devices.report(remote, { action: 'double', battery: 90 });
+    const event = await watch.waitFor('hearth/h1/living/remote', (p) => p.includes('double'));
+    expect(JSON.parse(event.payload)).toMatchObject({ action: 'double', battery: 90 });
+    // the event is not retained: the retained message is the state without the action
+    expect(JSON.parse((await retainedOn(url, 'hearth/h1/living/remote')) ?? '{}')).not.toHaveProperty('action');
+
+    await watch.client.publishAsync('hearth/h1/living/lamp/set', '{"state":"ON","brightness":200}', { qos: 1 });
+    await watch.waitFor('hearth/h1/living/lamp', (p) => p.includes('"brightness":200') && p.includes('"ON"'));
+    await watch.client.publishAsync('hearth/h1/living/lamp/set/brightness', '50', { qos: 1 });
+    await watch.waitFor('hearth/h1/living/lamp', (p) => p.includes('"brightness":50'));
+    expect(sent).toEqual([{ state: 'ON', brightness: 200 }, { brightness: 50 }]);
+
+    await watch.client.publishAsync('hearth/h1/living/lamp/set', '{"brightness":999}', { qos: 1 });
+    const rejected = await watch.waitFor('hearth/h1/bridge/event', (p) => p.includes('command_failed'));
+    expect(JSON.parse(rejected.payload)).toEqual({
+      type: 'command_failed',
+      data: { device: 'living/lamp', code: 'COMMAND_INVALID', message: `${lamp}: brightness: expected a number 0-254, got 999` },
+    });
+    await watch.client.publishAsync('hearth/h1/nobody/set', '{"state":"ON"}', { qos: 1 });
+    await watch.waitFor('hearth/h1/bridge/event', (p) => p.includes('DEVICE_NOT_FOUND'));
+    await watch.client.publishAsync('hearth/h1/living/lamp/set', '{"state":', { qos: 1 });
+    await watch.waitFor('hearth/h1/bridge/event', (p) => p.includes('PAYLOAD_INVALID'));
+    expect(sent).toHaveLength(2); // nothing invalid reached the radio
+
+    await watch.client.publishAsync('hearth/h1/bridge/request/health_check', '{"transaction":"t-1"}', { qos: 1 });
+    const response = await watch.waitFor('hearth/h1/bridge/response/health_check');
+    expect(JSON.parse(response.payload)).toMatchObject({ status: 'ok', data: { healthy: true }, transaction: 't-1' });
+    await watch.client.publishAsync('hearth/h1/bridge/request/room/create', '{"name":"Living","transaction":2}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/create')).payload)).toMatchObject({ status: 'ok', data: { id: 'living' }, transaction: 2 });
+
+    const before = watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length;
+    await watch.client.publishAsync('hearth/h1/living/lamp/get', '', { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length).toBe(before + 1);
+  });
+
+  it('keeps everything reported during a broker outage and delivers it afterwards: every event in order, the latest state', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const { devices, bridge } = await hub(broker.port, await tempDir());
+    const ids = [0, 1, 2].map((i) => `zigbee:0x00158d00000000${String(i).padStart(2, '0')}`);
+    ids.forEach((id, i) => devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: buttons }));
+    await broker.kill();
+    for (let n = 0; n < 30; n++) {
+      for (const id of ids) await devices.report(id, { action: n % 2 === 0 ? 'single' : 'double', battery: 100 - n });
+    }
+    expect(bridge.outbox.size).toBeGreaterThanOrEqual(90);
+    await broker.restart();
+    const watch = await MqttWatch.connect(url, 'hearth/h1/#');
+    for (let i = 0; i < 3; i++) await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && !p.includes('action'), 20_000);
+    for (let i = 0; i < 3; i++) {
+      const events = watch.received.filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action')).map((m) => (JSON.parse(m.payload) as { battery: number }).battery);
+      expect(events, `button${i}`).toEqual(Array.from({ length: 30 }, (_, n) => 100 - n));
+    }
+    expect(bridge.outbox.size).toBe(0);
+  }, 60_000);
+});
