@@ -173,6 +173,7 @@ class DeviceActor {
     const change: StateChange = { lastSeen: at };
     if (keys.length > 0) change.values = changed;
     const persisted = this.ports.state.record(this.context.id, change);
+    persisted.catch(() => undefined); // the store logs a failed write; a caller may still await it
     this.lastEmitted = at;
     this.ports.events.state(this.view(), keys);
     return { changed: keys, persisted };
@@ -187,6 +188,7 @@ class DeviceActor {
       this.state.lastSeen = at;
     }
     const persisted = this.ports.state.record(this.context.id, change);
+    persisted.catch(() => undefined); // the store logs a failed write; a caller may still await it
     this.ports.events.state(this.view(), ['availability']);
     return { changed: ['availability'], persisted };
   }

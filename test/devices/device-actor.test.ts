@@ -1,5 +1,5 @@
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import type { Capability } from '../../src/devices/capabilities.js';
 import { deviceKind, type DeviceView, type RadioPort, type ReportReply } from '../../src/devices/device-actor.js';
@@ -63,6 +63,10 @@ async function harness(dir?: string, recordsIn?: Map<string, DeviceRecord>): Pro
     now: () => 1_700_000_000_000,
   });
   for (const id of records.keys()) h.system.register(kind, id);
+  onTestFinished(async () => {
+    await h.system.shutdown();
+    await store.close();
+  });
   return h;
 }
 

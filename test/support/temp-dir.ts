@@ -6,6 +6,7 @@ import { onTestFinished } from 'vitest';
 
 export async function tempDir(prefix = 'hearth-test-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  // retries: a part the test stopped may still be finishing a write in it
+  onTestFinished(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
   return dir;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
@@ -14,6 +14,10 @@ async function setup() {
   const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
   const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log });
   await devices.start();
+  onTestFinished(async () => {
+    await system.shutdown();
+    await devices.stop();
+  });
   devices.addDevice({ id: lamp, friendlyName: 'living/lamp', radio: 'zigbee' });
   const joins: number[] = [];
   const requests = new BridgeRequests({ devices, permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)), health: () => ({ status: 'ok' }) }, 1024);

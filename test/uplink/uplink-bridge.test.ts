@@ -110,6 +110,8 @@ describe('uplink bridge', () => {
       const events = watch.received.filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action')).map((m) => (JSON.parse(m.payload) as { battery: number }).battery);
       expect(events, `button${i}`).toEqual(Array.from({ length: 30 }, (_, n) => 100 - n));
     }
+    // every message leaves the outbox as its PUBACK comes in
+    for (const began = Date.now(); bridge.outbox.size > 0 && Date.now() - began < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(bridge.outbox.size).toBe(0);
   }, 60_000);
 });
