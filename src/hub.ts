@@ -66,6 +66,7 @@ export class Hub {
       drainRatePerS: config.uplink.drainRatePerS,
       maxInFlight: config.uplink.maxInFlight,
       maxPayloadBytes: config.uplink.maxPayloadBytes,
+      healthIntervalMs: config.uplink.healthIntervalS * 1000,
       health: () => this.health(),
     });
     parts.push(this.devices, snapshots, bridge, this.actors);

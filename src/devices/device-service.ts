@@ -54,6 +54,7 @@ export class DeviceService implements Part {
   private readonly radios = new Map<DeviceRecord['radio'], RadioPort>();
   private readonly stateListeners: DeviceEvents['state'][] = [];
   private readonly eventListeners: DeviceEvents['event'][] = [];
+  private readonly changeListeners: ((what: 'devices' | 'rooms') => void)[] = [];
   private started = false;
   startupMs = 0;
 
@@ -77,6 +78,7 @@ export class DeviceService implements Part {
     this.roomList = new Rooms(roomsDoc.data, () => {
       roomsDoc.data = this.roomList?.list() ?? [];
       roomsWriter.markDirty();
+      this.changed('rooms');
     });
     this.settingsDoc = new Low<Record<string, unknown>>(new DurableJsonFile(join(stateDir, 'settings.json'), (value) => settingsSchema.parse(value), log), {});
     await this.settingsDoc.read();
@@ -152,6 +154,15 @@ export class DeviceService implements Part {
     this.eventListeners.push(listener);
   }
 
+  /** Hears that the device list or the rooms changed (to republish them). */
+  onChange(listener: (what: 'devices' | 'rooms') => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(what: 'devices' | 'rooms'): void {
+    for (const listener of this.changeListeners) listener(what);
+  }
+
   device(id: string): DeviceRecord | undefined {
     return this.registry.get(id);
   }
@@ -169,6 +180,7 @@ export class DeviceService implements Part {
     const known = this.registry.get(record.id) !== undefined;
     this.registry.put(record);
     if (!known && this.kind !== undefined) this.options.system.register(this.kind, record.id);
+    this.changed('devices');
   }
 
   /** Merges per-device options (debounce, throttle, retain); they apply from the next message. */
@@ -177,6 +189,7 @@ export class DeviceService implements Part {
     if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
     const updated = { ...record, options: { ...record.options, ...options } };
     this.registry.put(updated);
+    this.changed('devices');
     return updated;
   }
 
@@ -191,7 +204,9 @@ export class DeviceService implements Part {
   }
 
   renameDevice(id: string, friendlyName: string): DeviceRecord {
-    return this.registry.rename(id, friendlyName);
+    const renamed = this.registry.rename(id, friendlyName);
+    this.changed('devices');
+    return renamed;
   }
 
   /** Removes a device: its actor, its record, its room membership and its state. */
@@ -199,6 +214,7 @@ export class DeviceService implements Part {
     if (this.options.system.has(id)) await this.options.system.remove(id);
     this.registry.remove(id);
     this.rooms.deviceRemoved(id);
+    this.changed('devices');
     await this.state.forget(id);
   }
 

@@ -31,6 +31,8 @@ export interface UplinkBridgeOptions {
   maxPayloadBytes: number;
   permitJoin?: (seconds: number) => Promise<void>;
   health?: () => unknown;
+  /** How often `bridge/health` is published (0: never). */
+  healthIntervalMs?: number;
 }
 
 /** The state message of a device, in Zigbee2MQTT's shape. */
@@ -45,6 +47,7 @@ export class UplinkBridge implements Part {
   private outboxStore: Outbox | undefined;
   private publisher: OutboxPublisher | undefined;
   private client: MqttClient | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
@@ -80,6 +83,7 @@ export class UplinkBridge implements Part {
         this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
       }
     });
+    devices.onChange((what) => (what === 'devices' ? this.publishDevices() : this.publishRooms()));
     devices.onEvent((view, values) => this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }));
     this.options.link.use({
       subscriptions: [this.topics.subscription],
@@ -91,7 +95,43 @@ export class UplinkBridge implements Part {
         });
       },
     });
+    this.publishDevices();
+    this.publishRooms();
+    const every = this.options.healthIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.healthTimer = setInterval(() => this.publishHealth(), every);
+      this.healthTimer.unref();
+    }
     publisher.pump();
+  }
+
+  /** `bridge/devices`, retained: every device with what is known of it. */
+  private publishDevices(): void {
+    const devices = this.options.devices.records().map((record) => ({
+      id: record.id,
+      friendly_name: record.friendlyName,
+      radio: record.radio,
+      ...(record.model === undefined ? {} : { model: record.model }),
+      ...(record.vendor === undefined ? {} : { vendor: record.vendor }),
+      ...(record.firmware === undefined ? {} : { firmware: record.firmware }),
+      ...(record.options === undefined ? {} : { options: record.options }),
+    }));
+    this.enqueue({ topic: this.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
+  }
+
+  /** `bridge/rooms`, retained. */
+  private publishRooms(): void {
+    this.enqueue({ topic: this.topics.bridge('rooms'), payload: JSON.stringify(this.options.devices.rooms.list()), retain: true, kind: 'state' });
+  }
+
+  /** `bridge/health`: the hub's health and the outbox's, only the newest one kept while offline. */
+  publishHealth(): void {
+    const outbox = this.outbox;
+    const payload = {
+      health: (this.options.health ?? (() => ({})))(),
+      outbox: { messages: outbox.size, bytes: outbox.bytes, oldest_ms: outbox.oldestAgeMs(), dropped_events: outbox.droppedEvents },
+    };
+    this.enqueue({ topic: this.topics.bridge('health'), payload: JSON.stringify(payload), retain: false, kind: 'state' });
   }
 
   private stateMessage(view: DeviceView): OutgoingMessage {
@@ -115,6 +155,7 @@ export class UplinkBridge implements Part {
   }
 
   async stop(): Promise<void> {
+    if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
     this.publisher?.detach();
     await this.outboxStore?.close();
     this.outboxStore = undefined;

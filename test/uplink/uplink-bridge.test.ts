@@ -24,7 +24,19 @@ async function hub(port: number, stateDir: string) {
   const system = new ActorSystem({ log: silent, options: { idleTimeoutMs: 0 } });
   const devices = new DeviceService({ stateDir, store: config.store, system, log: silent });
   const link = new MqttLink(config, silent);
-  const bridge = new UplinkBridge({ stateDir, base: baseTopicOf(config), devices, link, log: silent, outboxMaxBytes: config.uplink.outboxMaxBytes, drainRatePerS: 2000, maxInFlight: 100, maxPayloadBytes: 1024 });
+  const bridge = new UplinkBridge({
+    stateDir,
+    base: baseTopicOf(config),
+    devices,
+    link,
+    log: silent,
+    outboxMaxBytes: config.uplink.outboxMaxBytes,
+    drainRatePerS: 2000,
+    maxInFlight: 100,
+    maxPayloadBytes: 1024,
+    healthIntervalMs: 200,
+    health: () => ({ status: 'ok' }),
+  });
   await devices.start();
   await bridge.start();
   await link.start(new AbortController().signal);
@@ -84,6 +96,13 @@ describe('uplink bridge', () => {
     expect(JSON.parse(response.payload)).toMatchObject({ status: 'ok', data: { healthy: true }, transaction: 't-1' });
     await watch.client.publishAsync('hearth/h1/bridge/request/room/create', '{"name":"Living","transaction":2}', { qos: 1 });
     expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/create')).payload)).toMatchObject({ status: 'ok', data: { id: 'living' }, transaction: 2 });
+
+    const rooms = await watch.waitFor('hearth/h1/bridge/rooms', (p) => p.includes('"living"'));
+    expect(JSON.parse(rooms.payload)).toEqual([{ id: 'living', name: 'Living', devices: [] }]);
+    const list = JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[]') as { friendly_name: string }[];
+    expect(list.map((d) => d.friendly_name).sort()).toEqual(['living/lamp', 'living/remote']);
+    const health = JSON.parse((await watch.waitFor('hearth/h1/bridge/health')).payload) as Record<string, unknown>;
+    expect(health).toMatchObject({ health: { status: 'ok' }, outbox: { dropped_events: 0 } });
 
     const before = watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length;
     await watch.client.publishAsync('hearth/h1/living/lamp/get', '', { qos: 1 });
