@@ -102,7 +102,8 @@ async function checkBroker(config: HearthConfig): Promise<CheckResult> {
   } catch (error) {
     return { check: 'broker', ok: false, detail: (error as Error).message, fix: 'point uplink.tls.* at readable PEM files' };
   }
-  const result = await probeMqtt(url, options);
+  // a client id of its own and no session: the probe must not take over a running hub's
+  const result = await probeMqtt(url, { ...options, clientId: `hearth-doctor-${process.pid}`, clean: true, properties: {} });
   if (result.ok) return { check: 'broker', ok: true, detail: result.detail };
   const fix = /not authorized|bad user name or password/i.test(result.detail)
     ? 'check uplink.username and uplink.password'

@@ -76,6 +76,9 @@ const uplink = z
     password: secret(z.string().optional().describe('Password for the broker; never logged.')),
     clientId: z.string().optional().describe('MQTT client id; hearth-<hubId> when unset.'),
     keepaliveS: intRange(5, 3600).default(60).describe('MQTT keepalive in seconds.'),
+    reconnectMinMs: intRange(100, 600_000).default(1000).describe('Delay before the first reconnect attempt; it doubles per failed attempt, with jitter.'),
+    reconnectMaxMs: intRange(100, 3_600_000).default(30_000).describe('Upper bound on the delay between reconnect attempts.'),
+    sessionExpiryS: intRange(0, 4_294_967_295).default(3600).describe('How long the broker keeps the hub\'s session (subscriptions, queued commands) while it is away (MQTT 5).'),
     startupWaitMs: intRange(0, 600_000)
       .default(5000)
       .describe('How long start-up waits for the first broker connection before going on offline.'),

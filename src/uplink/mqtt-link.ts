@@ -33,7 +33,10 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     clientId: uplink.clientId ?? `hearth-${config.hubId}`,
     keepalive: uplink.keepaliveS,
     protocolVersion: 5,
-    reconnectPeriod: 2000,
+    reconnectPeriod: uplink.reconnectMinMs,
+    // a persistent session: subscriptions and QoS 1 commands survive a short outage
+    clean: false,
+    properties: { sessionExpiryInterval: uplink.sessionExpiryS },
     // A refused CONNACK (bad credentials, protocol version) must not end reconnecting for good:
     // the broker's users or ACLs may be fixed while the hub sits in its cupboard.
     reconnectOnConnackError: true,
@@ -49,6 +52,12 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     options.rejectUnauthorized = uplink.tls.rejectUnauthorized;
   }
   return options;
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): doubling from min to max, equal jitter. */
+export function reconnectDelay(minMs: number, maxMs: number, attempt: number, random: () => number = Math.random): number {
+  const full = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
+  return Math.round(full / 2 + (full / 2) * random());
 }
 
 /** CONNACK code 1 (3.1.1) or 0x84 (5): the broker refused the protocol version we asked for. */
@@ -68,6 +77,8 @@ export class MqttLink implements Part {
   readonly name = 'uplink';
   private client: MqttClient | undefined;
   private readonly users: LinkUser[] = [];
+  /** Failed connection attempts since the last success (the backoff's exponent). */
+  reconnectAttempts = 0;
   private readonly base: string;
   private readonly url: string;
   private lastError: string | undefined;
@@ -103,7 +114,13 @@ export class MqttLink implements Part {
     const client = connect(this.url, options);
     this.client = client;
     for (const user of this.users) user.onClient(client);
+    // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled (its own
+    // 'close' handler schedules it, so this one must run first) to back off with jitter
+    client.prependListener('close', () => {
+      client.options.reconnectPeriod = reconnectDelay(this.config.uplink.reconnectMinMs, this.config.uplink.reconnectMaxMs, this.reconnectAttempts++);
+    });
     client.on('connect', () => {
+      this.reconnectAttempts = 0;
       this.offlineSince = undefined;
       this.lastError = undefined;
       this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
@@ -159,6 +176,6 @@ export class MqttLink implements Part {
     if (this.client === undefined) return { status: 'stopped' };
     if (this.client.connected) return { status: 'ok', broker: this.url };
     const since = this.offlineSince?.toISOString();
-    return { status: 'degraded', detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`, broker: this.url, since };
+    return { status: 'degraded', detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`, broker: this.url, since, attempts: this.reconnectAttempts };
   }
 }

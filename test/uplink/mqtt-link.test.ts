@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
-import { MqttLink } from '../../src/uplink/mqtt-link.js';
+import { MqttLink, reconnectDelay } from '../../src/uplink/mqtt-link.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
 import { freePort } from '../support/ports.js';
@@ -94,3 +94,23 @@ describe('MqttLink against a broker that speaks only MQTT 3.1.1', () => {
     expect(link.health().status).toBe('ok');
   });
 });
+
+describe('MqttLink reconnecting', () => {
+  it('backs off with jitter after refused logins instead of hammering the broker, and never gives up', async () => {
+    const broker = await Mosquitto.start({ users: { hub: 'right' } });
+    onTestFinished(() => broker.stop());
+    const link = await linkTo(broker.port, { username: 'hub', password: 'wrong', startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 800 });
+    await link.start(new AbortController().signal);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // 100, 200, 400, 800, 800… ms (halved at most by jitter): a handful of attempts, not 25
+    expect(link.reconnectAttempts).toBeGreaterThanOrEqual(3);
+    expect(link.reconnectAttempts).toBeLessThanOrEqual(12);
+    expect(link.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/not authorized|bad user name or password/i) });
+  });
+
+  it('computes doubling delays within the bounds, with equal jitter', () => {
+    expect([0, 1, 2, 3, 10].map((attempt) => reconnectDelay(1000, 30_000, attempt, () => 1))).toEqual([1000, 2000, 4000, 8000, 30_000]);
+    expect([0, 1, 2, 3, 10].map((attempt) => reconnectDelay(1000, 30_000, attempt, () => 0))).toEqual([500, 1000, 2000, 4000, 15_000]);
+  });
+});
+
