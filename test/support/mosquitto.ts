@@ -15,6 +15,8 @@ import { tempDir } from './temp-dir.js';
 export interface MosquittoOptions {
   /** user → password; when set, anonymous clients are refused. */
   users?: Record<string, string>;
+  /** TLS on the listener (PEM file paths); with `requireCertificate` clients must present one the CA signed. */
+  tls?: { ca: string; cert: string; key: string; requireCertificate?: boolean };
 }
 
 export class Mosquitto {
@@ -52,6 +54,10 @@ export class Mosquitto {
     for (let attempt = 0; ; attempt++) {
       const port = fixedPort ?? (await freePort());
       const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
+      if (options.tls !== undefined) {
+        lines.push(`cafile ${options.tls.ca}`, `certfile ${options.tls.cert}`, `keyfile ${options.tls.key}`);
+        if (options.tls.requireCertificate === true) lines.push('require_certificate true', 'use_identity_as_username true');
+      }
       if (options.users === undefined) lines.push('allow_anonymous true');
       else {
         const passwordFile = join(dir, 'passwords');

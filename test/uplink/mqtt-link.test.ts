@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { MqttLink, reconnectDelay } from '../../src/uplink/mqtt-link.js';
+import { makePki } from '../support/certificates.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
 import { freePort } from '../support/ports.js';
@@ -114,3 +115,24 @@ describe('MqttLink reconnecting', () => {
   });
 });
 
+
+describe('MqttLink over TLS', () => {
+  it('connects with a client certificate the broker requires, and names the refusal without one or with the wrong CA', async () => {
+    const pki = await makePki();
+    const broker = await Mosquitto.start({ tls: { ca: pki.ca, cert: pki.serverCert, key: pki.serverKey, requireCertificate: true } });
+    onTestFinished(() => broker.stop());
+    const tls = { protocol: 'mqtts', host: '127.0.0.1', startupWaitMs: 5000, reconnectMinMs: 200, reconnectMaxMs: 400 };
+
+    const good = await linkTo(broker.port, { ...tls, tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } }, 'tls-good');
+    await good.start(new AbortController().signal);
+    expect(good.health()).toMatchObject({ status: 'ok', broker: `mqtts://127.0.0.1:${broker.port}` });
+
+    const anonymous = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.ca } }, 'tls-anonymous');
+    await anonymous.start(new AbortController().signal);
+    expect(anonymous.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/certificate required/i) });
+
+    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
+    await wrongCa.start(new AbortController().signal);
+    expect(wrongCa.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/self-signed certificate|unable to verify|certificate/i) });
+  }, 60_000);
+});
