@@ -1,7 +1,8 @@
 /**
- * Drains the outbox to the broker: QoS 1, at most `maxInFlight` unacknowledged at once, at most
- * `ratePerS` per second (so a backlog after an outage does not flood a cloud broker), in
- * outbox order. A message leaves the outbox on its PUBACK. While the connection is down
+ * Drains the outbox to the broker: QoS 1, at most `maxInFlight` unacknowledged at once, in
+ * outbox order. A backlog (messages enqueued before the current connection) goes out at most
+ * `ratePerS` per second, so an outage's worth does not flood a cloud broker; once it is
+ * through, live messages go out as fast as the window allows. A message leaves the outbox on its PUBACK. While the connection is down
  * nothing is taken; mqtt.js resends what was in flight when the connection comes back, and
  * after a restart the outbox itself holds whatever was not acknowledged.
  */
@@ -20,6 +21,8 @@ export class OutboxPublisher {
   private tokens: number;
   private lastRefill = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  /** When the current connection came up (ms since the epoch). */
+  private connectedAt = Infinity;
   published = 0;
 
   constructor(
@@ -33,7 +36,10 @@ export class OutboxPublisher {
   /** Starts draining through `client` whenever it is connected. */
   attach(client: MqttClient): void {
     this.client = client;
-    client.on('connect', () => this.pump());
+    client.on('connect', () => {
+      this.connectedAt = Date.now();
+      this.pump();
+    });
   }
 
   detach(): void {
@@ -46,14 +52,18 @@ export class OutboxPublisher {
   pump(): void {
     const client = this.client;
     if (client === undefined || !client.connected) return;
+    if (this.connectedAt === Infinity) this.connectedAt = Date.now(); // attached to a client already connected
     this.refill();
-    const room = Math.min(this.options.maxInFlight - this.outbox.inFlightCount, Math.floor(this.tokens));
+    const next = this.outbox.nextAt();
+    const backlog = next !== undefined && next < this.connectedAt;
+    const window = this.options.maxInFlight - this.outbox.inFlightCount;
+    const room = backlog ? Math.min(window, Math.floor(this.tokens)) : window;
     if (room <= 0) {
       this.later();
       return;
     }
     const batch = this.outbox.take(room);
-    this.tokens -= batch.length;
+    if (backlog) this.tokens -= batch.length;
     for (const message of batch) this.send(client, message);
     if (this.outbox.size > this.outbox.inFlightCount) this.later();
   }

@@ -211,6 +211,12 @@ export class Outbox {
     return first.done === true ? 0 : Math.max(0, now - first.value.at);
   }
 
+  /** When the first message not yet in flight was enqueued (undefined when none waits). */
+  nextAt(): number | undefined {
+    for (const message of this.queue.values()) if (!this.inFlight.has(message.seq)) return message.at;
+    return undefined;
+  }
+
   /** Pending messages in order (for tests and bridge/health). */
   pending(): OutboxMessage[] {
     return [...this.queue.values()];

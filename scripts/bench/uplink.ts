@@ -1,0 +1,236 @@
+/**
+ * Benchmark `uplink`: the hub's path from a radio event to a subscriber, beside plain mqtt.js,
+ * against a Mosquitto it starts on a free port.
+ *
+ * - hub_msgs_per_s: 20,000 events reported to 100 devices (device actor, state journal,
+ *   durable outbox, QoS 1 publish) until a QoS 1 subscriber has them all; raw_mqttjs_msgs_per_s:
+ *   a plain mqtt.js client publishing the same messages at QoS 1, same run.
+ * - p50_ms / p99_ms: event to subscriber at a steady 1,000 events/s for 10 s; raw_p50_ms /
+ *   raw_p99_ms: the raw client at the same rate.
+ * - drain_msgs_per_s: a 100,000-message backlog built while the broker was down, drained
+ *   after it comes back, with the drain rate limit lifted (the machine's capacity; a hub drains
+ *   at uplink.drainRatePerS).
+ *
+ * Usage: npm run bench -- uplink
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { ActorSystem } from '../../src/actors/actor-system.js';
+import { loadConfigOrThrow } from '../../src/config/load.js';
+import { baseTopicOf } from '../../src/config/schema.js';
+import { DeviceService } from '../../src/devices/device-service.js';
+import { probeTcp } from '../../src/uplink/broker-probe.js';
+import { MqttLink } from '../../src/uplink/mqtt-link.js';
+import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import { freePort } from '../../test/support/ports.js';
+
+const log = pino({ level: 'silent' });
+const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
+const scratch: string[] = [];
+const brokers: ChildProcess[] = [];
+
+async function scratchDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-uplink-'));
+  scratch.push(dir);
+  return dir;
+}
+
+async function startBroker(port: number): Promise<ChildProcess> {
+  const dir = await scratchDir();
+  await chmod(dir, 0o755);
+  const config = join(dir, 'mosquitto.conf');
+  await writeFile(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nlog_dest none\n`);
+  const binary = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
+  const child = spawn(binary, ['-c', config], { stdio: 'ignore' });
+  brokers.push(child);
+  for (let waited = 0; (await probeTcp('127.0.0.1', port, 200)) !== 'open'; waited += 20) {
+    if (waited > 5000) throw new Error('mosquitto did not start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return child;
+}
+
+async function stopBroker(child: ChildProcess): Promise<void> {
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+interface Hub {
+  devices: DeviceService;
+  bridge: UplinkBridge;
+  ids: string[];
+  stop(): Promise<void>;
+}
+
+async function startHub(port: number, stateDir: string, drainRatePerS: number, startupWaitMs = 5000): Promise<Hub> {
+  const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'bench', stateDir, uplink: { port, startupWaitMs, reconnectMinMs: 100, reconnectMaxMs: 200 } } });
+  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0, mailboxCapacity: 1_000_000 } });
+  const devices = new DeviceService({ stateDir, store: config.store, system, log });
+  const link = new MqttLink(config, log);
+  const bridge = new UplinkBridge({
+    stateDir,
+    base: baseTopicOf(config),
+    devices,
+    link,
+    log,
+    outboxMaxBytes: config.uplink.outboxMaxBytes,
+    drainRatePerS,
+    maxInFlight: config.uplink.maxInFlight,
+    maxPayloadBytes: config.uplink.maxPayloadBytes,
+    healthIntervalMs: 0,
+  });
+  await devices.start();
+  await bridge.start();
+  await link.start(new AbortController().signal);
+  const ids = Array.from({ length: 100 }, (_, i) => `zigbee:0x${i.toString(16).padStart(16, '0')}`);
+  ids.forEach((id, i) => {
+    if (devices.device(id) === undefined) devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: [{ type: 'enum', name: 'action', property: 'action', access: 1, values: ['single'] }] });
+  });
+  return {
+    devices,
+    bridge,
+    ids,
+    stop: async () => {
+      await link.stop();
+      await system.shutdown();
+      await bridge.stop();
+      await devices.stop();
+    },
+  };
+}
+
+/**
+ * A QoS 1 subscriber that calls `onMessage` with each event's `t` (send time) and `n`. Only
+ * events count: a hub also publishes the device's state beside each event (as Zigbee2MQTT does).
+ */
+async function subscriber(port: number, filter: string, onMessage: (t: number, n: number) => void): Promise<MqttClient> {
+  const client = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  client.on('message', (_topic, payload, packet) => {
+    const body = JSON.parse(payload.toString()) as { t?: number; n?: number; action?: string };
+    if (body.action !== undefined && body.t !== undefined && body.n !== undefined && !packet.retain) onMessage(body.t, body.n);
+  });
+  await client.subscribeAsync(filter, { qos: 1 });
+  return client;
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  for (const began = performance.now(); !check(); ) {
+    if (performance.now() - began > timeoutMs) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+async function hubThroughput(port: number, count: number): Promise<number> {
+  const hub = await startHub(port, await scratchDir(), 1_000_000);
+  let received = 0;
+  const sub = await subscriber(port, 'hearth/bench/+', () => received++);
+  const started = performance.now();
+  for (let n = 0; n < count; n++) void hub.devices.report(hub.ids[n % hub.ids.length] as string, { action: 'single', n, t: Date.now() });
+  await until(() => received >= count, 120_000, 'hub throughput');
+  const seconds = (performance.now() - started) / 1000;
+  await sub.endAsync();
+  await hub.stop();
+  return count / seconds;
+}
+
+async function rawThroughput(port: number, count: number): Promise<number> {
+  const publisher = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  let received = 0;
+  const sub = await subscriber(port, 'raw/+', () => received++);
+  const started = performance.now();
+  for (let n = 0; n < count; n++) {
+    void publisher.publishAsync(`raw/button${n % 100}`, JSON.stringify({ action: 'single', n, t: Date.now(), last_seen: new Date().toISOString() }), { qos: 1 });
+  }
+  await until(() => received >= count, 120_000, 'raw throughput');
+  const seconds = (performance.now() - started) / 1000;
+  await sub.endAsync();
+  await publisher.endAsync();
+  return count / seconds;
+}
+
+/** Latencies at a steady rate: `send(n)` publishes event n stamped with Date.now(). */
+async function steadyLatency(port: number, filter: string, send: (n: number) => void, ratePerS: number, seconds: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const sub = await subscriber(port, filter, (t) => latencies.push(Date.now() - t));
+  const total = ratePerS * seconds;
+  const started = performance.now();
+  for (let n = 0; n < total; n++) {
+    const due = started + (n * 1000) / ratePerS;
+    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    send(n);
+  }
+  await until(() => latencies.length >= total, 60_000, 'steady latency');
+  await sub.endAsync();
+  return latencies.sort((a, b) => a - b);
+}
+
+async function drain(port: number, broker: ChildProcess, count: number): Promise<{ rate: number; broker: ChildProcess }> {
+  const dir = await scratchDir();
+  await stopBroker(broker);
+  const hub = await startHub(port, dir, 1_000_000, 0);
+  for (let n = 0; n < count; n++) {
+    await hub.devices.report(hub.ids[n % hub.ids.length] as string, { action: 'single', n, t: Date.now() });
+  }
+  await hub.bridge.outbox.flush();
+  if (hub.bridge.outbox.size < count) throw new Error(`backlog holds ${hub.bridge.outbox.size} of ${count}`);
+  const restarted = await startBroker(port);
+  let received = 0;
+  const sub = await subscriber(port, 'hearth/bench/+', () => received++);
+  const started = performance.now();
+  await until(() => received >= count, 300_000, 'backlog drain');
+  const seconds = (performance.now() - started) / 1000;
+  await sub.endAsync();
+  await hub.stop();
+  return { rate: count / seconds, broker: restarted };
+}
+
+try {
+  const port = await freePort();
+  let broker = await startBroker(port);
+  const count = 20_000;
+  const raw = await rawThroughput(port, count);
+  const hub = await hubThroughput(port, count);
+  process.stderr.write(`throughput: hub ${round(hub)} msgs/s, raw mqtt.js ${round(raw)} msgs/s\n`);
+
+  const steadyHub = await startHub(port, await scratchDir(), 1_000_000);
+  const hubLatency = await steadyLatency(port, 'hearth/bench/+', (n) => void steadyHub.devices.report(steadyHub.ids[n % 100] as string, { action: 'single', n, t: Date.now() }), 1000, 10);
+  await steadyHub.stop();
+  const rawClient = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  const rawLatency = await steadyLatency(port, 'raw/+', (n) => void rawClient.publishAsync(`raw/button${n % 100}`, JSON.stringify({ action: 'single', n, t: Date.now() }), { qos: 1 }), 1000, 10);
+  await rawClient.endAsync();
+  process.stderr.write(`latency at 1,000/s: hub p50 ${percentile(hubLatency, 0.5)} ms p99 ${percentile(hubLatency, 0.99)} ms; raw p50 ${percentile(rawLatency, 0.5)} ms p99 ${percentile(rawLatency, 0.99)} ms\n`);
+
+  const drained = await drain(port, broker, 100_000);
+  broker = drained.broker;
+  process.stderr.write(`backlog of 100,000 drained at ${round(drained.rate)} msgs/s\n`);
+  await stopBroker(broker);
+
+  console.log(
+    JSON.stringify({
+      bench: 'uplink',
+      hub_msgs_per_s: round(hub),
+      raw_mqttjs_msgs_per_s: round(raw),
+      throughput_ratio: round(hub / raw, 2),
+      p50_ms: percentile(hubLatency, 0.5),
+      p99_ms: percentile(hubLatency, 0.99),
+      raw_p50_ms: percentile(rawLatency, 0.5),
+      raw_p99_ms: percentile(rawLatency, 0.99),
+      p99_ratio: round(percentile(hubLatency, 0.99) / Math.max(1, percentile(rawLatency, 0.99)), 2),
+      drain_msgs_per_s: round(drained.rate),
+      node: process.version,
+    }),
+  );
+} finally {
+  for (const child of brokers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
+}
