@@ -57,6 +57,11 @@ export interface OutboxOptions {
 export class Outbox {
   /** Pending messages in send order (a Map keeps insertion order). */
   private readonly queue = new Map<number, OutboxMessage>();
+  /** The pending messages not in flight, in order: what take() hands out next. */
+  private waiting = new Map<number, OutboxMessage>();
+  /** Acknowledged since the last 'done' record: one record covers them all. */
+  private acked: number[] = [];
+  private ackRecord: Promise<number> | undefined;
   private readonly stateByTopic = new Map<string, number>();
   private readonly inFlight = new Set<number>();
   private bytesHeld = 0;
@@ -100,6 +105,7 @@ export class Outbox {
         const old = this.queue.get(older);
         if (old !== undefined) {
           this.queue.delete(older);
+          this.waiting.delete(older);
           this.bytesHeld -= sizeOf(old);
           this.superseded++;
           replaced = older;
@@ -108,6 +114,7 @@ export class Outbox {
       this.stateByTopic.set(message.topic, message.seq);
     }
     this.queue.set(message.seq, message);
+    this.waiting.set(message.seq, message);
     this.bytesHeld += sizeOf(message);
     return replaced;
   }
@@ -116,6 +123,7 @@ export class Outbox {
     const message = this.queue.get(seq);
     if (message === undefined) return undefined;
     this.queue.delete(seq);
+    this.waiting.delete(seq);
     this.inFlight.delete(seq);
     this.bytesHeld -= sizeOf(message);
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
@@ -168,29 +176,48 @@ export class Outbox {
   /** Up to `limit` messages to send next, in order, skipping those in flight; marks them in flight. */
   take(limit: number): OutboxMessage[] {
     const out: OutboxMessage[] = [];
-    for (const message of this.queue.values()) {
+    for (const message of this.waiting.values()) {
       if (out.length >= limit) break;
-      if (this.inFlight.has(message.seq)) continue;
-      this.inFlight.add(message.seq);
       out.push(message);
+    }
+    for (const message of out) {
+      this.waiting.delete(message.seq);
+      this.inFlight.add(message.seq);
     }
     return out;
   }
 
-  /** The broker acknowledged a message: it leaves the outbox. */
+  /**
+   * The broker acknowledged a message: it leaves the outbox. Acknowledgements of one tick share
+   * one journal record; the promise resolves when it is on disk.
+   */
   ack(seq: number): Promise<number> | undefined {
     if (this.remove(seq) === undefined) return undefined;
-    return this.append({ o: 'd', s: [seq] });
+    this.acked.push(seq);
+    this.ackRecord ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const seqs = this.acked;
+      this.acked = [];
+      this.ackRecord = undefined;
+      return this.append({ o: 'd', s: seqs });
+    });
+    return this.ackRecord;
   }
 
   /** A send failed (the connection dropped): the message is sendable again, in its place. */
   release(seq: number): void {
-    this.inFlight.delete(seq);
+    if (!this.inFlight.delete(seq)) return;
+    this.rebuildWaiting();
   }
 
   /** Every message in flight is sendable again (after a reconnect). */
   releaseAll(): void {
     this.inFlight.clear();
+    this.rebuildWaiting();
+  }
+
+  /** The waiting list in outbox order again (after a release: rare). */
+  private rebuildWaiting(): void {
+    this.waiting = new Map([...this.queue].filter(([seq]) => !this.inFlight.has(seq)));
   }
 
   get size(): number {
@@ -213,8 +240,8 @@ export class Outbox {
 
   /** When the first message not yet in flight was enqueued (undefined when none waits). */
   nextAt(): number | undefined {
-    for (const message of this.queue.values()) if (!this.inFlight.has(message.seq)) return message.at;
-    return undefined;
+    const first = this.waiting.values().next();
+    return first.done === true ? undefined : first.value.at;
   }
 
   /** Pending messages in order (for tests and bridge/health). */
@@ -236,6 +263,7 @@ export class Outbox {
   }
 
   async close(): Promise<void> {
+    await this.ackRecord;
     await this.checkpointing;
     await this.journal.close();
   }
