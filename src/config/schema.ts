@@ -86,7 +86,7 @@ const uplink = z
       .default(64 * 1024 * 1024)
       .describe('Bytes of messages the outbox keeps for the broker; past it the oldest events go first, never a device\'s latest state.'),
     drainRatePerS: intRange(1, 1_000_000).default(500).describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
-    maxInFlight: intRange(1, 65_535).default(100).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
+    maxInFlight: intRange(1, 65_535).default(500).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
     healthIntervalS: intRange(0, 86_400).default(60).describe('How often bridge/health is published (0: never).'),
     maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer.'),
     embeddedBroker: z

@@ -23,6 +23,7 @@ export class OutboxPublisher {
   private timer: NodeJS.Timeout | undefined;
   /** When the current connection came up (ms since the epoch). */
   private connectedAt = Infinity;
+  private scheduled = false;
   published = 0;
 
   constructor(
@@ -48,7 +49,21 @@ export class OutboxPublisher {
     this.timer = undefined;
   }
 
-  /** Call after enqueueing: sends what the window and the rate allow now. */
+  /**
+   * Call after enqueueing or an acknowledgement: sends on the next turn of the event loop, so
+   * one pass serves everything that arrived in this one (and a state superseded meanwhile is
+   * never sent at all).
+   */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Sends what the window and the rate allow now. */
   pump(): void {
     const client = this.client;
     if (client === undefined || !client.connected) return;
@@ -78,7 +93,7 @@ export class OutboxPublisher {
       }
       this.published++;
       this.outbox.ack(message.seq)?.catch((ackError: unknown) => this.log.warn({ err: ackError }, `could not record a delivery: ${describeError(ackError)}`));
-      this.pump();
+      this.schedule();
     });
   }
 

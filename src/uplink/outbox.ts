@@ -136,9 +136,9 @@ export class Outbox {
    */
   async enqueue(outgoing: OutgoingMessage): Promise<void> {
     const message: OutboxMessage = { ...outgoing, seq: this.journal.nextSequence, at: (this.options.now ?? Date.now)() };
-    const replaced = this.insert(message);
+    // a superseded state needs no record of its own: recovery supersedes by topic the same way
+    this.insert(message);
     const written = [this.append({ o: 'a', m: pack(message) })];
-    if (replaced !== undefined) written.push(this.append({ o: 'd', s: [replaced] }));
     const dropped = this.enforceBound();
     if (dropped.length > 0) written.push(this.append({ o: 'd', s: dropped }));
     await Promise.all(written);

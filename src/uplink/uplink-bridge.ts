@@ -141,7 +141,7 @@ export class UplinkBridge implements Part {
 
   private enqueue(message: OutgoingMessage): void {
     this.outbox.enqueue(message).catch((error: unknown) => this.options.log.error({ err: error, topic: message.topic }, `could not store an outgoing message: ${describeError(error)}`));
-    this.publisher?.pump();
+    this.publisher?.schedule();
   }
 
   /** Answers go straight out (QoS 1), not through the outbox: they only matter now. */
