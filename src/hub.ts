@@ -2,14 +2,13 @@
  * The composition root: builds every part of the hub from a validated config, in start order,
  * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
  * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, embedded
- * broker (demo), MQTT link. Radios join
- * here as their issues land; the runner stops them in reverse, so the actors save their state
- * after the uplink has stopped sending to them.
+ * broker (demo), MQTT link. Radios join here as their issues land; the runner stops them in
+ * reverse, so the actors save their state after the uplink has stopped sending to them.
  */
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
-import { baseTopicOf, type HearthConfig } from './config/schema.js';
+import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
@@ -56,19 +55,7 @@ export class Hub {
     // aedes speaks MQTT 3.1.1 only
     const link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined));
     // between the store and the actors: actors' last states still reach the outbox when they stop
-    const bridge = new UplinkBridge({
-      stateDir: config.stateDir,
-      base: baseTopicOf(config),
-      devices: this.devices,
-      link,
-      log: logging.forModule('uplink.bridge'),
-      outboxMaxBytes: config.uplink.outboxMaxBytes,
-      drainRatePerS: config.uplink.drainRatePerS,
-      maxInFlight: config.uplink.maxInFlight,
-      maxPayloadBytes: config.uplink.maxPayloadBytes,
-      healthIntervalMs: config.uplink.healthIntervalS * 1000,
-      health: () => this.health(),
-    });
+    const bridge = UplinkBridge.fromConfig(config, { devices: this.devices, link, log: logging.forModule('uplink.bridge'), health: () => this.health() });
     parts.push(this.devices, snapshots, bridge, this.actors);
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));

@@ -14,7 +14,7 @@
  *
  * Usage: npm run bench -- store
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import { DeviceService } from '../../src/devices/device-service.js';
 import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { diskStats } from '../../src/store/disk-stats.js';
+import { LineChild } from '../../test/support/line-child.js';
 
 const log = pino({ level: 'silent' });
 const defaults = configSchema.parse({}).store;
@@ -128,27 +129,12 @@ async function lostOnSigkill(): Promise<{ lost: number; acknowledged: number }> 
   const acknowledged = new Map<string, number>();
   let count = 0;
   for (let kill = 0; kill < 3; kill++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', here('_store-writer.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => child.once('close', resolve));
-    let buffered = '';
-    let ready = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'ready') ready = true;
-        else if (line !== '') {
-          const [id, value] = line.split(' ') as [string, string];
-          acknowledged.set(id, Math.max(acknowledged.get(id) ?? 0, Number(value)));
-          count++;
-        }
-      }
-    });
-    while (!ready) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 500));
-    child.kill('SIGKILL');
-    await exited;
+    const onLine = (line: string): void => {
+      const [id, value] = line.split(' ') as [string, string];
+      acknowledged.set(id, Math.max(acknowledged.get(id) ?? 0, Number(value)));
+      count++;
+    };
+    await LineChild.crashAfter(here('_store-writer.ts'), [dir], onLine, 1000, 1500);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });

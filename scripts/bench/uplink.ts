@@ -19,17 +19,12 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
-import { ActorSystem } from '../../src/actors/actor-system.js';
-import { loadConfigOrThrow } from '../../src/config/load.js';
-import { baseTopicOf } from '../../src/config/schema.js';
-import { DeviceService } from '../../src/devices/device-service.js';
+import type { DeviceService } from '../../src/devices/device-service.js';
 import { probeTcp } from '../../src/uplink/broker-probe.js';
-import { MqttLink } from '../../src/uplink/mqtt-link.js';
-import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import type { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 
-const log = pino({ level: 'silent' });
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 const scratch: string[] = [];
 const brokers: ChildProcess[] = [];
@@ -69,44 +64,19 @@ interface Hub {
   devices: DeviceService;
   bridge: UplinkBridge;
   ids: string[];
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 async function startHub(port: number, stateDir: string, drainRatePerS: number, startupWaitMs = 5000): Promise<Hub> {
-  const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'bench', stateDir, uplink: { port, startupWaitMs, reconnectMinMs: 100, reconnectMaxMs: 200 } } });
-  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0, mailboxCapacity: 1_000_000 } });
-  const devices = new DeviceService({ stateDir, store: config.store, system, log });
-  const link = new MqttLink(config, log);
-  const bridge = new UplinkBridge({
-    stateDir,
-    base: baseTopicOf(config),
-    devices,
-    link,
-    log,
-    outboxMaxBytes: config.uplink.outboxMaxBytes,
-    drainRatePerS,
-    maxInFlight: config.uplink.maxInFlight,
-    maxPayloadBytes: config.uplink.maxPayloadBytes,
-    healthIntervalMs: 0,
-  });
-  await devices.start();
-  await bridge.start();
-  await link.start(new AbortController().signal);
+  const hub = await startBridgedHub(
+    { hubId: 'bench', stateDir, uplink: { port, startupWaitMs, reconnectMinMs: 100, reconnectMaxMs: 200, drainRatePerS, healthIntervalS: 0 } },
+    { mailboxCapacity: 1_000_000 },
+  );
   const ids = Array.from({ length: 100 }, (_, i) => `zigbee:0x${i.toString(16).padStart(16, '0')}`);
   ids.forEach((id, i) => {
-    if (devices.device(id) === undefined) devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: [{ type: 'enum', name: 'action', property: 'action', access: 1, values: ['single'] }] });
+    if (hub.devices.device(id) === undefined) hub.devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: [{ type: 'enum', name: 'action', property: 'action', access: 1, values: ['single'] }] });
   });
-  return {
-    devices,
-    bridge,
-    ids,
-    stop: async () => {
-      await link.stop();
-      await system.shutdown();
-      await bridge.stop();
-      await devices.stop();
-    },
-  };
+  return { devices: hub.devices, bridge: hub.bridge, ids, stop: hub.stop };
 }
 
 /**

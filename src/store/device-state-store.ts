@@ -8,7 +8,7 @@
  * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
  * are cached), so memory holds only what changed recently.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
@@ -92,7 +92,6 @@ function fold(state: DeviceState | undefined, change: StateChange): DeviceState 
 }
 
 export class DeviceStateStore {
-  private readonly tail = new Map<string, TailEntry>();
   private readonly cache = new Map<number, SnapshotShard>();
   private readonly shards: number;
   private readonly snapshotDir: string;
@@ -106,6 +105,8 @@ export class DeviceStateStore {
     private readonly journal: Journal<Entry>,
     meta: Low<{ coveredSeq: number }>,
     readonly recovery: RecoveryReport,
+    /** What changed per device since the snapshot, as recovered from the journal. */
+    private readonly tail: Map<string, TailEntry>,
   ) {
     this.shards = options.shards ?? 64;
     this.snapshotDir = join(options.dir, 'snapshot');
@@ -130,8 +131,7 @@ export class DeviceStateStore {
         else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }) }, seq);
       },
     );
-    const store = new DeviceStateStore(options, journal, meta, report);
-    for (const [id, entry] of tail) store.tail.set(id, entry);
+    const store = new DeviceStateStore(options, journal, meta, report, tail);
     if ((options.compactIntervalMs ?? 600_000) > 0) {
       store.timer = setInterval(() => {
         if (store.tail.size > 0) void store.compact().catch((error: unknown) => options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
@@ -259,11 +259,6 @@ export class DeviceStateStore {
     await this.journal.flush();
     if (this.tail.size > 0) await this.compact();
     await this.journal.close();
-  }
-
-  /** Snapshot shard files present (for tests). */
-  async snapshotFiles(): Promise<string[]> {
-    return (await readdir(this.snapshotDir)).filter((name) => name.startsWith('shard-') && name.endsWith('.json')).sort();
   }
 
   /** Reads a shard file as it is on disk (for tests). */

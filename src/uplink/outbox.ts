@@ -97,8 +97,7 @@ export class Outbox {
   }
 
   /** Puts a message in memory, superseding an unsent older state of the same topic. */
-  private insert(message: OutboxMessage): number | undefined {
-    let replaced: number | undefined;
+  private insert(message: OutboxMessage): void {
     if (message.kind === 'state') {
       const older = this.stateByTopic.get(message.topic);
       if (older !== undefined && !this.inFlight.has(older)) {
@@ -108,7 +107,6 @@ export class Outbox {
           this.waiting.delete(older);
           this.bytesHeld -= sizeOf(old);
           this.superseded++;
-          replaced = older;
         }
       }
       this.stateByTopic.set(message.topic, message.seq);
@@ -116,7 +114,6 @@ export class Outbox {
     this.queue.set(message.seq, message);
     this.waiting.set(message.seq, message);
     this.bytesHeld += sizeOf(message);
-    return replaced;
   }
 
   private remove(seq: number): OutboxMessage | undefined {
@@ -206,12 +203,6 @@ export class Outbox {
   /** A send failed (the connection dropped): the message is sendable again, in its place. */
   release(seq: number): void {
     if (!this.inFlight.delete(seq)) return;
-    this.rebuildWaiting();
-  }
-
-  /** Every message in flight is sendable again (after a reconnect). */
-  releaseAll(): void {
-    this.inFlight.clear();
     this.rebuildWaiting();
   }
 

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import type { Logger } from 'pino';
 import type { DeviceView } from '../devices/device-actor.js';
 import type { DeviceService } from '../devices/device-service.js';
@@ -52,6 +53,21 @@ export class UplinkBridge implements Part {
 
   constructor(private readonly options: UplinkBridgeOptions) {
     this.topics = new Topics(options.base);
+  }
+
+  /** The bridge as the `uplink` config section sets it up. */
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'permitJoin'>): UplinkBridge {
+    const { uplink } = config;
+    return new UplinkBridge({
+      ...parts,
+      stateDir: config.stateDir,
+      base: baseTopicOf(config),
+      outboxMaxBytes: uplink.outboxMaxBytes,
+      drainRatePerS: uplink.drainRatePerS,
+      maxInFlight: uplink.maxInFlight,
+      maxPayloadBytes: uplink.maxPayloadBytes,
+      healthIntervalMs: uplink.healthIntervalS * 1000,
+    });
   }
 
   get outbox(): Outbox {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LineChild } from '../support/line-child.js';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +44,7 @@ describe('writeFileAtomic', () => {
     const path = join(dir, 'registry.json');
     const generations: number[] = [];
     for (let kill = 0; kill < 8; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 120));
-      child.kill('SIGKILL');
-      await exited;
+      await LineChild.crashAfter(writer, [path], () => undefined, 30, 150);
       const document = JSON.parse(await readFile(path, 'utf8')) as { generation: number; devices: unknown[] };
       expect(document.devices).toHaveLength(2000);
       generations.push(document.generation);

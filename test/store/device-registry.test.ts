@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LineChild } from '../support/line-child.js';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,12 +114,7 @@ describe('device registry', () => {
     const writer = fileURLToPath(new URL('fixtures/registry-writer.ts', import.meta.url));
     const dir = await tempDir();
     for (let kill = 0; kill < 8; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 150));
-      child.kill('SIGKILL');
-      await exited;
+      await LineChild.crashAfter(writer, [dir], () => undefined, 20, 170);
       const { registry, lines } = await openRegistry(dir);
       expect(registry.size === 0 || registry.size === 500, `size after kill ${kill}`).toBe(true);
       expect(lines.filter((line) => (line.level as number) >= 50)).toEqual([]);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LineChild } from '../support/line-child.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,26 +95,16 @@ describe('device state store under SIGKILL', () => {
     const dir = await tempDir();
     const acknowledged = new Map<string, number>();
     for (let kill = 0; kill < 6; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      let buffered = '';
-      let ready = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) {
-          if (line === 'ready') ready = true;
-          else if (line !== '') {
-            const [id, value] = line.split(' ');
-            acknowledged.set(id as string, Math.max(acknowledged.get(id as string) ?? 0, Number(value)));
-          }
-        }
-      });
-      while (!ready) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 80 + Math.random() * 150));
-      child.kill('SIGKILL');
-      await exited;
+      await LineChild.crashAfter(
+        writer,
+        [dir],
+        (line) => {
+          const [id, value] = line.split(' ') as [string, string];
+          acknowledged.set(id, Math.max(acknowledged.get(id) ?? 0, Number(value)));
+        },
+        80,
+        230,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2)); // a new start time, so counters keep growing
     }
     const store = await open(dir);

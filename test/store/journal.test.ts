@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LineChild } from '../support/line-child.js';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,23 +123,7 @@ describe('journal under SIGKILL', () => {
     const dir = await tempDir();
     const acknowledged = new Set<number>();
     for (let kill = 0; kill < 6; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let buffered = '';
-      let ready = false;
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) {
-          if (line.startsWith('ready')) ready = true;
-          else if (line !== '') acknowledged.add(Number(line));
-        }
-      });
-      while (!ready) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
-      child.kill('SIGKILL');
-      await exited;
+      await LineChild.crashAfter(writer, [dir], (line) => acknowledged.add(Number(line)), 50, 200);
     }
     const replayed = new Set<number>();
     const { journal, report } = await Journal.open<Entry>({ dir, log: silent }, (seq) => replayed.add(seq));

@@ -6,20 +6,13 @@
  */
 import fc from 'fast-check';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
-import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ActorSystem } from '../../src/actors/actor-system.js';
-import { loadConfigOrThrow } from '../../src/config/load.js';
-import { baseTopicOf } from '../../src/config/schema.js';
 import type { Capability } from '../../src/devices/capabilities.js';
-import { DeviceService } from '../../src/devices/device-service.js';
-import { MqttLink } from '../../src/uplink/mqtt-link.js';
-import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import { startBridgedHub } from '../support/bridged-hub.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const silent = pino({ level: 'silent' });
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness_colortemp([153, 500])])) as Capability[];
 
@@ -40,20 +33,16 @@ describe('random and malformed input', () => {
     const broker = await Mosquitto.start();
     onTestFinished(() => broker.stop());
     const stateDir = await tempDir();
-    const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'fuzz', stateDir, uplink: { port: broker.port, startupWaitMs: 3000 }, store: { journalBatchMs: 20 } } });
-    const system = new ActorSystem({ log: silent, options: { idleTimeoutMs: 0, mailboxCapacity: 100_000 } });
-    const devices = new DeviceService({ stateDir, store: config.store, system, log: silent });
-    const link = new MqttLink(config, silent);
-    const bridge = new UplinkBridge({ stateDir, base: baseTopicOf(config), devices, link, log: silent, outboxMaxBytes: 1 << 26, drainRatePerS: 100_000, maxInFlight: 500, maxPayloadBytes: 1024, healthIntervalMs: 0 });
-    await devices.start();
-    await bridge.start();
-    await link.start(new AbortController().signal);
-    onTestFinished(async () => {
-      await link.stop();
-      await system.shutdown();
-      await bridge.stop();
-      await devices.stop();
-    });
+    const { devices, stop } = await startBridgedHub(
+      {
+        hubId: 'fuzz',
+        stateDir,
+        uplink: { port: broker.port, startupWaitMs: 3000, outboxMaxBytes: 1 << 26, drainRatePerS: 100_000, maxInFlight: 500, maxPayloadBytes: 1024, healthIntervalS: 0 },
+        store: { journalBatchMs: 20 },
+      },
+      { mailboxCapacity: 100_000 },
+    );
+    onTestFinished(stop);
     devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
     const sent: Record<string, unknown>[] = [];
     devices.attachRadio('zigbee', { send: (_id, command) => Promise.resolve(void sent.push(command)) });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { LineChild } from '../support/line-child.js';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -117,27 +117,19 @@ describe('outbox under SIGKILL', () => {
     const events: string[] = [];
     const states = new Map<string, string>();
     for (let kill = 0; kill < 4; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      let buffered = '';
-      let ready = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) {
-          if (line.startsWith('ready')) ready = true;
-          else if (line.startsWith('event ')) events.push(line.slice(6));
+      await LineChild.crashAfter(
+        writer,
+        [dir],
+        (line) => {
+          if (line.startsWith('event ')) events.push(line.slice(6));
           else if (line.startsWith('state ')) {
-            const [, device, payload] = line.split(' ');
-            states.set(device as string, payload as string);
+            const [, device, payload] = line.split(' ') as [string, string, string];
+            states.set(device, payload);
           }
-        }
-      });
-      while (!ready) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-      child.kill('SIGKILL');
-      await exited;
+        },
+        100,
+        300,
+      );
     }
     const { outbox } = await open(dir, 64 * 1024 * 1024);
     const pending = outbox.pending();

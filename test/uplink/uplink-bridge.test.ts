@@ -1,57 +1,33 @@
 /** Devices to the broker and back, against a real Mosquitto: the contract and an outage. */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
-import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ActorSystem } from '../../src/actors/actor-system.js';
-import { loadConfigOrThrow } from '../../src/config/load.js';
-import { baseTopicOf } from '../../src/config/schema.js';
 import type { Capability } from '../../src/devices/capabilities.js';
-import { DeviceService } from '../../src/devices/device-service.js';
-import { MqttLink } from '../../src/uplink/mqtt-link.js';
-import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
+import { startBridgedHub } from '../support/bridged-hub.js';
+import { LineChild } from '../support/line-child.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const silent = pino({ level: 'silent' });
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const remote = 'zigbee:0x00158d0001a2b3c5';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
 const buttons = JSON.parse(JSON.stringify([e.action(['single', 'double']), e.battery()])) as Capability[];
 
 async function hub(port: number, stateDir: string) {
-  const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'h1', stateDir, uplink: { port, startupWaitMs: 3000, reconnectMaxMs: 2000 }, store: { journalBatchMs: 5 } } });
-  const system = new ActorSystem({ log: silent, options: { idleTimeoutMs: 0 } });
-  const devices = new DeviceService({ stateDir, store: config.store, system, log: silent });
-  const link = new MqttLink(config, silent);
-  const bridge = new UplinkBridge({
-    stateDir,
-    base: baseTopicOf(config),
-    devices,
-    link,
-    log: silent,
-    outboxMaxBytes: config.uplink.outboxMaxBytes,
-    drainRatePerS: 2000,
-    maxInFlight: 100,
-    maxPayloadBytes: 1024,
-    healthIntervalMs: 200,
-    health: () => ({ status: 'ok' }),
-  });
-  await devices.start();
-  await bridge.start();
-  await link.start(new AbortController().signal);
+  const { devices, bridge, stop } = await startBridgedHub(
+    {
+      hubId: 'h1',
+      stateDir,
+      uplink: { port, startupWaitMs: 3000, reconnectMaxMs: 2000, drainRatePerS: 2000, maxInFlight: 100, maxPayloadBytes: 1024, healthIntervalS: 1 },
+      store: { journalBatchMs: 5 },
+    },
+    { health: () => ({ status: 'ok' }) },
+  );
+  onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];
   devices.attachRadio('zigbee', { send: (_id, payload) => Promise.resolve(void sent.push(payload)) });
-  const stop = async () => {
-    await link.stop();
-    await system.shutdown();
-    await bridge.stop();
-    await devices.stop();
-  };
-  onTestFinished(stop);
-  return { devices, bridge, sent, stop };
+  return { devices, bridge, sent };
 }
 
 describe('uplink bridge', () => {
@@ -146,30 +122,18 @@ describe('uplink bridge under SIGKILL during an outage', () => {
     const broker = await Mosquitto.start();
     onTestFinished(() => broker.stop());
     const stateDir = await tempDir();
-    const run = (mode: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', reporter, stateDir, String(broker.port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      onTestFinished(async () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        await exited;
-      });
-      const lines: string[] = [];
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        lines.push(...parts.filter((line) => line !== ''));
-      });
-      return { child, exited, lines };
+    const run = (mode: string, lines: string[] = []) => {
+      const child = new LineChild(reporter, [stateDir, String(broker.port), mode], (line) => lines.push(line));
+      onTestFinished(() => child.kill());
+      return child;
     };
-    const first = run('report');
+    const printed: string[] = [];
+    const first = run('report', printed);
     await broker.kill(); // the outage begins; the hub keeps reporting into its outbox
-    for (const began = Date.now(); first.lines.length < 100 && Date.now() - began < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const began = Date.now(); printed.length < 100 && Date.now() - began < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const committed = first.lines.filter((line) => line.startsWith('button'));
+    await first.kill();
+    const committed = printed.filter((line) => line.startsWith('button'));
     expect(committed.length).toBeGreaterThan(50);
 
     await broker.restart();
