@@ -26,6 +26,7 @@ export const ErrorCode = {
   StoreCorrupt: 'STORE_CORRUPT',
   DeviceIdInvalid: 'DEVICE_ID_INVALID',
   CommandInvalid: 'COMMAND_INVALID',
+  CommandExpired: 'COMMAND_EXPIRED',
   RoomNotFound: 'ROOM_NOT_FOUND',
   RoomExists: 'ROOM_EXISTS',
   RoomNameInvalid: 'ROOM_NAME_INVALID',

@@ -88,6 +88,9 @@ const uplink = z
     drainRatePerS: intRange(1, 1_000_000).default(500).describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
     maxInFlight: intRange(1, 65_535).default(500).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
     healthIntervalS: intRange(0, 86_400).default(60).describe('How often bridge/health is published (0: never).'),
+    commandMaxAgeS: intRange(0, 604_800)
+      .default(60)
+      .describe('A command older than this when it reaches the hub (queued by the broker while the hub was away) is not carried out, and is answered COMMAND_EXPIRED (0: no limit).'),
     maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer.'),
     embeddedBroker: z
       .enum(['off', 'auto'])

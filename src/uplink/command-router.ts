@@ -6,13 +6,15 @@
  * way for every radio: an error on `bridge/event` as
  * `{"type":"command_failed","data":{"device":…,"code":…,"message":…}}`, and, when the message
  * carried an MQTT 5 response topic, `{"status":"error",…}` there too (`{"status":"ok",…}` on
- * success). Nothing here throws; a bad message is logged once and changes nothing.
+ * success). A `/set` too old to carry out (see command-age.ts) is answered the same way, with
+ * COMMAND_EXPIRED. Nothing here throws; a bad message is logged once and changes nothing.
  */
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import type { BridgeRequests, BridgeResponse } from './bridge-requests.js';
+import type { Verdict } from './command-age.js';
 import { parseIncomingTopic, type Topics } from './topics.js';
 
 export interface Reply {
@@ -48,8 +50,11 @@ export class CommandRouter {
 
   constructor(private readonly options: RouterOptions) {}
 
-  /** Handles one incoming message; resolves when answered. */
-  async route(topic: string, payload: Buffer, packet?: IPublishPacket): Promise<void> {
+  /**
+   * Handles one incoming message; resolves when answered. `age` is the verdict on how old the
+   * message is, taken when it arrived: an expired `/set` is answered and not carried out.
+   */
+  async route(topic: string, payload: Buffer, packet?: IPublishPacket, age: Verdict = { expired: false }): Promise<void> {
     const incoming = parseIncomingTopic(this.options.topics.base, topic);
     if (incoming.kind === 'ignored') return;
     this.handled++;
@@ -73,6 +78,7 @@ export class CommandRouter {
     if (payload.length > this.options.maxPayloadBytes) {
       return fail(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.options.maxPayloadBytes}`);
     }
+    if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
     if (incoming.kind === 'get') {
       await this.options.publishState(record.id).catch((error: unknown) => fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error)));
       return;

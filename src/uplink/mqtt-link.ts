@@ -6,7 +6,7 @@
  * (The durable outbox, commands and the full contract come with the uplink issue.)
  */
 import { readFile } from 'node:fs/promises';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
@@ -68,8 +68,11 @@ export function isUnsupportedProtocol(error: unknown): boolean {
 
 /** What another part plugs into the link: subscriptions, and the client once it exists. */
 export interface LinkUser {
-  /** Topics to subscribe to (QoS 1) on every connection. */
-  subscriptions: string[];
+  /**
+   * Topic filters to subscribe to (QoS 1) on every connection, with no-local (MQTT 5: the hub
+   * does not hear its own publications back) unless `noLocal` is false.
+   */
+  subscriptions: (string | { topic: string; noLocal: boolean })[];
   onClient(client: MqttClient): void;
 }
 
@@ -125,10 +128,13 @@ export class MqttLink implements Part {
       this.lastError = undefined;
       this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
-      const topics = this.users.flatMap((user) => user.subscriptions);
-      if (topics.length > 0) {
-        // no-local (MQTT 5): the hub does not hear its own publications back
-        client.subscribeAsync(topics, { qos: 1, nl: true }).catch((error: unknown) => this.log.warn({ err: error, topics }, `could not subscribe: ${describeError(error)}`));
+      const topics: ISubscriptionMap = {};
+      for (const entry of this.users.flatMap((user) => user.subscriptions)) {
+        const { topic, noLocal } = typeof entry === 'string' ? { topic: entry, noLocal: true } : entry;
+        topics[topic] = { qos: 1, nl: noLocal };
+      }
+      if (Object.keys(topics).length > 0) {
+        client.subscribeAsync(topics).catch((error: unknown) => this.log.warn({ err: error, topics: Object.keys(topics) }, `could not subscribe: ${describeError(error)}`));
       }
     });
     client.on('close', () => {

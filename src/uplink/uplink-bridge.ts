@@ -14,11 +14,17 @@ import type { DeviceService } from '../devices/device-service.js';
 import { describeError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import { BridgeRequests } from './bridge-requests.js';
+import { CommandAge } from './command-age.js';
 import { CommandRouter, type Reply } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
+
+/** The settings key under which the last time the broker was heard from is kept. */
+const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
+/** How often that time is written while connected (one small file write). */
+const LAST_HEARD_EVERY_MS = 60_000;
 
 export interface UplinkBridgeOptions {
   stateDir: string;
@@ -30,6 +36,8 @@ export interface UplinkBridgeOptions {
   drainRatePerS: number;
   maxInFlight: number;
   maxPayloadBytes: number;
+  /** Commands older than this are not carried out (0: no limit). */
+  commandMaxAgeMs: number;
   permitJoin?: (seconds: number) => Promise<void>;
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
@@ -49,6 +57,7 @@ export class UplinkBridge implements Part {
   private publisher: OutboxPublisher | undefined;
   private client: MqttClient | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  private commandAge: CommandAge | undefined;
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
@@ -66,6 +75,7 @@ export class UplinkBridge implements Part {
       drainRatePerS: uplink.drainRatePerS,
       maxInFlight: uplink.maxInFlight,
       maxPayloadBytes: uplink.maxPayloadBytes,
+      commandMaxAgeMs: uplink.commandMaxAgeS * 1000,
       healthIntervalMs: uplink.healthIntervalS * 1000,
     });
   }
@@ -93,6 +103,9 @@ export class UplinkBridge implements Part {
       reply: (reply) => this.reply(reply),
       publishState: async (id) => this.enqueue(this.stateMessage(await devices.get(id))),
     });
+    const lastHeard = devices.setting(LAST_HEARD_SETTING);
+    const commandAge = new CommandAge({ maxAgeMs: this.options.commandMaxAgeMs, markerTopic: this.topics.bridge('sync'), lastHeard: typeof lastHeard === 'number' ? lastHeard : undefined });
+    this.commandAge = commandAge;
     devices.onState((view, changed) => {
       this.enqueue(this.stateMessage(view));
       if (changed.includes('availability') && view.availability !== undefined) {
@@ -101,24 +114,42 @@ export class UplinkBridge implements Part {
     });
     devices.onChange((what) => (what === 'devices' ? this.publishDevices() : this.publishRooms()));
     devices.onEvent((view, values) => this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }));
+    const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
-      subscriptions: [this.topics.subscription],
+      // the marker is the hub's own message: it must come back despite no-local
+      subscriptions: [this.topics.subscription, { topic: markerTopic, noLocal: false }],
       onClient: (client) => {
         this.client = client;
         publisher.attach(client);
+        commandAge.attach(client);
+        client.on('close', () => this.rememberLastHeard());
         client.on('message', (topic, payload, packet) => {
-          router.route(topic, payload, packet).catch((error: unknown) => log.error({ err: error, topic }, `could not handle ${topic}: ${describeError(error)}`));
+          if (topic === markerTopic) {
+            if (commandAge.markerArrived(payload)) log.debug('the broker has handed over the commands queued while the hub was away');
+            return;
+          }
+          router.route(topic, payload, packet, commandAge.judge(packet)).catch((error: unknown) => log.error({ err: error, topic }, `could not handle ${topic}: ${describeError(error)}`));
         });
       },
     });
     this.publishDevices();
     this.publishRooms();
     const every = this.options.healthIntervalMs ?? 60_000;
-    if (every > 0) {
-      this.healthTimer = setInterval(() => this.publishHealth(), every);
-      this.healthTimer.unref();
-    }
+    this.healthTimer = setInterval(() => {
+      if (every > 0) this.publishHealth();
+      this.rememberLastHeard();
+    }, every > 0 ? Math.min(every, LAST_HEARD_EVERY_MS) : LAST_HEARD_EVERY_MS);
+    this.healthTimer.unref();
     publisher.pump();
+  }
+
+  /**
+   * Keeps on disk when the hub last heard from the broker, so that after a restart the age of
+   * commands the broker queued meanwhile has a bound (command-age.ts).
+   */
+  private rememberLastHeard(): void {
+    const heard = this.commandAge?.lastHeardAt;
+    if (heard !== undefined && heard !== this.options.devices.setting(LAST_HEARD_SETTING)) this.options.devices.setSetting(LAST_HEARD_SETTING, heard);
   }
 
   /** `bridge/devices`, retained: every device with what is known of it. */
@@ -172,6 +203,7 @@ export class UplinkBridge implements Part {
 
   async stop(): Promise<void> {
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
+    this.rememberLastHeard();
     this.publisher?.detach();
     await this.outboxStore?.close();
     this.outboxStore = undefined;

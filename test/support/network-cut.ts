@@ -1,0 +1,64 @@
+/**
+ * A TCP relay between the hub and a broker that a test can cut and mend: a network outage of
+ * the hub alone, while the broker runs on and keeps the hub's session (and queues commands
+ * for it). Connections are relayed byte for byte; `cut()` drops every open one and refuses
+ * new ones until `mend()`.
+ */
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { onTestFinished } from 'vitest';
+
+export class NetworkCut {
+  private readonly sockets = new Set<Socket>();
+  private down = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  /** A relay on a free loopback port to `127.0.0.1:targetPort`, closed after the test. */
+  static async to(targetPort: number): Promise<NetworkCut> {
+    let relay: NetworkCut | undefined;
+    const server = createServer((inbound) => relay?.accept(inbound, targetPort));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    relay = new NetworkCut(server, typeof address === 'object' && address !== null ? address.port : 0);
+    const made = relay;
+    onTestFinished(() => made.close());
+    return made;
+  }
+
+  private accept(inbound: Socket, targetPort: number): void {
+    if (this.down) {
+      inbound.destroy();
+      return;
+    }
+    const outbound = createConnection(targetPort, '127.0.0.1');
+    for (const socket of [inbound, outbound]) {
+      this.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        inbound.destroy();
+        outbound.destroy();
+      });
+    }
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+  }
+
+  /** Drops every relayed connection and refuses new ones. */
+  cut(): void {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  mend(): void {
+    this.down = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
