@@ -18,14 +18,13 @@ export class NetworkCut {
 
   /** A relay on a free loopback port to `127.0.0.1:targetPort`, closed after the test. */
   static async to(targetPort: number): Promise<NetworkCut> {
-    let relay: NetworkCut | undefined;
-    const server = createServer((inbound) => relay?.accept(inbound, targetPort));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    relay = new NetworkCut(server, typeof address === 'object' && address !== null ? address.port : 0);
-    const made = relay;
-    onTestFinished(() => made.close());
-    return made;
+    const relay = new NetworkCut(server, typeof address === 'object' && address !== null ? address.port : 0);
+    server.on('connection', (inbound: Socket) => relay.accept(inbound, targetPort));
+    onTestFinished(() => relay.close());
+    return relay;
   }
 
   private accept(inbound: Socket, targetPort: number): void {
