@@ -104,6 +104,8 @@ class DeviceActor {
       case 'set':
         return this.command(message.payload);
       case 'get':
+        // re-read: a rename shows at once
+        this.record = this.ports.record(this.context.id) ?? this.record;
         return this.view();
       case 'flush':
         return this.flush();

@@ -29,6 +29,9 @@ import { Rooms, type RoomData, type RoomState } from './rooms.js';
 const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));
 const settingsSchema = z.record(z.string(), z.unknown());
 
+/** A device renamed (its topics move) or removed (its topics are cleared). */
+export type DeviceLifecycle = { type: 'renamed'; record: DeviceRecord; from: string } | { type: 'removed'; record: DeviceRecord };
+
 export interface DeviceServiceOptions {
   stateDir: string;
   store: HearthConfig['store'];
@@ -55,6 +58,7 @@ export class DeviceService implements Part {
   private readonly stateListeners: DeviceEvents['state'][] = [];
   private readonly eventListeners: DeviceEvents['event'][] = [];
   private readonly changeListeners: ((what: 'devices' | 'rooms') => void)[] = [];
+  private readonly lifecycleListeners: ((change: DeviceLifecycle) => void)[] = [];
   private started = false;
   startupMs = 0;
 
@@ -159,6 +163,11 @@ export class DeviceService implements Part {
     this.changeListeners.push(listener);
   }
 
+  /** Hears that a device was renamed or removed (to move or clear its topics). */
+  onLifecycle(listener: (change: DeviceLifecycle) => void): void {
+    this.lifecycleListeners.push(listener);
+  }
+
   private changed(what: 'devices' | 'rooms'): void {
     for (const listener of this.changeListeners) listener(what);
   }
@@ -204,17 +213,21 @@ export class DeviceService implements Part {
   }
 
   renameDevice(id: string, friendlyName: string): DeviceRecord {
+    const from = this.registry.get(id)?.friendlyName;
     const renamed = this.registry.rename(id, friendlyName);
     this.changed('devices');
+    if (from !== undefined && from !== renamed.friendlyName) for (const listener of this.lifecycleListeners) listener({ type: 'renamed', record: renamed, from });
     return renamed;
   }
 
   /** Removes a device: its actor, its record, its room membership and its state. */
   async removeDevice(id: string): Promise<void> {
+    const record = this.registry.get(id);
     if (this.options.system.has(id)) await this.options.system.remove(id);
     this.registry.remove(id);
     this.rooms.deviceRemoved(id);
     this.changed('devices');
+    if (record !== undefined) for (const listener of this.lifecycleListeners) listener({ type: 'removed', record });
     await this.state.forget(id);
   }
 

@@ -108,11 +108,25 @@ export class UplinkBridge implements Part {
     this.commandAge = commandAge;
     devices.onState((view, changed) => {
       this.enqueue(this.stateMessage(view));
-      if (changed.includes('availability') && view.availability !== undefined) {
-        this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
-      }
+      if (changed.includes('availability')) this.enqueueAvailability(view);
     });
     devices.onChange((what) => (what === 'devices' ? this.publishDevices() : this.publishRooms()));
+    devices.onLifecycle((change) => {
+      // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
+      const name = change.type === 'renamed' ? change.from : change.record.friendlyName;
+      this.enqueue({ topic: this.topics.device(name), payload: '', retain: true, kind: 'state' });
+      this.enqueue({ topic: this.topics.availability(name), payload: '', retain: true, kind: 'state' });
+      if (change.type === 'renamed') {
+        const id = change.record.id;
+        devices
+          .get(id)
+          .then((view) => {
+            this.enqueue(this.stateMessage(view));
+            this.enqueueAvailability(view);
+          })
+          .catch((error: unknown) => log.warn({ err: error, device: id }, `could not republish a renamed device: ${describeError(error)}`));
+      }
+    });
     devices.onEvent((view, values) => this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }));
     const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
@@ -184,6 +198,11 @@ export class UplinkBridge implements Part {
   private stateMessage(view: DeviceView): OutgoingMessage {
     const retain = this.options.devices.device(view.id)?.options?.retain ?? true;
     return { topic: this.topics.device(view.friendlyName), payload: statePayload(view), retain, kind: 'state' };
+  }
+
+  private enqueueAvailability(view: DeviceView): void {
+    if (view.availability === undefined) return;
+    this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
   }
 
   private enqueue(message: OutgoingMessage): void {

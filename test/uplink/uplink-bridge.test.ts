@@ -88,6 +88,35 @@ describe('uplink bridge', () => {
     expect(watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length).toBe(before + 1);
   });
 
+  it('publishes availability, moves retained topics on rename and clears them on removal', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const watch = await MqttWatch.connect(url, 'hearth/h1/#');
+    const { devices } = await hub(broker.port, await tempDir());
+    devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
+    await devices.report(lamp, { state: 'ON', brightness: 100 });
+    devices.availability(lamp, false);
+    await watch.waitFor('hearth/h1/lamp/availability', '{"state":"offline"}');
+    devices.availability(lamp, true);
+    await watch.waitFor('hearth/h1/lamp/availability', '{"state":"online"}');
+    expect(await retainedOn(url, 'hearth/h1/lamp/availability')).toBe('{"state":"online"}');
+
+    await watch.client.publishAsync('hearth/h1/bridge/request/device/rename', '{"from":"lamp","to":"hall/lamp"}', { qos: 1 });
+    await watch.waitFor('hearth/h1/hall/lamp', (p) => p.includes('"brightness":100'));
+    await watch.waitFor('hearth/h1/hall/lamp/availability', '{"state":"online"}');
+    expect(await retainedOn(url, 'hearth/h1/lamp')).toBeUndefined();
+    expect(await retainedOn(url, 'hearth/h1/lamp/availability')).toBeUndefined();
+    expect(JSON.parse((await retainedOn(url, 'hearth/h1/hall/lamp')) ?? '{}')).toMatchObject({ state: 'ON', brightness: 100 });
+
+    await watch.client.publishAsync('hearth/h1/bridge/request/device/remove', '{"id":"hall/lamp","transaction":"r"}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/device/remove')).payload)).toMatchObject({ status: 'ok', transaction: 'r' });
+    await watch.waitFor('hearth/h1/hall/lamp', '');
+    expect(await retainedOn(url, 'hearth/h1/hall/lamp')).toBeUndefined();
+    expect(await retainedOn(url, 'hearth/h1/hall/lamp/availability')).toBeUndefined();
+    expect(JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[{}]')).toEqual([]);
+  });
+
   it('keeps everything reported during a 30 s broker outage and delivers it afterwards: every event in order, the latest state', async () => {
     const broker = await Mosquitto.start();
     onTestFinished(() => broker.stop());
