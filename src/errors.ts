@@ -37,6 +37,7 @@ export const ErrorCode = {
   DeviceNameTaken: 'DEVICE_NAME_TAKEN',
   RadioUnavailable: 'RADIO_UNAVAILABLE',
   RadioCommandFailed: 'RADIO_COMMAND_FAILED',
+  DeviceAsleepQueued: 'DEVICE_ASLEEP_QUEUED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   PayloadInvalid: 'PAYLOAD_INVALID',
   UnknownCommand: 'UNKNOWN_COMMAND',

@@ -1,15 +1,17 @@
 /**
  * The composition root: builds every part of the hub from a validated config, in start order,
  * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
- * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, embedded
- * broker (demo), MQTT link. Radios join here as their issues land; the runner stops them in
- * reverse, so the actors save their state after the uplink has stopped sending to them.
+ * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, radios,
+ * embedded broker (demo), MQTT link. The runner stops them in reverse, so the radios are quiet
+ * before the actors save their state, and the uplink has stopped sending to them before that.
  */
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
+import { permitJoinAll, RadioPart } from './radios/radio-part.js';
+import { radiosFromConfig } from './radios/radios-from-config.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
@@ -55,8 +57,19 @@ export class Hub {
     // aedes speaks MQTT 3.1.1 only
     const link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined));
     // between the store and the actors: actors' last states still reach the outbox when they stop
-    const bridge = UplinkBridge.fromConfig(config, { devices: this.devices, link, log: logging.forModule('uplink.bridge'), health: () => this.health() });
-    parts.push(this.devices, snapshots, bridge, this.actors);
+    const radioParts: RadioPart[] = [];
+    const bridge = UplinkBridge.fromConfig(config, {
+      devices: this.devices,
+      link,
+      log: logging.forModule('uplink.bridge'),
+      health: () => this.health(),
+      permitJoin: (seconds) => permitJoinAll(radioParts, seconds),
+    });
+    for (const radio of radiosFromConfig(config, logging)) {
+      radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));
+    }
+    // radios after the actors (their reports reach a running actor system), before the link
+    parts.push(this.devices, snapshots, bridge, this.actors, ...radioParts);
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
       parts.push(embedded);

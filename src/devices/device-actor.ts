@@ -39,6 +39,7 @@ export interface ReportReply {
 
 /** Sends a validated command to a device over its radio. */
 export interface RadioPort {
+  /** Resolves when the device took the command; rejects with a coded error (DEVICE_ASLEEP_QUEUED: it waits for the device). */
   send(deviceId: string, payload: Record<string, unknown>): Promise<void>;
 }
 
@@ -63,7 +64,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound]);
+const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound, ErrorCode.DeviceAsleepQueued]);
 
 export const DEVICE_KIND_NAME = 'device';
 
@@ -204,6 +205,8 @@ class DeviceActor {
     try {
       await radio.send(this.record.id, command);
     } catch (error) {
+      // a radio's own verdict (asleep and queued, a circuit open) keeps its code
+      if (isHearthError(error)) throw error;
       throw new HearthError(ErrorCode.RadioCommandFailed, `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}`, { cause: error });
     }
     // the device took the command: its state is what we set (a toggle flips it)

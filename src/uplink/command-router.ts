@@ -7,7 +7,9 @@
  * `{"type":"command_failed","data":{"device":…,"code":…,"message":…}}`, and, when the message
  * carried an MQTT 5 response topic, `{"status":"error",…}` there too (`{"status":"ok",…}` on
  * success). A `/set` too old to carry out (see command-age.ts) is answered the same way, with
- * COMMAND_EXPIRED. Nothing here throws; a bad message is logged once and changes nothing.
+ * COMMAND_EXPIRED. A command for a sleeping device that its radio queued until it wakes up is
+ * not a failure: `bridge/event` gets `{"type":"command_queued","data":{…,"code":"DEVICE_ASLEEP_QUEUED"}}`
+ * and the response topic `{"status":"ok","data":{"queued":true,…}}`. Nothing here throws; a bad message is logged once and changes nothing.
  */
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
@@ -97,6 +99,13 @@ export class CommandRouter {
       const view = await this.options.devices.command(record.id, command);
       if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: view.state }, correlationData);
     } catch (error) {
+      if (isHearthError(error, ErrorCode.DeviceAsleepQueued)) {
+        // not a failure: the radio carries it out when the device wakes up
+        const queued = { device: incoming.device, code: error.code, message: error.message };
+        this.options.reply({ topic: this.options.topics.bridge('event'), payload: JSON.stringify({ type: 'command_queued', data: queued }) });
+        if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: { queued: true, code: error.code, message: error.message } }, correlationData);
+        return;
+      }
       fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, error instanceof Error ? error.message : String(error));
     }
   }

@@ -180,6 +180,11 @@ export class UplinkBridge implements Part {
     this.enqueue({ topic: this.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
   }
 
+  /** A `bridge/event` (`device_joined`, `device_leave`, …), kept in order with the other events. */
+  publishEvent(type: string, data: Record<string, unknown>): void {
+    this.enqueue({ topic: this.topics.bridge('event'), payload: JSON.stringify({ type, data }), retain: false, kind: 'event' });
+  }
+
   /** `bridge/rooms`, retained. */
   private publishRooms(): void {
     this.enqueue({ topic: this.topics.bridge('rooms'), payload: JSON.stringify(this.options.devices.rooms.list()), retain: true, kind: 'state' });

@@ -1,7 +1,7 @@
 /**
- * The uplink half of a hub, wired as src/hub.ts wires it (devices part, actor system, uplink
- * bridge, MQTT link) from a config profile, for tests, crash fixtures and benchmarks that need
- * devices talking to a real broker without radios.
+ * A hub wired as src/hub.ts wires it (devices part, actor system, uplink bridge, radios, MQTT
+ * link) from a config profile, for tests, crash fixtures and benchmarks: with the radios the
+ * test hands in (a simulated Z-Wave network it drives), or none (devices fed by hand).
  */
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -9,6 +9,8 @@ import { ActorSystem } from '../../src/actors/actor-system.js';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { HearthConfig } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
+import { permitJoinAll, RadioPart } from '../../src/radios/radio-part.js';
+import type { Radio } from '../../src/radios/radio.js';
 import { MqttLink } from '../../src/uplink/mqtt-link.js';
 import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
 
@@ -22,16 +24,27 @@ export interface BridgedHub {
   stop: () => Promise<void>;
 }
 
-export async function startBridgedHub(profile: Record<string, unknown>, options: { mailboxCapacity?: number; health?: () => unknown; log?: Logger } = {}): Promise<BridgedHub> {
+export interface BridgedHubOptions {
+  mailboxCapacity?: number;
+  health?: () => unknown;
+  log?: Logger;
+  radios?: Radio[];
+}
+
+export async function startBridgedHub(profile: Record<string, unknown>, options: BridgedHubOptions = {}): Promise<BridgedHub> {
   const log = options.log ?? pino({ level: 'silent' });
   const config = await loadConfigOrThrow({ env: {}, profile });
   const system = new ActorSystem({ log, options: { idleTimeoutMs: 0, ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }) } });
   const devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system, log });
   const link = new MqttLink(config, log);
-  const bridge = UplinkBridge.fromConfig(config, { devices, link, log, ...(options.health === undefined ? {} : { health: options.health }) });
+  const radioParts: RadioPart[] = [];
+  const bridge = UplinkBridge.fromConfig(config, { devices, link, log, permitJoin: (seconds) => permitJoinAll(radioParts, seconds), ...(options.health === undefined ? {} : { health: options.health }) });
+  for (const radio of options.radios ?? []) radioParts.push(new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));
   await devices.start();
   await bridge.start();
-  await link.start(new AbortController().signal);
+  const signal = new AbortController().signal;
+  for (const part of radioParts) await part.start(signal);
+  await link.start(signal);
   return {
     config,
     system,
@@ -40,6 +53,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
     link,
     stop: async () => {
       await link.stop();
+      for (const part of radioParts.reverse()) await part.stop();
       await system.shutdown();
       await bridge.stop();
       await devices.stop();

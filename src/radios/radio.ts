@@ -1,0 +1,57 @@
+/**
+ * The one interface every radio (Zigbee, Z-Wave, GPIO) implements, real backend or simulator
+ * alike. A radio turns its library's events into device announcements, reports in the common
+ * vocabulary (`state`, `brightness`, `temperature`, …) and availability, and carries out
+ * validated commands. It never talks to MQTT and never keeps device state: the device actor
+ * does (see ../../../shared/DESIGN.md, "Data flow").
+ */
+import type { Capability } from '../devices/capabilities.js';
+import type { RadioKind } from '../devices/device-id.js';
+import type { PartHealth } from '../lifecycle/part.js';
+
+/** What a radio knows of a device after it joined or finished its interview. */
+export interface RadioDevice {
+  /** The stable id (device-id.ts): `zwave:<home id>:<node id>`, … */
+  id: string;
+  model?: string;
+  vendor?: string;
+  firmware?: string;
+  capabilities: Capability[];
+  /** A name the device itself carries (a Z-Wave node's name); used for a new device when free. */
+  name?: string;
+}
+
+/** How a command ended at the radio. */
+export type SendOutcome =
+  /** The device took it (acknowledged, or confirmed by supervision). */
+  | { status: 'done' }
+  /** The device sleeps: the command waits in the radio's queue until it wakes up. */
+  | { status: 'queued' };
+
+/** What a radio tells the hub. Calls must not throw back into the radio. */
+export interface RadioListener {
+  /** A device joined or was (re-)interviewed: register it, or update what is known of it. */
+  deviceAnnounced(device: RadioDevice): void;
+  /** A device left the network (excluded, or removed by its radio). */
+  deviceLeft(id: string): void;
+  /** New values from a device, in the common vocabulary; `action` and the like are events. */
+  report(id: string, values: Record<string, unknown>): void;
+  /** The device was found dead or alive (sleeping is not dead). */
+  availability(id: string, online: boolean): void;
+  /** Something worth a `bridge/event`: `device_joined`, `device_interview`, `device_leave`, … */
+  event(type: string, data: Record<string, unknown>): void;
+}
+
+export interface Radio {
+  readonly kind: RadioKind;
+  /** Opens the radio (serial port or simulator) and announces the devices it knows. */
+  start(listener: RadioListener, signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+  /** Carries out a validated command (common vocabulary) on one device. */
+  send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome>;
+  /** Lets new devices join for `seconds` (0: stop letting them). */
+  permitJoin(seconds: number): Promise<void>;
+  /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
+  forget(deviceId: string): Promise<void>;
+  health(): PartHealth;
+}

@@ -1,0 +1,39 @@
+/**
+ * The zwave-js driver options from hearth's config: the network cache under the hub's state
+ * directory (`<stateDir>/zwave`), the S0/S2 keys from config (never logged: they live only in
+ * the driver's options), and zwave-js's own log routed into pino at the level the logger of
+ * module `radios.zwave.driver` has (`logging.modules`).
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { PartialZWaveOptions } from 'zwave-js';
+import type { HearthConfig } from '../../config/schema.js';
+import { PinoTransport } from './log-transport.js';
+
+const ZWAVE_LEVELS: Record<string, string> = { trace: 'silly', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error', silent: 'error' };
+
+function key(hex: string | undefined): Buffer | undefined {
+  return hex === undefined ? undefined : Buffer.from(hex.replace(/^0x/, ''), 'hex');
+}
+
+export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): PartialZWaveOptions {
+  const keys = config.radios.zwave.securityKeys;
+  const securityKeys: NonNullable<PartialZWaveOptions['securityKeys']> = {};
+  const pairs = [
+    ['S0_Legacy', keys.s0Legacy],
+    ['S2_Unauthenticated', keys.s2Unauthenticated],
+    ['S2_Authenticated', keys.s2Authenticated],
+    ['S2_AccessControl', keys.s2AccessControl],
+  ] as const;
+  for (const [name, hex] of pairs) {
+    const value = key(hex);
+    if (value !== undefined) securityKeys[name] = value;
+  }
+  const cacheDir = join(config.stateDir, 'zwave');
+  return {
+    storage: { cacheDir, lockDir: join(cacheDir, 'locks') },
+    // enabled: false turns off zwave-js's console and file output; the transport still gets every entry
+    logConfig: { enabled: false, level: ZWAVE_LEVELS[driverLog.level] ?? 'info', transports: [new PinoTransport(driverLog)] },
+    securityKeys,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Mock controller behaviours for what zwave-js 15.15's mock controller lacks: inclusion and
+ * exclusion of a simulated node that is "in pairing mode" (`pairing`), and a controller that
+ * stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
+ * behaviour only answers "ready": a Done status report must carry the node's info (a bare
+ * node id is not serialised), and the second Stop the driver sends (callback id 0) gets no
+ * answer.
+ */
+import {
+  AddNodeStatus,
+  AddNodeToNetworkRequest,
+  AddNodeToNetworkRequestStatusReport,
+  AddNodeType,
+  RemoveNodeFromNetworkRequest,
+  RemoveNodeFromNetworkRequestStatusReport,
+  RemoveNodeStatus,
+  RemoveNodeType,
+} from '@zwave-js/serial/serialapi';
+import type { MockController, MockControllerBehavior, MockNode } from '@zwave-js/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The nodes waiting to join or leave, set by the simulator. */
+export interface Pairing {
+  toInclude: MockNode | undefined;
+  toExclude: MockNode | undefined;
+  /** Included, its Done report not yet sent. */
+  included: MockNode | undefined;
+}
+
+function nodeInfoOf(node: MockNode) {
+  return {
+    nodeId: node.id,
+    basicDeviceClass: node.capabilities.basicDeviceClass,
+    genericDeviceClass: node.capabilities.genericDeviceClass,
+    specificDeviceClass: node.capabilities.specificDeviceClass,
+    supportedCCs: [...node.implementedCCs].filter(([, info]) => info.isSupported).map(([cc]) => cc),
+    controlledCCs: [],
+  };
+}
+
+const NO_NODE = { nodeId: 0, basicDeviceClass: 0, genericDeviceClass: 0, specificDeviceClass: 0, supportedCCs: [], controlledCCs: [] };
+const STEP_MS = 20;
+
+export function inclusionBehavior(pairing: Pairing): MockControllerBehavior {
+  return {
+    async onHostMessage(controller, message) {
+      if (!(message instanceof AddNodeToNetworkRequest)) return false;
+      const report = (status: AddNodeStatus, nodeInfo?: ReturnType<typeof nodeInfoOf>) =>
+        controller.sendMessageToHost(new AddNodeToNetworkRequestStatusReport({ callbackId: message.callbackId, status, ...(nodeInfo === undefined ? {} : { nodeInfo }) } as ConstructorParameters<typeof AddNodeToNetworkRequestStatusReport>[0]));
+      if (message.addNodeType === AddNodeType.Stop) {
+        if (message.callbackId === 0) return true;
+        const included = pairing.included;
+        pairing.included = undefined;
+        await report(AddNodeStatus.Done, included === undefined ? NO_NODE : nodeInfoOf(included));
+        return true;
+      }
+      await report(AddNodeStatus.Ready);
+      const node = pairing.toInclude;
+      if (node === undefined) return true; // inclusion mode until stopped
+      pairing.toInclude = undefined;
+      void (async () => {
+        await sleep(STEP_MS);
+        await report(AddNodeStatus.NodeFound);
+        await sleep(STEP_MS);
+        await report(AddNodeStatus.AddingSlave, nodeInfoOf(node));
+        controller.addNode(node);
+        pairing.included = node;
+        await sleep(STEP_MS);
+        await report(AddNodeStatus.ProtocolDone);
+      })();
+      return true;
+    },
+  };
+}
+
+export function exclusionBehavior(pairing: Pairing): MockControllerBehavior {
+  return {
+    async onHostMessage(controller, message) {
+      if (!(message instanceof RemoveNodeFromNetworkRequest)) return false;
+      const report = (status: RemoveNodeStatus, nodeId?: number) =>
+        controller.sendMessageToHost(new RemoveNodeFromNetworkRequestStatusReport({ callbackId: message.callbackId, status, ...(nodeId === undefined ? {} : { nodeId }) } as ConstructorParameters<typeof RemoveNodeFromNetworkRequestStatusReport>[0]));
+      if (message.removeNodeType === RemoveNodeType.Stop) {
+        if (message.callbackId !== 0) await report(RemoveNodeStatus.Done);
+        return true;
+      }
+      await report(RemoveNodeStatus.Ready);
+      const node = pairing.toExclude;
+      if (node === undefined) return true;
+      pairing.toExclude = undefined;
+      void (async () => {
+        await sleep(STEP_MS);
+        await report(RemoveNodeStatus.NodeFound);
+        await sleep(STEP_MS);
+        await report(RemoveNodeStatus.RemovingSlave, node.id);
+        controller.removeNode(node);
+        await sleep(STEP_MS);
+        await report(RemoveNodeStatus.Done);
+      })();
+      return true;
+    },
+  };
+}
+
+/** While `silent()` says so, the controller neither acknowledges nor answers anything. */
+export function silenceBehavior(silent: () => boolean): MockControllerBehavior {
+  return {
+    onHostData: () => Promise.resolve(silent()),
+  };
+}
+
+export function setSilent(controller: MockController, silent: boolean): void {
+  controller.autoAckHostMessages = !silent;
+}

@@ -1,0 +1,198 @@
+/**
+ * The library of simulated Z-Wave devices that the demo and the tests share: a switch, a
+ * dimmer, a multisensor (temperature, humidity, illuminance, battery), a door sensor that
+ * sleeps between wake-ups, and a plug with an energy meter. Each is a zwave-js mock node with
+ * the command classes a real one has, and a handle that makes it do what a real one does:
+ * report a reading, open the door, wake up, go out of range.
+ */
+import { BinarySwitchCCReport, MeterCCReport, MultilevelSensorCCReport, NotificationCCReport, WakeUpCCWakeUpNotification, type CommandClass } from '@zwave-js/cc';
+import { CommandClasses } from '@zwave-js/core';
+import { ccCaps, createMockZWaveRequestFrame, MockNode, type MockController, type MockNodeBehavior, type MockNodeOptions } from '@zwave-js/testing';
+import { createDefaultMockNodeBehaviors } from 'zwave-js/Testing';
+import {
+  ACCESS_CONTROL,
+  associationBehavior,
+  batteryBehavior,
+  DOOR_CLOSED,
+  DOOR_OPEN,
+  doorNotificationBehavior,
+  reachabilityBehavior,
+  setAsleep,
+  setReachable,
+  sleepBehavior,
+  State,
+  versionBehavior,
+  wakeUpBehavior,
+} from './node-behaviors.js';
+
+export type SimulatedKind = 'switch' | 'dimmer' | 'multisensor' | 'door' | 'plug';
+export const SIMULATED_KINDS: readonly SimulatedKind[] = ['switch', 'dimmer', 'multisensor', 'door', 'plug'];
+
+const TEMPERATURE = 1;
+const ILLUMINANCE = 3;
+const HUMIDITY = 5;
+const ELECTRIC = 0x01;
+const KWH = 0;
+const WATT = 2;
+
+type Capabilities = NonNullable<MockNodeOptions['capabilities']>;
+
+const BASE = [CommandClasses['Z-Wave Plus Info'], CommandClasses['Manufacturer Specific'], CommandClasses.Version];
+
+/** A simulated device: its mock node and what it can be made to do. */
+export class SimulatedDevice {
+  constructor(
+    readonly kind: SimulatedKind,
+    readonly node: MockNode,
+    /** Sensor and meter readings the node answers with (also after a report). */
+    readonly readings: Map<string, number>,
+  ) {}
+
+  get id(): number {
+    return this.node.id;
+  }
+
+  private async send(cc: CommandClass): Promise<void> {
+    await this.node.sendToController(createMockZWaveRequestFrame(cc, { ackRequested: false }));
+  }
+
+  private get controllerId(): number {
+    return this.node.controller.ownNodeId;
+  }
+
+  /** The switch's or dimmer's level as the node has it (true/false, or 0-99). */
+  get level(): unknown {
+    return this.node.state.get(this.kind === 'dimmer' ? 'MultilevelSwitch_currentValue' : 'BinarySwitch_currentValue');
+  }
+
+  /** Pushes a sensor reading, as the node would unprompted. */
+  async reportSensor(reading: 'temperature' | 'humidity' | 'illuminance', value: number): Promise<void> {
+    this.readings.set(reading, value);
+    const type = reading === 'temperature' ? TEMPERATURE : reading === 'humidity' ? HUMIDITY : ILLUMINANCE;
+    await this.send(new MultilevelSensorCCReport({ nodeId: this.controllerId, type, scale: reading === 'illuminance' ? 1 : 0, value }));
+  }
+
+  /** Pushes a meter reading (power in W or energy in kWh). */
+  async reportMeter(reading: 'power' | 'energy', value: number): Promise<void> {
+    this.readings.set(reading, value);
+    await this.send(new MeterCCReport({ nodeId: this.controllerId, type: ELECTRIC, scale: reading === 'power' ? WATT : KWH, rateType: 1, value }));
+  }
+
+  /** Switched by hand at the device: it reports its new state. */
+  async toggleLocally(on: boolean): Promise<void> {
+    this.node.state.set('BinarySwitch_currentValue', on);
+    await this.send(new BinarySwitchCCReport({ nodeId: this.controllerId, currentValue: on }));
+  }
+
+  async setDoor(open: boolean): Promise<void> {
+    this.node.state.set(State.door, open ? DOOR_OPEN : DOOR_CLOSED);
+    await this.send(new NotificationCCReport({ nodeId: this.controllerId, notificationType: ACCESS_CONTROL, notificationEvent: open ? DOOR_OPEN : DOOR_CLOSED }));
+  }
+
+  /** A sleeping device wakes up (the driver then sends what it queued). */
+  async wakeUp(): Promise<void> {
+    setAsleep(this.node, false);
+    await this.send(new WakeUpCCWakeUpNotification({ nodeId: this.controllerId }));
+  }
+
+  get asleep(): boolean {
+    return this.node.state.get(State.asleep) === true;
+  }
+
+  /** Out of range (no acknowledgement, no answer) or back. */
+  setReachable(reachable: boolean): void {
+    setReachable(this.node, reachable);
+  }
+}
+
+interface Definition {
+  capabilities: (readings: ReadonlyMap<string, number>) => Capabilities;
+  behaviors: MockNodeBehavior[];
+  sleeps?: boolean;
+}
+
+const DEFINITIONS: Record<SimulatedKind, Definition> = {
+  switch: {
+    capabilities: () => ({
+      genericDeviceClass: 0x10,
+      specificDeviceClass: 0x01,
+      commandClasses: [...BASE, ccCaps({ ccId: CommandClasses['Binary Switch'], version: 2, defaultValue: false })],
+    }),
+    behaviors: [],
+  },
+  dimmer: {
+    capabilities: () => ({
+      genericDeviceClass: 0x11,
+      specificDeviceClass: 0x01,
+      commandClasses: [...BASE, ccCaps({ ccId: CommandClasses['Multilevel Switch'], version: 4, defaultValue: 0, primarySwitchType: 2 })],
+    }),
+    behaviors: [],
+  },
+  multisensor: {
+    capabilities: (readings) => ({
+      genericDeviceClass: 0x21,
+      specificDeviceClass: 0x01,
+      commandClasses: [
+        ...BASE,
+        ccCaps({
+          ccId: CommandClasses['Multilevel Sensor'],
+          version: 11,
+          sensors: { [TEMPERATURE]: { supportedScales: [0] }, [HUMIDITY]: { supportedScales: [0] }, [ILLUMINANCE]: { supportedScales: [1] } },
+          getValue: (type) => readings.get(type === HUMIDITY ? 'humidity' : type === ILLUMINANCE ? 'illuminance' : 'temperature'),
+        }),
+        { ccId: CommandClasses.Battery, version: 1 },
+      ],
+    }),
+    behaviors: [batteryBehavior],
+  },
+  door: {
+    capabilities: () => ({
+      isListening: false,
+      isFrequentListening: false,
+      genericDeviceClass: 0x07,
+      specificDeviceClass: 0x01,
+      commandClasses: [
+        ...BASE,
+        ccCaps({ ccId: CommandClasses.Notification, version: 8, supportsV1Alarm: false, notificationTypesAndEvents: { [ACCESS_CONTROL]: [DOOR_OPEN, DOOR_CLOSED] } }),
+        { ccId: CommandClasses.Battery, version: 1 },
+        { ccId: CommandClasses['Wake Up'], version: 2 },
+        { ccId: CommandClasses.Association, version: 2 },
+      ],
+    }),
+    // asleep, it answers nothing: sleep is asked first
+    behaviors: [sleepBehavior, batteryBehavior, wakeUpBehavior, associationBehavior, doorNotificationBehavior],
+    sleeps: true,
+  },
+  plug: {
+    capabilities: (readings) => ({
+      genericDeviceClass: 0x10,
+      specificDeviceClass: 0x01,
+      commandClasses: [
+        ...BASE,
+        ccCaps({ ccId: CommandClasses['Binary Switch'], version: 2, defaultValue: false }),
+        // version 4: below it the mock answers with rate type "unspecified", which the driver drops
+        ccCaps({ ccId: CommandClasses.Meter, version: 4, meterType: ELECTRIC, supportedScales: [KWH, WATT], supportedRateTypes: [1], supportsReset: true, getValue: (scale) => readings.get(scale === WATT ? 'power' : 'energy') }),
+      ],
+    }),
+    behaviors: [],
+  },
+};
+
+const INITIAL_READINGS: Partial<Record<SimulatedKind, Record<string, number>>> = {
+  multisensor: { temperature: 21.5, humidity: 45, illuminance: 300 },
+  plug: { power: 0, energy: 3.2 },
+};
+
+/** Makes a simulated device as node `id` of `controller` (not yet in its network). */
+export function createSimulatedDevice(controller: MockController, kind: SimulatedKind, id: number): SimulatedDevice {
+  const definition = DEFINITIONS[kind];
+  const readings = new Map(Object.entries(INITIAL_READINGS[kind] ?? {}));
+  // txDelay 0: the mock's per-frame delay would dominate every interview
+  const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...definition.capabilities(readings) } });
+  node.defineBehavior(...createDefaultMockNodeBehaviors());
+  // one call's behaviours are asked in order, before those of earlier calls: reachability first
+  node.defineBehavior(reachabilityBehavior, ...definition.behaviors, versionBehavior);
+  const device = new SimulatedDevice(kind, node, readings);
+  if (definition.sleeps === true) setAsleep(node, true);
+  return device;
+}

@@ -1,0 +1,232 @@
+/**
+ * The Z-Wave radio on a real zwave-js `Driver`, over a serial port, `tcp://host:port`, or the
+ * simulator's mock serial binding. It announces every node once its interview is done (or
+ * restored from zwave-js's cache), with capabilities from the node's values (value-mapping.ts);
+ * turns value updates and notifications into reports; dead/alive into availability; inclusion
+ * and exclusion into devices joining and leaving. Commands become `node.setValue` on the right
+ * endpoint; a sleeping node's command waits in zwave-js's queue until it wakes up, and says so.
+ */
+import type { Logger } from 'pino';
+import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
+import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
+import { describeError, ErrorCode, HearthError } from '../../errors.js';
+import { abortableDelay, type PartHealth } from '../../lifecycle/part.js';
+import type { Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
+
+/** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
+export type ZWavePort = ConstructorParameters<typeof Driver>[0];
+
+export interface ZWaveRadioOptions {
+  port: ZWavePort;
+  driverOptions: PartialZWaveOptions;
+  log: Logger;
+  /** How long start waits for the controller (driver ready). */
+  readyTimeoutMs?: number;
+  /** Runs after the driver is ready, before nodes still in their interview are announced (the simulator names them and starts its activity here). */
+  afterStart?: (driver: Driver) => void;
+  /** Runs after the driver is gone (the simulator closes here). */
+  afterStop?: () => void;
+}
+
+const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.SuccessUnsupervised, SetValueStatus.Working]);
+
+export class ZWaveRadio implements Radio {
+  readonly kind = 'zwave' as const;
+  private driver: Driver | undefined;
+  private listener: RadioListener | undefined;
+  private ready = false;
+  private lastError: string | undefined;
+  private readonly bindings = new Map<number, Map<string, ValueBinding>>();
+  private joinTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ZWaveRadioOptions) {}
+
+  /** The driver, for the simulator and tests. */
+  get zwave(): Driver {
+    if (this.driver === undefined) throw new Error('the Z-Wave radio has not started');
+    return this.driver;
+  }
+
+  async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    this.listener = listener;
+    const driver = new Driver(this.options.port, this.options.driverOptions);
+    this.driver = driver;
+    driver.on('error', (error) => {
+      this.lastError = describeError(error);
+      log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
+    });
+    const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
+    try {
+      await driver.start();
+      const timeout = this.options.readyTimeoutMs ?? 60_000;
+      await Promise.race([ready, abortableDelay(timeout, signal).then(() => Promise.reject(new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`)))]);
+    } catch (error) {
+      await driver.destroy().catch(() => undefined);
+      this.driver = undefined;
+      throw new HearthError(ErrorCode.RadioUnavailable, `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`, { cause: error });
+    }
+    this.ready = true;
+    const controller = driver.controller;
+    log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
+    controller.on('node added', (node) => {
+      listener.event('device_joined', { id: this.idOf(node), radio: 'zwave', node_id: node.id });
+      this.follow(node);
+    });
+    controller.on('node removed', (node) => {
+      this.bindings.delete(node.id);
+      listener.deviceLeft(this.idOf(node));
+    });
+    controller.on('inclusion stopped', () => listener.event('permit_join_changed', { radio: 'zwave', value: false }));
+    for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
+    this.options.afterStart?.(driver);
+  }
+
+  private idOf(node: ZWaveNode): string {
+    return zwaveId(this.zwave.controller.homeId ?? 0, node.id);
+  }
+
+  /** Listens to one node; announces it when ready. */
+  private follow(node: ZWaveNode): void {
+    const listener = this.listener;
+    if (listener === undefined) return;
+    const id = this.idOf(node);
+    const announce = (): void => {
+      const values: NodeValue[] = node.getDefinedValueIDs().map((valueId) => ({ id: valueId, metadata: node.getValueMetadata(valueId) }));
+      const bindings = bindNode(values);
+      this.bindings.set(node.id, new Map(bindings.map((binding) => [valueIdKey(binding.valueId), binding])));
+      listener.deviceAnnounced(this.describe(node, id, bindings));
+      const state: Record<string, unknown> = {};
+      for (const binding of bindings) {
+        if (binding.read === undefined || binding.features.some((feature) => feature.property === 'action')) continue;
+        const value = node.getValue(binding.valueId);
+        if (value !== undefined) Object.assign(state, binding.read(value));
+      }
+      if (Object.keys(state).length > 0) listener.report(id, state);
+      listener.availability(id, node.status !== NodeStatus.Dead);
+    };
+    const onValue = (valueId: ValueID, value: unknown): void => {
+      const binding = this.bindings.get(node.id)?.get(valueIdKey(valueId));
+      if (binding?.read === undefined) return;
+      const values = binding.read(value);
+      if (Object.keys(values).length > 0) listener.report(id, values);
+    };
+    node.on('ready', announce);
+    node.on('value updated', (_node, args) => onValue(args, args.newValue));
+    node.on('value notification', (_node, args) => onValue(args, args.value));
+    node.on('value added', (_node, args) => {
+      if (!node.ready) return;
+      // a value the interview did not know: describe the node afresh
+      if (!this.bindings.get(node.id)?.has(valueIdKey(args))) announce();
+      else onValue(args, args.newValue);
+    });
+    node.on('dead', () => listener.availability(id, false));
+    node.on('alive', () => listener.availability(id, true));
+    node.on('interview failed', (_node, args) => {
+      this.options.log.warn({ node: node.id, error: args.errorMessage }, `Z-Wave node ${node.id}: interview failed: ${args.errorMessage}`);
+      listener.event('device_interview', { id, status: 'failed', message: args.errorMessage });
+    });
+    node.on('interview completed', () => listener.event('device_interview', { id, status: 'successful' }));
+    if (node.ready) announce();
+  }
+
+  private describe(node: ZWaveNode, id: string, bindings: ValueBinding[]): RadioDevice {
+    const device: RadioDevice = { id, capabilities: capabilitiesOf(bindings) };
+    const model = node.deviceConfig?.label ?? node.label ?? (node.productId === undefined ? undefined : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
+    const vendor = node.deviceConfig?.manufacturer ?? node.manufacturer ?? (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
+    if (model !== undefined) device.model = model;
+    if (vendor !== undefined) device.vendor = vendor;
+    if (node.firmwareVersion !== undefined) device.firmware = node.firmwareVersion;
+    if (node.name !== undefined && node.name !== '') device.name = node.name;
+    return device;
+  }
+
+  private node(deviceId: string): ZWaveNode {
+    const parsed = parseDeviceId(deviceId);
+    const node = parsed.radio === 'zwave' ? this.driver?.controller.nodes.get(parsed.nodeId) : undefined;
+    if (node === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not in the Z-Wave network`);
+    return node;
+  }
+
+  async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
+    if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+    const node = this.node(deviceId);
+    const bindings = [...(this.bindings.get(node.id)?.values() ?? [])];
+    const current = (key: string): unknown => {
+      for (const binding of bindings) {
+        if (binding.read === undefined) continue;
+        const value = node.getValue(binding.valueId);
+        const state = value === undefined ? {} : binding.read(value);
+        if (key in state) return state[key];
+      }
+      return undefined;
+    };
+    const writes: { target: ValueID; value: unknown }[] = [];
+    const unplaced = new Set(Object.keys(payload));
+    for (const binding of bindings) {
+      const keys = binding.writes?.keys.filter((key) => key in payload) ?? [];
+      if (binding.writes === undefined || keys.length === 0) continue;
+      for (const key of keys) unplaced.delete(key);
+      writes.push({ target: binding.writes.target ?? binding.valueId, value: binding.writes.toZWave(payload, current) });
+    }
+    if (unplaced.size > 0) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
+    const asleep = node.status === NodeStatus.Asleep;
+    const results = writes.map(({ target, value }) => node.setValue(target, value));
+    if (asleep) {
+      // zwave-js keeps the command until the node wakes up; its outcome is logged then
+      for (const result of results) {
+        result
+          .then((outcome) => this.options.log.info({ device: deviceId, status: getEnumMemberName(SetValueStatus, outcome.status) }, `a queued command reached ${deviceId} when it woke up`))
+          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
+      }
+      return { status: 'queued' };
+    }
+    for (const outcome of await Promise.all(results)) {
+      if (!SUCCESS.has(outcome.status)) {
+        const status = getEnumMemberName(SetValueStatus, outcome.status);
+        throw new HearthError(ErrorCode.RadioCommandFailed, `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
+      }
+    }
+    return { status: 'done' };
+  }
+
+  async permitJoin(seconds: number): Promise<void> {
+    const controller = this.zwave.controller;
+    if (this.joinTimer !== undefined) clearTimeout(this.joinTimer);
+    this.joinTimer = undefined;
+    if (seconds <= 0) {
+      await controller.stopInclusion();
+      return;
+    }
+    await controller.beginInclusion({ strategy: InclusionStrategy.Insecure });
+    this.joinTimer = setTimeout(() => {
+      this.joinTimer = undefined;
+      controller.stopInclusion().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave inclusion: ${describeError(error)}`));
+    }, seconds * 1000);
+    this.joinTimer.unref();
+  }
+
+  async forget(deviceId: string): Promise<void> {
+    const node = this.node(deviceId);
+    // only a node that no longer answers can be removed without its cooperation
+    if (await this.zwave.controller.isFailedNode(node.id)) await this.zwave.controller.removeFailedNode(node.id);
+    else this.options.log.warn({ device: deviceId }, `${deviceId} still answers: exclude it to take it out of the Z-Wave network`);
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.joinTimer !== undefined) clearTimeout(this.joinTimer);
+    const driver = this.driver;
+    this.driver = undefined;
+    await driver?.destroy();
+    this.options.afterStop?.();
+  }
+
+  health(): PartHealth {
+    if (this.driver === undefined) return { status: 'stopped' };
+    if (!this.ready) return { status: 'starting' };
+    const nodes = this.driver.controller.nodes.size - 1;
+    return this.lastError === undefined ? { status: 'ok', nodes } : { status: 'degraded', detail: this.lastError, nodes };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A hub with the Z-Wave radio on a simulated network (the real zwave-js Driver against
+ * zwave-js's mock controller and the simulated devices), talking to a real Mosquitto.
+ */
+import { onTestFinished } from 'vitest';
+import { pino } from 'pino';
+import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
+import type { SimulatedKind } from '../../../src/radios/zwave/simulator/simulated-devices.js';
+import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
+import { PinoTransport } from '../../../src/radios/zwave/log-transport.js';
+import { zwaveId } from '../../../src/devices/device-id.js';
+import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
+import { Mosquitto } from '../../support/mosquitto.js';
+import { MqttWatch } from '../../support/mqtt-watch.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+export interface ZWaveHub extends BridgedHub {
+  network: SimulatedZWaveNetwork;
+  radio: ZWaveRadio;
+  watch: MqttWatch;
+  broker: Mosquitto;
+}
+
+export const nodeIdOf = (nodeId: number): string => zwaveId(SIMULATED_HOME_ID, nodeId);
+
+export async function startZWaveHub(kinds: readonly SimulatedKind[]): Promise<ZWaveHub> {
+  const broker = await Mosquitto.start();
+  onTestFinished(() => broker.stop());
+  const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
+  const stateDir = await tempDir();
+  const network = new SimulatedZWaveNetwork(kinds);
+  const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
+  const radio = new ZWaveRadio({
+    port: network.port,
+    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions },
+    log,
+    afterStop: () => network.close(),
+  });
+  const hub = await startBridgedHub(
+    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 } },
+    { radios: [radio], log },
+  );
+  onTestFinished(hub.stop);
+  return { ...hub, network, radio, watch, broker };
+}

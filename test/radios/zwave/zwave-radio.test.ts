@@ -1,0 +1,120 @@
+/**
+ * The Z-Wave radio end to end: the real zwave-js Driver against its own mock controller, the
+ * simulated devices, device actors, the outbox and a real Mosquitto.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Capability, Feature } from '../../../src/devices/capabilities.js';
+import { flattenCapabilities } from '../../../src/devices/capabilities.js';
+import { nodeIdOf, startZWaveHub } from './support.js';
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  for (const began = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+  }
+}
+
+const properties = (capabilities: readonly Capability[] | undefined): string[] => flattenCapabilities(capabilities ?? []).map((feature: Feature) => feature.property).sort();
+
+describe('Z-Wave radio on the simulated network', () => {
+  it('registers each simulated device type with its capabilities and publishes its state', async () => {
+    const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'door', 'plug']);
+    const { devices, network } = hub;
+    for (const device of network.all.filter((d) => !d.asleep)) await until(() => devices.device(nodeIdOf(device.id)) !== undefined, `node ${device.id} is registered`);
+    // the sleeping door sensor is interviewed when it first wakes up
+    await network.device(5).wakeUp();
+    await until(() => devices.device(nodeIdOf(5)) !== undefined, 'the door sensor is registered');
+
+    const caps = (nodeId: number) => devices.device(nodeIdOf(nodeId))?.capabilities;
+    expect(caps(2)).toEqual([{ type: 'switch', features: [expect.objectContaining({ property: 'state', value_on: 'ON', value_off: 'OFF' })] }]);
+    expect(caps(3)?.[0]).toMatchObject({ type: 'light', features: [{ property: 'state' }, { property: 'brightness', value_min: 0, value_max: 254 }] });
+    expect(properties(caps(4))).toEqual(expect.arrayContaining(['battery', 'humidity', 'illuminance', 'temperature']));
+    expect(flattenCapabilities(caps(4) ?? []).find((f) => f.property === 'temperature')).toMatchObject({ type: 'numeric', unit: '°C' });
+    expect(properties(caps(5))).toEqual(expect.arrayContaining(['battery', 'contact']));
+    expect(properties(caps(6))).toEqual(expect.arrayContaining(['energy', 'power', 'state']));
+    expect(flattenCapabilities(caps(6) ?? []).find((f) => f.property === 'power')).toMatchObject({ unit: 'W' });
+
+    const sensor = await hub.watch.waitFor(`hearth/zw/${nodeIdOf(4)}`, (p) => p.includes('"temperature":21.5'));
+    expect(JSON.parse(sensor.payload)).toMatchObject({ temperature: 21.5, humidity: 45, illuminance: 300, battery: 90 });
+    await hub.watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"online"}');
+  });
+
+  it('carries an unsolicited report to MQTT and a /set from MQTT to the node', async () => {
+    const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'plug']);
+    const { devices, network, watch } = hub;
+    for (const id of [2, 3, 4, 5]) await until(() => devices.device(nodeIdOf(id)) !== undefined, `node ${id} is registered`);
+    devices.renameDevice(nodeIdOf(3), 'hall/dimmer');
+
+    await network.device(4).reportSensor('temperature', 23.4);
+    await watch.waitFor(`hearth/zw/${nodeIdOf(4)}`, (p) => p.includes('"temperature":23.4'));
+    await network.device(5).reportMeter('power', 1500);
+    await watch.waitFor(`hearth/zw/${nodeIdOf(5)}`, (p) => p.includes('"power":1500'));
+
+    await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
+    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}`, (p) => p.includes('"state":"ON"'));
+    expect(network.device(2).level).toBe(true);
+
+    await watch.client.publishAsync('hearth/zw/hall/dimmer/set', '{"brightness":128}', { qos: 1 });
+    await watch.waitFor('hearth/zw/hall/dimmer', (p) => p.includes('"brightness":128'));
+    expect(network.device(3).level).toBe(50); // 128 of 254 is level 50 of 99
+    await watch.client.publishAsync('hearth/zw/hall/dimmer/set/state', 'OFF', { qos: 1 });
+    await until(() => network.device(3).level === 0, 'the dimmer is off');
+
+    // a value the device cannot take is refused before the radio is touched
+    await watch.client.publishAsync('hearth/zw/hall/dimmer/set', '{"brightness":300}', { qos: 1 });
+    const refused = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_failed'));
+    expect(JSON.parse(refused.payload)).toMatchObject({ data: { device: 'hall/dimmer', code: 'COMMAND_INVALID' } });
+    expect(network.device(3).level).toBe(0);
+  });
+
+  it('queues a command for a sleeping node, says so, and carries it out when the node wakes up', async () => {
+    const hub = await startZWaveHub(['switch', 'door']);
+    const { devices, network, watch } = hub;
+    const door = network.device(3);
+    await door.wakeUp();
+    await until(() => devices.device(nodeIdOf(3)) !== undefined, 'the door sensor is registered');
+    await until(() => door.asleep, 'the door sensor is back asleep');
+    await door.setDoor(true);
+    await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"contact":false'));
+
+    // a raw (unmapped) writable value of the sleeping node: its wake-up interval
+    const interval = '132-0-wakeUpInterval';
+    expect(properties(devices.device(nodeIdOf(3))?.capabilities)).toContain(interval);
+    await watch.client.publishAsync(`hearth/zw/${nodeIdOf(3)}/set`, JSON.stringify({ [interval]: 600 }), { qos: 1 });
+    const queued = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_queued'));
+    expect(JSON.parse(queued.payload)).toMatchObject({ type: 'command_queued', data: { code: 'DEVICE_ASLEEP_QUEUED' } });
+    expect(door.node.state.get('hearth.wakeUpInterval')).not.toBe(600);
+    await door.wakeUp();
+    await until(() => door.node.state.get('hearth.wakeUpInterval') === 600, 'the queued command reached the node');
+    await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes(`"${interval}":600`));
+    expect(watch.received.filter((m) => m.payload.includes('command_failed'))).toEqual([]);
+  });
+
+  it('marks a node that stops answering unavailable, and available again when it is heard from', async () => {
+    const hub = await startZWaveHub(['switch']);
+    const { devices, network, watch } = hub;
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 'the switch is registered');
+    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"online"}');
+    network.device(2).setReachable(false);
+    await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
+    const failed = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_failed'));
+    expect(JSON.parse(failed.payload)).toMatchObject({ data: { code: 'RADIO_COMMAND_FAILED' } });
+    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"offline"}');
+    network.device(2).setReachable(true);
+    await network.device(2).toggleLocally(true);
+    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'));
+    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}`, (p) => p.includes('"state":"ON"'));
+  });
+
+  it('includes a device through permit_join and registers it with its capabilities', async () => {
+    const hub = await startZWaveHub(['switch']);
+    const { devices, network, watch } = hub;
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 'the switch is registered');
+    const plug = network.pairNew('plug');
+    await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":30}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join')).payload)).toMatchObject({ status: 'ok', data: { value: true, time: 30 } });
+    await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_joined') && p.includes(nodeIdOf(plug.id)));
+    await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 'the plug is registered');
+    expect(properties(devices.device(nodeIdOf(plug.id))?.capabilities)).toEqual(expect.arrayContaining(['energy', 'power', 'state']));
+    await watch.waitFor('hearth/zw/bridge/devices', (p) => p.includes(nodeIdOf(plug.id)));
+  });
+});
