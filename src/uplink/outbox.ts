@@ -182,7 +182,9 @@ export class Outbox {
    * no record then). Callers need not handle a rejection: the journal logs a failed write.
    */
   enqueue(outgoing: OutgoingMessage): Promise<number> {
-    const message = hold({ ...outgoing, seq: this.nextSeq++, at: (this.options.now ?? Date.now)() }, false);
+    const { topic, payload, retain, kind } = outgoing;
+    const bytes = Buffer.byteLength(topic) + Buffer.byteLength(payload);
+    const message: Held = { topic, payload, retain, kind, seq: this.nextSeq++, at: (this.options.now ?? Date.now)(), bytes, written: false };
     this.insert(message);
     this.added.push(message);
     if (this.addRecord === undefined) {
