@@ -92,7 +92,7 @@ export class OutboxPublisher {
         return;
       }
       this.published++;
-      this.outbox.ack(message.seq); // a failed journal write is logged by the journal
+      void this.outbox.ack(message.seq); // a failed journal write is logged by the journal
       this.schedule();
     });
   }
