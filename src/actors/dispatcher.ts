@@ -3,7 +3,9 @@
  * queue once; a drain takes actors off it and lets each handle up to `throughput` messages per
  * turn, so one busy actor cannot starve the others. A drain starts on a microtask (a tell
  * is handled promptly) and yields to the event loop with setImmediate after `sliceMs`, so a
- * flood of messages never starves timers or I/O.
+ * flood of messages never starves timers or I/O. The slice counts from the first drain of
+ * the event-loop turn: drains chained by microtasks (actors activated one after another, each
+ * starting a short drain of its own) share it rather than each starting afresh.
  */
 
 export interface Runnable {
@@ -24,6 +26,8 @@ export class Dispatcher {
   private queue: (Runnable | undefined)[] = [];
   private head = 0;
   private pending = false;
+  /** When the current slice began; undefined once the event loop has turned since. */
+  private sliceStarted: number | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -48,10 +52,22 @@ export class Dispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private readonly endSlice = (): void => {
+    this.sliceStarted = undefined;
+  };
+
   private readonly drain = (): void => {
-    const started = performance.now();
     const { throughput, sliceMs } = this.options;
-    let turns = 0;
+    let started = this.sliceStarted;
+    if (started === undefined) {
+      started = this.sliceStarted = performance.now();
+      setImmediate(this.endSlice);
+    } else if (performance.now() - started >= sliceMs) {
+      // this event-loop turn has had its slice already (in earlier drains): yield first
+      this.compact();
+      setImmediate(this.drain);
+      return;
+    }
     while (this.head < this.queue.length) {
       const runnable = this.queue[this.head] as Runnable;
       this.queue[this.head++] = undefined;
@@ -61,7 +77,7 @@ export class Dispatcher {
       } catch (error) {
         this.onError(error);
       }
-      if ((++turns & 31) === 0 && performance.now() - started >= sliceMs) {
+      if (performance.now() - started >= sliceMs) {
         this.compact();
         setImmediate(this.drain);
         return;

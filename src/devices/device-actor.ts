@@ -83,6 +83,8 @@ class DeviceActor {
   private pendingAt = 0;
   private debounceTimer: NodeJS.Timeout | undefined;
   private lastEmitted = -Infinity;
+  /** The view handed to the uplink for the current state (one per change, shared by its listeners). */
+  private emitted: DeviceView | undefined;
 
   constructor(
     private readonly context: ActorContext<DeviceMessage>,
@@ -114,10 +116,23 @@ class DeviceActor {
   }
 
   private view(): DeviceView {
-    const view: DeviceView = { id: this.record.id, friendlyName: this.record.friendlyName, radio: this.record.radio, state: { ...this.state.values } };
+    return this.viewOf({ ...this.state.values });
+  }
+
+  private viewOf(values: Record<string, unknown>): DeviceView {
+    const view: DeviceView = { id: this.record.id, friendlyName: this.record.friendlyName, radio: this.record.radio, state: values };
     if (this.state.lastSeen !== undefined) view.lastSeen = this.state.lastSeen;
     if (this.state.availability !== undefined) view.availability = this.state.availability;
     return view;
+  }
+
+  /**
+   * The view for the uplink's listeners: built once per state (they only read it), sharing the
+   * values object, which is replaced on every change and never changed in place.
+   */
+  private emitView(): DeviceView {
+    if (this.emitted?.friendlyName !== this.record.friendlyName) this.emitted = this.viewOf(this.state.values);
+    return this.emitted;
   }
 
   private report(values: Record<string, unknown>, at: number): ReportReply {
@@ -131,7 +146,7 @@ class DeviceActor {
     }
     // events go out after the values of the same report are applied, so they carry them
     const emitEvents = (): void => {
-      if (Object.keys(events).length > 0) this.ports.events.event(this.view(), events);
+      if (Object.keys(events).length > 0) this.ports.events.event(this.emitView(), events);
     };
     const { debounceMs = 0, throttleMs = 0 } = this.record.options ?? {};
     if (throttleMs > 0 && at - this.lastEmitted < throttleMs) {
@@ -172,19 +187,21 @@ class DeviceActor {
       if (!sameValue(this.state.values[key], value)) changed[key] = value;
     }
     const keys = Object.keys(changed);
-    this.state = { ...this.state, values: { ...this.state.values, ...changed }, lastSeen: at };
+    this.state = { ...this.state, values: keys.length > 0 ? { ...this.state.values, ...changed } : this.state.values, lastSeen: at };
+    this.emitted = undefined;
     const change: StateChange = { lastSeen: at };
     if (keys.length > 0) change.values = changed;
     const persisted = this.ports.state.record(this.context.id, change);
     persisted.catch(() => undefined); // the store logs a failed write; a caller may still await it
     this.lastEmitted = at;
-    this.ports.events.state(this.view(), keys);
+    this.ports.events.state(this.emitView(), keys);
     return { changed: keys, persisted };
   }
 
   private availability(availability: 'online' | 'offline', at: number): ReportReply {
     if (this.state.availability === availability) return { changed: [], persisted: undefined };
     this.state = { ...this.state, availability };
+    this.emitted = undefined;
     const change: StateChange = { availability };
     if (availability === 'online') {
       change.lastSeen = at;
@@ -192,7 +209,7 @@ class DeviceActor {
     }
     const persisted = this.ports.state.record(this.context.id, change);
     persisted.catch(() => undefined); // the store logs a failed write; a caller may still await it
-    this.ports.events.state(this.view(), ['availability']);
+    this.ports.events.state(this.emitView(), ['availability']);
     return { changed: ['availability'], persisted };
   }
 

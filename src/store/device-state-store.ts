@@ -1,6 +1,7 @@
 /**
  * Device state, event-sourced: every change (new values, last seen, availability) is appended
- * to the journal, group-committed, and acknowledged once on disk. Changes since the last
+ * to the journal, group-committed, and acknowledged once on disk. The changes of one batch are
+ * folded per device into one record, written with the batch. Changes since the last
  * snapshot are folded in memory (the tail); compaction writes them into snapshot shard files
  * (`snapshot/shard-NNN.json`, only the shards that changed), records the sequence number the
  * snapshot covers (`snapshot/meta.json`), and deletes the journal segments it covers.
@@ -34,7 +35,7 @@ export interface StateChange {
   availability?: Availability;
 }
 
-/** A journal record, with short keys: it is written for every report. */
+/** A device's change, with short keys. */
 interface Entry {
   d: string;
   v?: Record<string, unknown>;
@@ -43,6 +44,11 @@ interface Entry {
   /** The device was removed. */
   x?: 1;
 }
+
+/** A journal record: one change (as older versions wrote, and removals) or a batch's, folded per device. */
+type JournalEntry = Entry | { b: Entry[] };
+
+const ignore = (): void => undefined;
 
 /** What changed for one device since the snapshot, folded; applied over the snapshot on read. */
 interface TailEntry {
@@ -64,6 +70,13 @@ function applyRemoval(tail: Map<string, TailEntry>, id: string, seq: number): vo
 }
 
 type SnapshotShard = Record<string, DeviceState>;
+
+interface Batch {
+  changes: Map<string, Entry>;
+  /** The record's sequence number. */
+  seq: number;
+  written: Promise<number>;
+}
 
 const metaSchema = z.object({ coveredSeq: z.int().min(0) });
 const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional() }));
@@ -97,12 +110,14 @@ export class DeviceStateStore {
   private readonly snapshotDir: string;
   private readonly meta: Low<{ coveredSeq: number }>;
   private compacting: Promise<void> | undefined;
+  /** The open batch record: this batch's changes, folded per device. */
+  private batch: Batch | undefined;
   private timer: NodeJS.Timeout | undefined;
   compactions = 0;
 
   private constructor(
     private readonly options: DeviceStateStoreOptions,
-    private readonly journal: Journal<Entry>,
+    private readonly journal: Journal<JournalEntry>,
     meta: Low<{ coveredSeq: number }>,
     readonly recovery: RecoveryReport,
     /** What changed per device since the snapshot, as recovered from the journal. */
@@ -123,12 +138,16 @@ export class DeviceStateStore {
     await meta.read();
     const covered = meta.data.coveredSeq;
     const tail = new Map<string, TailEntry>();
-    const { journal, report } = await Journal.open<Entry>(
+    const replay = (seq: number, entry: Entry): void => {
+      if (entry.x === 1) applyRemoval(tail, entry.d, seq);
+      else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }) }, seq);
+    };
+    const { journal, report } = await Journal.open<JournalEntry>(
       { dir: join(options.dir, 'journal'), log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
       (seq, entry) => {
         if (seq <= covered) return;
-        if (entry.x === 1) applyRemoval(tail, entry.d, seq);
-        else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }) }, seq);
+        if ('b' in entry) for (const change of entry.b) replay(seq, change);
+        else replay(seq, entry);
       },
     );
     const store = new DeviceStateStore(options, journal, meta, report, tail);
@@ -183,18 +202,38 @@ export class DeviceStateStore {
    * sequence number once it is on disk (group-committed).
    */
   record(id: string, change: StateChange): Promise<number> {
-    const entry: Entry = { d: id };
-    if (change.values !== undefined) entry.v = change.values;
+    const batch = this.batch ?? this.openBatch();
+    let entry = batch.changes.get(id);
+    if (entry === undefined) batch.changes.set(id, (entry = { d: id }));
+    if (change.values !== undefined) entry.v = entry.v === undefined ? { ...change.values } : Object.assign(entry.v, change.values);
     if (change.lastSeen !== undefined) entry.t = change.lastSeen;
     if (change.availability !== undefined) entry.a = change.availability;
-    applyChange(this.tail, id, change, this.journal.nextSequence);
-    const ack = this.journal.append(entry);
+    applyChange(this.tail, id, change, batch.seq);
     this.maybeCompact();
-    return ack;
+    return batch.written;
+  }
+
+  /** Starts the record that gathers this batch's changes; it is produced when the batch is written. */
+  private openBatch(): Batch {
+    const changes = new Map<string, Entry>();
+    const seq = this.journal.nextSequence;
+    const written = this.journal.appendLater(() => {
+      if (this.batch?.changes === changes) this.batch = undefined;
+      return changes.size === 0 ? undefined : { b: [...changes.values()] };
+    });
+    written.catch(ignore); // the journal logs a failed write; callers may still await it
+    this.batch = { changes, seq, written };
+    return this.batch;
+  }
+
+  /** Later changes go into a record of their own, after whatever is appended next. */
+  private sealBatch(): void {
+    this.batch = undefined;
   }
 
   /** Forgets a device's state (the device was removed). */
   forget(id: string): Promise<number> {
+    this.sealBatch(); // the removal comes after the changes before it, before those after it
     applyRemoval(this.tail, id, this.journal.nextSequence);
     return this.journal.append({ d: id, x: 1 });
   }
@@ -216,6 +255,8 @@ export class DeviceStateStore {
 
   private async runCompaction(): Promise<void> {
     await this.journal.roll();
+    // a batch opened during the roll has a number the snapshot covers: later changes must not join it
+    this.sealBatch();
     const covered = this.journal.nextSequence - 1;
     const byShard = new Map<number, [string, TailEntry][]>();
     for (const [id, entry] of this.tail) {

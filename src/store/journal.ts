@@ -2,7 +2,10 @@
  * The journal: an append-only log of entries (device state changes) in segment files, each
  * record framed as [length u32][crc32 u32][JSON of [seq, entry]]. Appends are group-committed:
  * records gather for `batchIntervalMs`, then one write and one fdatasync cover the batch, and
- * every append in it resolves (is acknowledged) only then. Recovery reads every segment in
+ * every append in it resolves (is acknowledged) only then. A deferred append (`appendLater`)
+ * takes its place and sequence number at once but produces its entry only when the batch is
+ * written, so a caller can keep adding to one record until then, or find it has nothing left
+ * to say (a batch with nothing in it is neither written nor synced). Recovery reads every segment in
  * order; a torn or corrupt record (short, oversized, or failing its checksum) is counted and
  * logged, the segment is cut back to its last good record, and reading goes on with the next
  * segment. Segments a snapshot covers are deleted by `compact`.
@@ -39,7 +42,8 @@ export interface RecoveryReport {
 }
 
 interface Pending {
-  bytes: Buffer;
+  /** The encoded record, or how to produce its entry when the batch is written. */
+  bytes: Buffer | (() => unknown);
   resolve: (seq: number) => void;
   reject: (error: unknown) => void;
   seq: number;
@@ -173,6 +177,19 @@ export class Journal<T> {
     });
   }
 
+  /**
+   * Appends an entry produced when its batch is written (called in append order, before the
+   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`.
+   */
+  appendLater(produce: () => T | undefined): Promise<number> {
+    if (this.closed) return Promise.reject(new HearthError(ErrorCode.StoreClosed, 'the journal is closed'));
+    const seq = this.nextSeq++;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ bytes: produce, resolve, reject, seq });
+      this.timer ??= setTimeout(() => void this.commit(), this.batchIntervalMs);
+    });
+  }
+
   /** Commits what is pending now rather than at the end of the batch interval. */
   flush(): Promise<void> {
     return this.commit();
@@ -197,7 +214,19 @@ export class Journal<T> {
     if (batch.length === 0) return;
     this.pending = [];
     try {
-      const bytes = Buffer.concat(batch.map((p) => p.bytes));
+      const records: Buffer[] = [];
+      for (const p of batch) {
+        if (typeof p.bytes !== 'function') records.push(p.bytes);
+        else {
+          const entry = p.bytes();
+          if (entry !== undefined) records.push(encodeRecord(p.seq, entry));
+        }
+      }
+      if (records.length === 0) {
+        for (const p of batch) p.resolve(p.seq);
+        return;
+      }
+      const bytes = Buffer.concat(records);
       if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
       const handle = this.handle as FileHandle;
       await handle.write(bytes, 0, bytes.length);

@@ -92,7 +92,7 @@ export class OutboxPublisher {
         return;
       }
       this.published++;
-      this.outbox.ack(message.seq)?.catch((ackError: unknown) => this.log.warn({ err: ackError }, `could not record a delivery: ${describeError(ackError)}`));
+      void this.outbox.ack(message.seq); // a failed journal write is logged by the journal
       this.schedule();
     });
   }

@@ -6,6 +6,12 @@
  * in order. The outbox is bounded in bytes: past the bound the oldest events are dropped first
  * and counted, never a device's latest state. The journal is checkpointed (the pending
  * messages written afresh, older segments deleted) so it never grows without bound.
+ *
+ * Journal records are group-committed and produced when their batch is written: one record
+ * adds every message enqueued since the last batch that is still pending then, one deletes
+ * every written message that left since (acknowledged, dropped or superseded). A message that
+ * left before its batch was written (a state superseded at once, a message the broker
+ * acknowledged within the batch interval) costs the journal nothing.
  */
 import type { Logger } from 'pino';
 import { Journal } from '../store/journal.js';
@@ -26,10 +32,18 @@ export interface OutboxMessage extends OutgoingMessage {
   at: number;
 }
 
+/** A pending message as the outbox holds it. */
+interface Held extends OutboxMessage {
+  /** Bytes of topic and payload (what counts against the bound). */
+  bytes: number;
+  /** Its journal record is on disk (or being written): its leaving needs a 'd' record. */
+  written: boolean;
+}
+
 type Packed = [seq: number, topic: string, payload: string, retain: 0 | 1, kind: 's' | 'e', at: number];
 
-/** Journal records, with short keys. */
-type Entry = { o: 'a'; m: Packed } | { o: 'd'; s: number[] } | { o: 'c'; m: Packed[] };
+/** Journal records, with short keys ('a': one message, as older versions wrote; 'b': a batch). */
+type Entry = { o: 'a'; m: Packed } | { o: 'b'; m: Packed[] } | { o: 'd'; s: number[] } | { o: 'c'; m: Packed[] };
 
 function pack(message: OutboxMessage): Packed {
   return [message.seq, message.topic, message.payload, message.retain ? 1 : 0, message.kind === 'state' ? 's' : 'e', message.at];
@@ -39,9 +53,11 @@ function unpack([seq, topic, payload, retain, kind, at]: Packed): OutboxMessage 
   return { seq, topic, payload, retain: retain === 1, kind: kind === 's' ? 'state' : 'event', at };
 }
 
-function sizeOf(message: OutgoingMessage): number {
-  return Buffer.byteLength(message.topic) + Buffer.byteLength(message.payload);
+function hold(message: OutboxMessage, written: boolean): Held {
+  return { ...message, bytes: Buffer.byteLength(message.topic) + Buffer.byteLength(message.payload), written };
 }
+
+const ignore = (): void => undefined;
 
 export interface OutboxOptions {
   dir: string;
@@ -56,15 +72,20 @@ export interface OutboxOptions {
 
 export class Outbox {
   /** Pending messages in send order (a Map keeps insertion order). */
-  private readonly queue = new Map<number, OutboxMessage>();
+  private readonly queue = new Map<number, Held>();
   /** The pending messages not in flight, in order: what take() hands out next. */
-  private waiting = new Map<number, OutboxMessage>();
-  /** Acknowledged since the last 'done' record: one record covers them all. */
-  private acked: number[] = [];
-  private ackRecord: Promise<number> | undefined;
+  private waiting = new Map<number, Held>();
+  /** Enqueued since the open 'b' record was started: it adds those still pending when written. */
+  private added: Held[] = [];
+  private addRecord: Promise<number> | undefined;
+  /** Written messages that left since the open 'd' record was started. */
+  private left: number[] = [];
+  private leftRecord: Promise<number> | undefined;
   private readonly stateByTopic = new Map<string, number>();
   private readonly inFlight = new Set<number>();
   private bytesHeld = 0;
+  private nextSeq: number;
+  /** Messages and deletions written since the last checkpoint. */
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
@@ -74,30 +95,40 @@ export class Outbox {
   private constructor(
     private readonly options: OutboxOptions,
     private readonly journal: Journal<Entry>,
-  ) {}
+    lastSeq: number,
+  ) {
+    this.nextSeq = lastSeq + 1;
+  }
 
   static async open(options: OutboxOptions): Promise<Outbox> {
     const recovered = new Map<number, OutboxMessage>();
+    let lastSeq = 0;
+    const add = (packed: Packed): void => {
+      recovered.set(packed[0], unpack(packed));
+      lastSeq = Math.max(lastSeq, packed[0]);
+    };
     const { journal, report } = await Journal.open<Entry>(
       { dir: options.dir, log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
       (_seq, entry) => {
-        if (entry.o === 'a') recovered.set(entry.m[0], unpack(entry.m));
+        if (entry.o === 'a') add(entry.m);
+        else if (entry.o === 'b') entry.m.forEach(add);
         else if (entry.o === 'd') for (const seq of entry.s) recovered.delete(seq);
         else {
           recovered.clear();
-          for (const packed of entry.m) recovered.set(packed[0], unpack(packed));
+          entry.m.forEach(add);
         }
       },
     );
-    const outbox = new Outbox(options, journal);
-    for (const message of recovered.values()) outbox.insert(message);
+    // message numbers were journal sequence numbers before batches: stay above both
+    const outbox = new Outbox(options, journal, Math.max(lastSeq, report.lastSeq));
+    for (const message of recovered.values()) outbox.insert(hold(message, true));
     outbox.recordsSinceCheckpoint = report.records;
     if (outbox.queue.size > 0) options.log.info({ pending: outbox.queue.size, bytes: outbox.bytesHeld }, 'outbox recovered messages not yet acknowledged by the broker');
     return outbox;
   }
 
   /** Puts a message in memory, superseding an unsent older state of the same topic. */
-  private insert(message: OutboxMessage): void {
+  private insert(message: Held): void {
     if (message.kind === 'state') {
       const older = this.stateByTopic.get(message.topic);
       if (older !== undefined && !this.inFlight.has(older)) {
@@ -105,40 +136,80 @@ export class Outbox {
         if (old !== undefined) {
           this.queue.delete(older);
           this.waiting.delete(older);
-          this.bytesHeld -= sizeOf(old);
+          this.bytesHeld -= old.bytes;
           this.superseded++;
+          // written: say it left, or a restart after the newer one is acknowledged sends it again
+          if (old.written) this.recordLeaving(older);
         }
       }
       this.stateByTopic.set(message.topic, message.seq);
     }
     this.queue.set(message.seq, message);
     this.waiting.set(message.seq, message);
-    this.bytesHeld += sizeOf(message);
+    this.bytesHeld += message.bytes;
   }
 
-  private remove(seq: number): OutboxMessage | undefined {
+  /** Takes a message out of memory; a written one goes into the next 'd' record. */
+  private remove(seq: number): Held | undefined {
     const message = this.queue.get(seq);
     if (message === undefined) return undefined;
     this.queue.delete(seq);
     this.waiting.delete(seq);
     this.inFlight.delete(seq);
-    this.bytesHeld -= sizeOf(message);
+    this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
+    if (message.written) this.recordLeaving(seq);
     return message;
+  }
+
+  private recordLeaving(seq: number): void {
+    this.left.push(seq);
+    if (this.leftRecord !== undefined) return;
+    this.leftRecord = this.journal.appendLater(() => {
+      const seqs = this.left;
+      this.left = [];
+      this.leftRecord = undefined;
+      this.recordsSinceCheckpoint += seqs.length;
+      return seqs.length === 0 ? undefined : { o: 'd', s: seqs };
+    });
+    this.leftRecord.catch(ignore); // the journal logs a failed write; callers may still await it
+    this.maybeCheckpoint();
   }
 
   /**
    * Adds a message. It is sendable at once; the promise resolves once it is on disk (so a
-   * crash after that loses nothing).
+   * crash after that loses nothing), or once its batch is written if it left before (it needs
+   * no record then). Callers need not handle a rejection: the journal logs a failed write.
    */
-  async enqueue(outgoing: OutgoingMessage): Promise<void> {
-    const message: OutboxMessage = { ...outgoing, seq: this.journal.nextSequence, at: (this.options.now ?? Date.now)() };
-    // a superseded state needs no record of its own: recovery supersedes by topic the same way
+  enqueue(outgoing: OutgoingMessage): Promise<number> {
+    const { topic, payload, retain, kind } = outgoing;
+    const bytes = Buffer.byteLength(topic) + Buffer.byteLength(payload);
+    const message: Held = { topic, payload, retain, kind, seq: this.nextSeq++, at: (this.options.now ?? Date.now)(), bytes, written: false };
     this.insert(message);
-    const written = [this.append({ o: 'a', m: pack(message) })];
-    const dropped = this.enforceBound();
-    if (dropped.length > 0) written.push(this.append({ o: 'd', s: dropped }));
-    await Promise.all(written);
+    this.added.push(message);
+    if (this.addRecord === undefined) {
+      this.addRecord = this.journal.appendLater(() => this.produceAdds());
+      this.addRecord.catch(ignore);
+      this.maybeCheckpoint();
+    }
+    const added = this.addRecord;
+    this.enforceBound();
+    return added;
+  }
+
+  /** The open 'b' record, as its batch is written: the messages still pending. */
+  private produceAdds(): Entry | undefined {
+    const batch = this.added;
+    this.added = [];
+    this.addRecord = undefined;
+    const packed: Packed[] = [];
+    for (const message of batch) {
+      if (this.queue.get(message.seq) !== message) continue; // left already: nothing to keep
+      message.written = true;
+      packed.push(pack(message));
+    }
+    this.recordsSinceCheckpoint += packed.length;
+    return packed.length === 0 ? undefined : { o: 'b', m: packed };
   }
 
   /** Drops the oldest events not in flight until the outbox fits its bound. */
@@ -161,18 +232,16 @@ export class Outbox {
     return dropped;
   }
 
-  private append(entry: Entry): Promise<number> {
-    this.recordsSinceCheckpoint++;
-    const written = this.journal.append(entry);
+  private maybeCheckpoint(): void {
     if (this.recordsSinceCheckpoint >= (this.options.checkpointEvery ?? 10_000) && this.checkpointing === undefined) {
       this.checkpointing = this.checkpoint().finally(() => (this.checkpointing = undefined));
+      this.checkpointing.catch((error: unknown) => this.options.log.warn({ err: error }, 'outbox checkpoint failed'));
     }
-    return written;
   }
 
   /** Up to `limit` messages to send next, in order, skipping those in flight; marks them in flight. */
   take(limit: number): OutboxMessage[] {
-    const out: OutboxMessage[] = [];
+    const out: Held[] = [];
     for (const message of this.waiting.values()) {
       if (out.length >= limit) break;
       out.push(message);
@@ -185,19 +254,14 @@ export class Outbox {
   }
 
   /**
-   * The broker acknowledged a message: it leaves the outbox. Acknowledgements of one tick share
-   * one journal record; the promise resolves when it is on disk.
+   * The broker acknowledged a message: it leaves the outbox. The deletions of one batch share
+   * one journal record; the promise resolves when it is on disk (a message acknowledged before
+   * its own record was written needs none: it resolves with that batch).
    */
   ack(seq: number): Promise<number> | undefined {
-    if (this.remove(seq) === undefined) return undefined;
-    this.acked.push(seq);
-    this.ackRecord ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const seqs = this.acked;
-      this.acked = [];
-      this.ackRecord = undefined;
-      return this.append({ o: 'd', s: seqs });
-    });
-    return this.ackRecord;
+    const message = this.remove(seq);
+    if (message === undefined) return undefined;
+    return message.written ? this.leftRecord : this.addRecord;
   }
 
   /** A send failed (the connection dropped): the message is sendable again, in its place. */
@@ -245,7 +309,15 @@ export class Outbox {
     await this.journal.roll();
     const seq = this.journal.nextSequence;
     this.recordsSinceCheckpoint = 0;
-    await this.journal.append({ o: 'c', m: [...this.queue.values()].map(pack) });
+    // produced in its place among the batch's records, so it holds exactly what is pending there
+    await this.journal.appendLater(() => {
+      const pending: Packed[] = [];
+      for (const message of this.queue.values()) {
+        message.written = true;
+        pending.push(pack(message));
+      }
+      return { o: 'c', m: pending };
+    });
     await this.journal.compact(seq - 1);
   }
 
@@ -254,8 +326,7 @@ export class Outbox {
   }
 
   async close(): Promise<void> {
-    await this.ackRecord;
-    await this.checkpointing;
+    await this.checkpointing?.catch(ignore);
     await this.journal.close();
   }
 }

@@ -210,8 +210,9 @@ export class UplinkBridge implements Part {
     this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
   }
 
+  /** Into the outbox (a failed journal write is logged there, once per batch). */
   private enqueue(message: OutgoingMessage): void {
-    this.outbox.enqueue(message).catch((error: unknown) => this.options.log.error({ err: error, topic: message.topic }, `could not store an outgoing message: ${describeError(error)}`));
+    void this.outbox.enqueue(message);
     this.publisher?.schedule();
   }
 

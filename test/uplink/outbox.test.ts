@@ -59,6 +59,34 @@ describe('outbox', () => {
     await outbox.close();
   });
 
+  it('does not bring back a superseded state after a restart once the newer one was delivered', async () => {
+    const dir = await tempDir();
+    const { outbox } = await open(dir);
+    await outbox.enqueue(state('lamp', { brightness: 1 })); // on disk
+    await outbox.enqueue(state('lamp', { brightness: 2 })); // supersedes it
+    const [sent] = outbox.take(1);
+    await outbox.ack(sent?.seq as number);
+    await outbox.flush();
+    // no close: the process dies here
+    const { outbox: again } = await open(dir);
+    expect(view(again)).toEqual([]);
+    await again.close();
+  });
+
+  it('writes nothing for messages that left before their batch was written', async () => {
+    const dir = await tempDir();
+    const { outbox } = await open(dir);
+    const committed = outbox.enqueue(event('remote', 'a'));
+    void outbox.enqueue(state('lamp', { n: 1 }));
+    void outbox.enqueue(state('lamp', { n: 2 }));
+    for (const message of outbox.take(10)) void outbox.ack(message.seq);
+    await committed;
+    expect(outbox.size).toBe(0);
+    const { outbox: again } = await open(dir);
+    expect(again.pending()).toEqual([]);
+    await again.close();
+  });
+
   it('at its byte bound drops the oldest events first, counts them, and keeps the latest states', async () => {
     const { outbox, lines } = await open(await tempDir(), 600);
     for (let d = 0; d < 5; d++) await outbox.enqueue(state(`lamp${d}`, { state: 'ON' }));
