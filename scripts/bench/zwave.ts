@@ -1,0 +1,121 @@
+/**
+ * Benchmark `zwave`: the Z-Wave radio on a simulated network of 50 listening nodes (switches,
+ * dimmers, multisensors, plugs; the real zwave-js Driver on its mock controller), the device
+ * actors, the outbox and a Mosquitto it starts on a free port.
+ *
+ * - interview_s_per_device: driver start to every node registered, over the node count (a
+ *   fresh network: every node gets a full interview);
+ * - p50_ms / p99_ms: a sensor report at a steady 100/s, from the node to a QoS 1 MQTT
+ *   subscriber (through the driver, the device actor, the state journal and the outbox);
+ * - reports_per_s: then a burst of 5,000 unsolicited reports from the multisensors, as fast
+ *   as the simulated serial link takes them, until 99 % have reached their device actors.
+ *
+ * Usage: npm run bench -- zwave [nodes]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
+import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
+import type { SimulatedKind } from '../../src/radios/zwave/simulator/simulated-devices.js';
+import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
+import { probeTcp } from '../../src/uplink/broker-probe.js';
+import { startBridgedHub } from '../../test/support/bridged-hub.js';
+import { freePort } from '../../test/support/ports.js';
+
+const nodes = Number(process.argv[2] ?? 50);
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-zwave-'));
+let broker: ChildProcess | undefined;
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  for (const began = performance.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 5))) {
+    if (performance.now() - began > timeoutMs) throw new Error(`timed out: ${what}`);
+  }
+}
+
+try {
+  const port = await freePort();
+  await chmod(scratch, 0o755);
+  await writeFile(join(scratch, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+  broker = spawn(existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto', ['-c', join(scratch, 'mosquitto.conf')], { stdio: 'ignore' });
+  for (let waited = 0; (await probeTcp('127.0.0.1', port, 200)) !== 'open'; waited += 20) {
+    if (waited > 5000) throw new Error('mosquitto did not start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  const kinds: SimulatedKind[] = Array.from({ length: nodes }, (_, i) => (['switch', 'dimmer', 'multisensor', 'plug'] as const)[i % 4] as SimulatedKind);
+  const network = new SimulatedZWaveNetwork(kinds);
+  const log = pino({ level: 'silent' });
+  const stateDir = join(scratch, 'state');
+  const radio = new ZWaveRadio({ port: network.port, driverOptions: { storage: { cacheDir: join(stateDir, 'zwave') }, logConfig: { enabled: false }, ...network.driverOptions }, log, afterStop: () => network.close() });
+  const began = performance.now();
+  const hub = await startBridgedHub({ hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } }, { radios: [radio], log, mailboxCapacity: 1_000_000 });
+  await until(() => hub.devices.size >= nodes, 600_000, 'every node registered');
+  const interviewS = (performance.now() - began) / 1000;
+  process.stderr.write(`${nodes} nodes interviewed and registered in ${round(interviewS)} s\n`);
+
+  const sensors = network.all.filter((device) => device.kind === 'multisensor');
+  let handled = 0;
+  hub.devices.onState((_view, changed) => {
+    if (changed.includes('temperature')) handled++;
+  });
+  const sentAt = new Map<number, number>();
+  // steady 100/s, each report's value naming its send time slot
+  const sub = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  const latencies: number[] = [];
+  sub.on('message', (_topic, payload) => {
+    const temperature = (JSON.parse(payload.toString()) as { temperature?: number }).temperature;
+    const key = temperature === undefined ? undefined : Math.round(temperature * 100);
+    const at = key === undefined ? undefined : sentAt.get(key);
+    if (key !== undefined && at !== undefined) {
+      latencies.push(performance.now() - at);
+      sentAt.delete(key);
+    }
+  });
+  await sub.subscribeAsync('hearth/bench/+', { qos: 1 });
+  const steady = 1000;
+  const steadyBegan = performance.now();
+  for (let n = 0; n < steady; n++) {
+    const due = steadyBegan + n * 10;
+    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    const value = 50 + n / 100; // unique per report: 50.00, 50.01, …
+    sentAt.set(Math.round(value * 100), performance.now());
+    void (sensors[n % sensors.length]?.reportSensor('temperature', value));
+  }
+  await until(() => latencies.length >= steady * 0.99, 60_000, 'steady reports reached the subscriber');
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
+  await sub.endAsync();
+  const burst = 5000;
+  handled = 0;
+  const burstBegan = performance.now();
+  await Promise.all(sensors.map(async (sensor, index) => {
+    for (let n = index; n < burst; n += sensors.length) await sensor.reportSensor('temperature', 10 + (n % 1000) / 100);
+  }));
+  await until(() => handled >= burst * 0.99, 120_000, 'the burst reached the actors');
+  const reportsPerS = handled / ((performance.now() - burstBegan) / 1000);
+  process.stderr.write(`burst: ${handled} reports at ${round(reportsPerS, 0)}/s\n`);
+  // the last few reports of the burst are still on the (simulated) serial link: let them land
+  for (let last = -1; last !== handled; await new Promise((resolve) => setTimeout(resolve, 500))) last = handled;
+
+  await hub.stop();
+  console.log(
+    JSON.stringify({
+      bench: 'zwave',
+      devices: nodes,
+      reports_per_s: round(reportsPerS, 0),
+      p50_ms: round(pct(0.5)),
+      p99_ms: round(pct(0.99)),
+      interview_s_per_device: round(interviewS / nodes, 3),
+      node: process.version,
+    }),
+  );
+} finally {
+  broker?.kill('SIGKILL');
+  await rm(scratch, { recursive: true, force: true });
+}
