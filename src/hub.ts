@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
-import { permitJoinAll, RadioPart } from './radios/radio-part.js';
+import { radioControl, RadioPart } from './radios/radio-part.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
@@ -63,7 +63,7 @@ export class Hub {
       link,
       log: logging.forModule('uplink.bridge'),
       health: () => this.health(),
-      permitJoin: (seconds) => permitJoinAll(radioParts, seconds),
+      radios: radioControl(radioParts),
     });
     for (const radio of radiosFromConfig(config, logging)) {
       radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));

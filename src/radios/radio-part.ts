@@ -22,11 +22,27 @@ export interface RadioPartOptions {
   bridgeEvent(type: string, data: Record<string, unknown>): void;
 }
 
-/** permit_join on every running radio; RADIO_UNAVAILABLE when none runs. */
-export async function permitJoinAll(radios: readonly RadioPart[], seconds: number): Promise<void> {
-  const running = radios.filter((part) => part.health().status !== 'stopped');
-  if (running.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running that devices could join');
-  await Promise.all(running.map((part) => part.radio.permitJoin(seconds)));
+/** What the bridge requests ask of the radios: joining and leaving. */
+export interface RadioControl {
+  permitJoin(seconds: number): Promise<void>;
+  exclusion(seconds: number): Promise<void>;
+}
+
+/** permit_join and exclusion on every running radio that has them; RADIO_UNAVAILABLE when none does. */
+export function radioControl(radios: readonly RadioPart[]): RadioControl {
+  const running = () => radios.filter((part) => part.health().status !== 'stopped');
+  return {
+    permitJoin: async (seconds) => {
+      const parts = running();
+      if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running that devices could join');
+      await Promise.all(parts.map((part) => part.radio.permitJoin(seconds)));
+    },
+    exclusion: async (seconds) => {
+      const excluding = running().flatMap((part) => (part.radio.exclude === undefined ? [] : [part.radio.exclude(seconds)]));
+      if (excluding.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
+      await Promise.all(excluding);
+    },
+  };
 }
 
 export class RadioPart implements Part {

@@ -51,6 +51,8 @@ export interface Radio {
   send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome>;
   /** Lets new devices join for `seconds` (0: stop letting them). */
   permitJoin(seconds: number): Promise<void>;
+  /** Lets devices leave for `seconds` (0: stop): Z-Wave's exclusion. Absent where devices leave by themselves. */
+  exclude?(seconds: number): Promise<void>;
   /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
   forget(deviceId: string): Promise<void>;
   health(): PartHealth;

@@ -5,6 +5,7 @@
  * request gets an error answer with a code and changes nothing; nothing here throws.
  */
 import { z } from 'zod';
+import type { RadioControl } from '../radios/radio-part.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 
@@ -17,8 +18,8 @@ export interface BridgeResponse {
 
 export interface BridgeContext {
   devices: DeviceService;
-  /** Opens the radios for joining for `seconds` (0 closes). */
-  permitJoin(seconds: number): Promise<void>;
+  /** Joining (permit_join) and leaving (zwave/exclusion) for `seconds` (0 stops). */
+  radios: RadioControl;
   health(): unknown;
 }
 
@@ -42,6 +43,7 @@ const schemas = {
   'room/add_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef, position: z.int().min(0).optional() }),
   'room/remove_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef }),
   health_check: z.object({}),
+  'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
 } as const;
 
 export type BridgeCommand = keyof typeof schemas;
@@ -58,7 +60,12 @@ function deviceOf(context: BridgeContext, ref: string) {
 const handlers: Handlers = {
   permit_join: async (request, context) => {
     const seconds = request.value ? (request.time ?? 254) : 0;
-    await context.permitJoin(seconds);
+    await context.radios.permitJoin(seconds);
+    return { value: request.value, time: seconds };
+  },
+  'zwave/exclusion': async (request, context) => {
+    const seconds = request.value ? (request.time ?? 60) : 0;
+    await context.radios.exclusion(seconds);
     return { value: request.value, time: seconds };
   },
   'device/rename': (request, context) => {

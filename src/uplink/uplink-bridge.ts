@@ -11,15 +11,19 @@ import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import type { Logger } from 'pino';
 import type { DeviceView } from '../devices/device-actor.js';
 import type { DeviceService } from '../devices/device-service.js';
-import { describeError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import type { RadioControl } from '../radios/radio-part.js';
 import { BridgeRequests } from './bridge-requests.js';
+import { describeError, ErrorCode, HearthError } from '../errors.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter, type Reply } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
+
+const noRadio = (): Promise<void> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
+const NO_RADIOS: RadioControl = { permitJoin: noRadio, exclusion: noRadio };
 
 /** The settings key under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
@@ -38,7 +42,8 @@ export interface UplinkBridgeOptions {
   maxPayloadBytes: number;
   /** Commands older than this are not carried out (0: no limit). */
   commandMaxAgeMs: number;
-  permitJoin?: (seconds: number) => Promise<void>;
+  /** Joining and leaving (permit_join, zwave/exclusion); none by default. */
+  radios?: RadioControl;
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
   healthIntervalMs?: number;
@@ -65,7 +70,7 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'permitJoin'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -94,7 +99,7 @@ export class UplinkBridge implements Part {
     const router = new CommandRouter({
       devices,
       bridge: new BridgeRequests(
-        { devices, permitJoin: this.options.permitJoin ?? (() => Promise.resolve()), health: this.options.health ?? (() => ({})) },
+        { devices, radios: this.options.radios ?? NO_RADIOS, health: this.options.health ?? (() => ({})) },
         this.options.maxPayloadBytes,
       ),
       topics: this.topics,

@@ -9,7 +9,7 @@ import { ActorSystem } from '../../src/actors/actor-system.js';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { HearthConfig } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
-import { permitJoinAll, RadioPart } from '../../src/radios/radio-part.js';
+import { radioControl, RadioPart } from '../../src/radios/radio-part.js';
 import type { Radio } from '../../src/radios/radio.js';
 import { MqttLink } from '../../src/uplink/mqtt-link.js';
 import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
@@ -38,7 +38,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
   const devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system, log });
   const link = new MqttLink(config, log);
   const radioParts: RadioPart[] = [];
-  const bridge = UplinkBridge.fromConfig(config, { devices, link, log, permitJoin: (seconds) => permitJoinAll(radioParts, seconds), ...(options.health === undefined ? {} : { health: options.health }) });
+  const bridge = UplinkBridge.fromConfig(config, { devices, link, log, radios: radioControl(radioParts), ...(options.health === undefined ? {} : { health: options.health }) });
   for (const radio of options.radios ?? []) radioParts.push(new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));
   await devices.start();
   await bridge.start();

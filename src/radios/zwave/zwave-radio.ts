@@ -39,6 +39,7 @@ export class ZWaveRadio implements Radio {
   private lastError: string | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
   private joinTimer: NodeJS.Timeout | undefined;
+  private leaveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ZWaveRadioOptions) {}
 
@@ -79,6 +80,7 @@ export class ZWaveRadio implements Radio {
       listener.deviceLeft(this.idOf(node));
     });
     controller.on('inclusion stopped', () => listener.event('permit_join_changed', { radio: 'zwave', value: false }));
+    controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
     this.options.afterStart?.(driver);
   }
@@ -207,6 +209,22 @@ export class ZWaveRadio implements Radio {
     this.joinTimer.unref();
   }
 
+  async exclude(seconds: number): Promise<void> {
+    const controller = this.zwave.controller;
+    if (this.leaveTimer !== undefined) clearTimeout(this.leaveTimer);
+    this.leaveTimer = undefined;
+    if (seconds <= 0) {
+      await controller.stopExclusion();
+      return;
+    }
+    await controller.beginExclusion();
+    this.leaveTimer = setTimeout(() => {
+      this.leaveTimer = undefined;
+      controller.stopExclusion().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave exclusion: ${describeError(error)}`));
+    }, seconds * 1000);
+    this.leaveTimer.unref();
+  }
+
   async forget(deviceId: string): Promise<void> {
     const node = this.node(deviceId);
     // only a node that no longer answers can be removed without its cooperation
@@ -217,6 +235,7 @@ export class ZWaveRadio implements Radio {
   async stop(): Promise<void> {
     this.ready = false;
     if (this.joinTimer !== undefined) clearTimeout(this.joinTimer);
+    if (this.leaveTimer !== undefined) clearTimeout(this.leaveTimer);
     const driver = this.driver;
     this.driver = undefined;
     await driver?.destroy();

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Capability, Feature } from '../../../src/devices/capabilities.js';
 import { flattenCapabilities } from '../../../src/devices/capabilities.js';
+import { retainedOn } from '../../support/mqtt-watch.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
 
 async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -116,5 +117,27 @@ describe('Z-Wave radio on the simulated network', () => {
     await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 'the plug is registered');
     expect(properties(devices.device(nodeIdOf(plug.id))?.capabilities)).toEqual(expect.arrayContaining(['energy', 'power', 'state']));
     await watch.waitFor('hearth/zw/bridge/devices', (p) => p.includes(nodeIdOf(plug.id)));
+  });
+});
+
+describe('Z-Wave exclusion', () => {
+  it('takes a device out through zwave/exclusion, removing it and clearing its retained topics', async () => {
+    const hub = await startZWaveHub(['switch', 'dimmer']);
+    const { devices, network, watch, broker } = hub;
+    for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, `node ${id} is registered`);
+    devices.renameDevice(nodeIdOf(3), 'dimmer');
+    await watch.waitFor('hearth/zw/dimmer', (p) => p.includes('"brightness"'));
+    expect(await retainedOn(broker.url, 'hearth/zw/dimmer')).toContain('brightness');
+
+    network.pairToLeave(3);
+    await watch.client.publishAsync('hearth/zw/bridge/request/zwave/exclusion', '{"value":true,"time":30,"transaction":"x"}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/zwave/exclusion')).payload)).toMatchObject({ status: 'ok', transaction: 'x' });
+    const left = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_leave'));
+    expect(JSON.parse(left.payload)).toEqual({ type: 'device_leave', data: { id: nodeIdOf(3), friendly_name: 'dimmer' } });
+    await until(() => devices.device(nodeIdOf(3)) === undefined, 'the dimmer is gone from the registry');
+    await watch.waitFor('hearth/zw/dimmer', '');
+    expect(await retainedOn(broker.url, 'hearth/zw/dimmer')).toBeUndefined();
+    expect(await retainedOn(broker.url, 'hearth/zw/dimmer/availability')).toBeUndefined();
+    expect(devices.device(nodeIdOf(2))).toBeDefined();
   });
 });
