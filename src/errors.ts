@@ -38,6 +38,7 @@ export const ErrorCode = {
   RadioUnavailable: 'RADIO_UNAVAILABLE',
   RadioCommandFailed: 'RADIO_COMMAND_FAILED',
   DeviceAsleepQueued: 'DEVICE_ASLEEP_QUEUED',
+  DeviceNotReady: 'DEVICE_NOT_READY',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   PayloadInvalid: 'PAYLOAD_INVALID',
   UnknownCommand: 'UNKNOWN_COMMAND',

@@ -66,7 +66,7 @@ export class Hub {
       radios: radioControl(radioParts),
     });
     for (const radio of radiosFromConfig(config, logging)) {
-      radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));
+      radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart }));
     }
     // radios after the actors (their reports reach a running actor system), before the link
     parts.push(this.devices, snapshots, bridge, this.actors, ...radioParts);

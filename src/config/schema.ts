@@ -215,7 +215,16 @@ const gpio = z
   .prefault({})
   .describe('GPIO (onoff).');
 
-const radios = z.strictObject({ zigbee, zwave, gpio }).prefault({}).describe('The radios.');
+const restart = z
+  .strictObject({
+    minMs: intRange(100, 600_000).default(1000).describe('Delay before the first restart of a radio that failed; it doubles per failed restart, with jitter.'),
+    maxMs: intRange(1000, 86_400_000).default(300_000).describe('Upper bound on the delay between restarts; a radio given up on is retried at this interval forever.'),
+    maxAttempts: intRange(1, 1000).default(10).describe('Failed restarts in a row after which the radio counts as down (bridge/health, /health) instead of restarting.'),
+  })
+  .prefault({})
+  .describe('Restarting a radio whose driver failed or could not start, while the rest of the hub runs on.');
+
+const radios = z.strictObject({ zigbee, zwave, gpio, restart }).prefault({}).describe('The radios.');
 
 export const configSchema = z
   .strictObject({

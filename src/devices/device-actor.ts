@@ -64,7 +64,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound, ErrorCode.DeviceAsleepQueued]);
+const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound, ErrorCode.DeviceAsleepQueued, ErrorCode.DeviceNotReady]);
 
 export const DEVICE_KIND_NAME = 'device';
 

@@ -1,10 +1,16 @@
 /**
- * A radio as a part of the hub: starts and stops it, and joins it to the devices part. Devices
- * the radio announces are registered (or their record updated: model, firmware, capabilities;
- * never the friendly name or options a user set), reports and availability go to each
- * device's actor, devices that leave are removed, and the devices part sends commands through
- * the radio. A report for a device the registry does not know is logged and dropped: a radio
- * announces a device before it reports.
+ * A radio as a part of the hub: starts, supervises and stops it, and joins it to the devices
+ * part. Devices the radio announces are registered (or their record updated: model, firmware,
+ * capabilities; never the friendly name or options a user set), reports and availability go
+ * to each device's actor, devices that leave are removed, and the devices part sends commands
+ * through the radio. A report for a device the registry does not know is logged and dropped:
+ * a radio announces a device before it reports.
+ *
+ * Supervision: a radio that cannot start (a stick not plugged in) or that dies while running
+ * (its driver gave up) does not stop the hub. Its devices are marked offline, and it is
+ * restarted with exponential backoff and jitter (`radios.restart`); after `maxAttempts` failed
+ * restarts in a row it counts as down (health, `bridge/health`) and is retried at the cap
+ * interval forever. Every change of its state is a `bridge/event` `radio_state`.
  */
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/device-record.js';
@@ -12,7 +18,14 @@ import { friendlyNameProblem } from '../devices/device-record.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import { backoffDelay } from '../resilience/backoff.js';
 import type { Radio, RadioDevice, RadioListener } from './radio.js';
+
+export interface RestartPolicy {
+  minMs: number;
+  maxMs: number;
+  maxAttempts: number;
+}
 
 export interface RadioPartOptions {
   radio: Radio;
@@ -20,7 +33,14 @@ export interface RadioPartOptions {
   log: Logger;
   /** Publishes a `bridge/event`. */
   bridgeEvent(type: string, data: Record<string, unknown>): void;
+  restart?: RestartPolicy;
+  random?: () => number;
 }
+
+/** running: up; restarting: failed, a restart is due; down: failed `maxAttempts` restarts in a row (retried at the cap). */
+export type RadioState = 'stopped' | 'starting' | 'running' | 'restarting' | 'down';
+
+const DEFAULT_RESTART: RestartPolicy = { minMs: 1000, maxMs: 300_000, maxAttempts: 10 };
 
 /** What the bridge requests ask of the radios: joining and leaving. */
 export interface RadioControl {
@@ -30,7 +50,7 @@ export interface RadioControl {
 
 /** permit_join and exclusion on every running radio that has them; RADIO_UNAVAILABLE when none does. */
 export function radioControl(radios: readonly RadioPart[]): RadioControl {
-  const running = () => radios.filter((part) => part.health().status !== 'stopped');
+  const running = () => radios.filter((part) => part.state === 'running');
   return {
     permitJoin: async (seconds) => {
       const parts = running();
@@ -47,7 +67,12 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
 
 export class RadioPart implements Part {
   readonly name: string;
-  private started = false;
+  private stateNow: RadioState = 'stopped';
+  /** Failed starts in a row. */
+  private attempts = 0;
+  private lastError: string | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopping = false;
   /** Devices the radio itself reported gone: their removal needs no word to the radio. */
   private readonly leaving = new Set<string>();
 
@@ -59,23 +84,70 @@ export class RadioPart implements Part {
     return this.options.radio;
   }
 
+  get state(): RadioState {
+    return this.stateNow;
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     const { radio, devices, log } = this.options;
-    await radio.start(this.listener(), signal);
+    this.stopping = false;
     devices.onLifecycle((change) => {
-      if (change.type !== 'removed' || change.record.radio !== radio.kind || !this.started) return;
+      if (change.type !== 'removed' || change.record.radio !== radio.kind || this.stateNow !== 'running') return;
       if (this.leaving.delete(change.record.id)) return;
       radio.forget(change.record.id).catch((error: unknown) => log.warn({ err: error, device: change.record.id }, `${radio.kind}: could not take ${change.record.id} out of the network: ${describeError(error)}`));
     });
     devices.attachRadio(radio.kind, {
       send: async (id, payload) => {
+        if (this.stateNow !== 'running') throw new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
         const outcome = await radio.send(id, payload);
         if (outcome.status === 'queued') {
           throw new HearthError(ErrorCode.DeviceAsleepQueued, `${id} is asleep: the command waits in the ${radio.kind} radio's queue and is carried out when it wakes up`);
         }
       },
     });
-    this.started = true;
+    this.stateNow = 'starting';
+    await this.attempt(signal);
+  }
+
+  /** One start of the radio; a failure schedules the next (unless the hub is stopping). */
+  private async attempt(signal: AbortSignal): Promise<void> {
+    const { radio, log } = this.options;
+    try {
+      await radio.start(this.listener(), signal);
+    } catch (error) {
+      if (signal.aborted || this.stopping) throw error;
+      await radio.stop().catch(() => undefined); // whatever it opened before failing
+      this.failed(error);
+      return;
+    }
+    if (this.stopping) return;
+    const recovered = this.attempts > 0;
+    this.attempts = 0;
+    this.lastError = undefined;
+    this.stateNow = 'running';
+    if (recovered) {
+      log.info(`${radio.kind}: the radio runs again`);
+      this.options.bridgeEvent('radio_state', { radio: radio.kind, state: 'running' });
+    }
+  }
+
+  /** The radio failed to start or died: its devices go offline, and a restart is scheduled. */
+  private failed(error: unknown): void {
+    const { radio, log, devices } = this.options;
+    const policy = this.options.restart ?? DEFAULT_RESTART;
+    this.lastError = describeError(error);
+    this.attempts++;
+    const givenUp = this.attempts > policy.maxAttempts;
+    this.stateNow = givenUp ? 'down' : 'restarting';
+    const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
+    log.error({ err: error, attempts: this.attempts, retryInMs: delay }, `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`);
+    this.options.bridgeEvent('radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
+    for (const record of devices.records()) if (record.radio === radio.kind) devices.availability(record.id, false);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.attempt(new AbortController().signal);
+    }, delay);
+    this.retry.unref();
   }
 
   private listener(): RadioListener {
@@ -110,6 +182,16 @@ export class RadioPart implements Part {
         if (devices.device(id) !== undefined) devices.availability(id, online);
       }),
       event: (type, data) => this.options.bridgeEvent(type, data),
+      failed: (error) => {
+        if (this.stateNow !== 'running') return;
+        this.stateNow = 'restarting';
+        void radio
+          .stop()
+          .catch(() => undefined)
+          .then(() => {
+            if (!this.stopping) this.failed(error);
+          });
+      },
     };
   }
 
@@ -134,13 +216,19 @@ export class RadioPart implements Part {
   }
 
   async stop(): Promise<void> {
-    this.started = false;
+    this.stopping = true;
+    if (this.retry !== undefined) clearTimeout(this.retry);
+    this.retry = undefined;
+    this.stateNow = 'stopped';
     this.options.devices.detachRadio(this.options.radio.kind);
     await this.options.radio.stop();
   }
 
   health(): PartHealth {
-    if (!this.started) return { status: 'stopped' };
-    return this.options.radio.health();
+    const state = this.stateNow;
+    if (state === 'stopped' || state === 'starting') return { status: state };
+    if (state === 'running') return this.options.radio.health();
+    const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round((this.options.restart ?? DEFAULT_RESTART).maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
+    return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
   }
 }

@@ -40,6 +40,8 @@ export interface RadioListener {
   availability(id: string, online: boolean): void;
   /** Something worth a `bridge/event`: `device_joined`, `device_interview`, `device_leave`, … */
   event(type: string, data: Record<string, unknown>): void;
+  /** The radio died while running (its driver gave up, its port vanished): the hub restarts it. */
+  failed(error: unknown): void;
 }
 
 export interface Radio {

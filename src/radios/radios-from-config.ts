@@ -30,10 +30,8 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging): Radio[
             network.nameNodes(driver);
             activity.start();
           },
-          afterStop: () => {
-            activity.stop();
-            network.close();
-          },
+          // the simulated network lives as long as the process: a restarted radio opens it again
+          afterStop: () => activity.stop(),
         }),
       );
     } else {

@@ -12,6 +12,7 @@ import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import { abortableDelay, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
+import { backoffDelay } from '../resilience/backoff.js';
 import { brokerUrl } from './broker-address.js';
 
 export const ONLINE = JSON.stringify({ state: 'online' });
@@ -52,12 +53,6 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     options.rejectUnauthorized = uplink.tls.rejectUnauthorized;
   }
   return options;
-}
-
-/** The delay before reconnect attempt `attempt` (0-based): doubling from min to max, equal jitter. */
-export function reconnectDelay(minMs: number, maxMs: number, attempt: number, random: () => number = Math.random): number {
-  const full = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
-  return Math.round(full / 2 + (full / 2) * random());
 }
 
 /** CONNACK code 1 (3.1.1) or 0x84 (5): the broker refused the protocol version we asked for. */
@@ -120,7 +115,7 @@ export class MqttLink implements Part {
     // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled (its own
     // 'close' handler schedules it, so this one must run first) to back off with jitter
     client.prependListener('close', () => {
-      client.options.reconnectPeriod = reconnectDelay(this.config.uplink.reconnectMinMs, this.config.uplink.reconnectMaxMs, this.reconnectAttempts++);
+      client.options.reconnectPeriod = backoffDelay(this.config.uplink.reconnectMinMs, this.config.uplink.reconnectMaxMs, this.reconnectAttempts++);
     });
     client.on('connect', () => {
       this.reconnectAttempts = 0;

@@ -20,6 +20,7 @@ export interface BridgedHub {
   devices: DeviceService;
   bridge: UplinkBridge;
   link: MqttLink;
+  radios: RadioPart[];
   /** Stops everything in the hub's order. */
   stop: () => Promise<void>;
 }
@@ -39,7 +40,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
   const link = new MqttLink(config, log);
   const radioParts: RadioPart[] = [];
   const bridge = UplinkBridge.fromConfig(config, { devices, link, log, radios: radioControl(radioParts), ...(options.health === undefined ? {} : { health: options.health }) });
-  for (const radio of options.radios ?? []) radioParts.push(new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data) }));
+  for (const radio of options.radios ?? []) radioParts.push(new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart }));
   await devices.start();
   await bridge.start();
   const signal = new AbortController().signal;
@@ -51,6 +52,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
     devices,
     bridge,
     link,
+    radios: radioParts,
     stop: async () => {
       await link.stop();
       for (const part of radioParts.reverse()) await part.stop();

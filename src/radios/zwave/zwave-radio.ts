@@ -7,7 +7,8 @@
  * endpoint; a sleeping node's command waits in zwave-js's queue until it wakes up, and says so.
  */
 import type { Logger } from 'pino';
-import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
+import { isZWaveError } from '@zwave-js/core';
+import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
 import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { abortableDelay, type PartHealth } from '../../lifecycle/part.js';
@@ -25,7 +26,7 @@ export interface ZWaveRadioOptions {
   readyTimeoutMs?: number;
   /** Runs after the driver is ready, before nodes still in their interview are announced (the simulator names them and starts its activity here). */
   afterStart?: (driver: Driver) => void;
-  /** Runs after the driver is gone (the simulator closes here). */
+  /** Runs after the driver is gone, at every stop (the simulator's activity pauses here). */
   afterStop?: () => void;
 }
 
@@ -54,21 +55,32 @@ export class ZWaveRadio implements Radio {
     this.listener = listener;
     const driver = new Driver(this.options.port, this.options.driverOptions);
     this.driver = driver;
+    let gaveUp: (error: unknown) => void = () => undefined;
+    const failedToStart = new Promise<never>((_resolve, reject) => (gaveUp = reject));
+    failedToStart.catch(() => undefined);
     driver.on('error', (error) => {
       this.lastError = describeError(error);
       log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
+      // Driver_Failed: the driver gave up and destroys itself (zwave-js does this when its serial port is gone for good)
+      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed) {
+        if (this.ready) {
+          this.ready = false;
+          listener.failed(error);
+        } else gaveUp(error);
+      }
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
     try {
-      await driver.start();
+      await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
-      await Promise.race([ready, abortableDelay(timeout, signal).then(() => Promise.reject(new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`)))]);
+      await Promise.race([ready, failedToStart, abortableDelay(timeout, signal).then(() => Promise.reject(new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`)))]);
     } catch (error) {
       await driver.destroy().catch(() => undefined);
       this.driver = undefined;
       throw new HearthError(ErrorCode.RadioUnavailable, `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`, { cause: error });
     }
     this.ready = true;
+    this.lastError = undefined;
     const controller = driver.controller;
     log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
     controller.on('node added', (node) => {
@@ -154,7 +166,9 @@ export class ZWaveRadio implements Radio {
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
     if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
     const node = this.node(deviceId);
-    const bindings = [...(this.bindings.get(node.id)?.values() ?? [])];
+    const known = this.bindings.get(node.id);
+    if (known === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
+    const bindings = [...known.values()];
     const current = (key: string): unknown => {
       for (const binding of bindings) {
         if (binding.read === undefined) continue;

@@ -23,21 +23,22 @@ export interface ZWaveHub extends BridgedHub {
 
 export const nodeIdOf = (nodeId: number): string => zwaveId(SIMULATED_HOME_ID, nodeId);
 
-export async function startZWaveHub(kinds: readonly SimulatedKind[]): Promise<ZWaveHub> {
+export async function startZWaveHub(kinds: readonly SimulatedKind[], options: { restart?: Record<string, number>; unplugged?: boolean } = {}): Promise<ZWaveHub> {
   const broker = await Mosquitto.start();
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
   const stateDir = await tempDir();
   const network = new SimulatedZWaveNetwork(kinds);
+  if (options.unplugged === true) network.unplug();
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
     driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions },
     log,
-    afterStop: () => network.close(),
   });
+  onTestFinished(() => network.close());
   const hub = await startBridgedHub(
-    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 } },
+    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {} } },
     { radios: [radio], log },
   );
   onTestFinished(hub.stop);

@@ -43,7 +43,8 @@ const BASE = [CommandClasses['Z-Wave Plus Info'], CommandClasses['Manufacturer S
 export class SimulatedDevice {
   constructor(
     readonly kind: SimulatedKind,
-    readonly node: MockNode,
+    /** Its mock node (a new one each time the network's controller is built anew). */
+    public node: MockNode,
     /** Sensor and meter readings the node answers with (also after a report). */
     readonly readings: Map<string, number>,
   ) {}
@@ -97,6 +98,14 @@ export class SimulatedDevice {
 
   get asleep(): boolean {
     return this.node.state.get(State.asleep) === true;
+  }
+
+  /** The same device, with its state, as a node of a new controller (the port was opened again). */
+  moveTo(controller: MockController): void {
+    const moved = createMockNode(controller, this.kind, this.id, this.readings);
+    for (const [key, value] of this.node.state) moved.state.set(key, value);
+    moved.autoAckControllerFrames = this.node.autoAckControllerFrames;
+    this.node = moved;
   }
 
   /** Out of range (no acknowledgement, no answer) or back. */
@@ -185,14 +194,18 @@ const INITIAL_READINGS: Partial<Record<SimulatedKind, Record<string, number>>> =
 
 /** Makes a simulated device as node `id` of `controller` (not yet in its network). */
 export function createSimulatedDevice(controller: MockController, kind: SimulatedKind, id: number): SimulatedDevice {
-  const definition = DEFINITIONS[kind];
   const readings = new Map(Object.entries(INITIAL_READINGS[kind] ?? {}));
+  const node = createMockNode(controller, kind, id, readings);
+  if (DEFINITIONS[kind].sleeps === true) setAsleep(node, true);
+  return new SimulatedDevice(kind, node, readings);
+}
+
+function createMockNode(controller: MockController, kind: SimulatedKind, id: number, readings: ReadonlyMap<string, number>): MockNode {
+  const definition = DEFINITIONS[kind];
   // txDelay 0: the mock's per-frame delay would dominate every interview
   const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...definition.capabilities(readings) } });
   node.defineBehavior(...createDefaultMockNodeBehaviors());
   // one call's behaviours are asked in order, before those of earlier calls: reachability first
   node.defineBehavior(reachabilityBehavior, ...definition.behaviors, versionBehavior);
-  const device = new SimulatedDevice(kind, node, readings);
-  if (definition.sleeps === true) setAsleep(node, true);
-  return device;
+  return node;
 }

@@ -4,11 +4,15 @@
  * `Driver` gets the mock port's binding factory, and the controller comes to life when the
  * driver opens the port (zwave-js's `testingHooks.onSerialPortOpen`, the way its own
  * `createAndStartDriverWithMockPort` does it). Devices can be put in pairing mode so that the
- * next inclusion (or exclusion) takes them, and the controller can be made to hang.
+ * next inclusion (or exclusion) takes them, the controller can be made to hang, and the stick
+ * can be unplugged (its stream fails the way zwave-js's own serial binding fails when the
+ * port closes, and it cannot be opened) and plugged in again: the next open after that builds
+ * the controller and the nodes anew, on a new mock port, keeping the nodes' state.
  */
 import type { Driver, PartialZWaveOptions } from 'zwave-js';
 import { MockController } from '@zwave-js/testing';
 import { MockPort } from '@zwave-js/serial/mock';
+import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
 import { exclusionBehavior, inclusionBehavior, setSilent, silenceBehavior, type Pairing } from './controller-behaviors.js';
@@ -18,11 +22,15 @@ export const SIMULATED_HOME_ID = 0x7e570001;
 const CONTROLLER_NODE_ID = 1;
 
 export class SimulatedZWaveNetwork {
-  private readonly mockPort = new MockPort();
+  private mockPort = new MockPort();
+  /** The stick was pulled out since the controller was built: the next open builds a new one on a new port. */
+  private pulled = false;
   private mockController: MockController | undefined;
   private readonly pairing: Pairing = { toInclude: undefined, toExclude: undefined, included: undefined };
   private readonly members = new Map<number, SimulatedDevice>();
   private silent = false;
+  private plugged = true;
+  private stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   private opened: (() => void) | undefined;
   /** Resolves when the driver has opened the port and the controller runs. */
   readonly ready: Promise<void>;
@@ -34,7 +42,42 @@ export class SimulatedZWaveNetwork {
 
   /** What the radio opens instead of a serial port. */
   get port(): ZWavePort {
-    return this.mockPort.factory();
+    return async () => {
+      if (!this.plugged) throw new Error('cannot open the simulated Z-Wave stick: no such device (unplugged)');
+      if (this.pulled) {
+        // a mock controller reads its port for good: a new stick needs a new port
+        this.mockController?.destroy();
+        this.mockController = undefined;
+        this.mockPort.destroy();
+        this.mockPort = new MockPort();
+        this.pulled = false;
+      }
+      const binding = await this.mockPort.factory()();
+      const source = binding.source;
+      return {
+        sink: binding.sink,
+        source: {
+          start: (controller: ReadableStreamDefaultController<Uint8Array>) => {
+            this.stream = controller;
+            return source.start?.(controller) as unknown;
+          },
+          ...(source.pull === undefined ? {} : { pull: source.pull.bind(source) }),
+          ...(source.cancel === undefined ? {} : { cancel: source.cancel.bind(source) }),
+        },
+      };
+    };
+  }
+
+  /** The stick is pulled out: the open port fails as a vanished serial port does, and it cannot be opened. */
+  unplug(): void {
+    this.plugged = false;
+    this.pulled = this.mockController !== undefined;
+    this.stream?.error(new ZWaveError('The serial port closed unexpectedly!', ZWaveErrorCodes.Driver_SerialPortClosed));
+    this.stream = undefined;
+  }
+
+  plugIn(): void {
+    this.plugged = true;
   }
 
   /** Driver options the simulation needs: the hook that starts the controller, and no firmware probing. */
@@ -43,18 +86,23 @@ export class SimulatedZWaveNetwork {
       testingHooks: {
         skipFirmwareIdentification: true,
         onSerialPortOpen: (serial) => {
-          if (this.mockController === undefined) {
-            const controller = new MockController({ homeId: SIMULATED_HOME_ID, ownNodeId: CONTROLLER_NODE_ID, mockPort: this.mockPort, serial });
-            controller.defineBehavior(...createDefaultMockControllerBehaviors());
-            // a later call's behaviours are asked first
-            controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), silenceBehavior(() => this.silent));
-            this.mockController = controller;
-            this.devices.forEach((kind, index) => {
-              const device = createSimulatedDevice(controller, kind, index + 2);
-              controller.addNode(device.node);
-              this.members.set(device.id, device);
-            });
+          // the driver reopens the port itself (soft reset): the controller stays
+          if (this.mockController !== undefined) {
+            this.opened?.();
+            return Promise.resolve();
           }
+          const controller = new MockController({ homeId: SIMULATED_HOME_ID, ownNodeId: CONTROLLER_NODE_ID, mockPort: this.mockPort, serial });
+          controller.defineBehavior(...createDefaultMockControllerBehaviors());
+          // a later call's behaviours are asked first
+          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), silenceBehavior(() => this.silent));
+          this.mockController = controller;
+          if (this.members.size === 0) {
+            this.devices.forEach((kind, index) => this.members.set(index + 2, createSimulatedDevice(controller, kind, index + 2)));
+          } else {
+            // opened again (a restarted driver): the same devices on the new controller
+            for (const device of this.members.values()) device.moveTo(controller);
+          }
+          for (const device of this.members.values()) controller.addNode(device.node);
           this.opened?.();
           return Promise.resolve();
         },
