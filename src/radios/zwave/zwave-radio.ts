@@ -39,8 +39,8 @@ export class ZWaveRadio implements Radio {
   private ready = false;
   private lastError: string | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
-  private joinTimer: NodeJS.Timeout | undefined;
-  private leaveTimer: NodeJS.Timeout | undefined;
+  /** Open inclusion and exclusion windows and the timers that close them. */
+  private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
 
   constructor(private readonly options: ZWaveRadioOptions) {}
 
@@ -207,36 +207,32 @@ export class ZWaveRadio implements Radio {
     return { status: 'done' };
   }
 
-  async permitJoin(seconds: number): Promise<void> {
+  permitJoin(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    if (this.joinTimer !== undefined) clearTimeout(this.joinTimer);
-    this.joinTimer = undefined;
-    if (seconds <= 0) {
-      await controller.stopInclusion();
-      return;
-    }
-    await controller.beginInclusion({ strategy: InclusionStrategy.Insecure });
-    this.joinTimer = setTimeout(() => {
-      this.joinTimer = undefined;
-      controller.stopInclusion().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave inclusion: ${describeError(error)}`));
-    }, seconds * 1000);
-    this.joinTimer.unref();
+    return this.openWindow('inclusion', seconds, () => controller.beginInclusion({ strategy: InclusionStrategy.Insecure }), () => controller.stopInclusion());
   }
 
-  async exclude(seconds: number): Promise<void> {
+  exclude(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    if (this.leaveTimer !== undefined) clearTimeout(this.leaveTimer);
-    this.leaveTimer = undefined;
+    return this.openWindow('exclusion', seconds, () => controller.beginExclusion(), () => controller.stopExclusion());
+  }
+
+  /** Inclusion or exclusion for `seconds` (0: stop now), replacing a window still open. */
+  private async openWindow(what: 'inclusion' | 'exclusion', seconds: number, begin: () => Promise<unknown>, end: () => Promise<unknown>): Promise<void> {
+    const open = this.windows.get(what);
+    if (open !== undefined) clearTimeout(open);
+    this.windows.delete(what);
     if (seconds <= 0) {
-      await controller.stopExclusion();
+      await end();
       return;
     }
-    await controller.beginExclusion();
-    this.leaveTimer = setTimeout(() => {
-      this.leaveTimer = undefined;
-      controller.stopExclusion().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave exclusion: ${describeError(error)}`));
+    await begin();
+    const timer = setTimeout(() => {
+      this.windows.delete(what);
+      end().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave ${what}: ${describeError(error)}`));
     }, seconds * 1000);
-    this.leaveTimer.unref();
+    timer.unref();
+    this.windows.set(what, timer);
   }
 
   async forget(deviceId: string): Promise<void> {
@@ -248,8 +244,8 @@ export class ZWaveRadio implements Radio {
 
   async stop(): Promise<void> {
     this.ready = false;
-    if (this.joinTimer !== undefined) clearTimeout(this.joinTimer);
-    if (this.leaveTimer !== undefined) clearTimeout(this.leaveTimer);
+    for (const timer of this.windows.values()) clearTimeout(timer);
+    this.windows.clear();
     const driver = this.driver;
     this.driver = undefined;
     await driver?.destroy();
