@@ -14,6 +14,11 @@ import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
 
+// zwave-js behaves differently under NODE_ENV=test (vitest's default): shorter start-up waits,
+// pending commands left unsettled and DB locks treated differently at destroy. These tests
+// run it as a hub does.
+process.env.NODE_ENV = 'production';
+
 export interface ZWaveHub extends BridgedHub {
   network: SimulatedZWaveNetwork;
   radio: ZWaveRadio;
