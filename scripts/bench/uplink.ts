@@ -7,6 +7,8 @@
  *   a plain mqtt.js client publishing the same messages at QoS 1, same run.
  * - p50_ms / p99_ms: event to subscriber at a steady 1,000 events/s for 10 s, after a 1 s warm-up
  *   at the same rate that is not counted; raw_p50_ms / raw_p99_ms: the raw client the same way.
+ *   Each run starts from a collected heap (a full GC first), so neither pays for the garbage the
+ *   phase before it left (the throughput runs leave ~100 MB, collected during the next run).
  *   Times are sub-millisecond (performance.timeOrigin + performance.now(), one process, one
  *   clock). warmup_p99_ms / raw_warmup_p99_ms: the p99 of the warm-up seconds, for the record
  *   (the hub's first report to each device activates its actor, right after 100 devices were
@@ -29,6 +31,8 @@ import type { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 
+/** run.ts starts benches with --expose-gc. */
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 /** Wall-clock milliseconds with sub-millisecond resolution (Date.now() rounds to whole ones). */
 const now = () => performance.timeOrigin + performance.now();
@@ -139,6 +143,9 @@ async function rawThroughput(port: number, count: number): Promise<number> {
  * `warmupS` seconds run at the same rate and are returned apart.
  */
 async function steadyLatency(port: number, filter: string, send: (n: number) => void, ratePerS: number, seconds: number, warmupS = 1): Promise<{ measured: number[]; warmup: number[] }> {
+  // each run starts from a collected heap, so none pays for the garbage of the phase before it
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const warmup = ratePerS * warmupS;
   const latencies: number[] = [];
   let received = 0;
