@@ -24,6 +24,7 @@ export class OutboxPublisher {
   /** When the current connection came up (ms since the epoch). */
   private connectedAt = Infinity;
   private scheduled = false;
+  private soon = false;
   published = 0;
 
   constructor(
@@ -50,15 +51,29 @@ export class OutboxPublisher {
   }
 
   /**
-   * Call after enqueueing or an acknowledgement: sends on the next turn of the event loop, so
-   * one pass serves everything that arrived in this one (and a state superseded meanwhile is
-   * never sent at all).
+   * Call after an acknowledgement: sends on the next turn of the event loop, so one pass
+   * serves every acknowledgement that arrived in this one.
    */
   schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Call after enqueueing: sends once the current task and its microtasks are done (the
+   * actors' drain among them), so one pass serves everything they enqueued (and a state
+   * superseded meanwhile is never sent at all), without waiting behind the event loop's poll
+   * phase for the next check phase.
+   */
+  scheduleSoon(): void {
+    if (this.soon) return;
+    this.soon = true;
+    queueMicrotask(() => {
+      this.soon = false;
       this.pump();
     });
   }

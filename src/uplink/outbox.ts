@@ -75,8 +75,12 @@ export class Outbox {
   private readonly queue = new Map<number, Held>();
   /** The pending messages not in flight, in order: what take() hands out next. */
   private waiting = new Map<number, Held>();
-  /** Enqueued since the open 'b' record was started: it adds those still pending when written. */
-  private added: Held[] = [];
+  /**
+   * Enqueued since the open 'b' record was started and still pending: it adds them when
+   * written. A message leaves this set as it leaves the outbox, so one acknowledged within
+   * the batch interval is garbage at once rather than held until the batch is written.
+   */
+  private added = new Map<number, Held>();
   private addRecord: Promise<number> | undefined;
   /** Written messages that left since the open 'd' record was started. */
   private left: number[] = [];
@@ -138,6 +142,7 @@ export class Outbox {
           this.waiting.delete(older);
           this.bytesHeld -= old.bytes;
           this.superseded++;
+          this.added.delete(older);
           // written: say it left, or a restart after the newer one is acknowledged sends it again
           if (old.written) this.recordLeaving(older);
         }
@@ -156,6 +161,7 @@ export class Outbox {
     this.queue.delete(seq);
     this.waiting.delete(seq);
     this.inFlight.delete(seq);
+    this.added.delete(seq);
     this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
@@ -186,7 +192,7 @@ export class Outbox {
     const bytes = Buffer.byteLength(topic) + Buffer.byteLength(payload);
     const message: Held = { topic, payload, retain, kind, seq: this.nextSeq++, at: (this.options.now ?? Date.now)(), bytes, written: false };
     this.insert(message);
-    this.added.push(message);
+    this.added.set(message.seq, message);
     if (this.addRecord === undefined) {
       this.addRecord = this.journal.appendLater(() => this.produceAdds());
       this.addRecord.catch(ignore);
@@ -200,10 +206,10 @@ export class Outbox {
   /** The open 'b' record, as its batch is written: the messages still pending. */
   private produceAdds(): Entry | undefined {
     const batch = this.added;
-    this.added = [];
+    this.added = new Map();
     this.addRecord = undefined;
     const packed: Packed[] = [];
-    for (const message of batch) {
+    for (const message of batch.values()) {
       if (this.queue.get(message.seq) !== message) continue; // left already: nothing to keep
       message.written = true;
       packed.push(pack(message));

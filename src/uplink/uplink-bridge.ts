@@ -218,7 +218,7 @@ export class UplinkBridge implements Part {
   /** Into the outbox (a failed journal write is logged there, once per batch). */
   private enqueue(message: OutgoingMessage): void {
     void this.outbox.enqueue(message);
-    this.publisher?.schedule();
+    this.publisher?.scheduleSoon();
   }
 
   /** Answers go straight out (QoS 1), not through the outbox: they only matter now. */
