@@ -63,6 +63,7 @@ export class UplinkBridge implements Part {
   private client: MqttClient | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private commandAge: CommandAge | undefined;
+  private readonly republishing = new Set<'devices' | 'rooms'>();
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
@@ -115,7 +116,7 @@ export class UplinkBridge implements Part {
       this.enqueue(this.stateMessage(view));
       if (changed.includes('availability')) this.enqueueAvailability(view);
     });
-    devices.onChange((what) => (what === 'devices' ? this.publishDevices() : this.publishRooms()));
+    devices.onChange((what) => this.republish(what));
     devices.onLifecycle((change) => {
       // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
       const name = change.type === 'renamed' ? change.from : change.record.friendlyName;
@@ -169,6 +170,21 @@ export class UplinkBridge implements Part {
   private rememberLastHeard(): void {
     const heard = this.commandAge?.lastHeardAt;
     if (heard !== undefined && heard !== this.options.devices.setting(LAST_HEARD_SETTING)) this.options.devices.setSetting(LAST_HEARD_SETTING, heard);
+  }
+
+  /**
+   * `bridge/devices` or `bridge/rooms` once at the end of this turn of the event loop, however
+   * many changes it brings (a radio announcing 50 nodes at start builds the list once, not 50 times).
+   */
+  private republish(what: 'devices' | 'rooms'): void {
+    if (this.republishing.has(what)) return;
+    this.republishing.add(what);
+    setImmediate(() => {
+      this.republishing.delete(what);
+      if (this.outboxStore === undefined) return; // stopped meanwhile
+      if (what === 'devices') this.publishDevices();
+      else this.publishRooms();
+    });
   }
 
   /** `bridge/devices`, retained: every device with what is known of it. */
