@@ -22,17 +22,16 @@
  *
  * Usage: npm run bench -- uplink
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { DeviceService } from '../../src/devices/device-service.js';
-import { probeTcp } from '../../src/uplink/broker-probe.js';
 import type { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
+import { launchMosquitto } from './_mosquitto.js';
 
 /** run.ts starts benches with --expose-gc. */
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -49,17 +48,8 @@ async function scratchDir(): Promise<string> {
 }
 
 async function startBroker(port: number): Promise<ChildProcess> {
-  const dir = await scratchDir();
-  await chmod(dir, 0o755);
-  const config = join(dir, 'mosquitto.conf');
-  await writeFile(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nlog_dest none\n`);
-  const binary = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
-  const child = spawn(binary, ['-c', config], { stdio: 'ignore' });
+  const child = await launchMosquitto(port, await scratchDir());
   brokers.push(child);
-  for (let waited = 0; (await probeTcp('127.0.0.1', port, 200)) !== 'open'; waited += 20) {
-    if (waited > 5000) throw new Error('mosquitto did not start');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
   return child;
 }
 

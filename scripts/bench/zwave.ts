@@ -12,9 +12,8 @@
  *
  * Usage: npm run bench -- zwave [nodes]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -22,30 +21,19 @@ import { pino } from 'pino';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedKind } from '../../src/radios/zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
-import { probeTcp } from '../../src/uplink/broker-probe.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
+import { until } from '../../test/support/until.js';
+import { launchMosquitto } from './_mosquitto.js';
 
 const nodes = Number(process.argv[2] ?? 50);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-zwave-'));
 let broker: ChildProcess | undefined;
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  for (const began = performance.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 5))) {
-    if (performance.now() - began > timeoutMs) throw new Error(`timed out: ${what}`);
-  }
-}
-
 try {
   const port = await freePort();
-  await chmod(scratch, 0o755);
-  await writeFile(join(scratch, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
-  broker = spawn(existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto', ['-c', join(scratch, 'mosquitto.conf')], { stdio: 'ignore' });
-  for (let waited = 0; (await probeTcp('127.0.0.1', port, 200)) !== 'open'; waited += 20) {
-    if (waited > 5000) throw new Error('mosquitto did not start');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  broker = await launchMosquitto(port, scratch);
 
   const kinds: SimulatedKind[] = Array.from({ length: nodes }, (_, i) => (['switch', 'dimmer', 'multisensor', 'plug'] as const)[i % 4] as SimulatedKind);
   const network = new SimulatedZWaveNetwork(kinds);

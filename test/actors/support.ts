@@ -142,15 +142,6 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-/** Waits until `predicate` holds, polling each macrotask, or fails after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
 /** One scrape of the registry: a lookup of a sample by metric name and kind label. */
 export async function scrape(registry: Registry): Promise<(name: string, kind: string) => number | undefined> {
   const metrics = await registry.getMetricsAsJSON();
@@ -161,3 +152,5 @@ export async function scrape(registry: Registry): Promise<(name: string, kind: s
 export async function metricValue(registry: Registry, name: string, kind: string): Promise<number | undefined> {
   return (await scrape(registry))(name, kind);
 }
+
+export { until } from '../support/until.js';

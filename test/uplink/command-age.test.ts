@@ -14,15 +14,10 @@ import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { NetworkCut } from '../support/network-cut.js';
 import { tempDir } from '../support/temp-dir.js';
+import { until } from '../support/until.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const began = Date.now(); !check(); await sleep(20)) {
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-  }
-}
 
 async function hub(port: number, stateDir: string, commandMaxAgeS: number): Promise<BridgedHub & { sent: Record<string, unknown>[] }> {
   const started = await startBridgedHub(
@@ -42,7 +37,7 @@ async function hub(port: number, stateDir: string, commandMaxAgeS: number): Prom
   const sent: Record<string, unknown>[] = [];
   started.devices.attachRadio('zigbee', { send: (_id, payload) => Promise.resolve(void sent.push(payload)) });
   if (started.devices.device(lamp) === undefined) started.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
-  await until(() => started.link.connected, 'the hub is connected');
+  await until(() => started.link.connected, 10_000, 'the hub is connected');
   await subscribed(port);
   return { ...started, stop, sent };
 }
@@ -79,7 +74,7 @@ describe('command age', () => {
     const { sent, link } = await hub(relay.port, await tempDir(), 1);
 
     relay.cut();
-    await until(() => !link.connected, 'the hub notices the outage');
+    await until(() => !link.connected, 10_000, 'the hub notices the outage');
     await phone.publishAsync('hearth/h1/lamp/set', '{"state":"ON"}', { qos: 1 });
     await sleep(1500);
     await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":20}', { qos: 1, properties: { userProperties: { sent_at: String(Date.now()) } } });
@@ -108,7 +103,7 @@ describe('command age', () => {
     const { sent, link } = await hub(relay.port, await tempDir(), 60);
 
     relay.cut();
-    await until(() => !link.connected, 'the hub notices the outage');
+    await until(() => !link.connected, 10_000, 'the hub notices the outage');
     for (const brightness of [10, 20, 30]) await phone.publishAsync('hearth/h1/lamp/set', JSON.stringify({ brightness }), { qos: 1 });
     relay.mend();
     await watch.waitFor('hearth/h1/lamp', (p) => p.includes('"brightness":30'));

@@ -6,12 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeIdOf, startZWaveHub } from './support.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  for (const began = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-  }
-}
+import { until } from '../../support/until.js';
 
 describe('radio supervision', () => {
   it('runs the hub without its stick, and starts the radio once the stick is plugged in', async () => {
@@ -26,18 +21,18 @@ describe('radio supervision', () => {
     await expect(devices.command(nodeIdOf(2), { state: 'ON' })).rejects.toMatchObject({ code: 'RADIO_UNAVAILABLE' });
 
     network.plugIn();
-    await until(() => part?.state === 'running', 'the radio runs', 30_000);
+    await until(() => part?.state === 'running', 30_000, 'the radio runs');
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('radio_state') && p.includes('"running"'));
-    await until(() => devices.device(nodeIdOf(2))?.model !== undefined, 'the radio announced the switch');
+    await until(() => devices.device(nodeIdOf(2))?.model !== undefined, 20_000, 'the radio announced the switch');
     await watch.client.publishAsync('hearth/zw/switch/set', '{"state":"ON"}', { qos: 1 });
-    await until(() => network.device(2).level === true, 'the switch is on');
+    await until(() => network.device(2).level === true, 20_000, 'the switch is on');
   }, 60_000);
 
   it('restarts a radio whose stick is pulled out while it runs; its devices are offline meanwhile', async () => {
     const hub = await startZWaveHub(['switch', 'multisensor'], { restart: { minMs: 200, maxMs: 1000, maxAttempts: 50 } });
     const { devices, network, watch } = hub;
     const part = hub.radios[0];
-    for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, `node ${id} is registered`);
+    for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 20_000, `node ${id} is registered`);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}/availability`, '{"state":"online"}');
 
     network.unplug();
@@ -48,12 +43,12 @@ describe('radio supervision', () => {
     expect(part?.health().status).toBe('degraded');
 
     network.plugIn();
-    await until(() => part?.state === 'running', 'the radio runs again');
+    await until(() => part?.state === 'running', 20_000, 'the radio runs again');
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}/availability`, (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'));
     await network.device(3).reportSensor('temperature', 19.5);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"temperature":19.5'));
     await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
-    await until(() => network.device(2).level === true, 'the switch is on');
+    await until(() => network.device(2).level === true, 20_000, 'the switch is on');
   }, 60_000);
 
   it('counts a radio that keeps failing as down, and still retries it at the cap interval', async () => {
@@ -61,11 +56,11 @@ describe('radio supervision', () => {
     const hub = await startZWaveHub(['switch'], { unplugged: true, restart: { minMs: 100, maxMs: 1000, maxAttempts: 1 } });
     const { network, watch } = hub;
     const part = hub.radios[0];
-    await until(() => part?.state === 'down', 'the radio counts as down', 40_000);
+    await until(() => part?.state === 'down', 40_000, 'the radio counts as down');
     expect(part?.health()).toMatchObject({ status: 'down', detail: expect.stringContaining('down after 1 failed restarts') });
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('radio_state') && p.includes('"down"'));
     network.plugIn();
-    await until(() => part?.state === 'running', 'the radio runs again at the cap interval');
+    await until(() => part?.state === 'running', 20_000, 'the radio runs again at the cap interval');
     expect(part?.health().status).toBe('ok');
   }, 90_000);
 });

@@ -7,12 +7,7 @@ import type { Capability, Feature } from '../../../src/devices/capabilities.js';
 import { flattenCapabilities } from '../../../src/devices/capabilities.js';
 import { retainedOn } from '../../support/mqtt-watch.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  for (const began = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-  }
-}
+import { until } from '../../support/until.js';
 
 const properties = (capabilities: readonly Capability[] | undefined): string[] => flattenCapabilities(capabilities ?? []).map((feature: Feature) => feature.property).sort();
 
@@ -20,10 +15,10 @@ describe('Z-Wave radio on the simulated network', () => {
   it('registers each simulated device type with its capabilities and publishes its state', async () => {
     const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'door', 'plug']);
     const { devices, network } = hub;
-    for (const device of network.all.filter((d) => !d.asleep)) await until(() => devices.device(nodeIdOf(device.id)) !== undefined, `node ${device.id} is registered`);
+    for (const device of network.all.filter((d) => !d.asleep)) await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     // the sleeping door sensor is interviewed when it first wakes up
     await network.device(5).wakeUp();
-    await until(() => devices.device(nodeIdOf(5)) !== undefined, 'the door sensor is registered');
+    await until(() => devices.device(nodeIdOf(5)) !== undefined, 15_000, 'the door sensor is registered');
 
     const caps = (nodeId: number) => devices.device(nodeIdOf(nodeId))?.capabilities;
     expect(caps(2)).toEqual([{ type: 'switch', features: [expect.objectContaining({ property: 'state', value_on: 'ON', value_off: 'OFF' })] }]);
@@ -42,7 +37,7 @@ describe('Z-Wave radio on the simulated network', () => {
   it('carries an unsolicited report to MQTT and a /set from MQTT to the node', async () => {
     const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'plug']);
     const { devices, network, watch } = hub;
-    for (const id of [2, 3, 4, 5]) await until(() => devices.device(nodeIdOf(id)) !== undefined, `node ${id} is registered`);
+    for (const id of [2, 3, 4, 5]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
     devices.renameDevice(nodeIdOf(3), 'hall/dimmer');
 
     await network.device(4).reportSensor('temperature', 23.4);
@@ -58,7 +53,7 @@ describe('Z-Wave radio on the simulated network', () => {
     await watch.waitFor('hearth/zw/hall/dimmer', (p) => p.includes('"brightness":128'));
     expect(network.device(3).level).toBe(50); // 128 of 254 is level 50 of 99
     await watch.client.publishAsync('hearth/zw/hall/dimmer/set/state', 'OFF', { qos: 1 });
-    await until(() => network.device(3).level === 0, 'the dimmer is off');
+    await until(() => network.device(3).level === 0, 15_000, 'the dimmer is off');
 
     // a value the device cannot take is refused before the radio is touched
     await watch.client.publishAsync('hearth/zw/hall/dimmer/set', '{"brightness":300}', { qos: 1 });
@@ -72,8 +67,8 @@ describe('Z-Wave radio on the simulated network', () => {
     const { devices, network, watch } = hub;
     const door = network.device(3);
     await door.wakeUp();
-    await until(() => devices.device(nodeIdOf(3)) !== undefined, 'the door sensor is registered');
-    await until(() => door.asleep, 'the door sensor is back asleep');
+    await until(() => devices.device(nodeIdOf(3)) !== undefined, 15_000, 'the door sensor is registered');
+    await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     await door.setDoor(true);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"contact":false'));
 
@@ -85,7 +80,7 @@ describe('Z-Wave radio on the simulated network', () => {
     expect(JSON.parse(queued.payload)).toMatchObject({ type: 'command_queued', data: { code: 'DEVICE_ASLEEP_QUEUED' } });
     expect(door.node.state.get('hearth.wakeUpInterval')).not.toBe(600);
     await door.wakeUp();
-    await until(() => door.node.state.get('hearth.wakeUpInterval') === 600, 'the queued command reached the node');
+    await until(() => door.node.state.get('hearth.wakeUpInterval') === 600, 15_000, 'the queued command reached the node');
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes(`"${interval}":600`));
     expect(watch.received.filter((m) => m.payload.includes('command_failed'))).toEqual([]);
   });
@@ -93,7 +88,7 @@ describe('Z-Wave radio on the simulated network', () => {
   it('marks a node that stops answering unavailable, and available again when it is heard from', async () => {
     const hub = await startZWaveHub(['switch']);
     const { devices, network, watch } = hub;
-    await until(() => devices.device(nodeIdOf(2)) !== undefined, 'the switch is registered');
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the switch is registered');
     await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"online"}');
     network.device(2).setReachable(false);
     await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
@@ -109,12 +104,12 @@ describe('Z-Wave radio on the simulated network', () => {
   it('includes a device through permit_join and registers it with its capabilities', async () => {
     const hub = await startZWaveHub(['switch']);
     const { devices, network, watch } = hub;
-    await until(() => devices.device(nodeIdOf(2)) !== undefined, 'the switch is registered');
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the switch is registered');
     const plug = network.pairNew('plug');
     await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":30}', { qos: 1 });
     expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join')).payload)).toMatchObject({ status: 'ok', data: { value: true, time: 30 } });
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_joined') && p.includes(nodeIdOf(plug.id)));
-    await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 'the plug is registered');
+    await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 15_000, 'the plug is registered');
     expect(properties(devices.device(nodeIdOf(plug.id))?.capabilities)).toEqual(expect.arrayContaining(['energy', 'power', 'state']));
     await watch.waitFor('hearth/zw/bridge/devices', (p) => p.includes(nodeIdOf(plug.id)));
   });
@@ -124,7 +119,7 @@ describe('Z-Wave exclusion', () => {
   it('takes a device out through zwave/exclusion, removing it and clearing its retained topics', async () => {
     const hub = await startZWaveHub(['switch', 'dimmer']);
     const { devices, network, watch, broker } = hub;
-    for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, `node ${id} is registered`);
+    for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
     devices.renameDevice(nodeIdOf(3), 'dimmer');
     await watch.waitFor('hearth/zw/dimmer', (p) => p.includes('"brightness"'));
     expect(await retainedOn(broker.url, 'hearth/zw/dimmer')).toContain('brightness');
@@ -134,7 +129,7 @@ describe('Z-Wave exclusion', () => {
     expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/zwave/exclusion')).payload)).toMatchObject({ status: 'ok', transaction: 'x' });
     const left = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_leave'));
     expect(JSON.parse(left.payload)).toEqual({ type: 'device_leave', data: { id: nodeIdOf(3), friendly_name: 'dimmer' } });
-    await until(() => devices.device(nodeIdOf(3)) === undefined, 'the dimmer is gone from the registry');
+    await until(() => devices.device(nodeIdOf(3)) === undefined, 15_000, 'the dimmer is gone from the registry');
     await watch.waitFor('hearth/zw/dimmer', '');
     expect(await retainedOn(broker.url, 'hearth/zw/dimmer')).toBeUndefined();
     expect(await retainedOn(broker.url, 'hearth/zw/dimmer/availability')).toBeUndefined();
