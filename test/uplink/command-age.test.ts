@@ -62,19 +62,24 @@ async function sender(url: string): Promise<MqttClient> {
   return client;
 }
 
+/** A hub behind a relay, a watcher and a phone on the broker; the hub's link cut and noticed. */
+async function hubCutOff(commandMaxAgeS: number) {
+  const broker = await Mosquitto.start();
+  onTestFinished(() => broker.stop());
+  const relay = await NetworkCut.to(broker.port);
+  const watch = await MqttWatch.connect(broker.url, 'hearth/h1/#');
+  const phone = await sender(broker.url);
+  const { sent, link } = await hub(relay.port, await tempDir(), commandMaxAgeS);
+  relay.cut();
+  await until(() => !link.connected, 10_000, 'the hub notices the outage');
+  return { relay, watch, phone, sent };
+}
+
 const expiredEvents = (watch: MqttWatch) => watch.received.filter((m) => m.topic === 'hearth/h1/bridge/event' && m.payload.includes('COMMAND_EXPIRED'));
 
 describe('command age', () => {
   it('drops commands queued during an outage longer than the limit, unless sent_at shows them fresh', async () => {
-    const broker = await Mosquitto.start();
-    onTestFinished(() => broker.stop());
-    const relay = await NetworkCut.to(broker.port);
-    const watch = await MqttWatch.connect(broker.url, 'hearth/h1/#');
-    const phone = await sender(broker.url);
-    const { sent, link } = await hub(relay.port, await tempDir(), 1);
-
-    relay.cut();
-    await until(() => !link.connected, 10_000, 'the hub notices the outage');
+    const { relay, watch, phone, sent } = await hubCutOff(1);
     await phone.publishAsync('hearth/h1/lamp/set', '{"state":"ON"}', { qos: 1 });
     await sleep(1500);
     await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":20}', { qos: 1, properties: { userProperties: { sent_at: String(Date.now()) } } });
@@ -95,15 +100,7 @@ describe('command age', () => {
   });
 
   it('carries out commands queued during an outage shorter than the limit, in order', async () => {
-    const broker = await Mosquitto.start();
-    onTestFinished(() => broker.stop());
-    const relay = await NetworkCut.to(broker.port);
-    const watch = await MqttWatch.connect(broker.url, 'hearth/h1/#');
-    const phone = await sender(broker.url);
-    const { sent, link } = await hub(relay.port, await tempDir(), 60);
-
-    relay.cut();
-    await until(() => !link.connected, 10_000, 'the hub notices the outage');
+    const { relay, watch, phone, sent } = await hubCutOff(60);
     for (const brightness of [10, 20, 30]) await phone.publishAsync('hearth/h1/lamp/set', JSON.stringify({ brightness }), { qos: 1 });
     relay.mend();
     await watch.waitFor('hearth/h1/lamp', (p) => p.includes('"brightness":30'));
