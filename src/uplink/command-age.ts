@@ -62,15 +62,6 @@ export class CommandAge {
     this.lastHeardAt = options.lastHeard;
   }
 
-  get maxAgeMs(): number {
-    return this.options.maxAgeMs;
-  }
-
-  /** True while commands from the session's backlog are arriving. */
-  get inBacklog(): boolean {
-    return this.backlogSince !== undefined;
-  }
-
   /** Follows `client`'s connections; call before it connects. */
   attach(client: MqttClient): void {
     let heardBefore = this.lastHeardAt;

@@ -16,7 +16,7 @@ import {
   RemoveNodeStatus,
   RemoveNodeType,
 } from '@zwave-js/serial/serialapi';
-import type { MockController, MockControllerBehavior, MockNode } from '@zwave-js/testing';
+import type { MockControllerBehavior, MockNode } from '@zwave-js/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The nodes waiting to join or leave, set by the simulator. */
@@ -99,15 +99,4 @@ export function exclusionBehavior(pairing: Pairing): MockControllerBehavior {
       return true;
     },
   };
-}
-
-/** While `silent()` says so, the controller neither acknowledges nor answers anything. */
-export function silenceBehavior(silent: () => boolean): MockControllerBehavior {
-  return {
-    onHostData: () => Promise.resolve(silent()),
-  };
-}
-
-export function setSilent(controller: MockController, silent: boolean): void {
-  controller.autoAckHostMessages = !silent;
 }

@@ -4,10 +4,10 @@
  * `Driver` gets the mock port's binding factory, and the controller comes to life when the
  * driver opens the port (zwave-js's `testingHooks.onSerialPortOpen`, the way its own
  * `createAndStartDriverWithMockPort` does it). Devices can be put in pairing mode so that the
- * next inclusion (or exclusion) takes them, the controller can be made to hang, and the stick
- * can be unplugged (its stream fails the way zwave-js's own serial binding fails when the
- * port closes, and it cannot be opened) and plugged in again: the next open after that builds
- * the controller and the nodes anew, on a new mock port, keeping the nodes' state.
+ * next inclusion (or exclusion) takes them, and the stick can be unplugged (its stream fails
+ * the way zwave-js's own serial binding fails when the port closes, and it cannot be opened)
+ * and plugged in again: the next open after that builds the controller and the nodes anew,
+ * on a new mock port, keeping the nodes' state.
  */
 import type { Driver, PartialZWaveOptions } from 'zwave-js';
 import { MockController } from '@zwave-js/testing';
@@ -15,7 +15,7 @@ import { MockPort } from '@zwave-js/serial/mock';
 import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
-import { exclusionBehavior, inclusionBehavior, setSilent, silenceBehavior, type Pairing } from './controller-behaviors.js';
+import { exclusionBehavior, inclusionBehavior, type Pairing } from './controller-behaviors.js';
 import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
@@ -28,7 +28,6 @@ export class SimulatedZWaveNetwork {
   private mockController: MockController | undefined;
   private readonly pairing: Pairing = { toInclude: undefined, toExclude: undefined, included: undefined };
   private readonly members = new Map<number, SimulatedDevice>();
-  private silent = false;
   private plugged = true;
   private stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   private opened: (() => void) | undefined;
@@ -94,7 +93,7 @@ export class SimulatedZWaveNetwork {
           const controller = new MockController({ homeId: SIMULATED_HOME_ID, ownNodeId: CONTROLLER_NODE_ID, mockPort: this.mockPort, serial });
           controller.defineBehavior(...createDefaultMockControllerBehaviors());
           // a later call's behaviours are asked first
-          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), silenceBehavior(() => this.silent));
+          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing));
           this.mockController = controller;
           if (this.members.size === 0) {
             this.devices.forEach((kind, index) => this.members.set(index + 2, createSimulatedDevice(controller, kind, index + 2)));
@@ -153,12 +152,6 @@ export class SimulatedZWaveNetwork {
       const node = driver.controller.nodes.get(device.id);
       if (node !== undefined && (node.name === undefined || node.name === '')) node.name = `zwave/${device.kind}`;
     }
-  }
-
-  /** A hung controller: it neither acknowledges nor answers (true) until told otherwise. */
-  setSilent(silent: boolean): void {
-    this.silent = silent;
-    setSilent(this.controller, silent);
   }
 
   close(): void {
