@@ -7,6 +7,7 @@ import { startBridgedHub } from '../support/bridged-hub.js';
 import { LineChild } from '../support/line-child.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
+import { NetworkCut } from '../support/network-cut.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
@@ -121,7 +122,10 @@ describe('uplink bridge', () => {
     const broker = await Mosquitto.start();
     onTestFinished(() => broker.stop());
     const url = `mqtt://127.0.0.1:${broker.port}`;
-    const { devices, bridge } = await hub(broker.port, await tempDir());
+    // the hub reaches the broker through a relay, held shut after the restart until the test's
+    // subscriber is in: else the hub can drain its backlog before anyone listens
+    const relay = await NetworkCut.to(broker.port);
+    const { devices, bridge } = await hub(relay.port, await tempDir());
     const ids = [0, 1, 2].map((i) => `zigbee:0x00158d00000000${String(i).padStart(2, '0')}`);
     ids.forEach((id, i) => devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: buttons }));
     await broker.kill();
@@ -132,8 +136,10 @@ describe('uplink bridge', () => {
       await new Promise((resolve) => setTimeout(resolve, outageBegan + (n + 1) * 1000 - Date.now()));
     }
     expect(bridge.outbox.size).toBeGreaterThanOrEqual(90);
+    relay.cut();
     await broker.restart();
     const watch = await MqttWatch.connect(url, 'hearth/h1/#');
+    relay.mend();
     for (let i = 0; i < 3; i++) await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && !p.includes('action'), 20_000);
     for (let i = 0; i < 3; i++) {
       const events = watch.received.filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action')).map((m) => (JSON.parse(m.payload) as { battery: number }).battery);
