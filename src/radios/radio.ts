@@ -28,6 +28,14 @@ export type SendOutcome =
   /** The device sleeps: the command waits in the radio's queue until it wakes up. */
   | { status: 'queued' };
 
+/**
+ * Which breaker a failed `send` counts against (src/resilience): `radio` when the radio itself
+ * is sick (its controller or coordinator timed out, its serial port failed), `device` when only
+ * that device failed (no acknowledgement from a dead plug), `none` when nothing is sick (the
+ * command was refused as invalid, or the device is still being interviewed).
+ */
+export type FaultScope = 'radio' | 'device' | 'none';
+
 /** What a radio tells the hub. Calls must not throw back into the radio. */
 export interface RadioListener {
   /** A device joined or was (re-)interviewed: register it, or update what is known of it. */
@@ -58,4 +66,17 @@ export interface Radio {
   /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
   forget(deviceId: string): Promise<void>;
   health(): PartHealth;
+  /** Which breaker a failure thrown by `send` (or `ping`) counts against. */
+  faultScope(error: unknown): FaultScope;
+  /**
+   * A cheap check that the radio's controller or coordinator answers (a version or status
+   * query, never a device command): the half-open probe of the radio's breaker. Rejects when
+   * it does not answer.
+   */
+  probe(): Promise<void>;
+  /**
+   * A cheap check that one device answers (a ping or a one-attribute read, never the user's
+   * command): the half-open probe of the device's breaker. Rejects when it does not answer.
+   */
+  ping(deviceId: string): Promise<void>;
 }

@@ -8,11 +8,13 @@
  */
 import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
+import { GetControllerIdRequest } from '@zwave-js/serial';
 import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
 import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { abortableDelay, type PartHealth } from '../../lifecycle/part.js';
-import type { Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { hubFaultScope } from '../../resilience/fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
@@ -29,6 +31,26 @@ export interface ZWaveRadioOptions {
   /** Runs after the driver is gone, at every stop (the simulator's activity pauses here). */
   afterStop?: () => void;
 }
+
+/** zwave-js errors that mean the controller or its port is sick, not one node. */
+const RADIO_FAULTS = new Set<ZWaveErrorCodes>([
+  ZWaveErrorCodes.Controller_Timeout, // no ACK, response or callback from the controller
+  ZWaveErrorCodes.Controller_Jammed,
+  ZWaveErrorCodes.Controller_Reset,
+  ZWaveErrorCodes.Driver_Failed,
+  ZWaveErrorCodes.Driver_NotReady,
+  ZWaveErrorCodes.Driver_Destroyed,
+  ZWaveErrorCodes.Driver_SerialPortClosed,
+]);
+
+/** zwave-js errors that mean one node did not take a command (no ACK, dead, timed out). */
+const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
+  ZWaveErrorCodes.Controller_CallbackNOK,
+  ZWaveErrorCodes.Controller_NodeTimeout,
+  ZWaveErrorCodes.Controller_ResponseNOK,
+  ZWaveErrorCodes.Controller_MessageDropped,
+  ZWaveErrorCodes.Controller_MessageExpired,
+]);
 
 const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.SuccessUnsupervised, SetValueStatus.Working]);
 
@@ -250,6 +272,24 @@ export class ZWaveRadio implements Radio {
     this.driver = undefined;
     await driver?.destroy();
     this.options.afterStop?.();
+  }
+
+  faultScope(error: unknown): FaultScope {
+    if (!isZWaveError(error)) return hubFaultScope(error);
+    return RADIO_FAULTS.has(error.code) ? 'radio' : DEVICE_FAULTS.has(error.code) ? 'device' : 'none';
+  }
+
+  /** Asks the controller for its ids: a serial API round trip that no node takes part in. */
+  async probe(): Promise<void> {
+    if (this.driver === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+    await this.driver.sendMessage(new GetControllerIdRequest(), { supportCheck: false });
+  }
+
+  /** A NOP to the node (zwave-js's ping); a sleeping node counts as answering, it is not dead. */
+  async ping(deviceId: string): Promise<void> {
+    const node = this.node(deviceId);
+    if (node.status === NodeStatus.Asleep) return;
+    if (!(await node.ping())) throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer a ping`);
   }
 
   health(): PartHealth {
