@@ -11,6 +11,11 @@
  * restarted with exponential backoff and jitter (`radios.restart`); after `maxAttempts` failed
  * restarts in a row it counts as down (health, `bridge/health`) and is retried at the cap
  * interval forever. Every change of its state is a `bridge/event` `radio_state`.
+ *
+ * Breakers: every command and device ping goes through the radio's guard (its breaker and
+ * bulkhead, src/resilience/radio-guard.ts); each device's own breaker lives in its actor.
+ * Every transition of either is a `bridge/event` `breaker_state` and shows in the metrics;
+ * the radio's breaker shows in its health too.
  */
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/device-record.js';
@@ -18,7 +23,11 @@ import { friendlyNameProblem } from '../devices/device-record.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import type { BreakerOptions } from '../config/schema.js';
 import { backoffDelay } from '../resilience/backoff.js';
+import type { BreakerTransition } from '../resilience/breaker-state.js';
+import { RadioGuard } from '../resilience/radio-guard.js';
+import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
 import type { Radio, RadioDevice, RadioListener } from './radio.js';
 
 export interface RestartPolicy {
@@ -34,6 +43,9 @@ export interface RadioPartOptions {
   /** Publishes a `bridge/event`. */
   bridgeEvent(type: string, data: Record<string, unknown>): void;
   restart?: RestartPolicy;
+  /** The radio's breakers and bulkhead; config's defaults for its kind when absent. */
+  breaker: BreakerOptions;
+  metrics?: ResilienceMetrics;
   random?: () => number;
 }
 
@@ -75,9 +87,34 @@ export class RadioPart implements Part {
   private stopping = false;
   /** Devices the radio itself reported gone: their removal needs no word to the radio. */
   private readonly leaving = new Set<string>();
+  readonly guard: RadioGuard;
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
+    const guardOptions: ConstructorParameters<typeof RadioGuard>[0] = { radio: options.radio, options: options.breaker, log: options.log, onTransition: (transition) => this.breakerChanged(transition) };
+    if (options.random !== undefined) guardOptions.random = options.random;
+    this.guard = new RadioGuard(guardOptions);
+    options.metrics?.watch(this.guard);
+    options.metrics?.radioState(options.radio.kind, 'stopped');
+  }
+
+  private setState(state: RadioState): void {
+    this.stateNow = state;
+    this.options.metrics?.radioState(this.options.radio.kind, state);
+  }
+
+  /** A breaker of this radio (or of one of its devices) changed state. */
+  private breakerChanged(transition: BreakerTransition): void {
+    this.options.metrics?.transition(transition);
+    const data: Record<string, unknown> = { radio: transition.radio, scope: transition.scope, state: transition.state };
+    if (transition.device !== undefined) {
+      data.device = transition.device;
+      const name = this.options.devices.device(transition.device)?.friendlyName;
+      if (name !== undefined) data.friendly_name = name;
+    }
+    if (transition.error !== undefined) data.error = transition.error;
+    if (transition.retryInMs !== undefined) data.retry_in_ms = transition.retryInMs;
+    this.options.bridgeEvent('breaker_state', data);
   }
 
   get radio(): Radio {
@@ -96,16 +133,25 @@ export class RadioPart implements Part {
       if (this.leaving.delete(change.record.id)) return;
       radio.forget(change.record.id).catch((error: unknown) => log.warn({ err: error, device: change.record.id }, `${radio.kind}: could not take ${change.record.id} out of the network: ${describeError(error)}`));
     });
+    devices.onBreaker((transition) => {
+      if (transition.radio === radio.kind) this.breakerChanged(transition);
+    });
+    const unavailable = (): HearthError => new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
     devices.attachRadio(radio.kind, {
       send: async (id, payload) => {
-        if (this.stateNow !== 'running') throw new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
-        const outcome = await radio.send(id, payload);
+        if (this.stateNow !== 'running') throw unavailable();
+        const outcome = await this.guard.run(id, () => radio.send(id, payload));
         if (outcome.status === 'queued') {
           throw new HearthError(ErrorCode.DeviceAsleepQueued, `${id} is asleep: the command waits in the ${radio.kind} radio's queue and is carried out when it wakes up`);
         }
       },
+      ping: async (id) => {
+        if (this.stateNow !== 'running') throw unavailable();
+        await this.guard.run(`ping ${id}`, () => radio.ping(id));
+      },
+      faultScope: (error) => radio.faultScope(error),
     });
-    this.stateNow = 'starting';
+    this.setState('starting');
     await this.attempt(signal);
   }
 
@@ -124,7 +170,8 @@ export class RadioPart implements Part {
     const recovered = this.attempts > 0;
     this.attempts = 0;
     this.lastError = undefined;
-    this.stateNow = 'running';
+    this.setState('running');
+    this.guard.probeSoon();
     if (recovered) {
       log.info(`${radio.kind}: the radio runs again`);
       this.options.bridgeEvent('radio_state', { radio: radio.kind, state: 'running' });
@@ -138,7 +185,7 @@ export class RadioPart implements Part {
     this.lastError = describeError(error);
     this.attempts++;
     const givenUp = this.attempts > policy.maxAttempts;
-    this.stateNow = givenUp ? 'down' : 'restarting';
+    this.setState(givenUp ? 'down' : 'restarting');
     const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
     log.error({ err: error, attempts: this.attempts, retryInMs: delay }, `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`);
     this.options.bridgeEvent('radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
@@ -184,7 +231,7 @@ export class RadioPart implements Part {
       event: (type, data) => this.options.bridgeEvent(type, data),
       failed: (error) => {
         if (this.stateNow !== 'running') return;
-        this.stateNow = 'restarting';
+        this.setState('restarting');
         void radio
           .stop()
           .catch(() => undefined)
@@ -219,7 +266,8 @@ export class RadioPart implements Part {
     this.stopping = true;
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.retry = undefined;
-    this.stateNow = 'stopped';
+    this.setState('stopped');
+    this.guard.stop();
     this.options.devices.detachRadio(this.options.radio.kind);
     await this.options.radio.stop();
   }
@@ -227,7 +275,12 @@ export class RadioPart implements Part {
   health(): PartHealth {
     const state = this.stateNow;
     if (state === 'stopped' || state === 'starting') return { status: state };
-    if (state === 'running') return this.options.radio.health();
+    if (state === 'running') {
+      const health = this.options.radio.health();
+      const breaker = this.guard.state;
+      if (breaker === 'closed') return health;
+      return { ...health, status: 'degraded', breaker, detail: `circuit breaker ${breaker.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
+    }
     const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round((this.options.restart ?? DEFAULT_RESTART).maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
     return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
   }

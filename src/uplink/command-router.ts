@@ -35,6 +35,8 @@ export interface RouterOptions {
   reply(reply: Reply): void;
   /** Publishes a device's current state (after a /get). */
   publishState(deviceId: string): Promise<void>;
+  /** Hears the code of every failure (metrics). */
+  onFailure?: (code: string) => void;
 }
 
 /** A `/set/<attribute>` payload: JSON when it parses ("128", "true", "{…}"), else the text ("ON"). */
@@ -118,6 +120,7 @@ export class CommandRouter {
 
   private noteFailure(where: string, response: BridgeResponse): void {
     this.failed++;
+    this.options.onFailure?.(response.error?.code ?? ErrorCode.RequestFailed);
     this.options.log.warn({ where, error: response.error }, `${where}: ${response.error?.code ?? 'ERROR'}: ${response.error?.message ?? ''}`);
   }
 }

@@ -47,6 +47,8 @@ export interface UplinkBridgeOptions {
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
   healthIntervalMs?: number;
+  /** Hears the code of every failed command and bridge request (the metrics' label). */
+  onFailure?: (code: string) => void;
 }
 
 /** The state message of a device, in Zigbee2MQTT's shape. */
@@ -71,7 +73,7 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -107,6 +109,7 @@ export class UplinkBridge implements Part {
       log,
       maxPayloadBytes: this.options.maxPayloadBytes,
       reply: (reply) => this.reply(reply),
+      ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
       publishState: async (id) => this.enqueue(this.stateMessage(await devices.get(id))),
     });
     const lastHeard = devices.setting(LAST_HEARD_SETTING);

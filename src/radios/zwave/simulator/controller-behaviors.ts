@@ -41,6 +41,16 @@ function nodeInfoOf(node: MockNode) {
 const NO_NODE = { nodeId: 0, basicDeviceClass: 0, genericDeviceClass: 0, specificDeviceClass: 0, supportedCCs: [], controlledCCs: [] };
 const STEP_MS = 20;
 
+/** Whether the simulated stick is hung: it takes bytes and answers nothing, not even an ACK. */
+export interface Hang {
+  hung: boolean;
+}
+
+/** Swallows everything the host sends while `hang.hung` (the controller must not auto-ACK meanwhile). */
+export function hangBehavior(hang: Hang): MockControllerBehavior {
+  return { onHostData: () => hang.hung };
+}
+
 export function inclusionBehavior(pairing: Pairing): MockControllerBehavior {
   return {
     async onHostMessage(controller, message) {
