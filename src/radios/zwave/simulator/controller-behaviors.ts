@@ -44,11 +44,13 @@ const STEP_MS = 20;
 /** Whether the simulated stick is hung: it takes bytes and answers nothing, not even an ACK. */
 export interface Hang {
   hung: boolean;
+  /** Pulled out: nothing from the nodes can reach the host. */
+  unplugged: boolean;
 }
 
-/** Swallows everything the host sends while `hang.hung` (the controller must not auto-ACK meanwhile). */
+/** While `hang.hung`, swallows everything the host sends (the controller must not auto-ACK meanwhile) and passes nothing from the nodes on. */
 export function hangBehavior(hang: Hang): MockControllerBehavior {
-  return { onHostData: () => hang.hung };
+  return { onHostData: () => hang.hung, onNodeFrame: () => hang.hung || hang.unplugged };
 }
 
 export function inclusionBehavior(pairing: Pairing): MockControllerBehavior {

@@ -28,7 +28,7 @@ export class SimulatedZWaveNetwork {
   private mockController: MockController | undefined;
   private readonly pairing: Pairing = { toInclude: undefined, toExclude: undefined, included: undefined };
   private readonly members = new Map<number, SimulatedDevice>();
-  private readonly hang: Hang = { hung: false };
+  private readonly hang: Hang = { hung: false, unplugged: false };
   private plugged = true;
   private stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   private opened: (() => void) | undefined;
@@ -71,6 +71,7 @@ export class SimulatedZWaveNetwork {
   /** The stick is pulled out: the open port fails as a vanished serial port does, and it cannot be opened. */
   unplug(): void {
     this.plugged = false;
+    this.hang.unplugged = true;
     this.pulled = this.mockController !== undefined;
     this.stream?.error(new ZWaveError('The serial port closed unexpectedly!', ZWaveErrorCodes.Driver_SerialPortClosed));
     this.stream = undefined;
@@ -78,6 +79,11 @@ export class SimulatedZWaveNetwork {
 
   plugIn(): void {
     this.plugged = true;
+    this.hang.unplugged = false;
+  }
+
+  get pluggedIn(): boolean {
+    return this.plugged;
   }
 
   /**
