@@ -88,6 +88,8 @@ export class RadioPart implements Part {
   /** Devices the radio itself reported gone: their removal needs no word to the radio. */
   private readonly leaving = new Set<string>();
   readonly guard: RadioGuard;
+  /** Devices of this radio whose breaker is open or half-open. */
+  private readonly openDevices = new Set<string>();
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
@@ -106,6 +108,10 @@ export class RadioPart implements Part {
   /** A breaker of this radio (or of one of its devices) changed state. */
   private breakerChanged(transition: BreakerTransition): void {
     this.options.metrics?.transition(transition);
+    if (transition.device !== undefined) {
+      if (transition.state === 'closed') this.openDevices.delete(transition.device);
+      else this.openDevices.add(transition.device);
+    }
     const data: Record<string, unknown> = { radio: transition.radio, scope: transition.scope, state: transition.state };
     if (transition.device !== undefined) {
       data.device = transition.device;
@@ -276,10 +282,10 @@ export class RadioPart implements Part {
     const state = this.stateNow;
     if (state === 'stopped' || state === 'starting') return { status: state };
     if (state === 'running') {
-      const health = this.options.radio.health();
-      const breaker = this.guard.state;
-      if (breaker === 'closed') return health;
-      return { ...health, status: 'degraded', breaker, detail: `circuit breaker ${breaker.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
+      const health: PartHealth = { ...this.options.radio.health(), breaker: this.guard.state };
+      if (this.openDevices.size > 0) health.devicesWithOpenBreaker = [...this.openDevices];
+      if (this.guard.state === 'closed') return health;
+      return { ...health, status: 'degraded', detail: `circuit breaker ${this.guard.state.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
     }
     const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round((this.options.restart ?? DEFAULT_RESTART).maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
     return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
