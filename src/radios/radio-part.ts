@@ -28,7 +28,7 @@ import { backoffDelay } from '../resilience/backoff.js';
 import type { BreakerTransition } from '../resilience/breaker-state.js';
 import { RadioGuard } from '../resilience/radio-guard.js';
 import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
-import type { Radio, RadioDevice, RadioListener } from './radio.js';
+import type { InclusionAnswer, Radio, RadioDevice, RadioListener } from './radio.js';
 
 export interface RestartPolicy {
   minMs: number;
@@ -58,6 +58,8 @@ const DEFAULT_RESTART: RestartPolicy = { minMs: 1000, maxMs: 300_000, maxAttempt
 export interface RadioControl {
   permitJoin(seconds: number): Promise<void>;
   exclusion(seconds: number): Promise<void>;
+  /** Answers a running radio's question during a secure inclusion. */
+  answerInclusion(answer: InclusionAnswer): void;
 }
 
 /** permit_join and exclusion on every running radio that has them; RADIO_UNAVAILABLE when none does. */
@@ -73,6 +75,11 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
       const excluding = running().flatMap((part) => (part.radio.exclude === undefined ? [] : [part.radio.exclude(seconds)]));
       if (excluding.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
       await Promise.all(excluding);
+    },
+    answerInclusion: (answer) => {
+      const asking = running().find((part) => part.radio.answerInclusion !== undefined);
+      if (asking?.radio.answerInclusion === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio asks questions during inclusion (Z-Wave does, for S2)');
+      asking.radio.answerInclusion(answer);
     },
   };
 }

@@ -38,6 +38,7 @@ export interface ZWaveHubOptions {
   metrics?: Registry;
   /** zwave-js timeouts over the simulator's (e.g. a short controller ACK timeout). */
   timeouts?: NonNullable<PartialZWaveOptions['timeouts']>;
+  securityKeys?: PartialZWaveOptions['securityKeys'];
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
@@ -50,7 +51,7 @@ export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZW
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
-    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts } },
+    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts }, ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
   });
   onTestFinished(() => network.close());
