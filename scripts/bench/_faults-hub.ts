@@ -110,7 +110,12 @@ const faults = (async () => {
 
 await Promise.all([commands, faults]);
 // let the last fault's recovery land before the final count
-await until(() => hub.radios.every((part) => part.state === 'running' && part.guard.state === 'closed'), 60_000, 'the radio recovered');
+try {
+  await until(() => hub.radios.every((part) => part.state === 'running' && part.guard.state === 'closed'), 60_000, 'the radio recovered');
+} catch (error) {
+  process.stderr.write(`${JSON.stringify(hub.radios.map((part) => ({ state: part.state, breaker: part.guard.state, stats: part.guard.stats, health: part.health() })))}\n`);
+  throw error;
+}
 await sleep(1000);
 const rssEnd = rssMb();
 await events.endAsync();
