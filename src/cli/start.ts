@@ -12,7 +12,7 @@ import { secretsOf } from '../observability/secrets.js';
 import { version } from '../version.js';
 import { resolveConfigSource } from './config-source.js';
 import { ExitCode } from './exit-codes.js';
-import { isDestroyedDriverRejection } from '../radios/zwave/destroyed-driver-rejection.js';
+import { isExpectedZWaveRejection } from '../radios/zwave/expected-zwave-rejection.js';
 
 export async function startCommand(options: { config?: string | undefined }): Promise<void> {
   const source = resolveConfigSource(options.config);
@@ -58,8 +58,8 @@ export async function startCommand(options: { config?: string | undefined }): Pr
     void shutdown('uncaught exception', ExitCode.Failure);
   });
   process.on('unhandledRejection', (error) => {
-    if (isDestroyedDriverRejection(error)) {
-      log.debug({ err: error }, 'a Z-Wave command was dropped with its destroyed driver');
+    if (isExpectedZWaveRejection(error)) {
+      log.debug({ err: error }, `zwave-js left a rejection unhandled (${describeError(error)}); the radio's supervision deals with it`);
       return;
     }
     log.fatal({ err: error }, `unhandled rejection: ${describeError(error)}`);

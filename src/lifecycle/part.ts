@@ -24,6 +24,32 @@ export interface Part {
   health(): PartHealth;
 }
 
+/**
+ * Waits for `work` at most `ms` (then rejects with `timeout()`, or resolves undefined without
+ * one) and no longer than `signal` lasts (then rejects with its reason). Leaves no timer, no
+ * listener and no promise behind that could reject later with nobody listening (a plain race
+ * with abortableDelay does: its delay rejects when the signal aborts long after the race).
+ */
+export async function within<T>(work: Promise<T>, ms: number, signal: AbortSignal, timeout?: () => Error): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await new Promise<T | undefined>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      timer = setTimeout(() => (timeout === undefined ? resolve(undefined) : reject(timeout())), ms);
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { connect, type IClientOptions, type ISubscriptionMap, type MqttClient } 
 import type { Logger } from 'pino';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
-import { abortableDelay, type Part, type PartHealth } from '../lifecycle/part.js';
+import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import { brokerUrl } from './broker-address.js';
@@ -149,7 +149,7 @@ export class MqttLink implements Part {
       this.lastError = text;
     });
     if (this.config.uplink.startupWaitMs > 0 && !client.connected) {
-      await Promise.race([new Promise((resolve) => client.once('connect', resolve)), abortableDelay(this.config.uplink.startupWaitMs, signal)]);
+      await within(new Promise((resolve) => client.once('connect', resolve)), this.config.uplink.startupWaitMs, signal);
       if (!client.connected) this.log.warn({ broker: this.url }, 'no broker connection yet; going on offline and retrying');
     }
   }

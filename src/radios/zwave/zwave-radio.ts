@@ -12,7 +12,7 @@ import { GetControllerIdRequest } from '@zwave-js/serial';
 import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
 import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
-import { abortableDelay, type PartHealth } from '../../lifecycle/part.js';
+import { within, type PartHealth } from '../../lifecycle/part.js';
 import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { hubFaultScope } from '../../resilience/fault-scope.js';
@@ -98,7 +98,7 @@ export class ZWaveRadio implements Radio {
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
-      await Promise.race([ready, failedToStart, abortableDelay(timeout, signal).then(() => Promise.reject(new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`)))]);
+      await within(Promise.race([ready, failedToStart]), timeout, signal, () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`));
     } catch (error) {
       await driver.destroy().catch(() => undefined);
       this.driver = undefined;
