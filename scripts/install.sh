@@ -12,7 +12,7 @@
 # install only, and never touched after.
 #
 # For tests and image builders: --root DIR installs into DIR instead of / (accounts through
-# useradd --prefix; systemctl and udevadm are not run unless HEARTH_SYSTEMCTL / HEARTH_UDEVADM
+# useradd --prefix; systemctl and udevadm are not run unless SYSTEMCTL / UDEVADM
 # name a command to run instead), --board-model TEXT stands for /proc/device-tree/model.
 set -euo pipefail
 
@@ -50,11 +50,11 @@ fi
 
 # Commands that act on the running system: real ones on /, none under --root unless named.
 if [ -z "$R" ]; then
-  systemctl_cmd=${HEARTH_SYSTEMCTL:-systemctl}
-  udevadm_cmd=${HEARTH_UDEVADM:-udevadm}
+  systemctl_cmd=${SYSTEMCTL:-systemctl}
+  udevadm_cmd=${UDEVADM:-udevadm}
 else
-  systemctl_cmd=${HEARTH_SYSTEMCTL:-}
-  udevadm_cmd=${HEARTH_UDEVADM:-}
+  systemctl_cmd=${SYSTEMCTL:-}
+  udevadm_cmd=${UDEVADM:-}
 fi
 run_systemctl() {
   if [ -n "$systemctl_cmd" ]; then $systemctl_cmd "$@"; else echo "  (--root: not running systemctl $*)"; fi

@@ -2,7 +2,7 @@
  * scripts/install.sh into a scratch root (--root): every file it installs, with its mode and
  * owner; a second run that changes nothing; an upgrade that switches `current`; a release that
  * does not start rolled back; --uninstall keeping config and state. systemctl is a stand-in
- * the test names (HEARTH_SYSTEMCTL) that records its calls; the real system is never touched.
+ * the test names (SYSTEMCTL) that records its calls; the real system is never touched.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -77,7 +77,7 @@ async function snapshot(root: string): Promise<Map<string, string>> {
 async function install(release: string, root: string, systemctl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run('bash', [join(release, 'scripts/install.sh'), '--root', root, '--board-model', 'Raspberry Pi Zero 2 W Rev 1.0', ...args], {
-      env: { ...process.env, HEARTH_SYSTEMCTL: systemctl },
+      env: { ...process.env, SYSTEMCTL: systemctl },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
