@@ -70,7 +70,7 @@ describe('systemd notifications from the real hub', () => {
     const steady = watchdogs().map((d) => d.at);
     const gaps = steady.slice(1).map((at, i) => at - (steady[i] as number));
     expect(median(gaps)).toBeGreaterThan(240);
-    expect(median(gaps)).toBeLessThan(420);
+    expect(median(gaps)).toBeLessThan(480);
 
     // block the loop: no ping for longer than the whole timeout (systemd would kill the hub)
     const pingsBefore = watchdogs().length;
