@@ -16,9 +16,9 @@
 # name a command to run instead), --board-model TEXT stands for /proc/device-tree/model.
 set -euo pipefail
 
-usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
-  exit 2
+usage() { # the header comment above
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+  exit 0
 }
 
 root=/
