@@ -84,7 +84,7 @@ if $uninstall; then
   for file in "$unit" "$dropin" "$rules" "$link"; do
     if [ -e "$R$file" ] || [ -L "$R$file" ]; then rm -f "$R$file"; did "removed $file"; fi
   done
-  if [ -d "$R${dropin%/*}" ]; then rmdir "$R${dropin%/*}" 2>/dev/null && did "removed ${dropin%/*}" || true; fi
+  if [ -d "$R${dropin%/*}" ] && rmdir "$R${dropin%/*}" 2>/dev/null; then did "removed ${dropin%/*}"; fi
   if [ -d "$R$opt" ]; then rm -rf "$R$opt"; did "removed $opt"; fi
   run_systemctl daemon-reload
   run_udevadm control --reload
@@ -217,7 +217,7 @@ if $changed || $unit_changed; then
   for dir in "$R$opt"/*/; do
     [ -L "${dir%/}" ] && continue
     old=$(basename "$dir")
-    if [ "$old" != "$version" ] && [ "$old" != "$previous" ]; then rm -rf "$R$opt/$old"; did "removed the old release $opt/$old"; fi
+    if [ "$old" != "$version" ] && [ "$old" != "$previous" ]; then rm -rf "$R$opt/${old:?}"; did "removed the old release $opt/$old"; fi
   done
 else
   run_systemctl start hearth.service
