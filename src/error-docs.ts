@@ -47,6 +47,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
   [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, or not the shape the request takes.',
   [ErrorCode.UnknownCommand]: 'A bridge/request/<command> the hub does not know.',
+  [ErrorCode.NotifyUnavailable]: 'NOTIFY_SOCKET is set (the hub runs under systemd with Type=notify) but the notification cannot be sent (an abstract socket, or the unix-dgram module is not built); the hub stops at start rather than being killed at the start timeout.',
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

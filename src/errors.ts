@@ -47,6 +47,7 @@ export const ErrorCode = {
   PayloadInvalid: 'PAYLOAD_INVALID',
   UnknownCommand: 'UNKNOWN_COMMAND',
   RequestFailed: 'REQUEST_FAILED',
+  NotifyUnavailable: 'NOTIFY_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,8 +1,10 @@
 /**
- * `hearth doctor`: checks what a hub needs before it can run — the Node version, the config,
- * the state directory, the serial ports and GPIO of the enabled radios, and the broker — and
- * prints one line per check, OK or FAIL, with the fix for each failure. Exits 1 when any check
- * fails. It changes nothing.
+ * `hearth doctor`: the first thing support asks for. Checks what a hub needs — the Node
+ * version, the systemd service, the config, the state directory's disk (space, write speed),
+ * memory against the board's budget, the serial ports and which sticks they are, the ports and
+ * GPIO of the enabled radios, the broker's TLS and the broker — and prints one line per check,
+ * OK or FAIL, with the fix for each failure. Exits 1 when any check fails. It changes nothing
+ * (the write probe's temporary file is removed). The newer checks live in src/cli/doctor/.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -14,16 +16,17 @@ import { brokerUrl, isLoopbackHost } from '../uplink/broker-address.js';
 import { probeMqtt, probeTcp } from '../uplink/broker-probe.js';
 import { mqttOptionsFrom } from '../uplink/mqtt-link.js';
 import { resolveConfigSource } from './config-source.js';
+import type { CheckResult } from './doctor/check.js';
+import { checkDiskSpace, checkWriteRate } from './doctor/disk.js';
+import { checkMemory, memoryFacts } from './doctor/memory.js';
+import { checkRadioPortKind, checkSerialPorts, scanSerialPorts } from './doctor/serial-ports.js';
+import { checkService, serviceState } from './doctor/service.js';
+import { checkTls } from './doctor/tls.js';
 import { ExitCode } from './exit-codes.js';
 
-export const MINIMUM_NODE = [20, 19] as const;
+export type { CheckResult } from './doctor/check.js';
 
-export interface CheckResult {
-  check: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export const MINIMUM_NODE = [20, 19] as const;
 
 export function checkNodeVersion(versionText = process.versions.node): CheckResult {
   const [major = 0, minor = 0] = versionText.split('.').map(Number);
@@ -112,7 +115,8 @@ async function checkBroker(config: HearthConfig): Promise<CheckResult> {
 }
 
 export async function runDoctor(options: { config?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult[]> {
-  const results: CheckResult[] = [checkNodeVersion()];
+  const service = await serviceState(env);
+  const results: CheckResult[] = [checkNodeVersion(), checkService(service)];
   const source = resolveConfigSource(options.config, env);
   const loaded = await loadConfig(source);
   if (!loaded.ok) {
@@ -122,11 +126,24 @@ export async function runDoctor(options: { config?: string | undefined }, env: N
   const config = loaded.config;
   results.push({ check: 'config', ok: true, detail: `${source.label} is valid (hub ${config.hubId})` });
   results.push(await checkStateDir(config.stateDir));
+  results.push(await checkDiskSpace(config.stateDir), await checkWriteRate(config.stateDir));
+  results.push(checkMemory(await memoryFacts(service)));
+  const ports = await scanSerialPorts();
+  results.push(...checkSerialPorts(ports));
   for (const radio of ['zigbee', 'zwave'] as const) {
     const settings = config.radios[radio];
-    if (settings.enabled && !settings.simulate && settings.serialPort !== undefined) results.push(await checkSerialPort(radio, settings.serialPort));
+    if (!settings.enabled || settings.simulate || settings.serialPort === undefined) continue;
+    const access = await checkSerialPort(radio, settings.serialPort);
+    results.push((access.ok ? await checkRadioPortKind(radio, settings.serialPort, ports) : undefined) ?? access);
   }
   if (config.radios.gpio.enabled && !config.radios.gpio.simulate) results.push(await checkGpio(config.radios.gpio.sysfsPath));
+  let tls: CheckResult | undefined;
+  try {
+    tls = await checkTls(config, await mqttOptionsFrom(config));
+  } catch {
+    tls = undefined; // unreadable PEM files: the broker check names them
+  }
+  if (tls !== undefined) results.push(tls);
   results.push(await checkBroker(config));
   return results;
 }

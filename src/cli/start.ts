@@ -9,6 +9,8 @@ import { describeError, isHearthError } from '../errors.js';
 import { Hub } from '../hub.js';
 import { Logging } from '../observability/logger.js';
 import { secretsOf } from '../observability/secrets.js';
+import { openNotifier } from '../observability/sd-notify.js';
+import { ServiceNotifications } from '../observability/service-notifications.js';
 import { version } from '../version.js';
 import { resolveConfigSource } from './config-source.js';
 import { ExitCode } from './exit-codes.js';
@@ -28,17 +30,26 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   // The whole effective config helps a remote diagnosis; the logger scrubs its secrets.
   log.debug({ config }, 'effective configuration');
   const hub = new Hub(config, logging);
+  const notifyLog = logging.forModule('observability.systemd');
+  const notify = new ServiceNotifications(
+    openNotifier(process.env, (error) => notifyLog.warn({ err: error }, `systemd notification failed: ${describeError(error)}`)),
+    () => hub.health(),
+    notifyLog,
+  );
+  notify.starting(`starting hearth ${version}`);
 
   let stopping: Promise<never> | undefined;
   const shutdown = (reason: string, exitCode: number): Promise<never> => {
     stopping ??= (async () => {
       log.info({ reason }, 'stopping hearth');
+      notify.stopping(reason);
       try {
         await hub.stop();
         log.info({ reason }, 'hearth stopped');
         process.exit(exitCode);
       } catch (error) {
         log.fatal({ err: error }, `hearth did not stop cleanly: ${describeError(error)}`);
+        notify.failed(`did not stop cleanly: ${describeError(error)}`);
         process.exit(ExitCode.Failure);
       }
     })();
@@ -71,9 +82,11 @@ export async function startCommand(options: { config?: string | undefined }): Pr
     if (!completed) return; // a stop request interrupted start-up; shutdown() exits.
   } catch (error) {
     log.fatal({ err: error, code: isHearthError(error) ? error.code : undefined }, `hearth could not start: ${describeError(error)}`);
+    notify.failed(`could not start: ${describeError(error)}`);
     process.exit(ExitCode.Failure);
   }
   const readyMs = Math.round(performance.now());
   const rssMb = Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10;
   log.info({ ready_ms: readyMs, rss_mb: rssMb, health: hub.health().status }, 'hearth is ready');
+  notify.ready();
 }

@@ -28,8 +28,9 @@ export class HearthProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `preload`: modules imported before hearth's own (test instruments such as a loop blocker). */
+  constructor(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), preload: string[] = []) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((file) => ['--import', file]), main, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
