@@ -65,7 +65,9 @@ export class Hub {
       health: () => this.health(),
       radios: radioControl(radioParts),
     });
-    for (const radio of radiosFromConfig(config, logging)) {
+    // a GPIO output that restores its state starts from its actor's (the store's) last state
+    const restoredState = async (id: string): Promise<unknown> => (this.devices.device(id) === undefined ? undefined : (await this.devices.get(id)).state.state);
+    for (const radio of radiosFromConfig(config, logging, { restoredState })) {
       radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart }));
     }
     // radios after the actors (their reports reach a running actor system), before the link

@@ -13,6 +13,7 @@ import { version } from '../version.js';
 import { resolveConfigSource } from './config-source.js';
 import { ExitCode } from './exit-codes.js';
 import { isDestroyedDriverRejection } from '../radios/zwave/destroyed-driver-rejection.js';
+import { runSelfInGpioNamespace, wantsGpioNamespace } from '../radios/gpio/simulator/hub-in-namespace.js';
 
 export async function startCommand(options: { config?: string | undefined }): Promise<void> {
   const source = resolveConfigSource(options.config);
@@ -24,6 +25,10 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   const config = loaded.config;
   const logging = new Logging({ ...config.logging, secrets: secretsOf(config) });
   const log = logging.forModule('hub');
+  if (wantsGpioNamespace(config)) {
+    logging.forModule('radios.gpio').info('gpio: simulated; running the hub in a private mount namespace over a simulated sysfs GPIO tree');
+    process.exit(await runSelfInGpioNamespace(config));
+  }
   log.info({ version, node: process.version, config: source.label, hubId: config.hubId, stateDir: config.stateDir }, 'starting hearth');
   // The whole effective config helps a remote diagnosis; the logger scrubs its secrets.
   log.debug({ config }, 'effective configuration');
