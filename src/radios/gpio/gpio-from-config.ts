@@ -32,12 +32,12 @@ export function gpioRadioFromConfig(config: HearthConfig, log: Logger, restoredS
   if (marker !== undefined) {
     return new GpioRadio({
       ...common,
-      board: async () => boardProfile(gpio.board === 'auto' ? marker.board : gpio.board),
+      board: () => Promise.resolve(boardProfile(gpio.board === 'auto' ? marker.board : gpio.board)),
       // onoff always opens /sys/class/gpio: inside the namespace that is the simulated tree
       backend: (profile) => new OnoffBackend({ sysfsPath: '/sys/class/gpio', profile, exportsFile, beforeLoad: installEpollStandIn }),
     });
   }
   const why = namespaceProblem() ?? 'this hub was not started inside a simulation namespace (hearth start makes one)';
   log.warn({ reason: why }, `gpio: no simulated sysfs tree (${why}): the in-process simulated pins stand in, and onoff is not exercised`);
-  return new GpioRadio({ ...common, board: async () => boardProfile(gpio.board === 'auto' ? SIMULATED_BOARD : gpio.board), backend: () => new InProcessPins() });
+  return new GpioRadio({ ...common, board: () => Promise.resolve(boardProfile(gpio.board === 'auto' ? SIMULATED_BOARD : gpio.board)), backend: () => new InProcessPins() });
 }

@@ -36,6 +36,9 @@ interface OpenOutput {
   state: 'ON' | 'OFF';
 }
 
+/** The least time an input is left to settle before its level at start is read. */
+const SETTLE_MS = 50;
+
 const RADIO_CODES: ReadonlySet<string> = new Set([ErrorCode.GpioIoFailed, ErrorCode.GpioSysfsMissing]);
 
 export class GpioRadio implements Radio {
@@ -96,14 +99,23 @@ export class GpioRadio implements Radio {
       },
       (values) => listener.report(pin.id, values),
     );
-    this.inputs.push(logic);
+    const debounceMs = device.debounceMs ?? config.debounceMs;
+    let edgeSeen = false;
     const input = await backend.input(pin.line, {
       activeLow: device.activeLow,
-      debounceMs: device.debounceMs ?? config.debounceMs,
-      onEdge: (value) => logic.level(value),
+      debounceMs,
+      onEdge: (value) => {
+        edgeSeen = true;
+        logic.level(value);
+      },
       onError: (error) => listener.failed(new HearthError(ErrorCode.GpioIoFailed, `GPIO${pin.line}: watching the line failed: ${describeError(error)}`, { cause: error })),
     });
-    logic.initial(input.read());
+    // the level at start is taken once the freshly configured line had time to settle (as an
+    // edge is, after the debounce); an edge meanwhile has already said it
+    const settle = setTimeout(() => {
+      if (!edgeSeen && this.started) logic.initial(input.read());
+    }, Math.max(debounceMs, SETTLE_MS));
+    this.inputs.push({ ...logic, stop: () => (clearTimeout(settle), logic.stop()) });
   }
 
   async stop(): Promise<void> {
@@ -142,8 +154,9 @@ export class GpioRadio implements Radio {
   async permitJoin(_seconds: number): Promise<void> {}
 
   /** The pin stays configured; the device comes back at the next start unless the config drops it. */
-  async forget(deviceId: string): Promise<void> {
+  forget(deviceId: string): Promise<void> {
     this.options.log.info({ device: deviceId }, `gpio: ${deviceId} was removed; it returns at the next start unless radios.gpio.devices drops it`);
+    return Promise.resolve();
   }
 
   health(): PartHealth {

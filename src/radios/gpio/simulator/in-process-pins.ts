@@ -18,21 +18,22 @@ export class InProcessPins implements PinBackend {
 
   async open(): Promise<void> {}
 
-  async output(line: number, options: { activeLow: boolean; initial: 0 | 1 }): Promise<OutputPin> {
+  output(line: number, options: { activeLow: boolean; initial: 0 | 1 }): Promise<OutputPin> {
     const state: SimulatedLine = { value: options.initial };
     this.lines.set(line, state);
-    return {
-      write: async (value) => {
+    return Promise.resolve({
+      write: (value) => {
         state.value = value;
+        return Promise.resolve();
       },
       read: () => state.value,
-    };
+    });
   }
 
-  async input(line: number, options: InputOptions): Promise<InputPin> {
+  input(line: number, options: InputOptions): Promise<InputPin> {
     const state: SimulatedLine = { value: 0, input: options };
     this.lines.set(line, state);
-    return { read: () => state.value };
+    return Promise.resolve({ read: () => state.value });
   }
 
   /** Sets an input's logical level, as a press or a door would. */
@@ -55,12 +56,13 @@ export class InProcessPins implements PinBackend {
 
   async probe(): Promise<void> {}
 
-  async ping(line: number): Promise<void> {
-    if (!this.lines.has(line)) throw new Error(`GPIO${line} is not open`);
+  ping(line: number): Promise<void> {
+    return this.lines.has(line) ? Promise.resolve() : Promise.reject(new Error(`GPIO${line} is not open`));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     for (const state of this.lines.values()) clearTimeout(state.timer);
     this.lines.clear();
+    return Promise.resolve();
   }
 }

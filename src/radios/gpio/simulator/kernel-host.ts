@@ -46,6 +46,7 @@ const kernel = new SysfsKernel({
 });
 if (spec.noSysfsGpio !== true) {
   kernel.start();
+  for (const [line, level] of Object.entries(spec.levels ?? {})) kernel.setLevel(headerChip.base + Number(line), level);
   for (const line of spec.preExported ?? []) kernel.export(headerChip.base + line);
 }
 

@@ -25,6 +25,8 @@ interface Line {
 }
 
 export interface LineView {
+  /** The line's sysfs number (chip base + line). */
+  sysfs: number;
   exported: boolean;
   direction?: 'in' | 'out';
   activeLow?: boolean;
@@ -187,13 +189,13 @@ export class SysfsKernel {
   /** The line as its files say now (what a program wrote may not have reached the model yet). */
   view(number: number): LineView {
     const line = this.lines.get(number);
-    if (line === undefined) return { exported: false };
+    if (line === undefined) return { sysfs: number, exported: false };
     const dir = join(this.options.root, `gpio${number}`);
     const direction = read(join(dir, 'direction')) === 'in' ? 'in' : 'out';
     const activeLow = read(join(dir, 'active_low')) === '1';
     const value = read(join(dir, 'value')) === '1' ? 1 : 0;
     const level = direction === 'out' ? ((value ^ (activeLow ? 1 : 0)) as 0 | 1) : line.level;
-    return { exported: true, direction, activeLow, value, level, edge: read(join(dir, 'edge')) };
+    return { sysfs: number, exported: true, direction, activeLow, value, level, edge: read(join(dir, 'edge')) };
   }
 
   /** The tree disappears (a fault: the driver was unbound, the board's sysfs went away). */
