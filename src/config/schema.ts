@@ -225,7 +225,7 @@ const gpioDevice = z
   })
   .superRefine((device, ctx) => {
     if ((device.pin === undefined) === (device.headerPin === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['pin'], message: 'expected exactly one of pin (the BCM GPIO number, 17 for GPIO17) or headerPin (the physical pin 1-40, 11 for GPIO17)' });
+      ctx.addIssue({ code: 'custom', path: ['pin'], input: device.pin ?? device.headerPin, message: 'expected exactly one of pin (the BCM GPIO number, 17 for GPIO17) or headerPin (the physical pin 1-40, 11 for GPIO17)' });
     }
   });
 export type GpioDeviceConfig = z.output<typeof gpioDevice>;
@@ -259,7 +259,7 @@ const gpio = z
   })
   .prefault({})
   .superRefine((gpio, ctx) => {
-    for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], message: problem.message });
+    for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
   })
   .describe('GPIO (onoff).');
 
