@@ -39,6 +39,11 @@ interface OpenOutput {
 /** The least time an input is left to settle before its level at start is read. */
 const SETTLE_MS = 50;
 
+/** A backend's failure as the radio's coded error (a HearthError passes as it is). */
+function ioFailure(what: string, error: unknown): HearthError {
+  return isHearthError(error) ? error : new HearthError(ErrorCode.GpioIoFailed, `${what}: ${describeError(error)}`, { cause: error });
+}
+
 const RADIO_CODES: ReadonlySet<string> = new Set([ErrorCode.GpioIoFailed, ErrorCode.GpioSysfsMissing]);
 
 export class GpioRadio implements Radio {
@@ -140,11 +145,9 @@ export class GpioRadio implements Radio {
     const wanted = String(payload.state).toUpperCase();
     const state = wanted === 'TOGGLE' ? (open.state === 'ON' ? 'OFF' : 'ON') : wanted;
     if (state !== 'ON' && state !== 'OFF') throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: state must be ON, OFF or TOGGLE, got ${JSON.stringify(payload.state)}`);
-    try {
-      await open.output.write(state === 'ON' ? 1 : 0);
-    } catch (error) {
-      throw new HearthError(ErrorCode.GpioIoFailed, `GPIO${open.pin.line}: writing the value failed: ${describeError(error)}`, { cause: error });
-    }
+    await open.output.write(state === 'ON' ? 1 : 0).catch((error: unknown) => {
+      throw ioFailure(`GPIO${open.pin.line}: writing the value failed`, error);
+    });
     open.state = state;
     this.listener?.report(deviceId, { state });
     return { status: 'done' };
@@ -175,13 +178,17 @@ export class GpioRadio implements Radio {
   /** The sysfs tree is still there. */
   async probe(): Promise<void> {
     if (this.backend === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the GPIO radio is not running');
-    await this.backend.probe();
+    await this.backend.probe().catch((error: unknown) => {
+      throw ioFailure('the GPIO pins do not answer', error);
+    });
   }
 
   /** The pin's value can be read. */
   async ping(deviceId: string): Promise<void> {
     const pin = this.pins.get(deviceId);
     if (pin === undefined || this.backend === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not a configured GPIO pin`);
-    await this.backend.ping(pin.line);
+    await this.backend.ping(pin.line).catch((error: unknown) => {
+      throw ioFailure(`GPIO${pin.line} cannot be read`, error);
+    });
   }
 }

@@ -59,6 +59,21 @@ describe('GPIO radio on in-process simulated pins', () => {
       await expect(radio.ping('gpio:0:17')).resolves.toBeUndefined();
       await expect(radio.ping('gpio:0:5')).rejects.toMatchObject({ code: ErrorCode.DeviceNotFound });
       await until(() => hub.radios[0]?.state === 'running', 1000, 'the radio runs');
+
+      // injected faults, for the breakers: a dead line, failing pins, hanging pins
+      pins.setDead(17);
+      const dead = await radio.ping('gpio:0:17').catch((error: unknown) => error);
+      expect(dead).toMatchObject({ code: ErrorCode.GpioIoFailed });
+      pins.setDead(17, false);
+      pins.inject('fail');
+      const failed = await radio.send('gpio:0:17', { state: 'OFF' }).catch((error: unknown) => error);
+      expect(failed).toMatchObject({ code: ErrorCode.GpioIoFailed, message: expect.stringContaining('EIO') });
+      expect(radio.faultScope(failed)).toBe('radio');
+      await expect(radio.probe()).rejects.toMatchObject({ code: ErrorCode.GpioIoFailed });
+      pins.inject('hang');
+      const outcome = await Promise.race([radio.probe().then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('silent'), 100))]);
+      expect(outcome).toBe('silent');
+      pins.inject('none');
     } finally {
       await hub.stop();
       await broker.stop();
