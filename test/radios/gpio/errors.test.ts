@@ -1,46 +1,57 @@
 /**
  * The mistakes users meet with GPIO, each with a message that says the fix: at start in the
- * simulation (no sysfs GPIO, export not writable, a line exported by someone else; three hubs
- * run side by side), and in the config (a pin used twice, a pin the board profile marks unsafe,
- * a header pin that is not a GPIO line), refused before anything runs.
+ * simulation (no sysfs GPIO, export not writable, a line exported by someone else; the radio
+ * alone is started, three side by side: the hub's log of a radio that failed is the radio
+ * part's, tested with Z-Wave), and in the config (a pin used twice, a pin the board profile
+ * marks unsafe, a header pin that is not a GPIO line), refused before anything runs.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { formatProblem } from '../../../src/config/problems.js';
-import { Mosquitto } from '../../support/mosquitto.js';
-import { GpioHub, type GpioHubOptions } from './support.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { namespaceProblem, nodeArgsFor, spawnGpioSimulation, type GpioSimulationSpec } from '../../../src/radios/gpio/simulator/namespace.js';
 
-/** The message the GPIO radio failed with, from the hub's log. */
-async function failureOf(options: GpioHubOptions): Promise<string> {
-  const hub = await GpioHub.start(options);
-  const line = await hub.waitForLog((entry) => entry.module === 'radios.gpio' && typeof entry.msg === 'string' && entry.msg.includes('the radio failed'));
-  return String(line.msg);
+const startRadio = fileURLToPath(new URL('./fixtures/start-radio.ts', import.meta.url));
+
+/** How the GPIO radio's start ended inside a simulation: its error code and message. */
+async function failureOf(spec: Omit<GpioSimulationSpec, 'command'>): Promise<{ code?: string; message?: string; started?: boolean }> {
+  expect(namespaceProblem()).toBeUndefined(); // CI runs these as root: required, never skipped
+  const profile = { stateDir: await tempDir(), radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } } };
+  const child = spawnGpioSimulation({ ...spec, command: [process.execPath, ...nodeArgsFor(startRadio), JSON.stringify(profile)] }, ['ignore', 'pipe', 'pipe']);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const line = output.split('\n').find((text) => text.startsWith('{'));
+  if (code !== 0 || line === undefined) throw new Error(`the radio's start did not report (exit ${String(code)}):\n${output}`);
+  return JSON.parse(line) as { code?: string; message?: string };
 }
-
-const relay = { devices: [{ type: 'relay', pin: 22 }] };
 
 describe('GPIO errors', () => {
   it('at start: no sysfs GPIO names the alternative, a denied export the gpio group, a line exported by someone else how to free it', async () => {
-    const broker = await Mosquitto.start();
-    const [missing, denied, busy] = await Promise.all([
-      failureOf({ broker, board: 'pi-5', layout: '6.6', noSysfsGpio: true, gpio: relay }),
-      // Raspberry Pi OS gives export to root:gpio 0770; this hub runs as nobody, outside that group
-      failureOf({ broker, board: 'pi-4b', layout: '6.6', exportMode: 0o220, exportGid: 0, uid: 65534, gid: 65534, gpio: relay }),
-      failureOf({ broker, board: 'pi-4b', layout: '6.6', preExported: [22], gpio: relay }),
+    const [missing, denied, busy, fine] = await Promise.all([
+      failureOf({ board: 'pi-5', layout: '6.6', noSysfsGpio: true }),
+      // Raspberry Pi OS gives export to root:gpio 0770; this radio runs as nobody, outside that group
+      failureOf({ board: 'pi-4b', layout: '6.6', exportMode: 0o220, exportGid: 0, uid: 65534, gid: 65534 }),
+      failureOf({ board: 'pi-4b', layout: '6.6', preExported: [22] }),
+      failureOf({ board: 'pi-4b', layout: '6.6' }), // the same radio where nothing is wrong
     ]);
 
-    expect(missing).toContain('/sys/class/gpio does not exist');
-    expect(missing).toMatch(/CONFIG_GPIO_SYSFS.*Raspberry Pi OS kernel.*\/dev\/gpiochipN.*libgpiod/);
-    expect(missing).toContain('GPIO_SYSFS_MISSING');
+    expect(missing.code).toBe('GPIO_SYSFS_MISSING');
+    expect(missing.message).toContain('/sys/class/gpio does not exist');
+    expect(missing.message).toMatch(/CONFIG_GPIO_SYSFS.*Raspberry Pi OS kernel.*\/dev\/gpiochipN.*libgpiod/);
 
-    expect(denied).toContain('/sys/class/gpio/export: permission denied');
-    expect(denied).toContain('usermod -aG gpio');
-    expect(denied).toContain('SupplementaryGroups=gpio');
-    expect(denied).toContain('GPIO_PERMISSION_DENIED');
+    expect(denied.code).toBe('GPIO_PERMISSION_DENIED');
+    expect(denied.message).toContain('/sys/class/gpio/export: permission denied');
+    expect(denied.message).toContain('usermod -aG gpio');
+    expect(denied.message).toContain('SupplementaryGroups=gpio');
 
-    expect(busy).toContain('GPIO22 (sysfs /sys/class/gpio/gpio534) is already exported by another program');
-    expect(busy).toContain('echo 534 > /sys/class/gpio/unexport');
-    expect(busy).toContain('GPIO_PIN_BUSY');
+    expect(busy.code).toBe('GPIO_PIN_BUSY');
+    expect(busy.message).toContain('GPIO22 (sysfs /sys/class/gpio/gpio534) is already exported by another program');
+    expect(busy.message).toContain('echo 534 > /sys/class/gpio/unexport');
+
+    expect(fine).toEqual({ started: true });
   });
 
   it('in the config: a pin used twice, unsafe pins and a power pin, each with its place', async () => {

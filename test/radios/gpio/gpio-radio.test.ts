@@ -68,7 +68,9 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
     await waitActions(2);
     // long: held past longPressMs; reported while held, nothing on release
     await hub.level(27, 0);
+    const pressed = Date.now();
     await waitActions(3);
+    expect(Date.now() - pressed).toBeGreaterThanOrEqual(TIMINGS.longPressMs - 20);
     await hub.level(27, 1);
     await sleep(100);
     // a press held 400 ms (shorter than longPressMs) is a single

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import { nodeArgsFor, spawnGpioSimulation, type GpioSimulationSpec } from '../../../src/radios/gpio/simulator/namespace.js';
+import { namespaceProblem, nodeArgsFor, spawnGpioSimulation, type GpioSimulationSpec } from '../../../src/radios/gpio/simulator/namespace.js';
 import type { LineView } from '../../../src/radios/gpio/simulator/sysfs-kernel.js';
 import { writeConfig } from '../../support/config-file.js';
 import { cleanEnv, type LogLine } from '../../support/hearth-process.js';
@@ -65,6 +65,9 @@ export class GpioHub {
   }
 
   static async start(options: GpioHubOptions): Promise<GpioHub> {
+    // CI runs these as root: the real path is required, never skipped
+    const problem = namespaceProblem();
+    if (problem !== undefined) throw new Error(`the GPIO simulation needs a private mount namespace: ${problem}`);
     const broker = options.broker ?? (await Mosquitto.start());
     if (options.broker === undefined) onTestFinished(() => broker.stop());
     const watch = await MqttWatch.connect(broker.url, 'hearth/gp/#');
