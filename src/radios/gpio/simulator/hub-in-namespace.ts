@@ -6,7 +6,10 @@
  * (gpio-from-config.ts says so).
  */
 import type { HearthConfig } from '../../../config/schema.js';
+import { boardProfile } from '../board-profile.js';
+import { isOutput } from '../gpio-devices.js';
 import { SIMULATED_BOARD } from '../gpio-from-config.js';
+import { planPins } from '../pin-plan.js';
 import { namespaceProblem, simulationMarker, spawnGpioSimulation } from './namespace.js';
 
 /** Whether this start should run the hub again inside a simulation namespace. */
@@ -18,7 +21,10 @@ export function wantsGpioNamespace(config: HearthConfig): boolean {
 /** Runs this same command inside a new simulation namespace; resolves with its exit code. */
 export function runSelfInGpioNamespace(config: HearthConfig): Promise<number> {
   const board = config.radios.gpio.board === 'auto' ? SIMULATED_BOARD : config.radios.gpio.board;
-  const child = spawnGpioSimulation({ board, layout: '6.6', command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)] }, ['inherit', 'inherit', 'inherit']);
+  // an active-low input idles high on its wire (the pull-up), so it does not start pressed
+  const levels: Record<number, 0 | 1> = {};
+  for (const pin of planPins(config.radios.gpio.devices, boardProfile(board))) if (!isOutput(pin.device) && pin.device.activeLow) levels[pin.line] = 1;
+  const child = spawnGpioSimulation({ board, layout: '6.6', levels, command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)] }, ['inherit', 'inherit', 'inherit']);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128))));
 }
