@@ -14,18 +14,33 @@ import { namespaceProblem, nodeArgsFor, spawnGpioSimulation, type GpioSimulation
 
 const startRadio = fileURLToPath(new URL('./fixtures/start-radio.ts', import.meta.url));
 
-/** How the GPIO radio's start ended inside a simulation: its error code and message. */
-async function failureOf(spec: Omit<GpioSimulationSpec, 'command'>): Promise<{ code?: string; message?: string; started?: boolean }> {
+type Report = { code?: string; message?: string; started?: boolean; probe?: Report; ping?: Report; scope?: string[] };
+
+/** The radio alone inside a simulation (start-radio.ts with `modes` run one after another); its reports. */
+async function radioIn(spec: Omit<GpioSimulationSpec, 'command'>, modes: (string | undefined)[] = [undefined], whenStarted?: (send: (message: object) => void) => void): Promise<Report[]> {
   expect(namespaceProblem()).toBeUndefined(); // CI runs these as root: required, never skipped
-  const profile = { stateDir: await tempDir(), radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } } };
-  const child = spawnGpioSimulation({ ...spec, command: [process.execPath, ...nodeArgsFor(startRadio), JSON.stringify(profile)] }, ['ignore', 'pipe', 'pipe']);
+  const profile = JSON.stringify({ stateDir: await tempDir(), radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } } });
+  const runs = modes.map((mode, index) => `"$0" "$@"${mode === undefined ? '' : ` ${mode}`}${index < modes.length - 1 ? ';' : ''}`).join(' ');
+  const child = spawnGpioSimulation({ ...spec, command: ['sh', '-c', runs, process.execPath, ...nodeArgsFor(startRadio), profile] }, ['ignore', 'pipe', 'pipe']);
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const reports: Report[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const line of chunk.toString().split('\n').filter((text) => text.startsWith('{'))) {
+      const report = JSON.parse(line) as Report;
+      reports.push(report);
+      if (report.started === true) whenStarted?.((message) => child.send(message));
+    }
+  });
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
-  const line = output.split('\n').find((text) => text.startsWith('{'));
-  if (code !== 0 || line === undefined) throw new Error(`the radio's start did not report (exit ${String(code)}):\n${output}`);
-  return JSON.parse(line) as { code?: string; message?: string };
+  if (code !== 0 || reports.length === 0) throw new Error(`the radio did not report (exit ${String(code)}):\n${output}`);
+  return reports;
+}
+
+/** How the GPIO radio's start ended inside a simulation: its error code and message. */
+async function failureOf(spec: Omit<GpioSimulationSpec, 'command'>): Promise<Report> {
+  return (await radioIn(spec))[0] as Report;
 }
 
 describe('GPIO errors', () => {
@@ -52,6 +67,21 @@ describe('GPIO errors', () => {
     expect(busy.message).toContain('echo 534 > /sys/class/gpio/unexport');
 
     expect(fine).toEqual({ started: true });
+  });
+
+  it('takes back its own lines after a crash, and tells the breakers when the tree vanished', async () => {
+    const [afterCrash, vanished] = await Promise.all([
+      // the first radio exits without unexporting; the next start must not call its lines busy
+      radioIn({ board: 'pi-4b', layout: '6.6' }, ['crash', undefined]),
+      radioIn({ board: 'pi-5', layout: '6.6' }, ['probe'], (send) => send({ id: 1, op: 'vanish' })),
+    ]);
+    expect(afterCrash).toEqual([{ started: true }, { started: true }]);
+    expect(vanished[0]).toEqual({ started: true });
+    expect(vanished[1]).toMatchObject({
+      probe: { code: 'GPIO_IO_FAILED', message: expect.stringContaining('/sys/class/gpio vanished') },
+      ping: { code: 'GPIO_IO_FAILED', message: expect.stringContaining('GPIO22 cannot be read') },
+      scope: ['radio', 'radio'],
+    });
   });
 
   it('in the config: a pin used twice, unsafe pins and a power pin, each with its place', async () => {
