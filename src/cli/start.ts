@@ -1,7 +1,9 @@
 /**
  * `hearth start`: load and validate the config (exit 78 on any problem, before touching
  * anything), build the hub, start it, log "ready", and on SIGTERM/SIGINT stop it within the
- * bound. A second signal while stopping exits at once.
+ * bound. A second signal while stopping exits at once. With a simulated GPIO radio (as root),
+ * the command runs itself again inside a GPIO simulation's mount namespace and waits for it
+ * (src/radios/gpio/simulator/hub-in-namespace.ts).
  */
 import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
