@@ -8,7 +8,6 @@
 import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import { describeError, isHearthError } from '../errors.js';
-import { Hub } from '../hub.js';
 import { Logging } from '../observability/logger.js';
 import { secretsOf } from '../observability/secrets.js';
 import { version } from '../version.js';
@@ -34,6 +33,8 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   log.info({ version, node: process.version, config: source.label, hubId: config.hubId, stateDir: config.stateDir }, 'starting hearth');
   // The whole effective config helps a remote diagnosis; the logger scrubs its secrets.
   log.debug({ config }, 'effective configuration');
+  // loaded here, not at the top: a start that runs itself again in a GPIO namespace never needs it
+  const { Hub } = await import('../hub.js');
   const hub = new Hub(config, logging);
 
   let stopping: Promise<never> | undefined;
