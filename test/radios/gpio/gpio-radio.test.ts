@@ -10,7 +10,9 @@ import { until } from '../../support/until.js';
 import { GpioHub } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const TIMINGS = { debounceMs: 20, doubleClickMs: 250, longPressMs: 600, occupancyHoldS: 1 };
+const TIMINGS = { debounceMs: 50, doubleClickMs: 250, longPressMs: 600, occupancyHoldS: 1 };
+/** The test sees an edge a little after the hub does (the harness's reply): lower bounds allow this much. */
+const SLACK_MS = 100;
 
 /** The values of one property published on a device's topic, in order. */
 const valuesOn = (received: readonly Received[], topic: string, property: string): unknown[] =>
@@ -60,7 +62,7 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
     await hub.pulses(27, [0, 1], 150);
     const released = Date.now();
     await waitActions(1);
-    expect(Date.now() - released).toBeGreaterThanOrEqual(TIMINGS.doubleClickMs - 20);
+    expect(Date.now() - released).toBeGreaterThanOrEqual(TIMINGS.doubleClickMs - SLACK_MS);
     expect(actionsOn(watch.received, button)).toEqual(['single']);
 
     // double: two presses, the second within the window
@@ -70,14 +72,14 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
     await hub.level(27, 0);
     const pressed = Date.now();
     await waitActions(3);
-    expect(Date.now() - pressed).toBeGreaterThanOrEqual(TIMINGS.longPressMs - 20);
+    expect(Date.now() - pressed).toBeGreaterThanOrEqual(TIMINGS.longPressMs - SLACK_MS);
     await hub.level(27, 1);
     await sleep(100);
     // a press held 400 ms (shorter than longPressMs) is a single
     await hub.pulses(27, [0, 1], 400);
     await waitActions(4);
-    // a press whose contact bounces (edges 3 ms apart, well inside the 20 ms debounce) is one press
-    await hub.pulses(27, [0, 1, 0, 1, 0, 1, 0], 3);
+    // a press whose contact bounces (edges 2 ms apart, well inside the 50 ms debounce) is one press
+    await hub.pulses(27, [0, 1, 0, 1, 0, 1, 0], 2);
     await sleep(100);
     await hub.level(27, 1);
     await waitActions(5);
@@ -86,7 +88,7 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
 
     // a contact that bounces on closing reports closed once
     await watch.waitFor('hearth/gp/door', (p) => p.includes('"contact":false'));
-    await hub.pulses(22, [1, 0, 1, 0, 1, 0, 1], 3);
+    await hub.pulses(22, [1, 0, 1, 0, 1, 0, 1], 2);
     await watch.waitFor('hearth/gp/door', (p) => p.includes('"contact":true'));
     await sleep(100);
     expect(valuesOn(watch.received, 'hearth/gp/door', 'contact')).toEqual([false, true]);
@@ -97,6 +99,6 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
     await hub.level(23, 0);
     const quiet = Date.now();
     await until(() => valuesOn(watch.received, 'hearth/gp/hall', 'occupancy').join() === 'false,true,false', 5000, 'occupancy cleared');
-    expect(Date.now() - quiet).toBeGreaterThanOrEqual(1000 - 50);
+    expect(Date.now() - quiet).toBeGreaterThanOrEqual(TIMINGS.occupancyHoldS * 1000 - SLACK_MS);
   });
 });
