@@ -48,6 +48,14 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, or not the shape the request takes.',
   [ErrorCode.UnknownCommand]: 'A bridge/request/<command> the hub does not know.',
   [ErrorCode.NotifyUnavailable]: 'NOTIFY_SOCKET is set (the hub runs under systemd with Type=notify) but the notification cannot be sent (an abstract socket, or the unix-dgram module is not built); the hub stops at start rather than being killed at the start timeout.',
+  [ErrorCode.GpioSysfsMissing]: 'There is no /sys/class/gpio: not a Raspberry Pi, or a kernel built without sysfs GPIO. Use a Raspberry Pi OS kernel (or libgpiod\'s tools for /dev/gpiochipN).',
+  [ErrorCode.GpioPermissionDenied]: 'The hub may not write /sys/class/gpio/export: add its user to the gpio group (the unit has SupplementaryGroups=gpio).',
+  [ErrorCode.GpioPinBusy]: 'A GPIO line is exported by another program or held by a kernel driver (a dtoverlay): free it there.',
+  [ErrorCode.GpioPinDuplicate]: 'Two devices in radios.gpio.devices use the same line (by BCM number or header position). A config error: hearth config check lists it.',
+  [ErrorCode.GpioPinUnsafe]: 'A line the board profile refuses (GPIO0/1, the HAT EEPROM; a power or ground pin; a line off the header). A config error.',
+  [ErrorCode.GpioBoardUnknown]: 'radios.gpio.board is auto and the board cannot be told from /proc/device-tree/model: set it to one of the profiles in hardware/gpio.',
+  [ErrorCode.GpioChipNotFound]: 'No sysfs gpiochip carries the board profile\'s label, or the kernel refused a line number: the GPIO numbering is not what the profile says.',
+  [ErrorCode.GpioIoFailed]: 'Reading or writing a GPIO value file failed (EIO): counts as a radio fault.',
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

@@ -48,6 +48,14 @@ export const ErrorCode = {
   UnknownCommand: 'UNKNOWN_COMMAND',
   RequestFailed: 'REQUEST_FAILED',
   NotifyUnavailable: 'NOTIFY_UNAVAILABLE',
+  GpioSysfsMissing: 'GPIO_SYSFS_MISSING',
+  GpioPermissionDenied: 'GPIO_PERMISSION_DENIED',
+  GpioPinBusy: 'GPIO_PIN_BUSY',
+  GpioPinDuplicate: 'GPIO_PIN_DUPLICATE',
+  GpioPinUnsafe: 'GPIO_PIN_UNSAFE',
+  GpioBoardUnknown: 'GPIO_BOARD_UNKNOWN',
+  GpioChipNotFound: 'GPIO_CHIP_NOT_FOUND',
+  GpioIoFailed: 'GPIO_IO_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

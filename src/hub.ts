@@ -68,7 +68,9 @@ export class Hub {
       radios: radioControl(radioParts),
       onFailure: (code) => resilience.commandFailed(code),
     });
-    for (const radio of radiosFromConfig(config, logging)) {
+    // a GPIO output that restores its state starts from its actor's (the store's) last state
+    const restoredState = async (id: string): Promise<unknown> => (this.devices.device(id) === undefined ? undefined : (await this.devices.get(id)).state.state);
+    for (const radio of radiosFromConfig(config, logging, { restoredState })) {
       radioParts.push(
         new RadioPart({
           radio,

@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import type { HearthConfig } from '../config/schema.js';
+import { readChips } from '../radios/gpio/sysfs-chips.js';
 import { brokerUrl, isLoopbackHost } from '../uplink/broker-address.js';
 import { probeMqtt, probeTcp } from '../uplink/broker-probe.js';
 import { mqttOptionsFrom } from '../uplink/mqtt-link.js';
@@ -87,7 +88,10 @@ async function checkGpio(sysfsPath: string): Promise<CheckResult> {
   }
   try {
     await access(`${sysfsPath}/export`, constants.W_OK);
-    return { check: 'gpio', ok: true, detail: `${sysfsPath}/export is writable` };
+    // the chips and their bases: what config's BCM numbers are mapped through (hardware/README.md)
+    const chips = await readChips(sysfsPath).catch(() => []);
+    const listed = chips.map((chip) => `${chip.label} at base ${chip.base} (${chip.ngpio} lines)`).join(', ');
+    return { check: 'gpio', ok: true, detail: `${sysfsPath}/export is writable${listed === '' ? '' : `; chips: ${listed}`}` };
   } catch {
     return { check: 'gpio', ok: false, detail: `${sysfsPath}/export: permission denied`, fix: 'add the user that runs hearth to the gpio group (usermod -aG gpio USER)' };
   }

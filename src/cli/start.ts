@@ -1,12 +1,13 @@
 /**
  * `hearth start`: load and validate the config (exit 78 on any problem, before touching
  * anything), build the hub, start it, log "ready", and on SIGTERM/SIGINT stop it within the
- * bound. A second signal while stopping exits at once.
+ * bound. A second signal while stopping exits at once. With a simulated GPIO radio (as root),
+ * the command runs itself again inside a GPIO simulation's mount namespace and waits for it
+ * (src/radios/gpio/simulator/hub-in-namespace.ts).
  */
 import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import { describeError, isHearthError } from '../errors.js';
-import { Hub } from '../hub.js';
 import { Logging } from '../observability/logger.js';
 import { secretsOf } from '../observability/secrets.js';
 import { openNotifier } from '../observability/sd-notify.js';
@@ -15,6 +16,7 @@ import { version } from '../version.js';
 import { resolveConfigSource } from './config-source.js';
 import { ExitCode } from './exit-codes.js';
 import { isExpectedZWaveRejection } from '../radios/zwave/expected-zwave-rejection.js';
+import { runSelfInGpioNamespace, wantsGpioNamespace } from '../radios/gpio/simulator/hub-in-namespace.js';
 
 export async function startCommand(options: { config?: string | undefined }): Promise<void> {
   const source = resolveConfigSource(options.config);
@@ -26,9 +28,15 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   const config = loaded.config;
   const logging = new Logging({ ...config.logging, secrets: secretsOf(config) });
   const log = logging.forModule('hub');
+  if (wantsGpioNamespace(config)) {
+    logging.forModule('radios.gpio').info('gpio: simulated; running the hub in a private mount namespace over a simulated sysfs GPIO tree');
+    process.exit(await runSelfInGpioNamespace(config));
+  }
   log.info({ version, node: process.version, config: source.label, hubId: config.hubId, stateDir: config.stateDir }, 'starting hearth');
   // The whole effective config helps a remote diagnosis; the logger scrubs its secrets.
   log.debug({ config }, 'effective configuration');
+  // loaded here, not at the top: a start that runs itself again in a GPIO namespace never needs it
+  const { Hub } = await import('../hub.js');
   const hub = new Hub(config, logging);
   const notifyLog = logging.forModule('observability.systemd');
   const notify = new ServiceNotifications(

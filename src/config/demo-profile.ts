@@ -20,7 +20,14 @@ export function demoProfile(env: NodeJS.ProcessEnv = process.env): Record<string
     radios: {
       zigbee: { enabled: true, simulate: true },
       zwave: { enabled: true, simulate: true },
-      gpio: { enabled: true, simulate: true },
+      gpio: {
+        enabled: true,
+        simulate: true,
+        devices: [
+          { type: 'relay', pin: 17, name: 'gpio-relay' },
+          { type: 'button', pin: 27, activeLow: true, name: 'gpio-button' },
+        ],
+      },
     },
   };
 }

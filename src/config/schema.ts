@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { gpioPinProblems } from '../radios/gpio/pin-plan.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -206,13 +207,60 @@ const zwave = z
   .superRefine(requireSerialPortWhenReal)
   .describe('Z-Wave (zwave-js).');
 
+export const GPIO_BOARDS = ['auto', 'pi-zero-2-w', 'pi-3b-plus', 'pi-4b', 'pi-5'] as const;
+export const GPIO_DEVICE_TYPES = ['relay', 'led', 'button', 'contact', 'motion'] as const;
+
+const gpioDevice = z
+  .strictObject({
+    type: z.enum(GPIO_DEVICE_TYPES, { error: `expected one of ${GPIO_DEVICE_TYPES.join(', ')}` }),
+    pin: intRange(0, 63).optional(),
+    headerPin: intRange(1, 40).optional(),
+    name: z.string().optional(),
+    activeLow: z.boolean().default(false),
+    initial: z.enum(['restore', 'on', 'off'], { error: 'expected restore, on or off' }).default('restore'),
+    debounceMs: intRange(0, 1000).optional(),
+    doubleClickMs: intRange(50, 2000).optional(),
+    longPressMs: intRange(100, 10_000).optional(),
+    occupancyHoldS: intRange(1, 86_400).optional(),
+  })
+  .superRefine((device, ctx) => {
+    if ((device.pin === undefined) === (device.headerPin === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['pin'], input: device.pin ?? device.headerPin, message: 'expected exactly one of pin (the BCM GPIO number, 17 for GPIO17) or headerPin (the physical pin 1-40, 11 for GPIO17)' });
+    }
+  });
+export type GpioDeviceConfig = z.output<typeof gpioDevice>;
+
 const gpio = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the GPIO radio.'),
-    simulate: z.boolean().default(false).describe('Use a simulated sysfs GPIO tree instead of the board\'s.'),
-    sysfsPath: z.string().startsWith('/', { error: 'expected an absolute path' }).default('/sys/class/gpio').describe('Where the kernel\'s sysfs GPIO lives.'),
+    simulate: z
+      .boolean()
+      .default(false)
+      .describe('Run against a simulated sysfs GPIO tree (the real onoff in a private mount namespace; as root) or, where that cannot be made, simulated pins in the process.'),
+    sysfsPath: z
+      .string()
+      .startsWith('/', { error: 'expected an absolute path' })
+      .default('/sys/class/gpio')
+      .describe('Where the kernel\'s sysfs GPIO lives; hearth reads the chips\' bases there (onoff itself always uses /sys/class/gpio).'),
+    board: z
+      .enum(GPIO_BOARDS, { error: `expected one of ${GPIO_BOARDS.join(', ')}` })
+      .default('auto')
+      .describe('Board profile (hardware/gpio): auto reads /proc/device-tree/model; the simulator runs a Pi 4 B on auto.'),
+    debounceMs: intRange(0, 1000).default(20).describe('Default debounce of input pins: an edge counts once the line stayed quiet this long.'),
+    doubleClickMs: intRange(50, 2000).default(300).describe('Default window of a button: a second press within it makes a double click.'),
+    longPressMs: intRange(100, 10_000).default(800).describe('Default hold of a button that makes a long press.'),
+    occupancyHoldS: intRange(1, 86_400).default(60).describe('Default time a motion sensor reports occupancy after its last motion.'),
+    devices: z
+      .array(gpioDevice)
+      .default([])
+      .describe(
+        'The pins, one device each: {type: relay|led|button|contact|motion, pin: BCM number | headerPin: 1-40, name, activeLow, initial: restore|on|off (outputs), debounceMs, doubleClickMs, longPressMs, occupancyHoldS (overrides)}. See README "GPIO".',
+      ),
   })
   .prefault({})
+  .superRefine((gpio, ctx) => {
+    for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
+  })
   .describe('GPIO (onoff).');
 
 const restart = z

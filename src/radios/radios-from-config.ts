@@ -1,10 +1,12 @@
 /**
  * Which radios the hub runs, from config: each enabled radio on its real backend, or on its
  * simulator when `simulate` is set. Radios whose issue has not landed yet are named in a
- * warning and left out, so a config written for them still starts the hub.
+ * warning and left out, so a config written for them still starts the hub. `restoredState`
+ * gives a radio the state the hub kept for a device (GPIO outputs start where they were).
  */
 import type { HearthConfig } from '../config/schema.js';
 import type { Logging } from '../observability/logger.js';
+import { gpioRadioFromConfig } from './gpio/gpio-from-config.js';
 import type { Radio } from './radio.js';
 import { zwaveDriverOptions } from './zwave/driver-options.js';
 import { DemoActivity } from './zwave/simulator/demo-activity.js';
@@ -12,7 +14,11 @@ import { SimulatedZWaveNetwork } from './zwave/simulator/simulated-network.js';
 import { SIMULATED_KINDS } from './zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from './zwave/zwave-radio.js';
 
-export function radiosFromConfig(config: HearthConfig, logging: Logging): Radio[] {
+export interface RadioContext {
+  restoredState?: (id: string) => Promise<unknown>;
+}
+
+export function radiosFromConfig(config: HearthConfig, logging: Logging, context: RadioContext = {}): Radio[] {
   const radios: Radio[] = [];
   const { zwave, zigbee, gpio } = config.radios;
   if (zwave.enabled) {
@@ -38,7 +44,8 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging): Radio[
       radios.push(new ZWaveRadio({ port: zwave.serialPort as string, driverOptions, log }));
     }
   }
-  const later = [zigbee.enabled && 'zigbee', gpio.enabled && 'gpio'].filter((name): name is string => name !== false);
+  if (gpio.enabled) radios.push(gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState));
+  const later = [zigbee.enabled && 'zigbee'].filter((name): name is string => name !== false);
   if (later.length > 0) logging.forModule('radios').warn({ radios: later }, `radios not in this version yet, left out: ${later.join(', ')}`);
   return radios;
 }
