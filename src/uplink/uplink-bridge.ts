@@ -22,8 +22,8 @@ import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
 
-const noRadio = (): Promise<void> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
-const NO_RADIOS: RadioControl = { permitJoin: noRadio, exclusion: noRadio };
+const noRadio = (): Promise<never> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
+const NO_RADIOS: RadioControl = { permitJoin: noRadio, exclusion: noRadio, backup: noRadio };
 
 /** The settings key under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
