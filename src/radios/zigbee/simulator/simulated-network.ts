@@ -55,6 +55,8 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   /** The network parameters the coordinator was formed with (a real one keeps them in its NV memory). */
   private formedWith: string | undefined;
   private joinUntil = 0;
+  /** The router the last permit-join went through (its network address), undefined for the coordinator (tests). */
+  joinVia: number | undefined;
   private nextAddress: number;
 
   constructor(kinds: readonly SimulatedKind[], options: SimulatedNetworkOptions = {}) {
@@ -133,7 +135,8 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
     this.adapter?.announceJoin(device.ieeeAddress, device.networkAddress, device.mains);
   }
 
-  permitJoin(seconds: number): void {
+  permitJoin(seconds: number, networkAddress?: number): void {
+    this.joinVia = networkAddress;
     this.joinUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
     if (seconds > 0) setImmediate(() => this.admitPairing());
   }
