@@ -11,7 +11,9 @@
 import { chmod, readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
-import { InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
+// herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
+import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
+import { Group as HerdsmanGroup } from 'zigbee-herdsman/dist/controller/model/group.js';
 import type { Definition } from 'zigbee-herdsman-converters';
 import { parseDeviceId, zigbeeId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
@@ -320,7 +322,13 @@ export class ZigbeeRadio implements Radio {
     this.controller = undefined;
     this.known.clear();
     // herdsman's stop closes joining, saves the database and writes the coordinator backup
-    if (controller !== undefined) await controller.stop();
+    await controller?.stop().catch((error: unknown) => {
+      // a dead coordinator cannot take the backup (herdsman saved the database before trying);
+      // herdsman's stop gave up before clearing its process-wide device cache: a restarted radio must start from the database
+      this.options.log.warn({ err: error }, `the Zigbee controller did not stop cleanly: ${describeError(error)}`);
+      HerdsmanDevice.resetCache();
+      HerdsmanGroup.resetCache();
+    });
     await this.protectBackup();
     this.options.afterStop?.();
   }

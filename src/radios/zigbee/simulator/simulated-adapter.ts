@@ -47,11 +47,16 @@ export class SimulatedAdapter extends Adapter {
     return this.networkOptions;
   }
 
-  /** Every call into the coordinator goes through here: `fail` throws, `hang` never answers (until the call's timeout). */
+  /**
+   * Every call into the coordinator goes through here: `fail` throws, `hang` answers nothing: the
+   * call times out after its own timeout (capped at the network's `maxWaitMs`), or never returns
+   * when it has none (a version query: the caller's own timeout must catch it).
+   */
   private async coordinator(what: string, timeoutMs = 10_000): Promise<void> {
     const fault = this.network.fault;
     if (fault === 'fail') throw new SimulatedAdapterError(`simulated coordinator failure: ${what}`);
     if (fault === 'hang') {
+      if (!Number.isFinite(timeoutMs)) await new Promise(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, this.network.maxWaitMs)).unref());
       throw new SimulatedAdapterError(`Timeout - the coordinator did not answer ${what} within ${timeoutMs} ms`);
     }
@@ -94,7 +99,7 @@ export class SimulatedAdapter extends Adapter {
   }
 
   async getCoordinatorVersion(): Promise<TsType.CoordinatorVersion> {
-    await this.coordinator('getCoordinatorVersion', 2000);
+    await this.coordinator('getCoordinatorVersion', Number.POSITIVE_INFINITY);
     return { type: 'hearth-simulated', meta: { revision: 1 } };
   }
 
