@@ -38,6 +38,7 @@ describe('bridge requests', () => {
     expect(await ask('room/remove_device', { room: 'living', device: 'living/ceiling' })).toMatchObject({ status: 'ok', data: { devices: [] } });
     expect(await ask('room/delete', { id: 'living' })).toMatchObject({ status: 'ok' });
     expect(await ask('health_check', '')).toEqual({ status: 'ok', data: { healthy: true, health: { status: 'ok' } } });
+    expect(await ask('backup', { transaction: 7 })).toEqual({ status: 'ok', data: { zigbee: { pan_id: '1a2b' } }, transaction: 7 });
     expect(await ask('device/remove', { id: lamp })).toMatchObject({ status: 'ok', data: { id: lamp } });
     expect(devices.size).toBe(0);
   });
