@@ -31,6 +31,7 @@ export const idOf = (device: SimulatedZigbeeDevice): string => zigbeeId(device.i
 export interface ZigbeeHubOptions {
   availability?: ZigbeeRadioOptions['availability'];
   maxReportsPerS?: number;
+  restart?: Record<string, number>;
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
 }
@@ -62,7 +63,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(
-    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 } },
+    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {} } },
     { radios: [radio], log },
   );
   onTestFinished(hub.stop);

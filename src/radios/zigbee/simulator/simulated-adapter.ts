@@ -195,6 +195,12 @@ export class SimulatedAdapter extends Adapter {
     this.emit('zdoResponse', Zdo.ClusterId.END_DEVICE_ANNOUNCE, [Zdo.Status.SUCCESS, { nwkAddress: networkAddress, eui64: ieeeAddr as `0x${string}`, capabilities }]);
   }
 
+  /** The serial port vanished: what a real adapter emits when it loses its stick. */
+  disconnect(): void {
+    this.started = false;
+    this.emit('disconnected');
+  }
+
   announceLeave(ieeeAddr: string, networkAddress: number): void {
     this.emit('deviceLeave', { ieeeAddr, networkAddress });
   }

@@ -7,7 +7,8 @@
  *
  * Devices that are "already paired" join when the controller starts and does not know them
  * yet; a device put in pairing mode joins when joining is permitted. Faults: the coordinator
- * can fail (every call throws) or hang (no call answers); a device can go silent or fail.
+ * can fail (every call throws), hang (no call answers) or be unplugged (its adapter reports
+ * itself disconnected); a device can go silent or fail.
  */
 import { Zcl, Zdo } from 'zigbee-herdsman';
 import type { ZclPayload } from 'zigbee-herdsman/dist/adapter/events.js';
@@ -122,6 +123,16 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   /** Devices paired before that the controller does not know (yet) join now, one by one. */
   joinUnknown(known: (ieee: string) => boolean): void {
     for (const device of this.members.values()) if (!known(device.ieeeAddress)) this.adapter?.announceJoin(device.ieeeAddress, device.networkAddress, device.mains);
+  }
+
+  /** The stick is pulled out: the adapter reports itself disconnected, and every call (a reopen too) fails until it is plugged in. */
+  unplug(): void {
+    this.fault = 'fail';
+    this.adapter?.disconnect();
+  }
+
+  plugIn(): void {
+    this.fault = undefined;
   }
 
   /** The device leaves the network (its user reset it). */
