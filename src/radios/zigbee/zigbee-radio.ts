@@ -40,8 +40,11 @@ export interface ZigbeeRadioOptions {
   backupIntervalMs: number;
   /** How long the coordinator may take to answer a probe. */
   probeTimeoutMs?: number;
-  /** How long a device may take to answer a ping. */
-  pingTimeoutMs?: number;
+  /**
+   * How long a command to a sleeping end device may take before it counts as queued: herdsman
+   * keeps it and sends it when the device checks in (default 5 s).
+   */
+  sleepyAnswerMs?: number;
   /** Runs after the controller started and known devices were announced (the simulator's devices join here). */
   afterStart?: (radio: ZigbeeRadio) => void;
   afterStop?: () => void;
@@ -229,11 +232,30 @@ export class ZigbeeRadio implements Radio {
 
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
     const { device, known } = this.definedDevice(deviceId);
-    const state = await this.classified(deviceId, () => applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)));
-    if (Object.keys(state).length > 0) {
+    const applied = (state: Record<string, unknown>): void => {
+      if (Object.keys(state).length === 0) return;
       Object.assign(known.state, state);
       this.listener?.report(deviceId, state);
+    };
+    const operation = this.classified(deviceId, () => applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)));
+    // a sleeping end device: herdsman keeps a request it did not take and sends it at its next check-in
+    if (device.type === 'EndDevice' && device.pendingRequestTimeout > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const asleep = new Promise<'asleep'>((resolve) => (timer = setTimeout(() => resolve('asleep'), this.options.sleepyAnswerMs ?? 5000)));
+      const first = await Promise.race([operation, asleep]).finally(() => clearTimeout(timer));
+      if (first === 'asleep') {
+        operation
+          .then((state) => {
+            this.options.log.info({ device: deviceId }, `a queued command reached ${deviceId} when it checked in`);
+            applied(state);
+          })
+          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
+        return { status: 'queued' };
+      }
+      applied(first);
+      return { status: 'done' };
     }
+    applied(await operation);
     return { status: 'done' };
   }
 

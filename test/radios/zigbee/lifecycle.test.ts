@@ -96,6 +96,25 @@ describe('Zigbee lifecycle', () => {
     expect(back.payload).toBe('{"state":"online"}');
   });
 
+  it('queues a command for a sleeping end device, says so, and herdsman delivers it when the device checks in', async () => {
+    const hub = await startZigbeeHub(['door']);
+    const { network, watch } = hub;
+    const door = network.byKind('door');
+    // the Aqara definition's configure gives the sensor its check-in interval: herdsman keeps requests it misses
+    await until(() => (hub.radio.herdsman.getDeviceByIeeeAddr(door.ieeeAddress)?.pendingRequestTimeout ?? 0) > 0, 5000, 'the door sensor is configured');
+    door.fault = 'silent'; // asleep
+    door.received.length = 0;
+    await watch.client.publishAsync(`${hub.topic(door)}/set`, '{"identify":"identify"}', { qos: 1 });
+    const queued = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('command_queued'));
+    expect(JSON.parse(queued.payload)).toMatchObject({ type: 'command_queued', data: { device: idOf(door), code: 'DEVICE_ASLEEP_QUEUED' } });
+
+    // it wakes up and reports: herdsman sends what it kept
+    door.fault = undefined;
+    door.received.length = 0;
+    door.report('genOnOff', { onOff: 1 });
+    await until(() => door.received.some((r) => r.cluster === 'genIdentify' && r.command === 'identify'), 5000, 'the queued identify reached the sensor');
+  });
+
   it('answers bridge/request/backup with a fresh coordinator backup, kept on disk for the hub only', async () => {
     const hub = await startZigbeeHub(['bulb', 'climate']);
     await hub.watch.client.publishAsync('hearth/zb/bridge/request/backup', '{"transaction":"b1"}', { qos: 1 });

@@ -32,6 +32,7 @@ export interface ZigbeeHubOptions {
   availability?: ZigbeeRadioOptions['availability'];
   maxReportsPerS?: number;
   restart?: Record<string, number>;
+  sleepyAnswerMs?: number;
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
 }
@@ -60,6 +61,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     maxReportsPerS: options.maxReportsPerS ?? 20,
     backupIntervalMs: 86_400_000,
     probeTimeoutMs: 500,
+    sleepyAnswerMs: options.sleepyAnswerMs ?? 1000,
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(
