@@ -69,6 +69,8 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     { radios: [radio], log },
   );
   onTestFinished(hub.stop);
+  // the hub's subscriptions went out before its bridge state: from here on, commands reach it
+  await watch.waitFor('hearth/zb/bridge/state', '{"state":"online"}');
   if (options.waitForDevices !== false) {
     for (const device of network.all) await until(() => hub.devices.device(idOf(device)) !== undefined, 10_000, `${device.kind} is registered`);
   }
