@@ -75,7 +75,7 @@ describe('Zigbee lifecycle', () => {
     await until(() => hub.radio.herdsman.getDeviceByIeeeAddr(bulb.ieeeAddress) === undefined, 5000, 'herdsman forgot the bulb');
   });
 
-  it('pings a silent mains device and marks it offline when it does not answer; a battery device is not pinged', async () => {
+  it('pings a silent mains device and marks it offline when it does not answer, online when it announces itself; a battery device is not pinged', async () => {
     const hub = await startZigbeeHub(['bulb', 'plug', 'climate'], { availability: { activeTimeoutMs: 400, passiveTimeoutMs: 60_000 } });
     const { network, watch } = hub;
     const bulb = network.byKind('bulb');
@@ -90,8 +90,11 @@ describe('Zigbee lifecycle', () => {
     expect(watch.received.filter((m) => m.topic === `${hub.topic(network.byKind('plug'))}/availability`).map((m) => m.payload)).not.toContain('{"state":"offline"}');
     expect(climate.received.filter((r) => r.command === 'read' && r.cluster === 'genBasic')).toEqual([]);
 
+    // power comes back: the bulb announces itself, and is online again
     bulb.fault = undefined;
-    bulb.report('genOnOff', { onOff: 1 });
+    network.announce(bulb);
+    const announced = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('device_announce'));
+    expect(JSON.parse(announced.payload)).toEqual({ type: 'device_announce', data: { id: idOf(bulb), ieee_address: bulb.ieeeAddress } });
     const back = await watch.waitFor(`${hub.topic(bulb)}/availability`, (p) => p === '{"state":"online"}' && watch.received.filter((m) => m.topic === `${hub.topic(bulb)}/availability`).length >= 3);
     expect(back.payload).toBe('{"state":"online"}');
   });
