@@ -3,7 +3,7 @@
  * coordinator on a serial port. herdsman's real `Controller` runs on top of it unchanged: its
  * interview, its request queues, its ZCL parsing, and zigbee-herdsman-converters above that.
  * ZCL goes both ways as real frames (`Zcl.Frame`, serialised and parsed again); ZDO requests are
- * answered with the response structures herdsman's own ZDO parser produces.
+ * answered with response bytes read by herdsman's own ZDO parser (zdo-frames.ts).
  *
  * NOT PUBLIC API: `zigbee-herdsman/dist/adapter/adapter` (the abstract `Adapter`) and the
  * shape of its methods are herdsman internals; this subclass was written and checked against
@@ -17,6 +17,7 @@ import type { Backup } from 'zigbee-herdsman/dist/models/backup.js';
 import { readFileSync } from 'node:fs';
 import { Zcl, Zdo } from 'zigbee-herdsman';
 import { networkParameters, type SimulatedNetworkCore } from './simulated-network.js';
+import { zdoResponse } from './zdo-frames.js';
 
 interface Waiter {
   matches(payload: ZclPayload): boolean;
@@ -191,8 +192,7 @@ export class SimulatedAdapter extends Adapter {
   /** A device joined (or rejoined) and announced itself. */
   announceJoin(ieeeAddr: string, networkAddress: number, router: boolean): void {
     this.emit('deviceJoined', { ieeeAddr, networkAddress });
-    const capabilities = { alternatePANCoordinator: 0, deviceType: router ? 1 : 0, powerSource: router ? 1 : 0, rxOnWhenIdle: router ? 1 : 0, reserved1: 0, reserved2: 0, securityCapability: 0, allocateAddress: 1 };
-    this.emit('zdoResponse', Zdo.ClusterId.END_DEVICE_ANNOUNCE, [Zdo.Status.SUCCESS, { nwkAddress: networkAddress, eui64: ieeeAddr as `0x${string}`, capabilities }]);
+    this.emit('zdoResponse', Zdo.ClusterId.END_DEVICE_ANNOUNCE, zdoResponse.announce(ieeeAddr, networkAddress, router) as never);
   }
 
   /** The serial port vanished: what a real adapter emits when it loses its stick. */

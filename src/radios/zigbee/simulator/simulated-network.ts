@@ -14,6 +14,7 @@ import { Zcl, Zdo } from 'zigbee-herdsman';
 import type { ZclPayload } from 'zigbee-herdsman/dist/adapter/events.js';
 import type { SimulatedAdapter } from './simulated-adapter.js';
 import { SimulatedZigbeeDevice } from './simulated-device.js';
+import { zdoResponse, zdoTsn } from './zdo-frames.js';
 import type { SimulatedKind } from './simulated-models.js';
 
 /** How the coordinator misbehaves: `fail` throws on every call, `hang` answers nothing. */
@@ -42,7 +43,6 @@ export interface SimulatedNetworkOptions {
 }
 
 const COORDINATOR_IEEE = '0x00124b00fee1c0de';
-const SUCCESS = Zdo.Status.SUCCESS;
 
 export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   readonly coordinatorIeee = COORDINATOR_IEEE;
@@ -179,46 +179,49 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
     return device.handle(endpoint, frame);
   }
 
-  /** The answer to a ZDO request, as herdsman's ZDO parser gives it; `silent` when the device does not answer. */
+  /** The answer to a ZDO request, as herdsman's ZDO parser reads it from the bytes (zdo-frames.ts); `silent` when the device does not answer. */
   zdo(ieee: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer): unknown {
+    const tsn = zdoTsn(payload);
     if (networkAddress === 0 || ieee === this.coordinatorIeee) return this.coordinatorZdo(clusterId, payload);
     const device = this.members.get(ieee);
     if (device === undefined || device.fault === 'silent') return 'silent';
     const model = device.model;
     switch (clusterId) {
       case Zdo.ClusterId.NODE_DESCRIPTOR_REQUEST:
-        return [SUCCESS, nodeDescriptor(networkAddress, model.logicalType === 'router' ? 1 : 2, model.manufacturerCode)];
+        return zdoResponse.nodeDescriptor(tsn, { nwkAddress: networkAddress, logicalType: model.logicalType === 'router' ? 1 : 2, manufacturerCode: model.manufacturerCode });
       case Zdo.ClusterId.ACTIVE_ENDPOINTS_REQUEST:
-        return [SUCCESS, { nwkAddress: networkAddress, endpointList: model.endpoints.map((endpoint) => endpoint.id) }];
+        return zdoResponse.activeEndpoints(tsn, networkAddress, model.endpoints.map((endpoint) => endpoint.id));
       case Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST: {
-        // hasZdoMessageOverhead: [transaction sequence number, nwk address (2), endpoint]
+        // [transaction sequence number, nwk address (2), endpoint]
         const endpoint = model.endpoints.find((candidate) => candidate.id === payload[3]);
-        if (endpoint === undefined) return [Zdo.Status.NOT_ACTIVE, undefined];
-        return [SUCCESS, { nwkAddress: networkAddress, length: 0, endpoint: endpoint.id, profileId: endpoint.profileId, deviceId: endpoint.deviceId, deviceVersion: 1, inClusterList: endpoint.inputs.map(clusterId_), outClusterList: endpoint.outputs.map(clusterId_) }];
+        return zdoResponse.simpleDescriptor(
+          tsn,
+          endpoint === undefined ? undefined : { nwkAddress: networkAddress, endpoint: endpoint.id, profileId: endpoint.profileId, deviceId: endpoint.deviceId, inClusters: endpoint.inputs.map(clusterId_), outClusters: endpoint.outputs.map(clusterId_) },
+        );
       }
       case Zdo.ClusterId.LEAVE_REQUEST:
         this.members.delete(ieee);
-        return [SUCCESS, undefined];
+        return zdoResponse.status(clusterId, tsn);
       case Zdo.ClusterId.IEEE_ADDRESS_REQUEST:
-        return [SUCCESS, { eui64: ieee, nwkAddress: networkAddress, startIndex: 0, assocDevList: [] }];
       case Zdo.ClusterId.NETWORK_ADDRESS_REQUEST:
-        return [SUCCESS, { eui64: ieee, nwkAddress: networkAddress, startIndex: 0, assocDevList: [] }];
+        return zdoResponse.address(clusterId, tsn, ieee, networkAddress);
       default:
-        // bind, unbind and the rest: taken
-        return [SUCCESS, undefined];
+        // bind, unbind and the like: taken
+        return zdoResponse.status(clusterId, tsn);
     }
   }
 
   private coordinatorZdo(clusterId: Zdo.ClusterId, payload: Buffer): unknown {
+    const tsn = zdoTsn(payload);
     switch (clusterId) {
       case Zdo.ClusterId.NODE_DESCRIPTOR_REQUEST:
-        return [SUCCESS, nodeDescriptor(0, 0, Zcl.ManufacturerCode.RESERVED_10)];
+        return zdoResponse.nodeDescriptor(tsn, { nwkAddress: 0, logicalType: 0, manufacturerCode: Zcl.ManufacturerCode.RESERVED_10 });
       case Zdo.ClusterId.ACTIVE_ENDPOINTS_REQUEST:
-        return [SUCCESS, { nwkAddress: 0, endpointList: [1] }];
+        return zdoResponse.activeEndpoints(tsn, 0, [1]);
       case Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST:
-        return [SUCCESS, { nwkAddress: 0, length: 0, endpoint: payload[3] ?? 1, profileId: 0x0104, deviceId: 0x0005, deviceVersion: 0, inClusterList: [0, 6, 0x0a, 0x19, 0x0501], outClusterList: [0, 3, 4, 5, 6, 8, 0x0300, 0x0500] }];
+        return zdoResponse.simpleDescriptor(tsn, { nwkAddress: 0, endpoint: payload[3] ?? 1, profileId: 0x0104, deviceId: 0x0005, inClusters: [0, 6, 0x0a, 0x19, 0x0501], outClusters: [0, 3, 4, 5, 6, 8, 0x0300, 0x0500] });
       default:
-        return [SUCCESS, undefined];
+        return zdoResponse.status(clusterId, tsn);
     }
   }
 }
@@ -230,23 +233,4 @@ export function networkParameters(panId: number | undefined, extendedPanId: numb
 
 function clusterId_(name: string): number {
   return Zcl.Utils.getCluster(name, undefined, {}).ID;
-}
-
-function nodeDescriptor(nwkAddress: number, logicalType: number, manufacturerCode: number): unknown {
-  const router = logicalType !== 2;
-  return {
-    nwkAddress,
-    logicalType,
-    fragmentationSupported: undefined,
-    apsFlags: 0,
-    frequencyBand: 8,
-    capabilities: { alternatePANCoordinator: 0, deviceType: router ? 1 : 0, powerSource: router ? 1 : 0, rxOnWhenIdle: router ? 1 : 0, reserved1: 0, reserved2: 0, securityCapability: 0, allocateAddress: 1 },
-    manufacturerCode,
-    maxBufSize: 82,
-    maxIncTxSize: 82,
-    serverMask: { primaryTrustCenter: logicalType === 0 ? 1 : 0, backupTrustCenter: 0, deprecated1: 0, deprecated2: 0, deprecated3: 0, deprecated4: 0, networkManager: logicalType === 0 ? 1 : 0, reserved1: 0, reserved2: 0, stackComplianceRevision: 22 },
-    maxOutTxSize: 82,
-    deprecated1: 0,
-    tlvs: [],
-  };
 }
