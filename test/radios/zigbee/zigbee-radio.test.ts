@@ -73,6 +73,8 @@ describe('Zigbee radio on the simulated network', () => {
     const remote = network.byKind('remote');
     remote.command('genOnOff', 'toggle');
     await watch.waitFor(hub.topic(remote), (p) => p.includes('"action":"toggle"'));
+    remote.report('genPowerCfg', { batteryPercentageRemaining: 150 }); // half percent
+    await watch.waitFor(hub.topic(remote), (p) => p.includes('"battery":75'));
   });
 
   it('carries /set to the bulb as ZCL commands and /get back through the toZigbee converters', async () => {

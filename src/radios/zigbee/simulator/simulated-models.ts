@@ -162,7 +162,8 @@ export function simulatedModel(kind: SimulatedKind): SimulatedModel {
             deviceId: 0x0820,
             inputs: ['genBasic', 'genPowerCfg', 'genIdentify', 'genAlarms', 'haDiagnostic', 'touchlink'],
             outputs: ['genIdentify', 'genGroups', 'genScenes', 'genOnOff', 'genLevelCtrl', 'genOta', 'touchlink'],
-            attributes: { genBasic: basic('TRADFRI remote control', 'IKEA of Sweden', BATTERY), genPowerCfg: { batteryPercentageRemaining: 174, batteryVoltage: 30 } },
+            // firmware 2.4 and later reports battery in half percent, as ZCL says (older IKEA firmware did not)
+            attributes: { genBasic: basic('TRADFRI remote control', 'IKEA of Sweden', BATTERY, { swBuildId: '2.4.5' }), genPowerCfg: { batteryPercentageRemaining: 174, batteryVoltage: 30 } },
           },
         ],
       };
