@@ -373,6 +373,7 @@ export class ZigbeeRadio implements Radio {
           timer = setTimeout(() => reject(new HearthError(ErrorCode.Timeout, `the Zigbee coordinator did not answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
+      this.lastError = undefined; // it answers again
     } catch (error) {
       throw isHearthError(error) ? error : new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
     } finally {

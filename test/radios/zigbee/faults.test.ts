@@ -63,8 +63,10 @@ describe('Zigbee faults', () => {
     const failed = await hub.watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('command_failed'));
     expect(JSON.parse(failed.payload)).toMatchObject({ data: { device: idOf(plug), code: 'RADIO_UNAVAILABLE' } });
 
+    expect(radio.health()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('Timeout') });
     network.fault = undefined;
     await radio.probe();
+    expect(radio.health()).toMatchObject({ status: 'ok', devices: 2 });
     await radio.send(idOf(plug), { state: 'OFF' });
     expect(plug.attribute('genOnOff', 'onOff')).toBe(0);
   });
