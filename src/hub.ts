@@ -12,6 +12,7 @@ import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
 import { radioControl, RadioPart } from './radios/radio-part.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
+import { ResilienceMetrics } from './resilience/resilience-metrics.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
@@ -52,7 +53,8 @@ export class Hub {
     const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
-    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry });
+    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry, breakers: config.radios.breakers });
+    const resilience = new ResilienceMetrics(this.registry);
     let embedded: EmbeddedBroker | undefined;
     // aedes speaks MQTT 3.1.1 only
     const link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined));
@@ -64,9 +66,20 @@ export class Hub {
       log: logging.forModule('uplink.bridge'),
       health: () => this.health(),
       radios: radioControl(radioParts),
+      onFailure: (code) => resilience.commandFailed(code),
     });
     for (const radio of radiosFromConfig(config, logging)) {
-      radioParts.push(new RadioPart({ radio, devices: this.devices, log: logging.forModule(`radios.${radio.kind}`), bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart }));
+      radioParts.push(
+        new RadioPart({
+          radio,
+          devices: this.devices,
+          log: logging.forModule(`radios.${radio.kind}`),
+          bridgeEvent: (type, data) => bridge.publishEvent(type, data),
+          restart: config.radios.restart,
+          breaker: config.radios.breakers[radio.kind],
+          metrics: resilience,
+        }),
+      );
     }
     // radios after the actors (their reports reach a running actor system), before the link
     parts.push(this.devices, snapshots, bridge, this.actors, ...radioParts);

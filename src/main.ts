@@ -8,6 +8,7 @@ import { configCheckCommand, configSchemaCommand } from './cli/config-commands.j
 import { doctorCommand } from './cli/doctor.js';
 import { ExitCode } from './cli/exit-codes.js';
 import { startCommand } from './cli/start.js';
+import { errorsMarkdown } from './error-docs.js';
 import { describeError } from './errors.js';
 import { version } from './version.js';
 
@@ -39,6 +40,13 @@ config
   .option('-o, --output <file>', 'write to a file instead of stdout')
   .action(async (options: { format: string; output?: string }) => {
     process.exitCode = await configSchemaCommand(options);
+  });
+
+program
+  .command('errors')
+  .description('list the error codes with what each means')
+  .action(() => {
+    process.stdout.write(errorsMarkdown());
   });
 
 program

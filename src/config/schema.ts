@@ -246,7 +246,41 @@ const restart = z
   .prefault({})
   .describe('Restarting a radio whose driver failed or could not start, while the rest of the hub runs on.');
 
-const radios = z.strictObject({ zigbee, zwave, gpio, restart }).prefault({}).describe('The radios.');
+interface BreakerDefaults {
+  threshold: number;
+  deviceThreshold: number;
+  maxConcurrent: number;
+  commandTimeoutMs: number;
+}
+
+/** Circuit breakers and the bulkhead of one radio kind (src/resilience), with that kind's defaults. */
+function breakerOptions(kind: string, defaults: BreakerDefaults) {
+  return z
+    .strictObject({
+      threshold: intRange(1, 1000).default(defaults.threshold).describe(`Radio faults in a row (controller timeouts, serial errors) after which the ${kind} radio's breaker opens and its commands fail at once with CIRCUIT_OPEN.`),
+      deviceThreshold: intRange(1, 1000).default(defaults.deviceThreshold).describe(`Failed commands in a row to one ${kind} device (no acknowledgement) after which that device's breaker opens; a sleeping device's queued command is no failure.`),
+      probeMinMs: intRange(100, 3_600_000).default(2000).describe('Delay before the first half-open probe (a cheap ping, never a user\'s command) of an open breaker; it doubles per failed probe, with jitter.'),
+      probeMaxMs: intRange(100, 86_400_000).default(120_000).describe('Upper bound on the delay between probes of an open breaker.'),
+      maxConcurrent: intRange(1, 10_000).default(defaults.maxConcurrent).describe(`Most commands in flight on the ${kind} radio at once (its bulkhead), so a recovering network is not flooded.`),
+      maxQueued: intRange(0, 1_000_000).default(200).describe('Commands waiting for a place in the bulkhead; past it a command fails at once with RADIO_BUSY.'),
+      commandTimeoutMs: intRange(100, 3_600_000).default(defaults.commandTimeoutMs).describe(`A ${kind} command still unanswered after this long fails with TIMEOUT and counts as a radio fault (a hung driver).`),
+    })
+    .prefault({})
+    .describe(`Circuit breakers and bulkhead of the ${kind} radio.`);
+}
+
+const breakers = z
+  .strictObject({
+    zigbee: breakerOptions('Zigbee', { threshold: 5, deviceThreshold: 3, maxConcurrent: 8, commandTimeoutMs: 30_000 }),
+    zwave: breakerOptions('Z-Wave', { threshold: 3, deviceThreshold: 3, maxConcurrent: 4, commandTimeoutMs: 30_000 }),
+    gpio: breakerOptions('GPIO', { threshold: 3, deviceThreshold: 3, maxConcurrent: 32, commandTimeoutMs: 5000 }),
+  })
+  .prefault({})
+  .describe('Circuit breakers per radio kind: one for the radio, one per device, and a bulkhead.');
+
+export type BreakerOptions = z.output<ReturnType<typeof breakerOptions>>;
+
+const radios = z.strictObject({ zigbee, zwave, gpio, restart, breakers }).prefault({}).describe('The radios.');
 
 export const configSchema = z
   .strictObject({

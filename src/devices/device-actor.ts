@@ -4,10 +4,14 @@
  * attributes (`action`) into events that are never stored, validates commands against the
  * device's capabilities before any radio is touched, sends them to its radio and updates the
  * state it was told to take. Optional per-device debounce (merge reports in a quiet window)
- * and throttle (at most one report per window), as Zigbee2MQTT offers.
+ * and throttle (at most one report per window), as Zigbee2MQTT offers. It owns the device's
+ * circuit breaker (src/resilience/device-breaker.ts), whose state it persists with the rest.
  */
 import type { ActorContext, ActorKind } from '../actors/types.js';
-import { ErrorCode, HearthError, isHearthError } from '../errors.js';
+import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
+import type { FaultScope } from '../radios/radio.js';
+import type { BreakerTransition } from '../resilience/breaker-state.js';
+import { DeviceBreaker, type DeviceBreakerOptions } from '../resilience/device-breaker.js';
 import type { DeviceState, StateChange } from '../store/device-state-store.js';
 import { ACCESS_SET, flattenCapabilities, isTransient, type Capability } from './capabilities.js';
 import { CommandError, validateCommand } from './command-validation.js';
@@ -43,6 +47,10 @@ export interface RadioPort {
   send(deviceId: string, payload: Record<string, unknown>): Promise<void>;
   /** Reads state back from the device (a `/get`); the answers arrive as reports. */
   read?(deviceId: string, keys: readonly string[]): Promise<void>;
+  /** A cheap check that the device answers: the half-open probe of its breaker. */
+  ping(deviceId: string): Promise<void>;
+  /** Which breaker a failure of `send` or `ping` counts against. */
+  faultScope(error: unknown): FaultScope;
 }
 
 /** Where the device actors' output goes (the uplink). */
@@ -58,6 +66,8 @@ export interface DevicePorts {
   radio(radio: DeviceRecord['radio']): RadioPort | undefined;
   events: DeviceEvents;
   now(): number;
+  /** Device breakers: their thresholds per radio (none: commands go out unguarded) and where their transitions go. */
+  breakers?: { options(radio: DeviceRecord['radio']): DeviceBreakerOptions | undefined; transition(transition: BreakerTransition): void };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -66,7 +76,18 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const REJECTED_CODES = new Set<string>([ErrorCode.CommandInvalid, ErrorCode.RadioUnavailable, ErrorCode.RadioCommandFailed, ErrorCode.DeviceNotFound, ErrorCode.DeviceAsleepQueued, ErrorCode.DeviceNotReady]);
+const REJECTED_CODES = new Set<string>([
+  ErrorCode.CommandInvalid,
+  ErrorCode.RadioUnavailable,
+  ErrorCode.RadioCommandFailed,
+  ErrorCode.DeviceNotFound,
+  ErrorCode.DeviceAsleepQueued,
+  ErrorCode.DeviceNotReady,
+  ErrorCode.DeviceUnreachable,
+  ErrorCode.CircuitOpen,
+  ErrorCode.RadioBusy,
+  ErrorCode.Timeout,
+]);
 
 export const DEVICE_KIND_NAME = 'device';
 
@@ -87,6 +108,8 @@ class DeviceActor {
   private lastEmitted = -Infinity;
   /** The view handed to the uplink for the current state (one per change, shared by its listeners). */
   private emitted: DeviceView | undefined;
+  /** Made on the first command, or at activation when the persisted state has one. */
+  private breaker: DeviceBreaker | undefined;
 
   constructor(
     private readonly context: ActorContext<DeviceMessage>,
@@ -98,6 +121,23 @@ class DeviceActor {
     if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${this.context.id} in the registry`);
     this.record = record;
     this.state = (await this.ports.state.get(this.context.id)) ?? { values: {} };
+    if (this.state.breaker !== undefined && this.state.breaker !== null) this.breakerFor();
+  }
+
+  private breakerFor(): DeviceBreaker | undefined {
+    if (this.breaker !== undefined) return this.breaker;
+    const options = this.ports.breakers?.options(this.record.radio);
+    if (options === undefined) return undefined;
+    const breakers = this.ports.breakers;
+    this.breaker = new DeviceBreaker(this.record.id, this.record.radio, options, this.state.breaker, {
+      persist: (snapshot) => {
+        this.state = { ...this.state, breaker: snapshot };
+        this.ports.state.record(this.context.id, { breaker: snapshot }).catch(() => undefined); // the store logs a failed write
+      },
+      transition: (transition) => breakers?.transition(transition),
+      now: () => this.ports.now(),
+    });
+    return this.breaker;
   }
 
   receive(message: DeviceMessage): unknown {
@@ -140,6 +180,7 @@ class DeviceActor {
   private report(values: Record<string, unknown>, at: number): ReportReply {
     // re-read: a rename or new options take effect on the next report
     this.record = this.ports.record(this.context.id) ?? this.record;
+    this.breaker?.heard();
     const events: Record<string, unknown> = {};
     const lasting: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(values)) {
@@ -221,12 +262,15 @@ class DeviceActor {
     const command = validateCommand(this.record.id, capabilities, payload);
     const radio = this.ports.radio(this.record.radio);
     if (radio === undefined) throw new HearthError(ErrorCode.RadioUnavailable, `${this.record.id}: the ${this.record.radio} radio is not running`);
+    const id = this.record.id;
+    const call = { send: () => radio.send(id, command), ping: () => radio.ping(id), faultScope: (error: unknown) => radio.faultScope(error) };
     try {
-      await radio.send(this.record.id, command);
+      const breaker = this.breakerFor();
+      await (breaker === undefined ? call.send() : breaker.run(call));
     } catch (error) {
       // a radio's own verdict (asleep and queued, a circuit open) keeps its code
       if (isHearthError(error)) throw error;
-      throw new HearthError(ErrorCode.RadioCommandFailed, `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}`, { cause: error });
+      throw new HearthError(ErrorCode.RadioCommandFailed, `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}: ${describeError(error)}`, { cause: error });
     }
     // the device took the command: its state is what we set (a toggle flips it)
     const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));

@@ -21,6 +21,7 @@ import { DeviceRegistry } from '../store/device-registry.js';
 import { DeviceStateStore } from '../store/device-state-store.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import { registerStoreMetrics } from '../store/store-metrics.js';
+import type { BreakerTransition } from '../resilience/breaker-state.js';
 import type { Capability } from './capabilities.js';
 import { deviceKind, type DeviceEvents, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
 import type { DeviceRecord } from './device-record.js';
@@ -42,6 +43,8 @@ export interface DeviceServiceOptions {
   now?: () => number;
   /** Where the store's metrics go. */
   metrics?: Registry;
+  /** Device breaker thresholds per radio kind (config `radios.breakers`); without them commands go out unguarded. */
+  breakers?: HearthConfig['radios']['breakers'];
 }
 
 export class DeviceService implements Part {
@@ -59,6 +62,7 @@ export class DeviceService implements Part {
   private readonly eventListeners: DeviceEvents['event'][] = [];
   private readonly changeListeners: ((what: 'devices' | 'rooms') => void)[] = [];
   private readonly lifecycleListeners: ((change: DeviceLifecycle) => void)[] = [];
+  private readonly breakerListeners: ((transition: BreakerTransition) => void)[] = [];
   private started = false;
   startupMs = 0;
 
@@ -108,6 +112,10 @@ export class DeviceService implements Part {
         event: (view, values) => this.eventListeners.forEach((listener) => listener(view, values)),
       },
       now: this.options.now ?? Date.now,
+      breakers: {
+        options: (radio) => this.options.breakers?.[radio],
+        transition: (transition) => this.breakerListeners.forEach((listener) => listener(transition)),
+      },
     });
     for (const record of registry.all()) this.options.system.register(this.kind, record.id);
     this.started = true;
@@ -166,6 +174,11 @@ export class DeviceService implements Part {
   /** Hears that a device was renamed or removed (to move or clear its topics). */
   onLifecycle(listener: (change: DeviceLifecycle) => void): void {
     this.lifecycleListeners.push(listener);
+  }
+
+  /** Hears every transition of a device's circuit breaker. */
+  onBreaker(listener: (transition: BreakerTransition) => void): void {
+    this.breakerListeners.push(listener);
   }
 
   private changed(what: 'devices' | 'rooms'): void {
@@ -240,9 +253,15 @@ export class DeviceService implements Part {
     this.options.system.tell<DeviceMessage>(id, { type: 'availability', online });
   }
 
-  /** Validates and sends a command; resolves with the device's state after it. */
+  /**
+   * Validates and sends a command; resolves with the device's state after it. The ask waits
+   * for the radio's command timeout (and a command queued before it), so that a slow radio's
+   * own coded error, not an ask timeout, is the answer.
+   */
   command(id: string, payload: unknown): Promise<DeviceView> {
-    return this.options.system.ask<DeviceView>(id, { type: 'set', payload });
+    const radio = this.registry.get(id)?.radio;
+    const commandTimeoutMs = radio === undefined ? undefined : this.options.breakers?.[radio].commandTimeoutMs;
+    return this.options.system.ask<DeviceView>(id, { type: 'set', payload }, commandTimeoutMs === undefined ? {} : { timeoutMs: 2 * commandTimeoutMs + 1000 });
   }
 
   /** Has the device's radio read `keys` back from the device (a `/get`); the answers arrive as reports before this resolves. */

@@ -11,6 +11,11 @@
  * restarted with exponential backoff and jitter (`radios.restart`); after `maxAttempts` failed
  * restarts in a row it counts as down (health, `bridge/health`) and is retried at the cap
  * interval forever. Every change of its state is a `bridge/event` `radio_state`.
+ *
+ * Breakers: every command and device ping goes through the radio's guard (its breaker and
+ * bulkhead, src/resilience/radio-guard.ts); each device's own breaker lives in its actor.
+ * Every transition of either is a `bridge/event` `breaker_state` and shows in the metrics;
+ * the radio's breaker shows in its health too.
  */
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/device-record.js';
@@ -19,8 +24,12 @@ import { parseDeviceId } from '../devices/device-id.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import type { BreakerOptions } from '../config/schema.js';
 import { backoffDelay } from '../resilience/backoff.js';
-import type { Radio, RadioDevice, RadioListener } from './radio.js';
+import type { BreakerTransition } from '../resilience/breaker-state.js';
+import { RadioGuard } from '../resilience/radio-guard.js';
+import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
+import type { InclusionAnswer, Radio, RadioDevice, RadioListener } from './radio.js';
 
 export interface RestartPolicy {
   minMs: number;
@@ -35,6 +44,9 @@ export interface RadioPartOptions {
   /** Publishes a `bridge/event`. */
   bridgeEvent(type: string, data: Record<string, unknown>): void;
   restart?: RestartPolicy;
+  /** The radio's breakers and bulkhead; config's defaults for its kind when absent. */
+  breaker: BreakerOptions;
+  metrics?: ResilienceMetrics;
   random?: () => number;
 }
 
@@ -50,6 +62,8 @@ export interface RadioControl {
   exclusion(seconds: number): Promise<void>;
   /** Each running radio's backup, by radio kind. */
   backup(): Promise<Record<string, unknown>>;
+  /** Answers a running radio's question during a secure inclusion. */
+  answerInclusion(answer: InclusionAnswer): void;
 }
 
 /** permit_join and exclusion on every running radio that has them; RADIO_UNAVAILABLE when none does. */
@@ -73,6 +87,11 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
       if (excluding.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
       await Promise.all(excluding);
     },
+    answerInclusion: (answer) => {
+      const asking = running().find((part) => part.radio.answerInclusion !== undefined);
+      if (asking?.radio.answerInclusion === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio asks questions during inclusion (Z-Wave does, for S2)');
+      asking.radio.answerInclusion(answer);
+    },
   };
 }
 
@@ -86,9 +105,40 @@ export class RadioPart implements Part {
   private stopping = false;
   /** Devices the radio itself reported gone: their removal needs no word to the radio. */
   private readonly leaving = new Set<string>();
+  readonly guard: RadioGuard;
+  /** Devices of this radio whose breaker is open or half-open. */
+  private readonly openDevices = new Set<string>();
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
+    const guardOptions: ConstructorParameters<typeof RadioGuard>[0] = { radio: options.radio, options: options.breaker, log: options.log, onTransition: (transition) => this.breakerChanged(transition) };
+    if (options.random !== undefined) guardOptions.random = options.random;
+    this.guard = new RadioGuard(guardOptions);
+    options.metrics?.watch(this.guard);
+    options.metrics?.radioState(options.radio.kind, 'stopped');
+  }
+
+  private setState(state: RadioState): void {
+    this.stateNow = state;
+    this.options.metrics?.radioState(this.options.radio.kind, state);
+  }
+
+  /** A breaker of this radio (or of one of its devices) changed state. */
+  private breakerChanged(transition: BreakerTransition): void {
+    this.options.metrics?.transition(transition);
+    if (transition.device !== undefined) {
+      if (transition.state === 'closed') this.openDevices.delete(transition.device);
+      else this.openDevices.add(transition.device);
+    }
+    const data: Record<string, unknown> = { radio: transition.radio, scope: transition.scope, state: transition.state };
+    if (transition.device !== undefined) {
+      data.device = transition.device;
+      const name = this.options.devices.device(transition.device)?.friendlyName;
+      if (name !== undefined) data.friendly_name = name;
+    }
+    if (transition.error !== undefined) data.error = transition.error;
+    if (transition.retryInMs !== undefined) data.retry_in_ms = transition.retryInMs;
+    this.options.bridgeEvent('breaker_state', data);
   }
 
   get radio(): Radio {
@@ -107,20 +157,30 @@ export class RadioPart implements Part {
       if (this.leaving.delete(change.record.id)) return;
       radio.forget(change.record.id).catch((error: unknown) => log.warn({ err: error, device: change.record.id }, `${radio.kind}: could not take ${change.record.id} out of the network: ${describeError(error)}`));
     });
+    devices.onBreaker((transition) => {
+      if (transition.radio === radio.kind) this.breakerChanged(transition);
+    });
+    const unavailable = (): HearthError => new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
     devices.attachRadio(radio.kind, {
       send: async (id, payload) => {
-        if (this.stateNow !== 'running') throw new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
-        const outcome = await radio.send(id, payload);
+        if (this.stateNow !== 'running') throw unavailable();
+        const outcome = await this.guard.run(id, () => radio.send(id, payload));
         if (outcome.status === 'queued') {
           throw new HearthError(ErrorCode.DeviceAsleepQueued, `${id} is asleep: the command waits in the ${radio.kind} radio's queue and is carried out when it wakes up`);
         }
       },
+      ping: async (id) => {
+        if (this.stateNow !== 'running') throw unavailable();
+        await this.guard.run(`ping ${id}`, () => radio.ping(id));
+      },
+      faultScope: (error) => radio.faultScope(error),
       read: async (id, keys) => {
-        if (this.stateNow !== 'running') throw new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
-        await radio.read?.(id, keys);
+        if (this.stateNow !== 'running') throw unavailable();
+        // a read is a device request like a command: it goes through the radio's breaker too
+        await this.guard.run(`read ${id}`, () => radio.read?.(id, keys) ?? Promise.resolve());
       },
     });
-    this.stateNow = 'starting';
+    this.setState('starting');
     await this.attempt(signal);
   }
 
@@ -139,7 +199,8 @@ export class RadioPart implements Part {
     const recovered = this.attempts > 0;
     this.attempts = 0;
     this.lastError = undefined;
-    this.stateNow = 'running';
+    this.setState('running');
+    this.guard.probeSoon();
     if (recovered) {
       log.info(`${radio.kind}: the radio runs again`);
       this.options.bridgeEvent('radio_state', { radio: radio.kind, state: 'running' });
@@ -153,7 +214,7 @@ export class RadioPart implements Part {
     this.lastError = describeError(error);
     this.attempts++;
     const givenUp = this.attempts > policy.maxAttempts;
-    this.stateNow = givenUp ? 'down' : 'restarting';
+    this.setState(givenUp ? 'down' : 'restarting');
     const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
     log.error({ err: error, attempts: this.attempts, retryInMs: delay }, `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`);
     this.options.bridgeEvent('radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
@@ -199,7 +260,7 @@ export class RadioPart implements Part {
       event: (type, data) => this.options.bridgeEvent(type, data),
       failed: (error) => {
         if (this.stateNow !== 'running') return;
-        this.stateNow = 'restarting';
+        this.setState('restarting');
         void radio
           .stop()
           .catch(() => undefined)
@@ -234,7 +295,8 @@ export class RadioPart implements Part {
     this.stopping = true;
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.retry = undefined;
-    this.stateNow = 'stopped';
+    this.setState('stopped');
+    this.guard.stop();
     this.options.devices.detachRadio(this.options.radio.kind);
     await this.options.radio.stop();
   }
@@ -242,7 +304,12 @@ export class RadioPart implements Part {
   health(): PartHealth {
     const state = this.stateNow;
     if (state === 'stopped' || state === 'starting') return { status: state };
-    if (state === 'running') return this.options.radio.health();
+    if (state === 'running') {
+      const health: PartHealth = { ...this.options.radio.health(), breaker: this.guard.state };
+      if (this.openDevices.size > 0) health.devicesWithOpenBreaker = [...this.openDevices];
+      if (this.guard.state === 'closed') return health;
+      return { ...health, status: 'degraded', detail: `circuit breaker ${this.guard.state.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
+    }
     const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round((this.options.restart ?? DEFAULT_RESTART).maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
     return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
   }

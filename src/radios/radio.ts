@@ -36,6 +36,8 @@ export type SendOutcome =
  */
 export type FaultScope = 'radio' | 'device' | 'none';
 
+export type InclusionAnswer = { grant: { securityClasses: ('S2_AccessControl' | 'S2_Authenticated' | 'S2_Unauthenticated' | 'S0_Legacy')[]; clientSideAuth?: boolean } } | { pin: string | undefined };
+
 /** What a radio tells the hub. Calls must not throw back into the radio. */
 export interface RadioListener {
   /** A device joined or was (re-)interviewed: register it, or update what is known of it. */
@@ -70,6 +72,12 @@ export interface Radio {
   read?(deviceId: string, keys: readonly string[]): Promise<void>;
   /** The radio's network backup (Zigbee's coordinator backup), fresh. Absent where there is none. */
   backup?(): Promise<unknown>;
+  /**
+   * Answers a question the radio asked during a secure inclusion (Z-Wave S2): the security
+   * classes to grant, or the PIN that confirms the device's DSK (undefined: it does not match).
+   * Absent where joining asks nothing.
+   */
+  answerInclusion?(answer: InclusionAnswer): void;
   /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
   forget(deviceId: string): Promise<void>;
   health(): PartHealth;

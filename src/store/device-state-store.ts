@@ -1,5 +1,6 @@
 /**
- * Device state, event-sourced: every change (new values, last seen, availability) is appended
+ * Device state, event-sourced: every change (new values, last seen, availability, the state of
+ * the device's circuit breaker) is appended
  * to the journal, group-committed, and acknowledged once on disk. The changes of one batch are
  * folded per device into one record, written with the batch. Changes since the last
  * snapshot are folded in memory (the tail); compaction writes them into snapshot shard files
@@ -27,12 +28,16 @@ export interface DeviceState {
   /** Milliseconds since the epoch of the last message from the device. */
   lastSeen?: number;
   availability?: Availability;
+  /** The device's circuit breaker, serialised (src/resilience/device-breaker.ts); absent or null while closed. */
+  breaker?: unknown;
 }
 
 export interface StateChange {
   values?: Record<string, unknown>;
   lastSeen?: number;
   availability?: Availability;
+  /** The breaker's new state; null: closed again, forget it. */
+  breaker?: unknown;
 }
 
 /** A device's change, with short keys. */
@@ -41,6 +46,8 @@ interface Entry {
   v?: Record<string, unknown>;
   t?: number;
   a?: Availability;
+  /** The breaker (null: closed). */
+  k?: unknown;
   /** The device was removed. */
   x?: 1;
 }
@@ -79,7 +86,7 @@ interface Batch {
 }
 
 const metaSchema = z.object({ coveredSeq: z.int().min(0) });
-const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional() }));
+const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional(), breaker: z.unknown().optional() }));
 
 export interface DeviceStateStoreOptions {
   dir: string;
@@ -101,6 +108,9 @@ function fold(state: DeviceState | undefined, change: StateChange): DeviceState 
   const availability = change.availability ?? state?.availability;
   if (lastSeen !== undefined) next.lastSeen = lastSeen;
   if (availability !== undefined) next.availability = availability;
+  const breaker = change.breaker === undefined ? state?.breaker : change.breaker;
+  // null (closed again) is kept, so that a tail's null still overrides the snapshot's breaker
+  if (breaker !== undefined) next.breaker = breaker;
   return next;
 }
 
@@ -140,7 +150,7 @@ export class DeviceStateStore {
     const tail = new Map<string, TailEntry>();
     const replay = (seq: number, entry: Entry): void => {
       if (entry.x === 1) applyRemoval(tail, entry.d, seq);
-      else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }) }, seq);
+      else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }), ...(entry.k === undefined ? {} : { breaker: entry.k }) }, seq);
     };
     const { journal, report } = await Journal.open<JournalEntry>(
       { dir: join(options.dir, 'journal'), log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
@@ -208,6 +218,7 @@ export class DeviceStateStore {
     if (change.values !== undefined) entry.v = entry.v === undefined ? { ...change.values } : Object.assign(entry.v, change.values);
     if (change.lastSeen !== undefined) entry.t = change.lastSeen;
     if (change.availability !== undefined) entry.a = change.availability;
+    if (change.breaker !== undefined) entry.k = change.breaker;
     applyChange(this.tail, id, change, batch.seq);
     this.maybeCompact();
     return batch.written;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RadioControl } from '../radios/radio-part.js';
+import { SECURITY_CLASS_NAMES } from '../radios/zwave/inclusion-prompts.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 
@@ -45,6 +46,11 @@ const schemas = {
   health_check: z.object({}),
   backup: z.object({}),
   'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
+  'zwave/grant_security': z.object({
+    securityClasses: z.array(z.enum(SECURITY_CLASS_NAMES, { error: `expected security classes among ${SECURITY_CLASS_NAMES.join(', ')}` }), { error: 'expected the granted security classes (an empty list declines)' }),
+    clientSideAuth: z.boolean().optional(),
+  }),
+  'zwave/validate_dsk': z.object({ pin: z.string({ error: 'expected the 5-digit PIN as a string' }).optional() }),
 } as const;
 
 export type BridgeCommand = keyof typeof schemas;
@@ -75,6 +81,14 @@ const handlers: Handlers = {
     const seconds = request.value ? (request.time ?? 60) : 0;
     await context.radios.exclusion(seconds);
     return { value: request.value, time: seconds };
+  },
+  'zwave/grant_security': (request, context) => {
+    context.radios.answerInclusion({ grant: { securityClasses: request.securityClasses, ...(request.clientSideAuth === undefined ? {} : { clientSideAuth: request.clientSideAuth }) } });
+    return { securityClasses: request.securityClasses };
+  },
+  'zwave/validate_dsk': (request, context) => {
+    context.radios.answerInclusion({ pin: request.pin });
+    return { confirmed: request.pin !== undefined };
   },
   'device/rename': (request, context) => {
     const record = deviceOf(context, request.from);

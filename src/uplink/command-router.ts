@@ -35,6 +35,8 @@ export interface RouterOptions {
   reply(reply: Reply): void;
   /** Publishes a device's current state (after a /get). */
   publishState(deviceId: string): Promise<void>;
+  /** Hears the code of every failure (metrics). */
+  onFailure?: (code: string) => void;
 }
 
 /** The attributes a `/get` payload names (`{"state":""}`), none for an empty one; a string says what is wrong. */
@@ -139,6 +141,7 @@ export class CommandRouter {
 
   private noteFailure(where: string, response: BridgeResponse): void {
     this.failed++;
+    this.options.onFailure?.(response.error?.code ?? ErrorCode.RequestFailed);
     this.options.log.warn({ where, error: response.error }, `${where}: ${response.error?.code ?? 'ERROR'}: ${response.error?.message ?? ''}`);
   }
 }

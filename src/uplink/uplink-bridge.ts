@@ -23,7 +23,14 @@ import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
 
 const noRadio = (): Promise<never> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
-const NO_RADIOS: RadioControl = { permitJoin: noRadio, exclusion: noRadio, backup: noRadio };
+const NO_RADIOS: RadioControl = {
+  permitJoin: noRadio,
+  exclusion: noRadio,
+  backup: noRadio,
+  answerInclusion: () => {
+    throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
+  },
+};
 
 /** The settings key under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
@@ -47,6 +54,8 @@ export interface UplinkBridgeOptions {
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
   healthIntervalMs?: number;
+  /** Hears the code of every failed command and bridge request (the metrics' label). */
+  onFailure?: (code: string) => void;
 }
 
 /** The state message of a device, in Zigbee2MQTT's shape. */
@@ -71,7 +80,7 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -107,6 +116,7 @@ export class UplinkBridge implements Part {
       log,
       maxPayloadBytes: this.options.maxPayloadBytes,
       reply: (reply) => this.reply(reply),
+      ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
       publishState: async (id) => this.enqueue(this.stateMessage(await devices.get(id))),
     });
     const lastHeard = devices.setting(LAST_HEARD_SETTING);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { configurationMarkdown } from '../../src/config/docs.js';
 import { configOptions } from '../../src/config/options.js';
 import { configSchema } from '../../src/config/schema.js';
+import { errorsMarkdown } from '../../src/error-docs.js';
+import { ErrorCode } from '../../src/errors.js';
 
 describe('the configuration schema and its documentation', () => {
   it('gives every option a one-line description and a default (or documents it as unset)', () => {
@@ -29,6 +31,12 @@ describe('the configuration schema and its documentation', () => {
   it('marks the broker password and every network key as secret', () => {
     const secrets = configOptions.filter((option) => option.secret).map((option) => option.key);
     expect(secrets).toEqual(expect.arrayContaining(['uplink.password', 'radios.zigbee.networkKey', 'radios.zwave.securityKeys.s0Legacy', 'radios.zwave.securityKeys.s2AccessControl']));
+  });
+
+  it('keeps docs/errors.md equal to what src/error-docs.ts generates, with every code in it (npm run docs)', async () => {
+    const committed = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    expect(committed).toBe(errorsMarkdown());
+    for (const code of Object.values(ErrorCode)) expect(committed).toContain(`| \`${code}\` |`);
   });
 
   it('keeps docs/configuration.md equal to what the schema generates (npm run docs)', async () => {

@@ -7,6 +7,7 @@ import type { DeviceRecord } from '../../src/devices/device-record.js';
 import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
+import { radioPort } from '../support/radio-port.js';
 
 const lampId = 'zigbee:0x00158d0001a2b3c4';
 const remoteId = 'zigbee:0x00158d0001a2b3c5';
@@ -44,13 +45,11 @@ async function harness(dir?: string, recordsIn?: Map<string, DeviceRecord>): Pro
     radio: { fail: undefined, up: true },
     reopen: async () => harness(stateDir, records),
   };
-  const port: RadioPort = {
-    send: (id, payload) => {
-      if (h.radio.fail !== undefined) return Promise.reject(h.radio.fail);
-      h.sent.push({ id, payload });
-      return Promise.resolve();
-    },
-  };
+  const port: RadioPort = radioPort((id, payload) => {
+    if (h.radio.fail !== undefined) return Promise.reject(h.radio.fail);
+    h.sent.push({ id, payload });
+    return Promise.resolve();
+  });
   const kind = deviceKind({
     record: (id) => records.get(id),
     capabilities: (record) => record.capabilities ?? [],

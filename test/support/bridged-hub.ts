@@ -5,12 +5,14 @@
  */
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { HearthConfig } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { radioControl, RadioPart } from '../../src/radios/radio-part.js';
 import type { Radio } from '../../src/radios/radio.js';
+import { ResilienceMetrics } from '../../src/resilience/resilience-metrics.js';
 import { MqttLink } from '../../src/uplink/mqtt-link.js';
 import { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
 
@@ -30,17 +32,24 @@ export interface BridgedHubOptions {
   health?: () => unknown;
   log?: Logger;
   radios?: Radio[];
+  /** A metrics registry for the store and resilience metrics (none by default). */
+  metrics?: Registry;
 }
 
 export async function startBridgedHub(profile: Record<string, unknown>, options: BridgedHubOptions = {}): Promise<BridgedHub> {
   const log = options.log ?? pino({ level: 'silent' });
   const config = await loadConfigOrThrow({ env: {}, profile });
   const system = new ActorSystem({ log, options: { idleTimeoutMs: 0, ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }) } });
-  const devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system, log });
+  const devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system, log, breakers: config.radios.breakers, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+  const resilience = options.metrics === undefined ? undefined : new ResilienceMetrics(options.metrics);
   const link = new MqttLink(config, log);
   const radioParts: RadioPart[] = [];
   const bridge = UplinkBridge.fromConfig(config, { devices, link, log, radios: radioControl(radioParts), ...(options.health === undefined ? {} : { health: options.health }) });
-  for (const radio of options.radios ?? []) radioParts.push(new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart }));
+  for (const radio of options.radios ?? []) {
+    radioParts.push(
+      new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart, breaker: config.radios.breakers[radio.kind], ...(resilience === undefined ? {} : { metrics: resilience }) }),
+    );
+  }
   await devices.start();
   await bridge.start();
   const signal = new AbortController().signal;

@@ -20,7 +20,7 @@ async function setup() {
   });
   devices.addDevice({ id: lamp, friendlyName: 'living/lamp', radio: 'zigbee' });
   const joins: number[] = [];
-  const requests = new BridgeRequests({ devices, radios: { permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)), exclusion: () => Promise.resolve(), backup: () => Promise.resolve({ zigbee: { pan_id: '1a2b' } }) }, health: () => ({ status: 'ok' }) }, 1024);
+  const requests = new BridgeRequests({ devices, radios: { permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)), exclusion: () => Promise.resolve(), answerInclusion: () => undefined, backup: () => Promise.resolve({ zigbee: { pan_id: '1a2b' } }) }, health: () => ({ status: 'ok' }) }, 1024);
   const ask = (command: string, body: unknown) => requests.handle(command, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
   return { devices, system, requests, ask, joins };
 }

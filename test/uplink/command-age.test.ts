@@ -15,6 +15,7 @@ import { MqttWatch } from '../support/mqtt-watch.js';
 import { NetworkCut } from '../support/network-cut.js';
 import { tempDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
+import { radioPort } from '../support/radio-port.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
@@ -35,7 +36,7 @@ async function hub(port: number, stateDir: string, commandMaxAgeS: number): Prom
   };
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];
-  started.devices.attachRadio('zigbee', { send: (_id, payload) => Promise.resolve(void sent.push(payload)) });
+  started.devices.attachRadio('zigbee', radioPort((_id, payload) => Promise.resolve(void sent.push(payload))));
   if (started.devices.device(lamp) === undefined) started.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
   await until(() => started.link.connected, 10_000, 'the hub is connected');
   await subscribed(port);

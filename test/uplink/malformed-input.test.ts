@@ -12,6 +12,7 @@ import { startBridgedHub } from '../support/bridged-hub.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';
 import { tempDir } from '../support/temp-dir.js';
+import { radioPort } from '../support/radio-port.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness_colortemp([153, 500])])) as Capability[];
@@ -45,7 +46,7 @@ describe('random and malformed input', () => {
     onTestFinished(stop);
     devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
     const sent: Record<string, unknown>[] = [];
-    devices.attachRadio('zigbee', { send: (_id, command) => Promise.resolve(void sent.push(command)) });
+    devices.attachRadio('zigbee', radioPort((_id, command) => Promise.resolve(void sent.push(command))));
 
     const watch = await MqttWatch.connect(`mqtt://127.0.0.1:${broker.port}`, 'hearth/fuzz/bridge/#');
     const messages = fc.sample(fc.tuple(fc.oneof(fc.constantFrom(...setTopics), fc.constantFrom(...requestTopics)), payload), { numRuns: 10_000, seed: 424242 });

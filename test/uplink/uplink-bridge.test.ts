@@ -9,6 +9,7 @@ import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
 import { NetworkCut } from '../support/network-cut.js';
 import { tempDir } from '../support/temp-dir.js';
+import { radioPort } from '../support/radio-port.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const remote = 'zigbee:0x00158d0001a2b3c5';
@@ -27,7 +28,7 @@ async function hub(port: number, stateDir: string) {
   );
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];
-  devices.attachRadio('zigbee', { send: (_id, payload) => Promise.resolve(void sent.push(payload)) });
+  devices.attachRadio('zigbee', radioPort((_id, payload) => Promise.resolve(void sent.push(payload))));
   return { devices, bridge, sent };
 }
 

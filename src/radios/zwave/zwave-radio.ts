@@ -13,7 +13,8 @@ import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes,
 import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { abortableDelay, type PartHealth } from '../../lifecycle/part.js';
-import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { InclusionPrompts } from './inclusion-prompts.js';
 import { hubFaultScope } from '../../resilience/fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 
@@ -63,6 +64,8 @@ export class ZWaveRadio implements Radio {
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
   /** Open inclusion and exclusion windows and the timers that close them. */
   private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
+  /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
+  readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, { radio: 'zwave', ...data }));
 
   constructor(private readonly options: ZWaveRadioOptions) {}
 
@@ -75,7 +78,7 @@ export class ZWaveRadio implements Radio {
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
     this.listener = listener;
-    const driver = new Driver(this.options.port, this.options.driverOptions);
+    const driver = new Driver(this.options.port, { ...this.options.driverOptions, inclusionUserCallbacks: this.prompts });
     this.driver = driver;
     let gaveUp: (error: unknown) => void = () => undefined;
     const failedToStart = new Promise<never>((_resolve, reject) => (gaveUp = reject));
@@ -231,7 +234,15 @@ export class ZWaveRadio implements Radio {
 
   permitJoin(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    return this.openWindow('inclusion', seconds, () => controller.beginInclusion({ strategy: InclusionStrategy.Insecure }), () => controller.stopInclusion());
+    // S2 (or S0 where only that is supported) when keys are configured, else without security
+    const keys = this.options.driverOptions.securityKeys ?? {};
+    const secure = Object.values(keys).some((key) => key !== undefined);
+    return this.openWindow('inclusion', seconds, () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }), () => controller.stopInclusion());
+  }
+
+  answerInclusion(answer: InclusionAnswer): void {
+    if ('grant' in answer) this.prompts.answerGrant(answer.grant);
+    else this.prompts.answerDsk(answer.pin);
   }
 
   exclude(seconds: number): Promise<void> {
@@ -266,6 +277,7 @@ export class ZWaveRadio implements Radio {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.prompts.close();
     for (const timer of this.windows.values()) clearTimeout(timer);
     this.windows.clear();
     const driver = this.driver;

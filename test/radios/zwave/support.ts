@@ -4,6 +4,8 @@
  */
 import { onTestFinished } from 'vitest';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
+import type { PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedKind } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
@@ -28,7 +30,18 @@ export interface ZWaveHub extends BridgedHub {
 
 export const nodeIdOf = (nodeId: number): string => zwaveId(SIMULATED_HOME_ID, nodeId);
 
-export async function startZWaveHub(kinds: readonly SimulatedKind[], options: { restart?: Record<string, number>; unplugged?: boolean } = {}): Promise<ZWaveHub> {
+export interface ZWaveHubOptions {
+  restart?: Record<string, number>;
+  /** `radios.breakers.zwave` */
+  breaker?: Record<string, number>;
+  unplugged?: boolean;
+  metrics?: Registry;
+  /** zwave-js timeouts over the simulator's (e.g. a short controller ACK timeout). */
+  timeouts?: NonNullable<PartialZWaveOptions['timeouts']>;
+  securityKeys?: PartialZWaveOptions['securityKeys'];
+}
+
+export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
   const broker = await Mosquitto.start();
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
@@ -38,13 +51,13 @@ export async function startZWaveHub(kinds: readonly SimulatedKind[], options: { 
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
-    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions },
+    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts }, ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
   });
   onTestFinished(() => network.close());
   const hub = await startBridgedHub(
-    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {} } },
-    { radios: [radio], log },
+    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zwave: options.breaker ?? {} } } },
+    { radios: [radio], log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) },
   );
   onTestFinished(hub.stop);
   return { ...hub, network, radio, watch, broker };

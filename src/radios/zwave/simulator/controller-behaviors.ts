@@ -41,6 +41,18 @@ function nodeInfoOf(node: MockNode) {
 const NO_NODE = { nodeId: 0, basicDeviceClass: 0, genericDeviceClass: 0, specificDeviceClass: 0, supportedCCs: [], controlledCCs: [] };
 const STEP_MS = 20;
 
+/** Whether the simulated stick is hung: it takes bytes and answers nothing, not even an ACK. */
+export interface Hang {
+  hung: boolean;
+  /** Pulled out: nothing from the nodes can reach the host. */
+  unplugged: boolean;
+}
+
+/** While `hang.hung`, swallows everything the host sends (the controller must not auto-ACK meanwhile) and passes nothing from the nodes on. */
+export function hangBehavior(hang: Hang): MockControllerBehavior {
+  return { onHostData: () => hang.hung, onNodeFrame: () => hang.hung || hang.unplugged };
+}
+
 export function inclusionBehavior(pairing: Pairing): MockControllerBehavior {
   return {
     async onHostMessage(controller, message) {

@@ -37,6 +37,8 @@ export class DemoActivity {
 
   private async step(): Promise<void> {
     this.tick++;
+    // a stick pulled out hears nothing from its nodes
+    if (!this.network.pluggedIn) return;
     for (const device of this.network.all) {
       if (device.kind === 'multisensor') {
         await device.reportSensor('temperature', this.drift(device.readings.get('temperature') ?? 21, 0.3, 15, 28));

@@ -15,7 +15,7 @@ import { MockPort } from '@zwave-js/serial/mock';
 import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
-import { exclusionBehavior, inclusionBehavior, type Pairing } from './controller-behaviors.js';
+import { exclusionBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
 import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
@@ -28,6 +28,7 @@ export class SimulatedZWaveNetwork {
   private mockController: MockController | undefined;
   private readonly pairing: Pairing = { toInclude: undefined, toExclude: undefined, included: undefined };
   private readonly members = new Map<number, SimulatedDevice>();
+  private readonly hang: Hang = { hung: false, unplugged: false };
   private plugged = true;
   private stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   private opened: (() => void) | undefined;
@@ -70,6 +71,7 @@ export class SimulatedZWaveNetwork {
   /** The stick is pulled out: the open port fails as a vanished serial port does, and it cannot be opened. */
   unplug(): void {
     this.plugged = false;
+    this.hang.unplugged = true;
     this.pulled = this.mockController !== undefined;
     this.stream?.error(new ZWaveError('The serial port closed unexpectedly!', ZWaveErrorCodes.Driver_SerialPortClosed));
     this.stream = undefined;
@@ -77,6 +79,20 @@ export class SimulatedZWaveNetwork {
 
   plugIn(): void {
     this.plugged = true;
+    this.hang.unplugged = false;
+  }
+
+  get pluggedIn(): boolean {
+    return this.plugged;
+  }
+
+  /**
+   * The stick hangs (the port stays open, nothing answers: no ACK, no response, no callback),
+   * as a coordinator whose firmware locked up does; `hung(false)` brings it back.
+   */
+  hung(hung: boolean): void {
+    this.hang.hung = hung;
+    if (this.mockController !== undefined) this.mockController.autoAckHostMessages = !hung;
   }
 
   /** Driver options the simulation needs: the hook that starts the controller, and no firmware probing. */
@@ -93,7 +109,8 @@ export class SimulatedZWaveNetwork {
           const controller = new MockController({ homeId: SIMULATED_HOME_ID, ownNodeId: CONTROLLER_NODE_ID, mockPort: this.mockPort, serial });
           controller.defineBehavior(...createDefaultMockControllerBehaviors());
           // a later call's behaviours are asked first
-          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing));
+          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), hangBehavior(this.hang));
+          controller.autoAckHostMessages = !this.hang.hung;
           this.mockController = controller;
           if (this.members.size === 0) {
             this.devices.forEach((kind, index) => this.members.set(index + 2, createSimulatedDevice(controller, kind, index + 2)));

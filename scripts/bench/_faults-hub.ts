@@ -1,0 +1,134 @@
+/**
+ * The hub side of the `faults` soak (scripts/bench/faults.ts): the demo's simulated radios with
+ * the device actors, the outbox and a real Mosquitto, run for a given time while faults are
+ * injected at random through the simulators (a hung controller, a node out of range, a stick
+ * pulled out) and a command goes to a random device every 100 ms. Prints one JSON line of
+ * counts at the end. Arguments: broker port, state directory, seconds to run, seconds of
+ * warm-up before the starting RSS is taken.
+ */
+import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
+import { SIMULATED_KINDS } from '../../src/radios/zwave/simulator/simulated-devices.js';
+import { DemoActivity } from '../../src/radios/zwave/simulator/demo-activity.js';
+import { SIMULATED_HOME_ID, SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
+import { zwaveId } from '../../src/devices/device-id.js';
+import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
+import { isHearthError } from '../../src/errors.js';
+import { startBridgedHub } from '../../test/support/bridged-hub.js';
+import { until } from '../../test/support/until.js';
+
+const [port, stateDir, seconds, warmupSeconds] = [Number(process.argv[2]), String(process.argv[3]), Number(process.argv[4] ?? 60), Number(process.argv[5] ?? 20)];
+const FAST = new Set(['CIRCUIT_OPEN', 'RADIO_UNAVAILABLE', 'RADIO_BUSY']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const between = (min: number, max: number) => min + Math.random() * (max - min);
+const gc = (globalThis as { gc?: () => void }).gc;
+const rssMb = (): number => {
+  gc?.();
+  return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
+};
+
+const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
+const log = pino({ level: 'silent' });
+const activity = new DemoActivity(network, log, 1000);
+const radio = new ZWaveRadio({
+  port: network.port,
+  driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ack: 500 } },
+  log,
+  afterStart: () => activity.start(),
+  afterStop: () => activity.stop(),
+});
+const hub = await startBridgedHub(
+  {
+    hubId: 'soak',
+    stateDir,
+    uplink: { port, startupWaitMs: 5000, healthIntervalS: 5 },
+    radios: { restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 }, breakers: { zwave: { threshold: 2, deviceThreshold: 2, probeMinMs: 500, probeMaxMs: 4000 } } },
+  },
+  { radios: [radio], log },
+);
+const listening = network.all.filter((device) => device.kind !== 'door' && device.kind !== 'multisensor');
+const idOf = (nodeId: number) => zwaveId(SIMULATED_HOME_ID, nodeId);
+await until(() => listening.every((device) => hub.devices.device(idOf(device.id)) !== undefined), 60_000, 'the demo devices are registered');
+
+// recoveries, as a cloud consumer sees them: a breaker closing, a radio running again
+const events = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+let recoveries = 0;
+events.on('message', (_topic, payload) => {
+  const event = JSON.parse(payload.toString()) as { type: string; data: { state?: string } };
+  if ((event.type === 'breaker_state' && event.data.state === 'closed') || (event.type === 'radio_state' && event.data.state === 'running')) recoveries++;
+});
+await events.subscribeAsync('hearth/soak/bridge/event', { qos: 1 });
+
+const counts = { faults_injected: 0, commands_ok: 0, commands_failed_fast: 0, commands_failed_slow: 0 };
+const fastFailMs: number[] = [];
+const endAt = Date.now() + seconds * 1000;
+let rssStart: number | undefined;
+setTimeout(() => (rssStart = rssMb()), warmupSeconds * 1000).unref();
+
+const commands = (async () => {
+  for (let n = 0; Date.now() < endAt; n++) {
+    const device = listening[n % listening.length];
+    if (device === undefined) break;
+    const payload = device.kind === 'dimmer' ? { brightness: Math.floor(Math.random() * 255) } : { state: Math.random() < 0.5 ? 'ON' : 'OFF' };
+    const began = performance.now();
+    try {
+      await hub.devices.command(idOf(device.id), payload);
+      counts.commands_ok++;
+    } catch (error) {
+      const took = performance.now() - began;
+      if (isHearthError(error) && FAST.has(error.code) && took < 5) {
+        counts.commands_failed_fast++;
+        fastFailMs.push(took);
+      } else counts.commands_failed_slow++;
+    }
+    await sleep(100);
+  }
+})();
+
+const faults = (async () => {
+  await sleep(2000);
+  while (Date.now() < endAt - 15_000) {
+    const kind = Math.floor(Math.random() * 3);
+    counts.faults_injected++;
+    if (kind === 0) {
+      network.hung(true);
+      await sleep(between(2000, 6000));
+      network.hung(false);
+    } else if (kind === 1) {
+      const device = listening[Math.floor(Math.random() * listening.length)];
+      device?.setReachable(false);
+      await sleep(between(3000, 10_000));
+      device?.setReachable(true);
+    } else {
+      network.unplug();
+      await sleep(between(3000, 15_000));
+      network.plugIn();
+    }
+    await sleep(between(3000, 8000));
+  }
+})();
+
+await Promise.all([commands, faults]);
+// let the last fault's recovery land before the final count
+try {
+  await until(() => hub.radios.every((part) => part.state === 'running' && part.guard.state === 'closed'), 60_000, 'the radio recovered');
+} catch (error) {
+  process.stderr.write(`${JSON.stringify(hub.radios.map((part) => ({ state: part.state, breaker: part.guard.state, stats: part.guard.stats, health: part.health() })))}\n`);
+  throw error;
+}
+await sleep(1000);
+const rssEnd = rssMb();
+await events.endAsync();
+await hub.stop();
+network.close();
+fastFailMs.sort((a, b) => a - b);
+console.log(
+  JSON.stringify({
+    ...counts,
+    recoveries,
+    fast_fail_p99_ms: Math.round((fastFailMs[Math.floor(fastFailMs.length * 0.99)] ?? 0) * 1000) / 1000,
+    rss_mb_start: rssStart ?? rssEnd,
+    rss_mb_end: rssEnd,
+  }),
+);
+process.exit(0);

@@ -1,0 +1,73 @@
+/**
+ * What each error code means and what to do about it: the reference in docs/errors.md
+ * (`npm run docs`, `hearth errors`), generated from here. A code without an entry does not
+ * compile, so the reference cannot fall behind errors.ts.
+ */
+import { ErrorCode } from './errors.js';
+
+export const ERROR_DOCS: Record<ErrorCode, string> = {
+  [ErrorCode.ConfigInvalid]: 'The config file (or a HEARTH_… variable) has values that do not fit the schema; every problem is listed with its path. Exit code 78.',
+  [ErrorCode.ConfigUnreadable]: 'The config file cannot be read or is not YAML.',
+  [ErrorCode.PartStartFailed]: 'A part of the hub failed to start; the cause names it.',
+  [ErrorCode.PartStopTimeout]: 'A part did not stop within shutdown.timeoutMs; the process exits non-zero and names it.',
+  [ErrorCode.StartAborted]: 'A stop request (SIGTERM, SIGINT) came while the hub was starting.',
+  [ErrorCode.BrokerUnreachable]: 'The MQTT broker cannot be reached (doctor, start-up wait); the hub runs on and keeps its messages in the outbox.',
+  [ErrorCode.ActorNotFound]: 'A message for a device actor that is not registered.',
+  [ErrorCode.ActorExists]: 'An actor was registered twice under one id.',
+  [ErrorCode.ActorStopped]: 'A message for an actor that is stopping or stopped.',
+  [ErrorCode.ActorFailed]: 'A device actor failed while handling the message; it is restarted by its supervisor.',
+  [ErrorCode.ActorEscalated]: 'A device actor failed more often than its restart budget allows; it starts fresh on its next message.',
+  [ErrorCode.AskTimeout]: 'A request to a device actor got no answer in time (actors.askTimeoutMs; for commands, twice the radio\'s commandTimeoutMs).',
+  [ErrorCode.AskAborted]: 'The request was cancelled by its sender.',
+  [ErrorCode.MailboxFull]: 'A device actor has actors.mailboxCapacity messages waiting; the message was refused.',
+  [ErrorCode.MessageDropped]: 'A message was dropped (its actor was removed).',
+  [ErrorCode.SystemStopped]: 'The actor system is stopping: the hub is shutting down.',
+  [ErrorCode.StoreClosed]: 'A write to the store after it closed (the hub is shutting down).',
+  [ErrorCode.StoreWriteFailed]: 'Writing state to disk failed (disk full, read-only file system, failing SD card); the cause says which.',
+  [ErrorCode.StoreCorrupt]: 'A store file is corrupt and no good copy exists; the message names the file. Move it aside to start empty.',
+  [ErrorCode.DeviceIdInvalid]: 'A device id that does not have the form <radio>:<address>.',
+  [ErrorCode.CommandInvalid]: 'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
+  [ErrorCode.CommandExpired]: 'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',
+  [ErrorCode.RoomNotFound]: 'No room with that id.',
+  [ErrorCode.RoomExists]: 'A room with that name already exists.',
+  [ErrorCode.RoomNameInvalid]: 'A room name that is empty or too long.',
+  [ErrorCode.DeviceNotInRoom]: 'The device is not in that room.',
+  [ErrorCode.DeviceInOtherRoom]: 'The device already belongs to another room; remove it there first.',
+  [ErrorCode.DeviceNotFound]: 'No device with that friendly name or id.',
+  [ErrorCode.DeviceNameInvalid]: 'A friendly name that is empty, too long, or contains MQTT wildcards (+, #) or a leading/trailing slash.',
+  [ErrorCode.DeviceNameTaken]: 'Another device already has that friendly name.',
+  [ErrorCode.RadioUnavailable]: 'The device\'s radio is not running (its stick is missing, or it is restarting after a failure); commands fail at once until it runs again.',
+  [ErrorCode.RadioCommandFailed]: 'The radio could not carry out the command (the device did not acknowledge, or refused it); the message gives the radio\'s reason. Counts against the device\'s breaker when the device is at fault.',
+  [ErrorCode.DeviceAsleepQueued]: 'Not a failure: the device sleeps, and its radio carries the command out when it wakes up (bridge/event command_queued).',
+  [ErrorCode.DeviceNotReady]: 'The device is still being interviewed by its radio; try again when it is ready.',
+  [ErrorCode.DeviceUnreachable]: 'The device did not answer a ping.',
+  [ErrorCode.CircuitOpen]: 'A circuit breaker is open: the radio\'s (after radios.breakers.<radio>.threshold radio faults in a row) or the device\'s (after deviceThreshold failed commands in a row). Commands fail at once until a probe finds it answering again; bridge/event breaker_state tells when.',
+  [ErrorCode.RadioBusy]: 'The radio\'s bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.',
+  [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
+  [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
+  [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, or not the shape the request takes.',
+  [ErrorCode.UnknownCommand]: 'A bridge/request/<command> the hub does not know.',
+  [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
+};
+
+/** docs/errors.md */
+export function errorsMarkdown(): string {
+  const rows = Object.values(ErrorCode).map((code) => `| \`${code}\` | ${ERROR_DOCS[code]} |`);
+  return [
+    '# Error codes',
+    '',
+    '<!-- Generated from src/error-docs.ts by `npm run docs`; do not edit by hand. -->',
+    '',
+    'Every failure that reaches a user carries one of these codes, with a message for people and,',
+    'where there is one, its cause: in the log line (`error.code`), in the MQTT error answer',
+    '(`bridge/event` `command_failed`, `bridge/response/…` `{"status":"error","error":{"code":…}}`),',
+    'and as the `code` label of `hearth_command_failures_total` on /metrics. Codes are stable:',
+    'a code is never reused for another meaning. In code they are `ErrorCode` in src/errors.ts,',
+    'thrown as `HearthError` (the hub\'s one error type).',
+    '',
+    '| code | meaning |',
+    '| --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
