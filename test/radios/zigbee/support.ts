@@ -32,6 +32,8 @@ export interface ZigbeeHubOptions {
   availability?: ZigbeeRadioOptions['availability'];
   maxReportsPerS?: number;
   restart?: Record<string, number>;
+  /** `radios.breakers.zigbee` */
+  breaker?: Record<string, number>;
   sleepyAnswerMs?: number;
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
@@ -65,7 +67,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(
-    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {} } },
+    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {} } } },
     { radios: [radio], log },
   );
   onTestFinished(hub.stop);
