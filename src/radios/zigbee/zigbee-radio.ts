@@ -23,6 +23,7 @@ import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from 
 import { Availability } from './availability.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
+import { askCoordinator, deviceFailure } from './failures.js';
 import { ReportThrottle } from './report-throttle.js';
 
 type ControllerOptions = ConstructorParameters<typeof Controller>[0];
@@ -266,11 +267,7 @@ export class ZigbeeRadio implements Radio {
     await known.chain;
   }
 
-  /**
-   * Runs a device operation; a failure is told apart by asking the coordinator: when it does not
-   * answer the radio is sick (RADIO_UNAVAILABLE), else the device failed (it refused the
-   * command: RADIO_COMMAND_FAILED; it did not answer: DEVICE_UNREACHABLE).
-   */
+  /** Runs a device operation; a failure comes out coded by whose it is (failures.ts). */
   private async classified<T>(deviceId: string, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
@@ -280,12 +277,8 @@ export class ZigbeeRadio implements Radio {
         () => true,
         () => false,
       );
-      if (!coordinatorAnswers) {
-        this.lastError = describeError(error);
-        throw new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
-      }
-      if (error instanceof Zcl.StatusError) throw new HearthError(ErrorCode.RadioCommandFailed, `${deviceId} refused the command: ${describeError(error)}`, { cause: error });
-      throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer: ${describeError(error)}`, { cause: error });
+      if (!coordinatorAnswers) this.lastError = describeError(error);
+      throw deviceFailure(error, deviceId, coordinatorAnswers);
     }
   }
 
@@ -364,21 +357,8 @@ export class ZigbeeRadio implements Radio {
   async probe(): Promise<void> {
     const controller = this.controller;
     if (controller === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
-    const timeoutMs = this.options.probeTimeoutMs ?? 5000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        controller.getCoordinatorVersion(),
-        new Promise((_resolve, reject) => {
-          timer = setTimeout(() => reject(new HearthError(ErrorCode.Timeout, `the Zigbee coordinator did not answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-      this.lastError = undefined; // it answers again
-    } catch (error) {
-      throw isHearthError(error) ? error : new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
+    await askCoordinator(controller, this.options.probeTimeoutMs ?? 5000);
+    this.lastError = undefined; // it answers again
   }
 
   /** Reads one genBasic attribute (herdsman's ping); a sleeping battery device counts as answering. */
