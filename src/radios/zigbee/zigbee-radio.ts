@@ -8,7 +8,8 @@
  * availability (availability.ts); a flooding device is throttled (report-throttle.ts); the
  * coordinator backup is written periodically and on stop, and handed out on request.
  */
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
@@ -19,6 +20,7 @@ import { parseDeviceId, zigbeeId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
 import type { PartHealth } from '../../lifecycle/part.js';
 import { hubFaultScope } from '../../resilience/fault-scope.js';
+import { fsyncDirectory } from '../../store/atomic-file.js';
 import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { Availability } from './availability.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
@@ -314,9 +316,26 @@ export class ZigbeeRadio implements Radio {
     }
   }
 
-  /** The backup holds the network key: herdsman writes it readable by all; only the hub may read it. */
+  /**
+   * herdsman writes the backup atomically (a temp file renamed over the old one) but readable by
+   * all and without an fsync: only the hub may read it (it holds the network key), and it is
+   * synced to the card with its directory, so a power cut right after leaves it whole.
+   */
   private async protectBackup(): Promise<void> {
-    if (this.settings !== undefined) await chmod(this.settings.backupPath, 0o600).catch(() => undefined);
+    if (this.settings === undefined) return;
+    const path = this.settings.backupPath;
+    try {
+      await chmod(path, 0o600);
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fsyncDirectory(dirname(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log.warn({ err: error }, `could not secure the Zigbee coordinator backup ${path}: ${describeError(error)}`);
+    }
   }
 
   /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory. */
