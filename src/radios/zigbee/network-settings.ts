@@ -55,6 +55,15 @@ function parseStored(text: string, path: string): StoredNetwork {
   return value as StoredNetwork;
 }
 
+/** Which of the configured values are the well-known defaults anyone could join a network with. */
+export function wellKnownSettings(configured: ConfiguredNetwork): string[] {
+  const found: string[] = [];
+  if (configured.panId !== undefined && WELL_KNOWN_PAN_IDS.has(configured.panId)) found.push('panId');
+  if (configured.extendedPanId !== undefined && WELL_KNOWN_EXTENDED.has(configured.extendedPanId.replace(/^0x/, '').toLowerCase())) found.push('extendedPanId');
+  if (configured.networkKey !== undefined && configured.networkKey.replace(/^0x/, '').toLowerCase() === WELL_KNOWN_KEY) found.push('networkKey');
+  return found;
+}
+
 /** The network settings: config first, then what was generated and kept on an earlier start, else new random ones (kept now). */
 export async function networkSettings(configured: ConfiguredNetwork, stateDir: string): Promise<ZigbeeNetworkSettings> {
   const dir = join(stateDir, 'zigbee');

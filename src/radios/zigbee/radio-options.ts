@@ -9,12 +9,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HearthConfig } from '../../config/schema.js';
-import { networkSettings } from './network-settings.js';
+import { networkSettings, wellKnownSettings } from './network-settings.js';
 import type { ControllerSettings, ZigbeeRadioOptions } from './zigbee-radio.js';
 
 /** herdsman's Controller options; the network's identity is read (or generated and kept) when the radio starts. */
-async function controllerSettings(config: HearthConfig, serialPath: string): Promise<ControllerSettings> {
+async function controllerSettings(config: HearthConfig, serialPath: string, log: Logger): Promise<ControllerSettings> {
   const zigbee = config.radios.zigbee;
+  const wellKnown = wellKnownSettings(zigbee);
+  if (wellKnown.length > 0) log.warn({ settings: wellKnown }, `radios.zigbee: ${wellKnown.join(', ')} set to a well-known default: anyone who knows it can join or listen to the network; leave it unset to have a random one generated`);
   const dir = join(config.stateDir, 'zigbee');
   await mkdir(dir, { recursive: true });
   const network = await networkSettings(zigbee, config.stateDir);
@@ -31,7 +33,7 @@ async function controllerSettings(config: HearthConfig, serialPath: string): Pro
 export function zigbeeRadioOptions(config: HearthConfig, log: Logger, herdsmanLog: Logger, serialPath: string): ZigbeeRadioOptions {
   const zigbee = config.radios.zigbee;
   return {
-    controller: () => controllerSettings(config, serialPath),
+    controller: () => controllerSettings(config, serialPath, log),
     log,
     herdsmanLog,
     availability: { activeTimeoutMs: zigbee.availability.activeTimeoutS * 1000, passiveTimeoutMs: zigbee.availability.passiveTimeoutS * 1000 },

@@ -1,7 +1,7 @@
 /** The Zigbee network's identity: config wins; otherwise random, never the well-known defaults, and kept across starts. */
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { networkSettings } from '../../../src/radios/zigbee/network-settings.js';
+import { networkSettings, wellKnownSettings } from '../../../src/radios/zigbee/network-settings.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const WELL_KNOWN_KEY = [1, 3, 5, 7, 9, 11, 13, 15, 0, 2, 4, 6, 8, 10, 12, 13];
@@ -33,6 +33,11 @@ describe('Zigbee network settings', () => {
       extendedPanId: [0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77],
       networkKey: [0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf],
     });
+  });
+
+  it('tells configured well-known defaults apart', () => {
+    expect(wellKnownSettings({ channel: 11, panId: 0x1a62, extendedPanId: '0xDDDDDDDDDDDDDDDD', networkKey: '0x01030507090B0D0F00020406080A0C0D' })).toEqual(['panId', 'extendedPanId', 'networkKey']);
+    expect(wellKnownSettings({ channel: 11, panId: 0x1234, networkKey: 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf' })).toEqual([]);
   });
 
   it('names the file and what is wrong with a damaged one', async () => {
