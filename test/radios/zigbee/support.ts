@@ -10,6 +10,7 @@ import type { SimulatedKind } from '../../../src/radios/zigbee/simulator/simulat
 import { SimulatedZigbeeNetwork } from '../../../src/radios/zigbee/simulator/simulated-network.js';
 import type { SimulatedZigbeeDevice } from '../../../src/radios/zigbee/simulator/simulated-device.js';
 import { ZigbeeRadio, type ZigbeeRadioOptions } from '../../../src/radios/zigbee/zigbee-radio.js';
+import type { Radio } from '../../../src/radios/radio.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
@@ -35,6 +36,8 @@ export interface ZigbeeHubOptions {
   /** `radios.breakers.zigbee` */
   breaker?: Record<string, number>;
   sleepyAnswerMs?: number;
+  /** Other radios in the same hub (a simulated Z-Wave network beside the Zigbee one). */
+  otherRadios?: Radio[];
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
 }
@@ -68,7 +71,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
   });
   const hub = await startBridgedHub(
     { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {} } } },
-    { radios: [radio], log },
+    { radios: [radio, ...(options.otherRadios ?? [])], log },
   );
   onTestFinished(hub.stop);
   // the hub's subscriptions went out before its bridge state: from here on, commands reach it
