@@ -38,8 +38,6 @@ export interface SimulatedNetworkCore {
 export interface SimulatedNetworkOptions {
   /** How long a call waits for an answer that never comes before it times out (a real adapter waits the call's own timeout). */
   maxWaitMs?: number;
-  /** The first device's IEEE address suffix; devices count up from it. */
-  firstAddress?: number;
 }
 
 const COORDINATOR_IEEE = '0x00124b00fee1c0de';
@@ -58,11 +56,10 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   private joinUntil = 0;
   /** The router the last permit-join went through (its network address), undefined for the coordinator (tests). */
   joinVia: number | undefined;
-  private nextAddress: number;
+  private nextAddress = 1;
 
   constructor(kinds: readonly SimulatedKind[], options: SimulatedNetworkOptions = {}) {
     this.maxWaitMs = options.maxWaitMs ?? 10_000;
-    this.nextAddress = options.firstAddress ?? 1;
     for (const kind of kinds) this.add(kind);
   }
 
@@ -100,10 +97,6 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
     const device = this.all.find((member) => member.kind === kind);
     if (device === undefined) throw new Error(`no simulated ${kind} in the network`);
     return device;
-  }
-
-  get adapterAttached(): boolean {
-    return this.adapter !== undefined;
   }
 
   /** A controller opened the network: it resumes the network formed before when the parameters match, else forms it anew (`reset`). */
