@@ -261,6 +261,7 @@ function breakerOptions(kind: string, defaults: BreakerDefaults) {
       deviceThreshold: intRange(1, 1000).default(defaults.deviceThreshold).describe(`Failed commands in a row to one ${kind} device (no acknowledgement) after which that device's breaker opens; a sleeping device's queued command is no failure.`),
       probeMinMs: intRange(100, 3_600_000).default(2000).describe('Delay before the first half-open probe (a cheap ping, never a user\'s command) of an open breaker; it doubles per failed probe, with jitter.'),
       probeMaxMs: intRange(100, 86_400_000).default(120_000).describe('Upper bound on the delay between probes of an open breaker.'),
+      restartAfterProbes: intRange(1, 1000).default(5).describe(`Failed probes in a row of an open ${kind} radio breaker after which the radio's driver is presumed stuck and restarted (radios.restart).`),
       maxConcurrent: intRange(1, 10_000).default(defaults.maxConcurrent).describe(`Most commands in flight on the ${kind} radio at once (its bulkhead), so a recovering network is not flooded.`),
       maxQueued: intRange(0, 1_000_000).default(200).describe('Commands waiting for a place in the bulkhead; past it a command fails at once with RADIO_BUSY.'),
       commandTimeoutMs: intRange(100, 3_600_000).default(defaults.commandTimeoutMs).describe(`A ${kind} command still unanswered after this long fails with TIMEOUT and counts as a radio fault (a hung driver).`),

@@ -111,7 +111,13 @@ export class RadioPart implements Part {
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
-    const guardOptions: ConstructorParameters<typeof RadioGuard>[0] = { radio: options.radio, options: options.breaker, log: options.log, onTransition: (transition) => this.breakerChanged(transition) };
+    const guardOptions: ConstructorParameters<typeof RadioGuard>[0] = {
+      radio: options.radio,
+      options: options.breaker,
+      log: options.log,
+      onTransition: (transition) => this.breakerChanged(transition),
+      onStuck: (fault) => this.restart(new HearthError(ErrorCode.RadioUnavailable, `the ${options.radio.kind} radio did not answer ${options.breaker.restartAfterProbes} probes in a row (${fault})`)),
+    };
     if (options.random !== undefined) guardOptions.random = options.random;
     this.guard = new RadioGuard(guardOptions);
     options.metrics?.watch(this.guard);
@@ -258,17 +264,20 @@ export class RadioPart implements Part {
         if (devices.device(id) !== undefined) devices.availability(id, online);
       }),
       event: (type, data) => this.options.bridgeEvent(type, data),
-      failed: (error) => {
-        if (this.stateNow !== 'running') return;
-        this.setState('restarting');
-        void radio
-          .stop()
-          .catch(() => undefined)
-          .then(() => {
-            if (!this.stopping) this.failed(error);
-          });
-      },
+      failed: (error) => this.restart(error),
     };
+  }
+
+  /** The running radio died or is stuck: it is stopped, and restarted with backoff. */
+  private restart(error: unknown): void {
+    if (this.stateNow !== 'running') return;
+    this.setState('restarting');
+    void this.options.radio
+      .stop()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.stopping) this.failed(error);
+      });
   }
 
   /** Registers a new device, or updates what the radio knows of a known one. */

@@ -6,7 +6,8 @@
  * command to that radio fails at once with CIRCUIT_OPEN, whatever device it is for. While open,
  * the radio is probed with its cheap `probe()` (a controller query, never a user's command)
  * after a delay that doubles per failed probe, with jitter, up to `probeMaxMs`; the first probe
- * that answers closes it. The bulkhead bounds the commands in flight (`maxConcurrent`) and
+ * that answers closes it; after `restartAfterProbes` failed probes in a row the radio's driver
+ * is presumed stuck and handed to the radio's supervision for a restart. The bulkhead bounds the commands in flight (`maxConcurrent`) and
  * waiting (`maxQueued`, past it RADIO_BUSY), so a network that just came back is not flooded.
  *
  * Built on cockatiel (connor4312/cockatiel): its ConsecutiveBreaker counts and moves the
@@ -31,6 +32,8 @@ export interface RadioGuardOptions {
   log: Logger;
   /** Hears every change of the radio's breaker (bridge/event, metrics). */
   onTransition(transition: BreakerTransition): void;
+  /** The radio failed `restartAfterProbes` probes in a row: its driver is presumed stuck and is restarted. */
+  onStuck?(fault: string): void;
   random?: () => number;
 }
 
@@ -131,6 +134,10 @@ export class RadioGuard {
     if (this.probing) {
       this.failedProbes++;
       this.stats.probeFailures++;
+      if (this.failedProbes % this.guard.options.restartAfterProbes === 0) {
+        this.guard.log.warn({ fault: this.lastFault }, `${this.kind}: the radio failed ${this.failedProbes} probes in a row; restarting it`);
+        this.guard.onStuck?.(this.lastFault ?? 'no answer to its probes');
+      }
     } else {
       this.stats.opens++;
       this.guard.log.error({ fault: this.lastFault }, `${this.kind}: ${this.guard.options.threshold} radio faults in a row; the radio's breaker opens and its commands fail at once (last: ${this.lastFault ?? 'unknown'})`);

@@ -307,7 +307,13 @@ export class ZWaveRadio implements Radio {
   health(): PartHealth {
     if (this.driver === undefined) return { status: 'stopped' };
     if (!this.ready) return { status: 'starting' };
-    const nodes = this.driver.controller.nodes.size - 1;
+    let nodes: number;
+    try {
+      nodes = this.driver.controller.nodes.size - 1;
+    } catch (error) {
+      // zwave-js is reopening its port (the controller is not ready meanwhile): health never throws
+      return { status: 'degraded', detail: `the Z-Wave controller is not ready: ${describeError(error)}` };
+    }
     return this.lastError === undefined ? { status: 'ok', nodes } : { status: 'degraded', detail: this.lastError, nodes };
   }
 }
