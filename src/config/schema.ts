@@ -180,7 +180,29 @@ const zigbee = z
     enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
     simulate: z.boolean().default(false).describe('Use the simulated coordinator instead of a stick.'),
     serialPort: serialPort.describe('Coordinator serial port (/dev/serial/by-id/…) or tcp://host:port.'),
-    networkKey: secret(hexKey.optional().describe('Zigbee network key; generated on first start when unset; never logged.')),
+    adapter: z
+      .enum(['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'ezsp', 'zoh'])
+      .optional()
+      .describe('The coordinator\'s adapter type (zigbee-herdsman\'s name for it); discovered from the USB ids when unset.'),
+    baudRate: intRange(1200, 4_000_000).default(115_200).describe('Serial speed of the coordinator.'),
+    rtscts: z.boolean().default(false).describe('Hardware flow control on the coordinator\'s serial port.'),
+    channel: intRange(11, 26).default(11).describe('Zigbee channel (11-26) the network is formed on.'),
+    panId: intRange(1, 0xfffe).optional().describe('PAN id (1-65534); a random one is generated on first start and kept in the state directory when unset.'),
+    extendedPanId: z
+      .string()
+      .regex(/^(0x)?[0-9a-fA-F]{16}$/, { error: 'expected 8 bytes as 16 hex digits' })
+      .optional()
+      .describe('Extended PAN id (16 hex digits); generated on first start and kept when unset.'),
+    networkKey: secret(hexKey.optional().describe('Zigbee network key; generated on first start and kept in the state directory when unset; never logged.')),
+    availability: z
+      .strictObject({
+        activeTimeoutS: intRange(10, 86_400).default(600).describe('A mains-powered device silent this long is pinged; it is offline when it does not answer.'),
+        passiveTimeoutS: intRange(60, 604_800).default(90_000).describe('A battery device silent this long is offline (it sleeps and cannot be pinged).'),
+      })
+      .prefault({})
+      .describe('When Zigbee devices count as offline (Zigbee2MQTT\'s defaults).'),
+    maxReportsPerS: intRange(1, 10_000).default(20).describe('Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.'),
+    backupIntervalS: intRange(60, 604_800).default(86_400).describe('How often the coordinator backup is written (it is also written on stop).'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

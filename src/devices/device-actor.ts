@@ -45,6 +45,8 @@ export interface ReportReply {
 export interface RadioPort {
   /** Resolves when the device took the command; rejects with a coded error (DEVICE_ASLEEP_QUEUED: it waits for the device). */
   send(deviceId: string, payload: Record<string, unknown>): Promise<void>;
+  /** Reads state back from the device (a `/get`); the answers arrive as reports. */
+  read?(deviceId: string, keys: readonly string[]): Promise<void>;
   /** A cheap check that the device answers: the half-open probe of its breaker. */
   ping(deviceId: string): Promise<void>;
   /** Which breaker a failure of `send` or `ping` counts against. */

@@ -264,6 +264,13 @@ export class DeviceService implements Part {
     return this.options.system.ask<DeviceView>(id, { type: 'set', payload }, commandTimeoutMs === undefined ? {} : { timeoutMs: 2 * commandTimeoutMs + 1000 });
   }
 
+  /** Has the device's radio read `keys` back from the device (a `/get`); the answers arrive as reports before this resolves. */
+  async read(id: string, keys: readonly string[]): Promise<void> {
+    const record = this.registry.get(id);
+    if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
+    await this.radios.get(record.radio)?.read?.(id, keys);
+  }
+
   get(id: string): Promise<DeviceView> {
     return this.options.system.ask<DeviceView>(id, { type: 'get' });
   }

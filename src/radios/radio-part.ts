@@ -20,6 +20,7 @@
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/device-record.js';
 import { friendlyNameProblem } from '../devices/device-record.js';
+import { parseDeviceId } from '../devices/device-id.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
@@ -54,10 +55,13 @@ export type RadioState = 'stopped' | 'starting' | 'running' | 'restarting' | 'do
 
 const DEFAULT_RESTART: RestartPolicy = { minMs: 1000, maxMs: 300_000, maxAttempts: 10 };
 
-/** What the bridge requests ask of the radios: joining and leaving. */
+/** What the bridge requests ask of the radios: joining and leaving, and network backups. */
 export interface RadioControl {
-  permitJoin(seconds: number): Promise<void>;
+  /** `via`: a device id; only its radio opens, through that device. */
+  permitJoin(seconds: number, via?: string): Promise<void>;
   exclusion(seconds: number): Promise<void>;
+  /** Each running radio's backup, by radio kind. */
+  backup(): Promise<Record<string, unknown>>;
   /** Answers a running radio's question during a secure inclusion. */
   answerInclusion(answer: InclusionAnswer): void;
 }
@@ -66,10 +70,17 @@ export interface RadioControl {
 export function radioControl(radios: readonly RadioPart[]): RadioControl {
   const running = () => radios.filter((part) => part.state === 'running');
   return {
-    permitJoin: async (seconds) => {
-      const parts = running();
-      if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running that devices could join');
-      await Promise.all(parts.map((part) => part.radio.permitJoin(seconds)));
+    permitJoin: async (seconds, via) => {
+      const radio = via === undefined ? undefined : parseDeviceId(via).radio;
+      const parts = running().filter((part) => radio === undefined || part.radio.kind === radio);
+      if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, `no radio is running that devices could join${radio === undefined ? '' : ` through ${via} (the ${radio} radio)`}`);
+      await Promise.all(parts.map((part) => part.radio.permitJoin(seconds, via)));
+    },
+    backup: async () => {
+      const parts = running().filter((part) => part.radio.backup !== undefined);
+      if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio has a network backup (Zigbee does)');
+      const backups = await Promise.all(parts.map(async (part) => [part.radio.kind, await part.radio.backup?.()] as const));
+      return Object.fromEntries(backups);
     },
     exclusion: async (seconds) => {
       const excluding = running().flatMap((part) => (part.radio.exclude === undefined ? [] : [part.radio.exclude(seconds)]));
@@ -169,6 +180,11 @@ export class RadioPart implements Part {
         await this.guard.run(`ping ${id}`, () => radio.ping(id));
       },
       faultScope: (error) => radio.faultScope(error),
+      read: async (id, keys) => {
+        if (this.stateNow !== 'running') throw unavailable();
+        // a read is a device request like a command: it goes through the radio's breaker too
+        await this.guard.run(`read ${id}`, () => radio.read?.(id, keys) ?? Promise.resolve());
+      },
     });
     this.setState('starting');
     await this.attempt(signal);

@@ -61,10 +61,17 @@ export interface Radio {
   stop(): Promise<void>;
   /** Carries out a validated command (common vocabulary) on one device. */
   send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome>;
-  /** Lets new devices join for `seconds` (0: stop letting them). */
-  permitJoin(seconds: number): Promise<void>;
+  /** Lets new devices join for `seconds` (0: stop letting them); through one router (`via`, a device id) where the radio can. */
+  permitJoin(seconds: number, via?: string): Promise<void>;
   /** Lets devices leave for `seconds` (0: stop): Z-Wave's exclusion. Absent where devices leave by themselves. */
   exclude?(seconds: number): Promise<void>;
+  /**
+   * Reads `keys` (state properties) back from the device (a `/get`); resolves once the answers
+   * were reported. Absent where the radio's state is always current.
+   */
+  read?(deviceId: string, keys: readonly string[]): Promise<void>;
+  /** The radio's network backup (Zigbee's coordinator backup), fresh. Absent where there is none. */
+  backup?(): Promise<unknown>;
   /**
    * Answers a question the radio asked during a secure inclusion (Z-Wave S2): the security
    * classes to grant, or the PIN that confirms the device's DSK (undefined: it does not match).

@@ -19,7 +19,7 @@ export interface BridgeResponse {
 
 export interface BridgeContext {
   devices: DeviceService;
-  /** Joining (permit_join) and leaving (zwave/exclusion) for `seconds` (0 stops). */
+  /** Joining (permit_join) and leaving (zwave/exclusion) for `seconds` (0 stops); network backups. */
   radios: RadioControl;
   health(): unknown;
 }
@@ -27,7 +27,7 @@ export interface BridgeContext {
 const deviceRef = z.string({ error: 'expected a device friendly name or id' }).min(1, { error: 'expected a device friendly name or id' });
 
 const schemas = {
-  permit_join: z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
+  permit_join: z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional(), device: deviceRef.optional() }),
   'device/rename': z.object({ from: deviceRef, to: z.string({ error: 'expected the new friendly name' }) }),
   'device/remove': z.object({ id: deviceRef }),
   'device/options': z.object({
@@ -44,6 +44,7 @@ const schemas = {
   'room/add_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef, position: z.int().min(0).optional() }),
   'room/remove_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef }),
   health_check: z.object({}),
+  backup: z.object({}),
   'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
   'zwave/grant_security': z.object({
     securityClasses: z.array(z.enum(SECURITY_CLASS_NAMES, { error: `expected security classes among ${SECURITY_CLASS_NAMES.join(', ')}` }), { error: 'expected the granted security classes (an empty list declines)' }),
@@ -66,9 +67,16 @@ function deviceOf(context: BridgeContext, ref: string) {
 const handlers: Handlers = {
   permit_join: async (request, context) => {
     const seconds = request.value ? (request.time ?? 254) : 0;
-    await context.radios.permitJoin(seconds);
-    return { value: request.value, time: seconds };
+    if (request.device === undefined) {
+      await context.radios.permitJoin(seconds);
+      return { value: request.value, time: seconds };
+    }
+    // joining through one router only (Zigbee)
+    const via = deviceOf(context, request.device);
+    await context.radios.permitJoin(seconds, via.id);
+    return { value: request.value, time: seconds, device: via.friendlyName };
   },
+  backup: (_request, context) => context.radios.backup(),
   'zwave/exclusion': async (request, context) => {
     const seconds = request.value ? (request.time ?? 60) : 0;
     await context.radios.exclusion(seconds);

@@ -39,6 +39,19 @@ export interface RouterOptions {
   onFailure?: (code: string) => void;
 }
 
+/** The attributes a `/get` payload names (`{"state":""}`), none for an empty one; a string says what is wrong. */
+function getKeys(text: string): string[] | string {
+  if (text.trim() === '') return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return `malformed JSON: ${describeError(error)}`;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `a /get payload is a JSON object naming attributes ({"state":""}), got ${text}`;
+  return Object.keys(body);
+}
+
 /** A `/set/<attribute>` payload: JSON when it parses ("128", "true", "{…}"), else the text ("ON"). */
 function bareValue(text: string): unknown {
   try {
@@ -84,7 +97,15 @@ export class CommandRouter {
     }
     if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
     if (incoming.kind === 'get') {
-      await this.options.publishState(record.id).catch((error: unknown) => fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error)));
+      // `{"state":"","brightness":""}` asks the device itself (its radio reads them back); an empty payload the hub's state
+      const keys = getKeys(payload.toString('utf8'));
+      if (typeof keys === 'string') return fail(ErrorCode.PayloadInvalid, keys);
+      try {
+        if (keys.length > 0) await this.options.devices.read(record.id, keys);
+        await this.options.publishState(record.id);
+      } catch (error) {
+        fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error));
+      }
       return;
     }
     let command: unknown;

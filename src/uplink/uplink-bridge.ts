@@ -22,10 +22,11 @@ import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
 
-const noRadio = (): Promise<void> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
+const noRadio = (): Promise<never> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
 const NO_RADIOS: RadioControl = {
   permitJoin: noRadio,
   exclusion: noRadio,
+  backup: noRadio,
   answerInclusion: () => {
     throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
   },

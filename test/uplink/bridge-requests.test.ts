@@ -20,7 +20,7 @@ async function setup() {
   });
   devices.addDevice({ id: lamp, friendlyName: 'living/lamp', radio: 'zigbee' });
   const joins: number[] = [];
-  const requests = new BridgeRequests({ devices, radios: { permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)), exclusion: () => Promise.resolve(), answerInclusion: () => undefined }, health: () => ({ status: 'ok' }) }, 1024);
+  const requests = new BridgeRequests({ devices, radios: { permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)), exclusion: () => Promise.resolve(), answerInclusion: () => undefined, backup: () => Promise.resolve({ zigbee: { pan_id: '1a2b' } }) }, health: () => ({ status: 'ok' }) }, 1024);
   const ask = (command: string, body: unknown) => requests.handle(command, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
   return { devices, system, requests, ask, joins };
 }
@@ -38,6 +38,7 @@ describe('bridge requests', () => {
     expect(await ask('room/remove_device', { room: 'living', device: 'living/ceiling' })).toMatchObject({ status: 'ok', data: { devices: [] } });
     expect(await ask('room/delete', { id: 'living' })).toMatchObject({ status: 'ok' });
     expect(await ask('health_check', '')).toEqual({ status: 'ok', data: { healthy: true, health: { status: 'ok' } } });
+    expect(await ask('backup', { transaction: 7 })).toEqual({ status: 'ok', data: { zigbee: { pan_id: '1a2b' } }, transaction: 7 });
     expect(await ask('device/remove', { id: lamp })).toMatchObject({ status: 'ok', data: { id: lamp } });
     expect(devices.size).toBe(0);
   });

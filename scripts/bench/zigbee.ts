@@ -1,0 +1,141 @@
+/**
+ * Benchmark `zigbee`: the Zigbee radio on a simulated network of 200 devices (climate sensors,
+ * plugs, bulbs, door sensors; herdsman's real Controller over the simulated adapter, the real
+ * converters), the device actors, the outbox and a Mosquitto it starts on a free port.
+ *
+ * - interview_s_per_device: controller start to every device registered (each joins and gets
+ *   a full interview and definition lookup), over the device count;
+ * - p50_ms / p99_ms: a temperature report at a steady 100/s, from the simulated sensor's ZCL
+ *   frame to a QoS 1 MQTT subscriber (herdsman's parsing, the fromZigbee converter, the device
+ *   actor, the state journal and the outbox);
+ * - reports_per_s: then a burst of 10,000 reports spread over every sensor and plug, as fast as
+ *   they come, until 99 % have reached their device actors (the per-device throttle set high
+ *   enough not to merge them);
+ * - rss_mb: the process's resident memory at the end.
+ *
+ * Usage: npm run bench -- zigbee [devices]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
+import { registerSimulatedNetwork } from '../../src/radios/zigbee/simulator/adapter-hook.js';
+import type { SimulatedKind } from '../../src/radios/zigbee/simulator/simulated-models.js';
+import { SimulatedZigbeeNetwork } from '../../src/radios/zigbee/simulator/simulated-network.js';
+import { ZigbeeRadio } from '../../src/radios/zigbee/zigbee-radio.js';
+import { startBridgedHub } from '../../test/support/bridged-hub.js';
+import { freePort } from '../../test/support/ports.js';
+import { until } from '../../test/support/until.js';
+import { launchMosquitto } from './_mosquitto.js';
+
+const count = Number(process.argv[2] ?? 200);
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-zigbee-'));
+let broker: ChildProcess | undefined;
+
+try {
+  const port = await freePort();
+  broker = await launchMosquitto(port, scratch);
+
+  const kinds: SimulatedKind[] = Array.from({ length: count }, (_, i) => (['climate', 'plug', 'bulb', 'door'] as const)[i % 4] as SimulatedKind);
+  const network = new SimulatedZigbeeNetwork(kinds);
+  const path = registerSimulatedNetwork(network, 'bench');
+  const log = pino({ level: 'silent' });
+  const stateDir = join(scratch, 'state');
+  const radio = new ZigbeeRadio({
+    controller: {
+      network: { panID: 0x2b2b, extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8], channelList: [15], networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')] },
+      serialPort: { path },
+      databasePath: join(stateDir, 'database.db'),
+      databaseBackupPath: join(stateDir, 'database.db.backup'),
+      backupPath: join(stateDir, 'coordinator_backup.json'),
+      adapter: { disableLED: false },
+    },
+    log,
+    availability: { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
+    maxReportsPerS: 100_000,
+    backupIntervalMs: 86_400_000,
+    afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
+  });
+  const began = performance.now();
+  const hub = await startBridgedHub(
+    { hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } },
+    { radios: [radio], log, mailboxCapacity: 1_000_000 },
+  );
+  await until(() => hub.devices.size >= count, 600_000, 'every device registered');
+  const interviewS = (performance.now() - began) / 1000;
+  process.stderr.write(`${count} devices joined, interviewed and registered in ${round(interviewS)} s\n`);
+
+  const sensors = network.all.filter((device) => device.kind === 'climate');
+  const plugs = network.all.filter((device) => device.kind === 'plug');
+  let handled = 0;
+  hub.devices.onState((_view, changed) => {
+    if (changed.includes('temperature') || changed.includes('power')) handled++;
+  });
+  const sentAt = new Map<number, number>();
+  const sub = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+  const latencies: number[] = [];
+  sub.on('message', (_topic, payload) => {
+    const temperature = (JSON.parse(payload.toString()) as { temperature?: number }).temperature;
+    const key = temperature === undefined ? undefined : Math.round(temperature * 100);
+    const at = key === undefined ? undefined : sentAt.get(key);
+    if (key !== undefined && at !== undefined) {
+      latencies.push(performance.now() - at);
+      sentAt.delete(key);
+    }
+  });
+  await sub.subscribeAsync('hearth/bench/+', { qos: 1 });
+  // steady 100/s, each report's value naming its send slot (50.00 °C, 50.01 °C, …)
+  const steady = 1000;
+  const steadyBegan = performance.now();
+  for (let n = 0; n < steady; n++) {
+    const due = steadyBegan + n * 10;
+    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    const value = 5000 + n;
+    sentAt.set(value, performance.now());
+    sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: value });
+  }
+  await until(() => latencies.length >= steady * 0.99, 60_000, 'steady reports reached the subscriber');
+  // the last few may still come in: measure what arrived until now
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+  process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
+  await sub.endAsync();
+
+  const burst = 10_000;
+  const reporters = [...sensors, ...plugs];
+  handled = 0;
+  const burstBegan = performance.now();
+  for (let n = 0; n < burst; n++) {
+    const device = reporters[n % reporters.length];
+    // every value differs from the device's last one, so each report is a state change
+    // (10-60 °C: the Aqara converter drops readings past 65 °C)
+    if (device?.kind === 'climate') device.report('msTemperatureMeasurement', { measuredValue: 1000 + (n % 5000) });
+    else device?.report('haElectricalMeasurement', { activePower: 1 + n });
+    if (n % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await until(() => handled >= burst * 0.99, 120_000, 'the burst reached the actors');
+  const reportsPerS = handled / ((performance.now() - burstBegan) / 1000);
+  process.stderr.write(`burst: ${handled} reports at ${round(reportsPerS, 0)}/s\n`);
+  global.gc?.();
+  const rssMb = process.memoryUsage().rss / 1024 / 1024;
+
+  await hub.stop();
+  console.log(
+    JSON.stringify({
+      bench: 'zigbee',
+      devices: count,
+      reports_per_s: round(reportsPerS, 0),
+      p50_ms: round(pct(0.5)),
+      p99_ms: round(pct(0.99)),
+      rss_mb: round(rssMb, 1),
+      interview_s_per_device: round(interviewS / count, 4),
+      node: process.version,
+    }),
+  );
+} finally {
+  broker?.kill('SIGKILL');
+  await rm(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,402 @@
+/**
+ * The Zigbee radio on a real zigbee-herdsman `Controller`, over a coordinator's serial port,
+ * `tcp://host:port`, or the simulator (serial path `simulated:<name>`). Devices are described
+ * by zigbee-herdsman-converters' definitions (definitions.ts): announced with their exposes as
+ * capabilities once interviewed (or restored from herdsman's database), their messages turned
+ * into state by the fromZigbee converters, commands carried out by the toZigbee converters.
+ * Joining, interviews, announces and leaving become registry changes, `bridge/event`s and
+ * availability (availability.ts); a flooding device is throttled (report-throttle.ts); the
+ * coordinator backup is written periodically and on stop, and handed out on request.
+ */
+import { chmod, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
+// herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
+import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
+import { Group as HerdsmanGroup } from 'zigbee-herdsman/dist/controller/model/group.js';
+import type { Definition } from 'zigbee-herdsman-converters';
+import { parseDeviceId, zigbeeId } from '../../devices/device-id.js';
+import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
+import type { PartHealth } from '../../lifecycle/part.js';
+import { hubFaultScope } from '../../resilience/fault-scope.js';
+import { fsyncDirectory } from '../../store/atomic-file.js';
+import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { Availability } from './availability.js';
+import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
+import { routeHerdsmanLogs } from './herdsman-logger.js';
+import { askCoordinator, deviceFailure } from './failures.js';
+import { ReportThrottle } from './report-throttle.js';
+
+type ControllerOptions = ConstructorParameters<typeof Controller>[0];
+type Device = Models.Device;
+export type ControllerSettings = Omit<ControllerOptions, 'acceptJoiningDeviceHandler'>;
+
+export interface ZigbeeRadioOptions {
+  /** Everything herdsman's Controller takes (network, serial port, database and backup paths), or how to get it at start (a first start generates the network's key). */
+  controller: ControllerSettings | (() => Promise<ControllerSettings>);
+  log: Logger;
+  /** The logger herdsman's and the converters' own logs go to. */
+  herdsmanLog?: Logger;
+  availability: { activeTimeoutMs: number; passiveTimeoutMs: number };
+  maxReportsPerS: number;
+  backupIntervalMs: number;
+  /** How long the coordinator may take to answer a probe. */
+  probeTimeoutMs?: number;
+  /**
+   * How long a command to a sleeping end device may take before it counts as queued: herdsman
+   * keeps it and sends it when the device checks in (default 5 s).
+   */
+  sleepyAnswerMs?: number;
+  /** Runs after the controller started and known devices were announced (the simulator's devices join here). */
+  afterStart?: (radio: ZigbeeRadio) => void;
+  afterStop?: () => void;
+  /** A name for a new device, if the backend has one (the simulator names its devices `zigbee/<kind>`). */
+  nameOf?: (ieeeAddress: string) => string | undefined;
+}
+
+interface Known {
+  definition: Definition | undefined;
+  supported: boolean;
+  /** The state the converters last produced (converters read it, e.g. for a toggle). */
+  state: Record<string, unknown>;
+  /** Messages of this device are converted one after the other; a /get waits for its answers here. */
+  chain: Promise<void>;
+}
+
+export class ZigbeeRadio implements Radio {
+  readonly kind = 'zigbee' as const;
+  private controller: Controller | undefined;
+  private listener: RadioListener | undefined;
+  private ready = false;
+  private lastError: string | undefined;
+  private readonly known = new Map<string, Known>();
+  private availability: Availability | undefined;
+  private throttle: ReportThrottle | undefined;
+  private backupTimer: NodeJS.Timeout | undefined;
+  private settings: ControllerSettings | undefined;
+
+  constructor(private readonly options: ZigbeeRadioOptions) {}
+
+  /** The controller, for the simulator and tests. */
+  get herdsman(): Controller {
+    if (this.controller === undefined) throw new Error('the Zigbee radio has not started');
+    return this.controller;
+  }
+
+  async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    this.listener = listener;
+    routeHerdsmanLogs(this.options.herdsmanLog ?? log);
+    const settings = typeof this.options.controller === 'function' ? await this.options.controller() : this.options.controller;
+    this.settings = settings;
+    const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: () => Promise.resolve(true) });
+    this.controller = controller;
+    const availability = new Availability({
+      ...this.options.availability,
+      ping: (id) => this.ping(id),
+      changed: (id, online) => listener.availability(id, online),
+    });
+    this.availability = availability;
+    this.throttle = new ReportThrottle(this.options.maxReportsPerS, (id, values) => listener.report(id, values));
+    this.wire(controller, listener);
+    try {
+      const result = await controller.start(signal);
+      log.info({ result, channel: settings.network.channelList[0], panId: settings.network.panID }, `Zigbee coordinator started (${result})`);
+    } catch (error) {
+      await controller.stop().catch(() => undefined);
+      this.controller = undefined;
+      const path = settings.serialPort.path ?? 'the auto-detected port';
+      throw new HearthError(ErrorCode.RadioUnavailable, `the Zigbee radio could not start on ${path}: ${describeError(error)}`, { cause: error });
+    }
+    this.ready = true;
+    this.lastError = undefined;
+    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator' && d.interviewState === InterviewState.Successful)) await this.describe(device);
+    availability.start();
+    this.backupTimer = setInterval(() => void this.writeBackup(), this.options.backupIntervalMs);
+    this.backupTimer.unref();
+    this.options.afterStart?.(this);
+  }
+
+  private wire(controller: Controller, listener: RadioListener): void {
+    const { log } = this.options;
+    controller.on('deviceJoined', ({ device }) => {
+      listener.event('device_joined', { id: zigbeeId(device.ieeeAddr), ieee_address: device.ieeeAddr, radio: 'zigbee' });
+    });
+    controller.on('deviceInterview', ({ status, device }) => this.onInterview(status, device));
+    controller.on('deviceAnnounce', ({ device }) => {
+      const id = zigbeeId(device.ieeeAddr);
+      listener.event('device_announce', { id, ieee_address: device.ieeeAddr });
+      this.availability?.seen(id);
+    });
+    controller.on('deviceLeave', ({ ieeeAddr }) => {
+      const id = zigbeeId(ieeeAddr);
+      this.known.delete(id);
+      this.availability?.forget(id);
+      this.throttle?.forget(id);
+      listener.deviceLeft(id);
+    });
+    controller.on('lastSeenChanged', ({ device }) => this.availability?.seen(zigbeeId(device.ieeeAddr)));
+    controller.on('permitJoinChanged', ({ permitted, time }) => listener.event('permit_join_changed', { radio: 'zigbee', value: permitted, ...(time === undefined ? {} : { time }) }));
+    controller.on('message', (message) => this.onMessage(message));
+    controller.on('adapterDisconnected', () => {
+      if (!this.ready) return;
+      this.ready = false;
+      this.lastError = 'the coordinator disconnected';
+      log.error('the Zigbee coordinator disconnected');
+      listener.failed(new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee coordinator disconnected'));
+    });
+  }
+
+  private onInterview(status: Events.DeviceInterviewPayload['status'], device: Device): void {
+    const id = zigbeeId(device.ieeeAddr);
+    const listener = this.listener;
+    if (listener === undefined) return;
+    if (status === 'started') {
+      listener.event('device_interview', { id, ieee_address: device.ieeeAddr, status: 'started' });
+      return;
+    }
+    if (status === 'failed') {
+      this.options.log.warn({ device: id }, `Zigbee device ${id}: interview failed`);
+      listener.event('device_interview', { id, ieee_address: device.ieeeAddr, status: 'failed' });
+      return;
+    }
+    void this.describe(device, true)
+      .then(async (known) => {
+        const definition = known.definition;
+        listener.event('device_interview', {
+          id,
+          ieee_address: device.ieeeAddr,
+          status: 'successful',
+          supported: known.supported,
+          definition: definition === undefined ? null : { model: definition.model, vendor: definition.vendor, description: definition.description },
+        });
+        // as Zigbee2MQTT does once a device is interviewed: bind and configure reporting
+        if (known.supported && definition?.configure !== undefined) {
+          const coordinator = this.controller?.getDevicesByType('Coordinator')[0]?.endpoints[0];
+          if (coordinator !== undefined) await definition.configure(device, coordinator, definition);
+        }
+      })
+      .catch((error: unknown) => this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: configuring failed: ${describeError(error)}`));
+  }
+
+  /** Finds the device's definition and announces it with its capabilities. */
+  private async describe(device: Device, fresh = false): Promise<Known> {
+    const id = zigbeeId(device.ieeeAddr);
+    const resolved = await resolveDefinition(device);
+    const previous = this.known.get(id);
+    const known: Known = { definition: resolved.definition, supported: resolved.supported, state: fresh ? {} : (previous?.state ?? {}), chain: previous?.chain ?? Promise.resolve() };
+    this.known.set(id, known);
+    if (!resolved.supported) this.options.log.warn({ device: id, model: device.modelID, vendor: device.manufacturerName }, `Zigbee device ${id} (${device.manufacturerName ?? '?'} ${device.modelID ?? '?'}) is not supported by zigbee-herdsman-converters; it gets generic capabilities from its clusters`);
+    const announced: RadioDevice = { id, capabilities: resolved.capabilities };
+    const model = resolved.supported ? resolved.definition?.model : device.modelID;
+    const vendor = resolved.supported ? resolved.definition?.vendor : device.manufacturerName;
+    if (model !== undefined) announced.model = model;
+    if (vendor !== undefined) announced.vendor = vendor;
+    if (device.softwareBuildID !== undefined) announced.firmware = device.softwareBuildID;
+    const name = this.options.nameOf?.(device.ieeeAddr);
+    if (name !== undefined) announced.name = name;
+    this.listener?.deviceAnnounced(announced);
+    const online = this.availability?.track(id, device.powerSource !== 'Battery' && device.type === 'Router', device.lastSeen) ?? true;
+    this.listener?.availability(id, online);
+    return known;
+  }
+
+  private onMessage(message: Events.MessagePayload): void {
+    const id = zigbeeId(message.device.ieeeAddr);
+    const known = this.known.get(id);
+    if (known?.definition === undefined) return;
+    const definition = known.definition;
+    const publish = (values: Record<string, unknown>): void => this.throttle?.offer(id, values);
+    known.chain = known.chain
+      .then(async () => {
+        const values = await convertIncoming(definition, message as never, known.state, publish);
+        if (Object.keys(values).length === 0) return;
+        Object.assign(known.state, values);
+        this.throttle?.offer(id, { ...values, linkquality: message.linkquality });
+      })
+      .catch((error: unknown) => this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: a message could not be converted: ${describeError(error)}`));
+  }
+
+  private device(deviceId: string): Device {
+    const parsed = parseDeviceId(deviceId);
+    const device = parsed.radio === 'zigbee' ? this.controller?.getDeviceByIeeeAddr(parsed.ieeeAddress) : undefined;
+    if (device === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not in the Zigbee network`);
+    return device;
+  }
+
+  private definedDevice(deviceId: string): { device: Device; known: Known & { definition: Definition } } {
+    if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
+    const device = this.device(deviceId);
+    const known = this.known.get(deviceId);
+    if (known?.definition === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
+    return { device, known: known as Known & { definition: Definition } };
+  }
+
+  async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
+    const { device, known } = this.definedDevice(deviceId);
+    const applied = (state: Record<string, unknown>): void => {
+      if (Object.keys(state).length === 0) return;
+      Object.assign(known.state, state);
+      this.listener?.report(deviceId, state);
+    };
+    const operation = this.classified(deviceId, () => applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)));
+    // a sleeping end device: herdsman keeps a request it did not take and sends it at its next check-in
+    if (device.type === 'EndDevice' && device.pendingRequestTimeout > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const asleep = new Promise<'asleep'>((resolve) => (timer = setTimeout(() => resolve('asleep'), this.options.sleepyAnswerMs ?? 5000)));
+      const first = await Promise.race([operation, asleep]).finally(() => clearTimeout(timer));
+      if (first === 'asleep') {
+        operation
+          .then((state) => {
+            this.options.log.info({ device: deviceId }, `a queued command reached ${deviceId} when it checked in`);
+            applied(state);
+          })
+          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
+        return { status: 'queued' };
+      }
+      applied(first);
+      return { status: 'done' };
+    }
+    applied(await operation);
+    return { status: 'done' };
+  }
+
+  /** A `/get`: the converters read the attributes; resolves once their answers are state. */
+  async read(deviceId: string, keys: readonly string[]): Promise<void> {
+    const { device, known } = this.definedDevice(deviceId);
+    await this.classified(deviceId, () => applyGet(known.definition, device, deviceId, keys, known.state, (values) => this.throttle?.offer(deviceId, values)));
+    await known.chain;
+  }
+
+  /** Runs a device operation; a failure comes out coded by whose it is (failures.ts). */
+  private async classified<T>(deviceId: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isHearthError(error)) throw error;
+      const coordinatorAnswers = await this.probe().then(
+        () => true,
+        () => false,
+      );
+      if (!coordinatorAnswers) this.lastError = describeError(error);
+      throw deviceFailure(error, deviceId, coordinatorAnswers);
+    }
+  }
+
+  async permitJoin(seconds: number, viaDeviceId?: string): Promise<void> {
+    const controller = this.herdsman;
+    const via = viaDeviceId === undefined ? undefined : this.device(viaDeviceId);
+    if (via !== undefined && via.type !== 'Router') throw new HearthError(ErrorCode.CommandInvalid, `${viaDeviceId} is not a router: devices can only join through a router or the coordinator`);
+    // herdsman caps a window at 254 s; it closes it itself
+    await controller.permitJoin(Math.min(254, Math.max(0, seconds)), via);
+  }
+
+  async forget(deviceId: string): Promise<void> {
+    const device = this.device(deviceId);
+    this.known.delete(deviceId);
+    this.availability?.forget(deviceId);
+    this.throttle?.forget(deviceId);
+    try {
+      await device.removeFromNetwork();
+    } catch (error) {
+      // it does not answer (gone, or asleep): it leaves herdsman's database anyway
+      this.options.log.warn({ device: deviceId }, `${deviceId} did not take the leave request (${describeError(error)}); removed from the database only`);
+      device.removeFromDatabase();
+    }
+  }
+
+  /** Writes the coordinator backup now (herdsman writes it atomically: a temp file renamed over the old one). */
+  private async writeBackup(): Promise<void> {
+    try {
+      await this.controller?.backup();
+      await this.protectBackup();
+    } catch (error) {
+      this.options.log.warn({ err: error }, `the Zigbee coordinator backup failed: ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * herdsman writes the backup atomically (a temp file renamed over the old one) but readable by
+   * all and without an fsync: only the hub may read it (it holds the network key), and it is
+   * synced to the card with its directory, so a power cut right after leaves it whole.
+   */
+  private async protectBackup(): Promise<void> {
+    if (this.settings === undefined) return;
+    const path = this.settings.backupPath;
+    try {
+      await chmod(path, 0o600);
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fsyncDirectory(dirname(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log.warn({ err: error }, `could not secure the Zigbee coordinator backup ${path}: ${describeError(error)}`);
+    }
+  }
+
+  /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory. */
+  async backup(): Promise<unknown> {
+    if (!this.ready || this.controller === undefined || this.settings === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
+    await this.controller.backup();
+    await this.protectBackup();
+    return JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.backupTimer !== undefined) clearInterval(this.backupTimer);
+    this.backupTimer = undefined;
+    this.availability?.stop();
+    this.throttle?.stop();
+    const controller = this.controller;
+    this.controller = undefined;
+    this.known.clear();
+    // herdsman's stop closes joining, saves the database and writes the coordinator backup
+    await controller?.stop().catch((error: unknown) => {
+      // a dead coordinator cannot take the backup (herdsman saved the database before trying);
+      // herdsman's stop gave up before clearing its process-wide device cache: a restarted radio must start from the database
+      this.options.log.warn({ err: error }, `the Zigbee controller did not stop cleanly: ${describeError(error)}`);
+      HerdsmanDevice.resetCache();
+      HerdsmanGroup.resetCache();
+    });
+    await this.protectBackup();
+    this.options.afterStop?.();
+  }
+
+  faultScope(error: unknown): FaultScope {
+    if (error instanceof Zcl.StatusError) return 'device';
+    return hubFaultScope(error);
+  }
+
+  /** Asks the coordinator for its version: a round trip to the stick that no device takes part in. */
+  async probe(): Promise<void> {
+    const controller = this.controller;
+    if (controller === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
+    await askCoordinator(controller, this.options.probeTimeoutMs ?? 5000);
+    this.lastError = undefined; // it answers again
+  }
+
+  /** Reads one genBasic attribute (herdsman's ping); a sleeping battery device counts as answering. */
+  async ping(deviceId: string): Promise<void> {
+    const device = this.device(deviceId);
+    if (device.type === 'EndDevice') return;
+    try {
+      await device.ping(true);
+    } catch (error) {
+      throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer a ping: ${describeError(error)}`, { cause: error });
+    }
+  }
+
+  health(): PartHealth {
+    if (this.controller === undefined) return { status: 'stopped' };
+    if (!this.ready) return { status: 'starting' };
+    const devices = this.known.size;
+    const unsupported = [...this.known.values()].filter((known) => !known.supported).length;
+    const detail = { devices, unsupported, merged_reports: this.throttle?.merged ?? 0 };
+    return this.lastError === undefined ? { status: 'ok', ...detail } : { status: 'degraded', detail: this.lastError, ...detail };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * A hub with the Zigbee radio on a simulated network (herdsman's real Controller over the
+ * simulated adapter, zigbee-herdsman-converters' real definitions), talking to a real Mosquitto.
+ */
+import { onTestFinished } from 'vitest';
+import { pino } from 'pino';
+import { zigbeeId } from '../../../src/devices/device-id.js';
+import { registerSimulatedNetwork, unregisterSimulatedNetwork } from '../../../src/radios/zigbee/simulator/adapter-hook.js';
+import type { SimulatedKind } from '../../../src/radios/zigbee/simulator/simulated-models.js';
+import { SimulatedZigbeeNetwork } from '../../../src/radios/zigbee/simulator/simulated-network.js';
+import type { SimulatedZigbeeDevice } from '../../../src/radios/zigbee/simulator/simulated-device.js';
+import { ZigbeeRadio, type ZigbeeRadioOptions } from '../../../src/radios/zigbee/zigbee-radio.js';
+import type { Radio } from '../../../src/radios/radio.js';
+import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
+import { Mosquitto } from '../../support/mosquitto.js';
+import { MqttWatch } from '../../support/mqtt-watch.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { until } from '../../support/until.js';
+
+export interface ZigbeeHub extends BridgedHub {
+  network: SimulatedZigbeeNetwork;
+  radio: ZigbeeRadio;
+  watch: MqttWatch;
+  broker: Mosquitto;
+  stateDir: string;
+  /** The state topic of a simulated device. */
+  topic(device: SimulatedZigbeeDevice): string;
+}
+
+export const idOf = (device: SimulatedZigbeeDevice): string => zigbeeId(device.ieeeAddress);
+
+export interface ZigbeeHubOptions {
+  availability?: ZigbeeRadioOptions['availability'];
+  maxReportsPerS?: number;
+  restart?: Record<string, number>;
+  /** `radios.breakers.zigbee` */
+  breaker?: Record<string, number>;
+  sleepyAnswerMs?: number;
+  /** Other radios in the same hub (a simulated Z-Wave network beside the Zigbee one). */
+  otherRadios?: Radio[];
+  /** Waits until every device of the network is registered (default). */
+  waitForDevices?: boolean;
+}
+
+export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
+  const broker = await Mosquitto.start();
+  onTestFinished(() => broker.stop());
+  const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
+  const stateDir = await tempDir();
+  // a call the simulated network never answers times out in 300 ms, not herdsman's 10 s
+  const network = new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
+  const path = registerSimulatedNetwork(network);
+  onTestFinished(() => unregisterSimulatedNetwork(path));
+  const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
+  const radio = new ZigbeeRadio({
+    controller: {
+      network: { panID: 0x4242, extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3], channelList: [15], networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')] },
+      serialPort: { path },
+      databasePath: `${stateDir}/database.db`,
+      databaseBackupPath: `${stateDir}/database.db.backup`,
+      backupPath: `${stateDir}/coordinator_backup.json`,
+      adapter: { disableLED: false },
+    },
+    log,
+    availability: options.availability ?? { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
+    maxReportsPerS: options.maxReportsPerS ?? 20,
+    backupIntervalMs: 86_400_000,
+    probeTimeoutMs: 500,
+    sleepyAnswerMs: options.sleepyAnswerMs ?? 1000,
+    afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
+  });
+  const hub = await startBridgedHub(
+    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {} } } },
+    { radios: [radio, ...(options.otherRadios ?? [])], log },
+  );
+  onTestFinished(hub.stop);
+  // the hub's subscriptions went out before its bridge state: from here on, commands reach it
+  await watch.waitFor('hearth/zb/bridge/state', '{"state":"online"}');
+  if (options.waitForDevices !== false) {
+    for (const device of network.all) await until(() => hub.devices.device(idOf(device)) !== undefined, 10_000, `${device.kind} is registered`);
+  }
+  return { ...hub, network, radio, watch, broker, stateDir, topic: (device) => `hearth/zb/${idOf(device)}` };
+}
