@@ -95,9 +95,13 @@ const SENSORS: Record<string, { device_class?: string; units?: string[]; state_c
   linkquality: { entity_category: 'diagnostic', enabled_by_default: false },
 };
 
+/** Units as radios spell them → as Home Assistant's device classes want them. */
+const UNITS: Record<string, string> = { Lux: 'lx', lux: 'lx', LUX: 'lx', C: '°C', F: '°F', kwh: 'kWh', KWh: 'kWh', w: 'W' };
+
 /** What a reported boolean is to Home Assistant, by property. */
-const BINARY_SENSORS: Record<string, { device_class: string; entity_category?: string }> = {
-  contact: { device_class: 'door' },
+const BINARY_SENSORS: Record<string, { device_class: string; entity_category?: string; on?: boolean }> = {
+  // contact is true when closed in the vocabulary, whatever a radio calls "on"; a door is on when open
+  contact: { device_class: 'door', on: false },
   occupancy: { device_class: 'occupancy' },
   presence: { device_class: 'presence' },
   water_leak: { device_class: 'moisture' },
@@ -197,9 +201,11 @@ class EntityBuilder {
         }
         if (!reported) return;
         const known = SENSORS[property];
+        const unit = feature.unit === undefined ? undefined : (UNITS[feature.unit] ?? feature.unit);
         const config: Config = { ...common, state_class: known?.state_class ?? 'measurement' };
-        if (known?.device_class !== undefined && (known.units === undefined || (feature.unit !== undefined && known.units.includes(feature.unit)))) config.device_class = known.device_class;
-        if (feature.unit !== undefined) config.unit_of_measurement = feature.unit;
+        // a device class Home Assistant would refuse with this unit is left out
+        if (known?.device_class !== undefined && (known.units === undefined || (unit !== undefined && known.units.includes(unit)))) config.device_class = known.device_class;
+        if (unit !== undefined) config.unit_of_measurement = unit;
         if (known?.entity_category !== undefined) config.entity_category = known.entity_category;
         if (known?.enabled_by_default !== undefined) config.enabled_by_default = known.enabled_by_default;
         this.entities.push({ component: 'sensor', key: property, config });
@@ -223,7 +229,8 @@ class EntityBuilder {
         }
         if (!reported) return;
         const known = BINARY_SENSORS[property];
-        const config: Config = { ...common, payload_on: rendered(feature.value_on), payload_off: rendered(feature.value_off) };
+        const on = known?.on;
+        const config: Config = { ...common, payload_on: rendered(on ?? feature.value_on), payload_off: rendered(on === undefined ? feature.value_off : !on) };
         if (known !== undefined) {
           config.device_class = known.device_class;
           if (known.entity_category !== undefined) config.entity_category = known.entity_category;
