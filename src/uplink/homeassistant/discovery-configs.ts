@@ -186,7 +186,8 @@ class EntityBuilder {
     const { property } = feature;
     const common: Config = { name: labelOf(feature), state_topic: this.stateTopic, value_template: template(property) };
     const category = (feature as { category?: unknown }).category;
-    if (category === 'diagnostic' || category === 'config') common.entity_category = category;
+    // Home Assistant allows `config` only on what can be set; a reported setting is a diagnostic
+    if (category === 'diagnostic' || category === 'config') common.entity_category = category === 'config' && !settable ? 'diagnostic' : category;
     switch (feature.type) {
       case 'numeric': {
         if (settable) {
