@@ -72,10 +72,14 @@ function template(property: string): string {
   return `{{ ${valueOf(property)} }}`;
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** An entity's name: the feature's label (`Temperature`), with its endpoint when it has one (`State l2`). */
 function labelOf(feature: Feature): string {
-  if (feature.label !== undefined) return feature.label;
-  const words = feature.name.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const label = feature.label ?? capitalized(feature.name.replace(/_/g, ' '));
+  return feature.endpoint === undefined ? label : `${label} ${feature.endpoint}`;
 }
 
 /** What a reported number is to Home Assistant, by property; `units` are the ones its device class accepts. */
@@ -160,14 +164,15 @@ class EntityBuilder {
     return true;
   }
 
-  switchGroup(features: Feature[], key: string): boolean {
+  switchGroup(features: Feature[], key: string, endpoint: string | undefined): boolean {
     const state = features.find((feature) => feature.type === 'binary' && (feature.property === 'state' || feature.name === 'state'));
     if (state === undefined || state.type !== 'binary') return false;
     this.entities.push({
       component: 'switch',
       key,
       config: {
-        name: key === 'switch' ? null : labelOf(state),
+        // the device's one switch is the device; one of several is named by its endpoint
+        name: endpoint === undefined ? null : capitalized(endpoint),
         state_topic: this.stateTopic,
         value_template: template(state.property),
         command_topic: `${this.setTopic}/${state.property}`,
@@ -286,7 +291,7 @@ function entitiesOf(capabilities: readonly Capability[], stateTopic: string, set
     }
     const suffix = capability.endpoint === undefined ? '' : `_${capability.endpoint}`;
     // a light on an endpoint keeps its state under `state_<endpoint>`, which the JSON light schema cannot read: its features stand alone
-    const grouped = capability.type === 'light' && suffix === '' ? builder.light(capability.features, 'light') : capability.type === 'switch' ? builder.switchGroup(capability.features, `switch${suffix}`) : false;
+    const grouped = capability.type === 'light' && suffix === '' ? builder.light(capability.features, 'light') : capability.type === 'switch' ? builder.switchGroup(capability.features, `switch${suffix}`, capability.endpoint) : false;
     for (const feature of capability.features) {
       if (!grouped) builder.feature(feature);
       else if (capability.type === 'light' && !['state', 'brightness', 'color_temp', 'color_xy', 'color_hs'].includes(feature.property)) builder.feature(feature);
