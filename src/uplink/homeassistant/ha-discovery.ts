@@ -52,6 +52,14 @@ export class HomeAssistantDiscovery {
     return `${this.options.context.prefix}/+/${nodeIdOf(this.options.context.hubId)}/+/config`;
   }
 
+  /** `<prefix>/<component>/hearth-<hubId>/<object>/config` (the prefix may have levels of its own). */
+  private isOwnConfig(topic: string): boolean {
+    const { prefix, hubId } = this.options.context;
+    if (!topic.startsWith(`${prefix}/`) || !topic.endsWith('/config')) return false;
+    const levels = topic.slice(prefix.length + 1).split('/');
+    return levels.length === 4 && levels[1] === nodeIdOf(hubId);
+  }
+
   start(): void {
     const { devices } = this.options;
     this.options.use({
@@ -59,7 +67,7 @@ export class HomeAssistantDiscovery {
       onClient: (client) => {
         client.on('message', (topic, payload, packet) => {
           if (topic === this.statusTopic) this.statusHeard(payload.toString('utf8'));
-          else if (packet.retain && payload.length > 0 && topic.startsWith(`${this.options.context.prefix}/`) && topic.endsWith('/config') && topic.split('/').at(-3) === nodeIdOf(this.options.context.hubId)) this.configHeard(topic);
+          else if (packet.retain && payload.length > 0 && this.isOwnConfig(topic)) this.configHeard(topic);
         });
       },
     });
