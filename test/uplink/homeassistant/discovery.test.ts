@@ -234,12 +234,13 @@ describe('Home Assistant discovery', () => {
     const mark = watch.received.length;
     const markStates = hubWatch.received.length;
     await watch.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    await until(() => new Set(watch.received.slice(mark).map((m) => m.topic)).size >= 12, 5000, 'the configs again');
+    await until(() => new Set(watch.received.slice(mark).filter((m) => m.topic.endsWith('/config')).map((m) => m.topic)).size === 12, 5000, 'the twelve configs again');
     const again = latest(watch.received.slice(mark));
     expect(again.get(configTopic('light', LAMP, 'light'))).toContain('living/ceiling');
     expect(again.has(configTopic('event', REMOTE, 'action'))).toBe(false);
     expect(again.get(configTopic('binary_sensor', DOOR, 'contact'))).toBe(latest(watch.received.slice(0, mark)).get(configTopic('binary_sensor', DOOR, 'contact')));
-    await until(() => hubWatch.received.slice(markStates).some((m) => m.topic === 'hearth/ha/front door/availability'), 5000, 'the door\'s availability again');
+    const republished = (topic: string) => hubWatch.received.slice(markStates).some((m) => m.topic === topic);
+    await until(() => republished('hearth/ha/front door/availability') && republished('hearth/ha/climate'), 5000, 'the climate sensor\'s state and the door\'s availability again');
     const states = latest(hubWatch.received.slice(markStates));
     expect(JSON.parse(states.get('hearth/ha/climate') ?? '{}')).toMatchObject({ temperature: 21.5, humidity: 40, battery: 90 });
     expect(JSON.parse(states.get('hearth/ha/front door/availability') ?? '{}')).toEqual({ state: 'online' });
