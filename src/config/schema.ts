@@ -102,6 +102,18 @@ const uplink = z
   .prefault({})
   .describe('The MQTT uplink to the (cloud) broker.');
 
+const homeassistant = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Publish Home Assistant MQTT discovery for every device (and republish when Home Assistant announces itself online).'),
+    prefix: z
+      .string()
+      .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
+      .default('homeassistant')
+      .describe('Home Assistant\'s discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.'),
+  })
+  .prefault({})
+  .describe('Home Assistant MQTT discovery.');
+
 const metrics = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Serve /metrics (Prometheus) and /health over HTTP.'),
@@ -347,6 +359,7 @@ export const configSchema = z
       .describe('Directory for the hub\'s state (registry, journal, radio databases).'),
     logging,
     uplink,
+    homeassistant,
     metrics,
     shutdown,
     actors,

@@ -5,11 +5,28 @@
  * through, live messages go out as fast as the window allows. A message leaves the outbox on its PUBACK. While the connection is down
  * nothing is taken; mqtt.js resends what was in flight when the connection comes back, and
  * after a restart the outbox itself holds whatever was not acknowledged.
+ *
+ * A message the broker refuses for good (an MQTT 5 PUBACK with a reason code of 0x80 or more:
+ * 0x87 not authorized by its ACL, 0x90 topic name invalid, …) leaves the outbox as if it had
+ * been acknowledged: the broker will refuse it again every time, and a message kept for ever
+ * at the head of the outbox would hold up everything behind it. It is logged (a warning with
+ * the topic and the reason, the first time per topic; later ones at debug) and counted in
+ * `refused`. A refusal that can pass (0x97 quota exceeded, 0x91 packet id in use) puts the
+ * message back to be sent again.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
+
+/** PUBACK reason codes of a refusal that may pass: the message is tried again. */
+const TRANSIENT_REFUSALS: ReadonlySet<number> = new Set([0x91, 0x97]);
+
+/** The PUBACK reason code of a publish the broker refused (mqtt.js's ErrorWithReasonCode), if it was one. */
+function refusalOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 0x80 ? code : undefined;
+}
 
 export interface PublisherOptions {
   maxInFlight: number;
@@ -26,6 +43,10 @@ export class OutboxPublisher {
   private scheduled = false;
   private soon = false;
   published = 0;
+  /** Messages the broker refused for good (dropped from the outbox). */
+  refused = 0;
+  /** Topics whose refusal has been logged as a warning (bounded). */
+  private readonly refusedTopics = new Set<string>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -101,7 +122,12 @@ export class OutboxPublisher {
   private send(client: MqttClient, message: OutboxMessage): void {
     client.publish(message.topic, message.payload, { qos: 1, retain: message.retain }, (error) => {
       if (error !== undefined && error !== null) {
-        // refused for good (the client ended): the message stays for the next connection
+        const reason = refusalOf(error);
+        if (reason !== undefined && !TRANSIENT_REFUSALS.has(reason)) {
+          this.refusedByBroker(message, reason, describeError(error));
+          return;
+        }
+        // the client ended, or a refusal that can pass: the message stays for the next try
         this.outbox.release(message.seq);
         this.log.debug({ err: error, topic: message.topic }, `publish failed: ${describeError(error)}`);
         return;
@@ -110,6 +136,18 @@ export class OutboxPublisher {
       void this.outbox.ack(message.seq); // a failed journal write is logged by the journal
       this.schedule();
     });
+  }
+
+  private refusedByBroker(message: OutboxMessage, reason: number, text: string): void {
+    this.refused++;
+    void this.outbox.ack(message.seq);
+    const first = !this.refusedTopics.has(message.topic);
+    if (first && this.refusedTopics.size < 1000) this.refusedTopics.add(message.topic);
+    const fields = { topic: message.topic, reasonCode: `0x${reason.toString(16)}`, refused: this.refused };
+    const line = `the broker refused a publish to ${message.topic} (${text}); dropped from the outbox`;
+    if (first) this.log.warn(fields, line);
+    else this.log.debug(fields, line);
+    this.schedule();
   }
 
   private refill(): void {

@@ -21,6 +21,8 @@ import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
+import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
+import { version } from '../version.js';
 
 const noRadio = (): Promise<never> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
 const NO_RADIOS: RadioControl = {
@@ -56,6 +58,8 @@ export interface UplinkBridgeOptions {
   healthIntervalMs?: number;
   /** Hears the code of every failed command and bridge request (the metrics' label). */
   onFailure?: (code: string) => void;
+  /** Home Assistant discovery (config `homeassistant`); none when undefined. */
+  homeassistant?: { prefix: string; hubId: string } | undefined;
 }
 
 /** The state message of a device, in Zigbee2MQTT's shape. */
@@ -73,6 +77,7 @@ export class UplinkBridge implements Part {
   private healthTimer: NodeJS.Timeout | undefined;
   private commandAge: CommandAge | undefined;
   private readonly republishing = new Set<'devices' | 'rooms'>();
+  private discoveryPart: HomeAssistantDiscovery | undefined;
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
@@ -92,6 +97,7 @@ export class UplinkBridge implements Part {
       maxPayloadBytes: uplink.maxPayloadBytes,
       commandMaxAgeMs: uplink.commandMaxAgeS * 1000,
       healthIntervalMs: uplink.healthIntervalS * 1000,
+      homeassistant: config.homeassistant.enabled ? { prefix: config.homeassistant.prefix, hubId: config.hubId } : undefined,
     });
   }
 
@@ -164,6 +170,18 @@ export class UplinkBridge implements Part {
     });
     this.publishDevices();
     this.publishRooms();
+    const ha = this.options.homeassistant;
+    if (ha !== undefined) {
+      this.discoveryPart = new HomeAssistantDiscovery({
+        context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version },
+        devices,
+        log,
+        use: (user) => this.options.link.use(user),
+        enqueue: (message) => this.enqueue(message),
+        republishStates: () => this.republishStates(),
+      });
+      this.discoveryPart.start();
+    }
     const every = this.options.healthIntervalMs ?? 60_000;
     this.healthTimer = setInterval(() => {
       if (every > 0) this.publishHealth();
@@ -195,6 +213,28 @@ export class UplinkBridge implements Part {
       if (what === 'devices') this.publishDevices();
       else this.publishRooms();
     });
+  }
+
+  /** Home Assistant discovery, when it is on. */
+  get discovery(): HomeAssistantDiscovery | undefined {
+    return this.discoveryPart;
+  }
+
+  /**
+   * Every device's last state and availability again, from the state store (no actor is
+   * woken for it): for a consumer that has just come up (Home Assistant's birth).
+   */
+  private async republishStates(): Promise<void> {
+    const { devices } = this.options;
+    for (const record of devices.records()) {
+      const state = await devices.state.get(record.id);
+      if (state === undefined || this.outboxStore === undefined) continue;
+      const view: DeviceView = { id: record.id, friendlyName: record.friendlyName, radio: record.radio, state: state.values };
+      if (state.lastSeen !== undefined) view.lastSeen = state.lastSeen;
+      if (state.availability !== undefined) view.availability = state.availability;
+      if (Object.keys(view.state).length > 0) this.enqueue(this.stateMessage(view));
+      this.enqueueAvailability(view);
+    }
   }
 
   /** `bridge/devices`, retained: every device with what is known of it. */
@@ -258,6 +298,8 @@ export class UplinkBridge implements Part {
   }
 
   async stop(): Promise<void> {
+    this.discoveryPart?.stop();
+    await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
     this.rememberLastHeard();
     this.publisher?.detach();
@@ -268,6 +310,6 @@ export class UplinkBridge implements Part {
   health(): PartHealth {
     const outbox = this.outboxStore;
     if (outbox === undefined) return { status: 'stopped' };
-    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0 };
+    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0 };
   }
 }

@@ -17,6 +17,10 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** TLS on the listener (PEM file paths); with `requireCertificate` clients must present one the CA signed. */
   tls?: { ca: string; cert: string; key: string; requireCertificate?: boolean };
+  /** The text of an ACL file (mosquitto's `acl_file`: `user`, `topic` and `pattern` lines). */
+  acl?: string;
+  /** Log every PUBLISH the broker accepts or denies (mosquitto's debug lines), to read from `log`. */
+  logPublishes?: boolean;
 }
 
 export class Mosquitto {
@@ -66,6 +70,13 @@ export class Mosquitto {
         await chmod(passwordFile, 0o644);
         lines.push('allow_anonymous false', `password_file ${passwordFile}`);
       }
+      if (options.acl !== undefined) {
+        const aclFile = join(dir, 'acl');
+        await writeFile(aclFile, options.acl);
+        await chmod(aclFile, 0o644);
+        lines.push(`acl_file ${aclFile}`);
+      }
+      if (options.logPublishes === true) lines.push('log_type debug', 'log_type notice', 'log_type information');
       const configFile = join(dir, 'mosquitto.conf');
       await writeFile(configFile, `${lines.join('\n')}\n`);
       const broker = new Mosquitto(port, configFile);

@@ -52,8 +52,8 @@ export class MqttWatch {
 }
 
 /** The retained message on a topic right now, read by a fresh subscriber (undefined if none). */
-export async function retainedOn(url: string, topic: string, waitMs = 500): Promise<string | undefined> {
-  const client = await connectAsync(url, { reconnectPeriod: 0 });
+export async function retainedOn(url: string, topic: string, waitMs = 500, options: { username?: string; password?: string } = {}): Promise<string | undefined> {
+  const client = await connectAsync(url, { reconnectPeriod: 0, ...options });
   try {
     const got = new Promise<string>((resolve) => client.on('message', (_topic, payload) => resolve(payload.toString())));
     await client.subscribeAsync(topic, { qos: 1 });

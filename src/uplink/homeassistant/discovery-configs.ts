@@ -1,0 +1,353 @@
+/**
+ * Home Assistant MQTT discovery configs from a device's capabilities (the "exposes"
+ * vocabulary of src/devices/capabilities.ts): which entity each feature becomes (a light or
+ * switch group → `light`/`switch`; a reported number → `sensor` with device class, unit and
+ * state class; a reported boolean → `binary_sensor`; `action` → `event`; settable numbers and
+ * enums → `number`/`select`), its topics and payloads in hearth's MQTT contract, the `device`
+ * block that groups a device's entities under the hub (`via_device`), its availability (the
+ * bridge's state and, once the device has one, its own) and its room as `suggested_area`.
+ * Every id carries the hub id, so hubs sharing a broker never collide. Pure: when to publish
+ * is the discovery part's business (ha-discovery.ts).
+ */
+import type { Capability, Feature, NumericFeature } from '../../devices/capabilities.js';
+import { ACCESS_SET, ACCESS_STATE } from '../../devices/capabilities.js';
+import type { DeviceRecord } from '../../devices/device-record.js';
+
+export interface DiscoveryContext {
+  /** Home Assistant's discovery prefix (`homeassistant`). */
+  prefix: string;
+  /** The hub's base topic (`hearth/<hubId>`). */
+  base: string;
+  hubId: string;
+  version: string;
+}
+
+export interface DiscoveryDevice {
+  record: DeviceRecord;
+  /** The name of the device's room, if it is in one. */
+  area?: string | undefined;
+  /** Whether the device has an availability of its own (`<device>/availability` carries a value). */
+  availability: boolean;
+}
+
+/** One retained discovery message: `<prefix>/<component>/<node_id>/<object_id>/config`. */
+export interface DiscoveryMessage {
+  topic: string;
+  config: Record<string, unknown>;
+}
+
+type Config = Record<string, unknown>;
+
+interface Entity {
+  component: 'light' | 'switch' | 'sensor' | 'binary_sensor' | 'number' | 'select' | 'event';
+  /** Unique within the device: `light`, `switch_l2`, `temperature`. */
+  key: string;
+  config: Config;
+}
+
+/** The node id of every discovery topic of a hub: what a broker ACL confines the hub to. */
+export function nodeIdOf(hubId: string): string {
+  return `hearth-${hubId}`;
+}
+
+/** A device id as a discovery object id and identifier (`zwave:3d2f1a:3` → `zwave_3d2f1a_3`). */
+export function slugOf(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export function bridgeIdentifier(hubId: string): string {
+  return `hearth_${hubId}_bridge`;
+}
+
+export function deviceIdentifier(hubId: string, deviceId: string): string {
+  return `hearth_${hubId}_${slugOf(deviceId)}`;
+}
+
+/** `value_json.temperature`, or `value_json['132-0-wakeUpInterval']` for a key that is no identifier. */
+function valueOf(property: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property) ? `value_json.${property}` : `value_json[${JSON.stringify(property).replaceAll('"', "'")}]`;
+}
+
+function template(property: string): string {
+  return `{{ ${valueOf(property)} }}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** An entity's name: the feature's label (`Temperature`), with its endpoint when it has one (`State l2`). */
+function labelOf(feature: Feature): string {
+  const label = feature.label ?? capitalized(feature.name.replace(/_/g, ' '));
+  return feature.endpoint === undefined ? label : `${label} ${feature.endpoint}`;
+}
+
+/** What a reported number is to Home Assistant, by property; `units` are the ones its device class accepts. */
+const SENSORS: Record<string, { device_class?: string; units?: string[]; state_class?: string; entity_category?: string; enabled_by_default?: boolean }> = {
+  temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
+  local_temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
+  humidity: { device_class: 'humidity', units: ['%'] },
+  pressure: { device_class: 'atmospheric_pressure', units: ['hPa', 'kPa', 'mbar', 'Pa', 'bar', 'mmHg', 'inHg', 'psi'] },
+  illuminance: { device_class: 'illuminance', units: ['lx'] },
+  power: { device_class: 'power', units: ['W', 'kW'] },
+  energy: { device_class: 'energy', units: ['Wh', 'kWh', 'MWh'], state_class: 'total_increasing' },
+  voltage: { device_class: 'voltage', units: ['V', 'mV'] },
+  current: { device_class: 'current', units: ['A', 'mA'] },
+  co2: { device_class: 'carbon_dioxide', units: ['ppm'] },
+  pm25: { device_class: 'pm25', units: ['µg/m³'] },
+  battery: { device_class: 'battery', units: ['%'], entity_category: 'diagnostic' },
+  linkquality: { entity_category: 'diagnostic', enabled_by_default: false },
+};
+
+/** Units as radios spell them → as Home Assistant's device classes want them. */
+const UNITS: Record<string, string> = { Lux: 'lx', lux: 'lx', LUX: 'lx', C: '°C', F: '°F', kwh: 'kWh', KWh: 'kWh', w: 'W' };
+
+/** What a reported boolean is to Home Assistant, by property. */
+const BINARY_SENSORS: Record<string, { device_class: string; entity_category?: string; on?: boolean }> = {
+  // contact is true when closed in the vocabulary, whatever a radio calls "on"; a door is on when open
+  contact: { device_class: 'door', on: false },
+  occupancy: { device_class: 'occupancy' },
+  presence: { device_class: 'presence' },
+  water_leak: { device_class: 'moisture' },
+  smoke: { device_class: 'smoke' },
+  gas: { device_class: 'gas' },
+  carbon_monoxide: { device_class: 'carbon_monoxide' },
+  tamper: { device_class: 'tamper' },
+  vibration: { device_class: 'vibration' },
+  battery_low: { device_class: 'battery', entity_category: 'diagnostic' },
+};
+
+/** A payload as Home Assistant compares it: the rendered template of a JSON value (`True` for true). */
+function rendered(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
+}
+
+/** A payload as the hub's `/set/<attribute>` reads it back (JSON when it parses, else the text). */
+function commandText(value: string | number | boolean): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** An entity that can be set but does not report: Home Assistant keeps the last value it sent. */
+function writeOnly(config: Config): void {
+  delete config.state_topic;
+  delete config.value_template;
+}
+
+class EntityBuilder {
+  readonly entities: Entity[] = [];
+
+  constructor(
+    private readonly stateTopic: string,
+    private readonly setTopic: string,
+  ) {}
+
+  light(features: Feature[], key: string): boolean {
+    const state = features.find((feature) => feature.property === 'state' && feature.type === 'binary');
+    if (state === undefined) return false;
+    const brightness = features.find((feature): feature is NumericFeature => feature.property === 'brightness' && feature.type === 'numeric');
+    const colorTemp = features.find((feature): feature is NumericFeature => feature.property === 'color_temp' && feature.type === 'numeric');
+    const config: Config = {
+      name: null,
+      schema: 'json',
+      state_topic: this.stateTopic,
+      command_topic: this.setTopic,
+      brightness: brightness !== undefined,
+      supported_color_modes: [colorTemp !== undefined ? 'color_temp' : brightness !== undefined ? 'brightness' : 'onoff'],
+    };
+    if (brightness !== undefined) config.brightness_scale = brightness.value_max ?? 254;
+    if (colorTemp !== undefined) {
+      if (colorTemp.value_min !== undefined) config.min_mireds = colorTemp.value_min;
+      if (colorTemp.value_max !== undefined) config.max_mireds = colorTemp.value_max;
+    }
+    this.entities.push({ component: 'light', key, config });
+    return true;
+  }
+
+  switchGroup(features: Feature[], key: string, endpoint: string | undefined): boolean {
+    const state = features.find((feature) => feature.type === 'binary' && (feature.property === 'state' || feature.name === 'state'));
+    if (state === undefined || state.type !== 'binary') return false;
+    this.entities.push({
+      component: 'switch',
+      key,
+      config: {
+        // the device's one switch is the device; one of several is named by its endpoint
+        name: endpoint === undefined ? null : capitalized(endpoint),
+        state_topic: this.stateTopic,
+        value_template: template(state.property),
+        command_topic: `${this.setTopic}/${state.property}`,
+        payload_on: commandText(state.value_on),
+        payload_off: commandText(state.value_off),
+        state_on: rendered(state.value_on),
+        state_off: rendered(state.value_off),
+      },
+    });
+    return true;
+  }
+
+  feature(feature: Feature): void {
+    const reported = (feature.access & ACCESS_STATE) !== 0;
+    const settable = (feature.access & ACCESS_SET) !== 0;
+    const { property } = feature;
+    const common: Config = { name: labelOf(feature), state_topic: this.stateTopic, value_template: template(property) };
+    const category = (feature as { category?: unknown }).category;
+    // Home Assistant allows `config` only on what can be set; a reported setting is a diagnostic
+    if (category === 'diagnostic' || category === 'config') common.entity_category = category === 'config' && !settable ? 'diagnostic' : category;
+    switch (feature.type) {
+      case 'numeric': {
+        if (settable) {
+          const config: Config = { ...common, command_topic: `${this.setTopic}/${property}` };
+          if (feature.value_min !== undefined) config.min = feature.value_min;
+          if (feature.value_max !== undefined) config.max = feature.value_max;
+          if (feature.value_step !== undefined) config.step = feature.value_step;
+          if (feature.unit !== undefined) config.unit_of_measurement = feature.unit;
+          if (!reported) writeOnly(config);
+          this.entities.push({ component: 'number', key: property, config });
+          return;
+        }
+        if (!reported) return;
+        const known = SENSORS[property];
+        const unit = feature.unit === undefined ? undefined : (UNITS[feature.unit] ?? feature.unit);
+        const config: Config = { ...common, state_class: known?.state_class ?? 'measurement' };
+        // a device class Home Assistant would refuse with this unit is left out
+        if (known?.device_class !== undefined && (known.units === undefined || (unit !== undefined && known.units.includes(unit)))) config.device_class = known.device_class;
+        if (unit !== undefined) config.unit_of_measurement = unit;
+        if (known?.entity_category !== undefined) config.entity_category = known.entity_category;
+        if (known?.enabled_by_default !== undefined) config.enabled_by_default = known.enabled_by_default;
+        this.entities.push({ component: 'sensor', key: property, config });
+        return;
+      }
+      case 'binary': {
+        if (settable) {
+          this.entities.push({
+            component: 'switch',
+            key: property,
+            config: {
+              ...common,
+              command_topic: `${this.setTopic}/${property}`,
+              payload_on: commandText(feature.value_on),
+              payload_off: commandText(feature.value_off),
+              state_on: rendered(feature.value_on),
+              state_off: rendered(feature.value_off),
+            },
+          });
+          return;
+        }
+        if (!reported) return;
+        const known = BINARY_SENSORS[property];
+        const on = known?.on;
+        const config: Config = { ...common, payload_on: rendered(on ?? feature.value_on), payload_off: rendered(on === undefined ? feature.value_off : !on) };
+        if (known !== undefined) {
+          config.device_class = known.device_class;
+          if (known.entity_category !== undefined) config.entity_category = known.entity_category;
+          // the device class names it (a door, motion): Home Assistant shows the device's name
+          if (property === 'contact' || property === 'occupancy') config.name = null;
+        }
+        this.entities.push({ component: 'binary_sensor', key: property, config });
+        return;
+      }
+      case 'enum': {
+        const options = feature.values.map(String);
+        if (property === 'action') {
+          // an event, never a state: Home Assistant's event entity fires once per message carrying it
+          delete common.entity_category;
+          this.entities.push({
+            component: 'event',
+            key: property,
+            config: { ...common, event_types: options, value_template: `{% if ${valueOf(property)} is defined %}{{ {"event_type": ${valueOf(property)}} | to_json }}{% endif %}` },
+          });
+          return;
+        }
+        if (settable) {
+          const config: Config = { ...common, command_topic: `${this.setTopic}/${property}`, options };
+          if (!reported) writeOnly(config);
+          this.entities.push({ component: 'select', key: property, config });
+          return;
+        }
+        if (reported) this.entities.push({ component: 'sensor', key: property, config: { ...common, device_class: 'enum', options } });
+        return;
+      }
+      case 'text':
+        if (reported && !settable) this.entities.push({ component: 'sensor', key: property, config: common });
+        return;
+      default:
+        // composite and list features (a colour, a schedule) have no discovery entity here
+        return;
+    }
+  }
+}
+
+function isGroup(capability: Capability): capability is Extract<Capability, { features: Feature[]; type: 'light' | 'switch' | 'lock' | 'climate' | 'fan' | 'cover' }> {
+  return !('property' in capability);
+}
+
+/** The entities of a device's capabilities (no topics beyond its own state and `/set`). */
+function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string): Entity[] {
+  const builder = new EntityBuilder(stateTopic, setTopic);
+  for (const capability of capabilities) {
+    if (!isGroup(capability)) {
+      builder.feature(capability);
+      continue;
+    }
+    const suffix = capability.endpoint === undefined ? '' : `_${capability.endpoint}`;
+    // a light on an endpoint keeps its state under `state_<endpoint>`, which the JSON light schema cannot read: its features stand alone
+    const grouped = capability.type === 'light' && suffix === '' ? builder.light(capability.features, 'light') : capability.type === 'switch' ? builder.switchGroup(capability.features, `switch${suffix}`, capability.endpoint) : false;
+    for (const feature of capability.features) {
+      if (!grouped) builder.feature(feature);
+      else if (capability.type === 'light' && !['state', 'brightness', 'color_temp', 'color_xy', 'color_hs'].includes(feature.property)) builder.feature(feature);
+    }
+  }
+  // a property exposed twice (a preset repeated) yields one entity
+  const unique = new Map<string, Entity>();
+  for (const entity of builder.entities) if (!unique.has(`${entity.component}/${entity.key}`)) unique.set(`${entity.component}/${entity.key}`, entity);
+  return [...unique.values()];
+}
+
+function origin(context: DiscoveryContext): Config {
+  return { name: 'hearth', sw_version: context.version };
+}
+
+/** The discovery messages of one device. */
+export function deviceDiscovery(context: DiscoveryContext, device: DiscoveryDevice): DiscoveryMessage[] {
+  const { record } = device;
+  const stateTopic = `${context.base}/${record.friendlyName}`;
+  const slug = slugOf(record.id);
+  const block: Config = { identifiers: [deviceIdentifier(context.hubId, record.id)], name: record.friendlyName };
+  if (record.model !== undefined) block.model = record.model;
+  if (record.vendor !== undefined) block.manufacturer = record.vendor;
+  if (record.firmware !== undefined) block.sw_version = record.firmware;
+  block.via_device = bridgeIdentifier(context.hubId);
+  if (device.area !== undefined) block.suggested_area = device.area;
+  const availability = [{ topic: `${context.base}/bridge/state`, value_template: '{{ value_json.state }}' }];
+  if (device.availability) availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: '{{ value_json.state }}' });
+  return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`).map((entity) => ({
+    topic: `${context.prefix}/${entity.component}/${nodeIdOf(context.hubId)}/${slug}_${slugOf(entity.key)}/config`,
+    config: {
+      ...entity.config,
+      unique_id: `hearth_${context.hubId}_${slug}_${slugOf(entity.key)}`,
+      availability,
+      availability_mode: 'all',
+      device: block,
+      origin: origin(context),
+    },
+  }));
+}
+
+/** The hub itself: a connectivity sensor on `bridge/state`, the device every other one is `via`. */
+export function bridgeDiscovery(context: DiscoveryContext): DiscoveryMessage {
+  return {
+    topic: `${context.prefix}/binary_sensor/${nodeIdOf(context.hubId)}/bridge_connection_state/config`,
+    config: {
+      name: 'Connection state',
+      device_class: 'connectivity',
+      entity_category: 'diagnostic',
+      state_topic: `${context.base}/bridge/state`,
+      value_template: '{{ value_json.state }}',
+      payload_on: 'online',
+      payload_off: 'offline',
+      unique_id: `${bridgeIdentifier(context.hubId)}_connection_state`,
+      device: { identifiers: [bridgeIdentifier(context.hubId)], name: `hearth ${context.hubId}`, model: 'hearth hub', manufacturer: 'hearth', sw_version: context.version },
+      origin: origin(context),
+    },
+  };
+}

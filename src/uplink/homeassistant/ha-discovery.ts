@@ -1,0 +1,180 @@
+/**
+ * The Home Assistant discovery part of the uplink (as a Zigbee2MQTT extension: the bridge
+ * starts and stops it). It keeps the retained discovery configs of the hub and its devices
+ * in step with the registry: a device added, renamed or moved to another room gets its
+ * configs republished (same topics and unique ids, new state topic, name or area), a device
+ * removed or a feature gone gets an empty retained message on each stale topic. Configs left
+ * on the broker by an earlier run that no longer match a device are cleared as the hub hears
+ * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
+ * then every device's current state is published again. Everything goes through the bridge's
+ * durable outbox, in order, so a config always precedes the state that follows it.
+ */
+import type { Logger } from 'pino';
+import type { DeviceService } from '../../devices/device-service.js';
+import { describeError } from '../../errors.js';
+import type { LinkUser } from '../mqtt-link.js';
+import type { OutgoingMessage } from '../outbox.js';
+import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
+
+export interface HomeAssistantDiscoveryOptions {
+  context: DiscoveryContext;
+  devices: DeviceService;
+  log: Logger;
+  /** Plugs the part into the MQTT link (its subscriptions and the client). */
+  use(user: LinkUser): void;
+  /** Into the bridge's outbox. */
+  enqueue(message: OutgoingMessage): void;
+  /** Publishes every device's current state and availability again (after Home Assistant's birth). */
+  republishStates(): Promise<void>;
+}
+
+export class HomeAssistantDiscovery {
+  /** The configs this hub has on the broker: topic → payload. */
+  private readonly published = new Map<string, string>();
+  /** Devices known to have an availability of their own (their configs list its topic). */
+  private readonly available = new Set<string>();
+  /** Retained configs under this hub's node heard before the first sync finished. */
+  private readonly heardEarly = new Set<string>();
+  private synced = false;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  republished = 0;
+
+  constructor(private readonly options: HomeAssistantDiscoveryOptions) {}
+
+  get statusTopic(): string {
+    return `${this.options.context.prefix}/status`;
+  }
+
+  /** The filter of every discovery config of this hub (and only this hub's). */
+  get ownConfigs(): string {
+    return `${this.options.context.prefix}/+/${nodeIdOf(this.options.context.hubId)}/+/config`;
+  }
+
+  /** `<prefix>/<component>/hearth-<hubId>/<object>/config` (the prefix may have levels of its own). */
+  private isOwnConfig(topic: string): boolean {
+    const { prefix, hubId } = this.options.context;
+    if (!topic.startsWith(`${prefix}/`) || !topic.endsWith('/config')) return false;
+    const levels = topic.slice(prefix.length + 1).split('/');
+    return levels.length === 4 && levels[1] === nodeIdOf(hubId);
+  }
+
+  start(): void {
+    const { devices } = this.options;
+    this.options.use({
+      subscriptions: [this.statusTopic, this.ownConfigs],
+      onClient: (client) => {
+        client.on('message', (topic, payload, packet) => {
+          if (topic === this.statusTopic) this.statusHeard(payload.toString('utf8'));
+          else if (packet.retain && payload.length > 0 && this.isOwnConfig(topic)) this.configHeard(topic);
+        });
+      },
+    });
+    devices.onChange(() => this.schedule());
+    devices.onState((view, changed) => {
+      if (changed.includes('availability') && view.availability !== undefined && !this.available.has(view.id)) {
+        this.available.add(view.id);
+        this.schedule();
+      }
+    });
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves once every change so far is in the outbox. */
+  async settled(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** A sync at the end of this turn of the event loop, however many changes it brings. */
+  private schedule(): void {
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.sync())
+      .catch((error: unknown) => this.options.log.error({ err: error }, `Home Assistant discovery failed: ${describeError(error)}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+  }
+
+  /** Publishes what changed since the last sync and clears what is gone. */
+  private async sync(): Promise<void> {
+    if (this.stopped) return;
+    const { devices, context } = this.options;
+    const records = devices.records();
+    if (!this.synced) {
+      // availability persisted from an earlier run
+      const states = await Promise.all(records.map((record) => devices.state.get(record.id)));
+      records.forEach((record, index) => {
+        if (states[index]?.availability !== undefined) this.available.add(record.id);
+      });
+    }
+    if (this.stopped) return;
+    const wanted = new Map<string, string>();
+    const bridge = bridgeDiscovery(context);
+    wanted.set(bridge.topic, JSON.stringify(bridge.config));
+    for (const record of devices.records()) {
+      const area = devices.rooms.roomOf(record.id)?.name;
+      for (const message of deviceDiscovery(context, { record, area, availability: this.available.has(record.id) })) wanted.set(message.topic, JSON.stringify(message.config));
+    }
+    let changed = 0;
+    for (const [topic, payload] of wanted) {
+      if (this.published.get(topic) === payload) continue;
+      this.published.set(topic, payload);
+      this.options.enqueue({ topic, payload, retain: true, kind: 'state' });
+      changed++;
+    }
+    let cleared = 0;
+    for (const topic of [...this.published.keys()]) {
+      if (wanted.has(topic)) continue;
+      this.published.delete(topic);
+      this.clear(topic);
+      cleared++;
+    }
+    if (!this.synced) {
+      this.synced = true;
+      for (const topic of this.heardEarly) this.configHeard(topic);
+      this.heardEarly.clear();
+    }
+    if (changed > 0 || cleared > 0) this.options.log.debug({ changed, cleared }, 'Home Assistant discovery updated');
+  }
+
+  private clear(topic: string): void {
+    this.options.enqueue({ topic, payload: '', retain: true, kind: 'state' });
+  }
+
+  /** A retained config under this hub's node: one no device of the hub has any more is cleared. */
+  private configHeard(topic: string): void {
+    if (!this.synced) {
+      this.heardEarly.add(topic);
+      return;
+    }
+    if (this.published.has(topic)) return;
+    this.options.log.info({ topic }, 'clearing a Home Assistant discovery config left from an earlier run');
+    this.clear(topic);
+  }
+
+  /** Home Assistant's birth (or last will): on `online`, every config and state again. */
+  private statusHeard(payload: string): void {
+    if (payload.trim().toLowerCase() !== 'online' || this.stopped) return;
+    this.republished++;
+    this.options.log.info({ configs: this.published.size }, 'Home Assistant is online; republishing discovery and states');
+    void this.settled()
+      .then(async () => {
+        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' });
+        await this.options.republishStates();
+      })
+      .catch((error: unknown) => this.options.log.error({ err: error }, `could not republish for Home Assistant: ${describeError(error)}`));
+  }
+}

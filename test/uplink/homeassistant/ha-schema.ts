@@ -1,0 +1,186 @@
+/**
+ * Home Assistant's MQTT discovery schema, for the components hearth publishes, written from
+ * Home Assistant's documentation of each MQTT platform (the discovery keys each accepts, their
+ * types, the device and state classes and the units a device class allows). Strict: a key
+ * Home Assistant does not know fails, as a missing required one does.
+ */
+import { z } from 'zod';
+
+const availability = z.strictObject({ topic: z.string().min(1), value_template: z.string().optional(), payload_available: z.string().optional(), payload_not_available: z.string().optional() });
+
+const device = z.strictObject({
+  identifiers: z.array(z.string().min(1)).min(1),
+  name: z.string().min(1),
+  model: z.string().optional(),
+  manufacturer: z.string().optional(),
+  sw_version: z.string().optional(),
+  hw_version: z.string().optional(),
+  via_device: z.string().optional(),
+  suggested_area: z.string().optional(),
+  connections: z.array(z.tuple([z.string(), z.string()])).optional(),
+});
+
+const origin = z.strictObject({ name: z.string().min(1), sw_version: z.string().optional(), support_url: z.string().optional() });
+
+/** Keys every MQTT entity accepts. */
+const entity = {
+  name: z.string().nullable().optional(),
+  unique_id: z.string().min(1),
+  availability: z.array(availability).optional(),
+  availability_mode: z.enum(['all', 'any', 'latest']).optional(),
+  availability_topic: z.string().optional(),
+  device,
+  origin: origin.optional(),
+  entity_category: z.enum(['config', 'diagnostic']).optional(),
+  enabled_by_default: z.boolean().optional(),
+  icon: z.string().optional(),
+  json_attributes_topic: z.string().optional(),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+};
+
+/** Units Home Assistant accepts per sensor device class (the ones hearth can emit). */
+export const SENSOR_UNITS: Record<string, string[]> = {
+  temperature: ['°C', '°F', 'K'],
+  humidity: ['%'],
+  illuminance: ['lx'],
+  power: ['W', 'kW', 'mW', 'MW', 'GW', 'TW', 'BTU/h'],
+  energy: ['J', 'kJ', 'MJ', 'GJ', 'mWh', 'Wh', 'kWh', 'MWh', 'GWh', 'TWh', 'cal', 'kcal', 'Mcal', 'Gcal'],
+  battery: ['%'],
+  voltage: ['V', 'mV', 'µV', 'kV', 'MV'],
+  current: ['A', 'mA'],
+  atmospheric_pressure: ['cbar', 'bar', 'hPa', 'mmHg', 'inHg', 'kPa', 'mbar', 'Pa', 'psi'],
+  carbon_dioxide: ['ppm'],
+  pm25: ['µg/m³'],
+};
+
+const sensorClasses = [...Object.keys(SENSOR_UNITS), 'enum', 'timestamp', 'date', 'duration', 'signal_strength', 'frequency', 'gas', 'water', 'weight', 'speed', 'distance'] as const;
+
+export const sensorSchema = z
+  .strictObject({
+    ...entity,
+    state_topic: z.string().min(1),
+    value_template: z.string().optional(),
+    device_class: z.enum(sensorClasses).optional(),
+    unit_of_measurement: z.string().optional(),
+    state_class: z.enum(['measurement', 'total', 'total_increasing']).optional(),
+    options: z.array(z.string()).optional(),
+    suggested_display_precision: z.int().optional(),
+    expire_after: z.int().optional(),
+  })
+  .check((ctx) => {
+    const config = ctx.value;
+    if (config.device_class === 'enum' && (config.state_class !== undefined || config.unit_of_measurement !== undefined || config.options === undefined)) {
+      ctx.issues.push({ code: 'custom', message: 'an enum sensor has options and neither state class nor unit', input: config });
+    }
+    const units = config.device_class === undefined ? undefined : SENSOR_UNITS[config.device_class];
+    if (units !== undefined && (config.unit_of_measurement === undefined || !units.includes(config.unit_of_measurement))) {
+      ctx.issues.push({ code: 'custom', message: `unit ${config.unit_of_measurement} is not one of ${config.device_class}'s: ${units.join(' ')}`, input: config });
+    }
+  });
+
+export const binarySensorSchema = z.strictObject({
+  ...entity,
+  state_topic: z.string().min(1),
+  value_template: z.string().optional(),
+  payload_on: z.string().optional(),
+  payload_off: z.string().optional(),
+  device_class: z
+    .enum(['battery', 'battery_charging', 'carbon_monoxide', 'cold', 'connectivity', 'door', 'garage_door', 'gas', 'heat', 'light', 'lock', 'moisture', 'motion', 'moving', 'occupancy', 'opening', 'plug', 'power', 'presence', 'problem', 'running', 'safety', 'smoke', 'sound', 'tamper', 'update', 'vibration', 'window'])
+    .optional(),
+  off_delay: z.int().optional(),
+  expire_after: z.int().optional(),
+});
+
+export const switchSchema = z.strictObject({
+  ...entity,
+  command_topic: z.string().min(1),
+  state_topic: z.string().optional(),
+  value_template: z.string().optional(),
+  payload_on: z.string().optional(),
+  payload_off: z.string().optional(),
+  state_on: z.string().optional(),
+  state_off: z.string().optional(),
+  device_class: z.enum(['outlet', 'switch']).optional(),
+  optimistic: z.boolean().optional(),
+});
+
+const colorModes = ['onoff', 'brightness', 'color_temp', 'hs', 'xy', 'rgb', 'rgbw', 'rgbww', 'white'] as const;
+
+/** The light platform's JSON schema. */
+export const lightSchema = z
+  .strictObject({
+    ...entity,
+    schema: z.literal('json'),
+    command_topic: z.string().min(1),
+    state_topic: z.string().optional(),
+    brightness: z.boolean().optional(),
+    brightness_scale: z.int().min(1).optional(),
+    supported_color_modes: z.array(z.enum(colorModes)).min(1).optional(),
+    min_mireds: z.int().min(1).optional(),
+    max_mireds: z.int().min(1).optional(),
+    effect: z.boolean().optional(),
+    effect_list: z.array(z.string()).optional(),
+    flash: z.boolean().optional(),
+    transition: z.boolean().optional(),
+    optimistic: z.boolean().optional(),
+  })
+  .check((ctx) => {
+    const modes = ctx.value.supported_color_modes ?? [];
+    // Home Assistant: onoff and brightness are valid only alone
+    if ((modes.includes('onoff') || modes.includes('brightness')) && modes.length > 1) ctx.issues.push({ code: 'custom', message: 'onoff/brightness must be the only color mode', input: modes });
+    const { min_mireds: min, max_mireds: max } = ctx.value;
+    if (min !== undefined && max !== undefined && min >= max) ctx.issues.push({ code: 'custom', message: 'min_mireds must be below max_mireds', input: ctx.value });
+  });
+
+export const eventSchema = z.strictObject({
+  ...entity,
+  state_topic: z.string().min(1),
+  event_types: z.array(z.string().min(1)).min(1),
+  value_template: z.string().optional(),
+  device_class: z.enum(['button', 'doorbell', 'motion']).optional(),
+});
+
+export const numberSchema = z.strictObject({
+  ...entity,
+  command_topic: z.string().min(1),
+  state_topic: z.string().optional(),
+  value_template: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().positive().optional(),
+  unit_of_measurement: z.string().optional(),
+  mode: z.enum(['auto', 'box', 'slider']).optional(),
+});
+
+export const selectSchema = z.strictObject({
+  ...entity,
+  command_topic: z.string().min(1),
+  options: z.array(z.string()).min(1),
+  state_topic: z.string().optional(),
+  value_template: z.string().optional(),
+});
+
+export const SCHEMAS: Record<string, z.ZodType> = {
+  sensor: sensorSchema,
+  binary_sensor: binarySensorSchema,
+  switch: switchSchema,
+  light: lightSchema,
+  event: eventSchema,
+  number: numberSchema,
+  select: selectSchema,
+};
+
+/** A discovery topic: `<prefix>/<component>/<node_id>/<object_id>/config`, ids of [a-zA-Z0-9_-]. */
+const TOPIC = /^([^/]+)\/([a-z_]+)\/([a-zA-Z0-9_-]+)\/([a-zA-Z0-9_-]+)\/config$/;
+
+/** Checks one discovery message against the component's schema; returns its component and config. */
+export function checkDiscovery(topic: string, payload: string): { component: string; nodeId: string; objectId: string; config: Record<string, unknown> } {
+  const match = TOPIC.exec(topic);
+  if (match === null) throw new Error(`not a discovery topic: ${topic}`);
+  const [, , component, nodeId, objectId] = match as unknown as [string, string, string, string, string];
+  const schema = SCHEMAS[component];
+  if (schema === undefined) throw new Error(`no schema for component ${component} (${topic})`);
+  const parsed = schema.safeParse(JSON.parse(payload));
+  if (!parsed.success) throw new Error(`${topic} does not fit Home Assistant's ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
+  return { component, nodeId, objectId, config: JSON.parse(payload) as Record<string, unknown> };
+}

@@ -1,0 +1,126 @@
+/**
+ * Three hubs (real `hearth start` processes, each with the simulated Z-Wave network and so the
+ * same device ids and friendly names) on one Mosquitto with the fleet ACL of the README
+ * (docs/fleet/mosquitto.acl): every topic a hub writes is its own, discovery ids are unique
+ * per hub, a command for one hub's device reaches no other hub's device of the same name, and
+ * the hub whose discovery prefix lies outside its namespace is refused by the broker, logs it
+ * with the topic, and goes on publishing the rest.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { writeConfig } from '../../support/config-file.js';
+import { cleanEnv, HearthProcess, repoRoot, type LogLine } from '../../support/hearth-process.js';
+import { Mosquitto } from '../../support/mosquitto.js';
+import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
+import { until } from '../../support/until.js';
+import { checkDiscovery } from './ha-schema.js';
+
+const HUBS = ['h1', 'h2', 'h3'] as const;
+const password = (hub: string): string => `secret-${hub}`;
+
+function latest(received: readonly Received[], topic: string): Record<string, unknown> | undefined {
+  const last = received.filter((message) => message.topic === topic).at(-1);
+  return last === undefined || last.payload === '' ? undefined : (JSON.parse(last.payload) as Record<string, unknown>);
+}
+
+describe('many hubs on one broker', () => {
+  it('keeps each hub to its own topics, discovery ids and commands under the fleet ACL', async () => {
+    const acl = await readFile(join(repoRoot, 'docs/fleet/mosquitto.acl'), 'utf8');
+    // the README shows this very file
+    expect(await readFile(join(repoRoot, 'README.md'), 'utf8')).toContain(acl.trim());
+    const users: Record<string, string> = { homeassistant: 'ha-secret', cloud: 'cloud-secret' };
+    for (const hub of HUBS) users[hub] = password(hub);
+    const broker = await Mosquitto.start({ users, acl, logPublishes: true });
+    onTestFinished(() => broker.stop());
+    const ha = await MqttWatch.connect(broker.url, 'homeassistant/#', { username: 'homeassistant', password: 'ha-secret' });
+    const cloud = await MqttWatch.connect(broker.url, 'hearth/#', { username: 'cloud', password: 'cloud-secret' });
+
+    const hubs = new Map<string, HearthProcess>();
+    for (const hub of HUBS) {
+      const { file } = await writeConfig({
+        hubId: hub,
+        logging: { format: 'json', level: 'info' },
+        metrics: { enabled: false },
+        uplink: { port: broker.port, username: hub, password: password(hub), healthIntervalS: 0 },
+        radios: { zwave: { enabled: true, simulate: true } },
+        // h3's discovery prefix is outside what the ACL grants it
+        ...(hub === 'h3' ? { homeassistant: { prefix: 'hass' } } : {}),
+      });
+      hubs.set(hub, new HearthProcess(['start', '--config', file], cleanEnv()));
+    }
+    const hubOf = (hub: string): HearthProcess => hubs.get(hub) as HearthProcess;
+    await Promise.all(HUBS.map((hub) => hubOf(hub).waitForMessage('hearth is ready', 30_000)));
+    // every hub's plug and switch are there, under the same names
+    await until(() => HUBS.every((hub) => latest(cloud.received, `hearth/${hub}/zwave/plug`) !== undefined && latest(cloud.received, `hearth/${hub}/zwave/switch`) !== undefined), 15_000, 'every hub\'s devices');
+
+    // discovery: h1's and h2's configs, each under its own node, its ids and topics its own
+    const plugConfig = (hub: string) => ha.received.find((m) => m.topic.startsWith(`homeassistant/switch/hearth-${hub}/`) && m.payload.includes('"zwave/plug"'));
+    await until(() => plugConfig('h1') !== undefined && plugConfig('h2') !== undefined, 10_000, 'the plugs\' discovery');
+    const configs = ha.received.filter((m) => m.payload !== '' && m.topic.endsWith('/config')).map((m) => checkDiscovery(m.topic, m.payload));
+    expect(new Set(configs.map((c) => c.nodeId))).toEqual(new Set(['hearth-h1', 'hearth-h2']));
+    for (const { nodeId, config } of configs) {
+      const hub = nodeId.slice('hearth-'.length);
+      expect(String(config.unique_id)).toMatch(new RegExp(`^hearth_${hub}_`));
+      for (const key of ['state_topic', 'command_topic']) if (config[key] !== undefined) expect(config[key]).toMatch(new RegExp(`^hearth/${hub}/`));
+      for (const { topic } of (config.availability ?? []) as { topic: string }[]) expect(topic).toMatch(new RegExp(`^hearth/${hub}/`));
+      expect((config.device as { identifiers: string[] }).identifiers[0]).toMatch(new RegExp(`^hearth_${hub}_`));
+    }
+    // the same device ids on every hub, yet one unique id per config topic
+    const idByTopic = new Map(ha.received.filter((m) => m.payload !== '' && m.topic.endsWith('/config')).map((m) => [m.topic, (JSON.parse(m.payload) as { unique_id: string }).unique_id]));
+    expect(new Set(idByTopic.values()).size).toBe(idByTopic.size);
+    // and the same devices (the same object ids) on both hubs
+    const objects = (hub: string): Set<string> => new Set(configs.filter((c) => c.nodeId === `hearth-${hub}`).map((c) => c.objectId));
+    const shared = [...objects('h1')].filter((object) => objects('h2').has(object));
+    expect(shared.length).toBeGreaterThanOrEqual(5);
+
+    // commands: the same friendly name on three hubs, each command reaches one device
+    const on = (hub: string, device: string): boolean => latest(cloud.received, `hearth/${hub}/zwave/${device}`)?.state === 'ON';
+    await cloud.client.publishAsync('hearth/h2/zwave/plug/set', '{"state":"ON"}', { qos: 1 });
+    await until(() => on('h2', 'plug'), 10_000, 'h2\'s plug on');
+    await cloud.client.publishAsync('hearth/h3/zwave/switch/set', '{"state":"ON"}', { qos: 1 });
+    await until(() => on('h3', 'switch'), 10_000, 'h3\'s switch on');
+    // Home Assistant's command for h1's plug, on the topic h1's discovery gave it
+    const h1Plug = JSON.parse(plugConfig('h1')?.payload ?? '{}') as { command_topic: string; payload_on: string };
+    await ha.client.publishAsync(h1Plug.command_topic, h1Plug.payload_on, { qos: 1 });
+    await until(() => on('h1', 'plug'), 10_000, 'h1\'s plug on');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ h1: [on('h1', 'plug'), on('h1', 'switch')], h2: [on('h2', 'plug'), on('h2', 'switch')], h3: [on('h3', 'plug'), on('h3', 'switch')] }).toEqual({
+      h1: [true, false],
+      h2: [true, false],
+      h3: [false, true],
+    });
+    // each hub carried out exactly its own command
+    for (const hub of HUBS) {
+      const sets = cloud.received.filter((m) => m.topic.startsWith(`hearth/${hub}/`) && !m.topic.endsWith('/set') && m.payload.includes('"state":"ON"')).map((m) => m.topic);
+      expect(new Set(sets), hub).toEqual(new Set([`hearth/${hub}/zwave/${hub === 'h3' ? 'switch' : 'plug'}`]));
+    }
+
+    // Home Assistant's birth reaches the hubs that discover into its prefix
+    await ha.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
+    const birth = (line: LogLine): boolean => line.msg === 'Home Assistant is online; republishing discovery and states';
+    await Promise.all(['h1', 'h2'].map((hub) => hubOf(hub).waitForLine(birth, 10_000)));
+
+    // the broker's own account: every publish it accepted from a hub was within the hub's namespace
+    const accepted = [...broker.log.matchAll(/Received PUBLISH from hearth-(h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub: hub as string, topic: topic as string }));
+    expect(new Set(accepted.map((a) => a.hub))).toEqual(new Set(HUBS));
+    for (const { hub, topic } of accepted) expect(topic.startsWith(`hearth/${hub}/`) || topic.startsWith(`homeassistant/`) && topic.split('/')[2] === `hearth-${hub}`, `${hub} wrote ${topic}`).toBe(true);
+    // h3 tried its discovery outside its namespace: the broker denied it, h3 logged it with the topic and went on
+    const denied = [...broker.log.matchAll(/Denied PUBLISH from hearth-(h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub, topic: topic as string }));
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((d) => d.hub === 'h3' && d.topic.startsWith('hass/'))).toBe(true);
+    const refused = await hubOf('h3').waitForLine((line) => line.level === 'warn' && String(line.msg).startsWith('the broker refused a publish to hass/'), 5000);
+    expect(refused).toMatchObject({ topic: expect.stringMatching(/^hass\/[a-z_]+\/hearth-h3\/[A-Za-z0-9_-]+\/config$/), reasonCode: '0x87' });
+    expect(denied.map((d) => d.topic)).toContain(refused.topic);
+    // refusals do not hold up h3's outbox: it published on after the first of them
+    const firstDenied = broker.log.indexOf('Denied PUBLISH from hearth-h3');
+    expect(broker.log.indexOf('Received PUBLISH from hearth-h3', firstDenied)).toBeGreaterThan(firstDenied);
+
+    await Promise.all(
+      HUBS.map(async (hub) => {
+        hubOf(hub).signal('SIGTERM');
+        expect((await hubOf(hub).exited).code).toBe(0);
+      }),
+    );
+  }, 60_000);
+});
