@@ -51,7 +51,10 @@ export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZW
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
-    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts }, ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
+    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
+      // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
+      // to show it. zwave-js 15.15's Driver reads this option but leaves it out of its typings.
+      attempts: { openSerialPort: 2 } as PartialZWaveOptions['attempts'], ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
   });
   onTestFinished(() => network.close());
