@@ -38,6 +38,8 @@ export interface ZigbeeHubOptions {
   sleepyAnswerMs?: number;
   /** Other radios in the same hub (a simulated Z-Wave network beside the Zigbee one). */
   otherRadios?: Radio[];
+  /** `radios.breakers` of the other radios (`zwave`, `gpio`). */
+  otherBreakers?: Record<string, Record<string, number>>;
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
 }
@@ -70,7 +72,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(
-    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {} } } },
+    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {}, ...options.otherBreakers } } },
     { radios: [radio, ...(options.otherRadios ?? [])], log },
   );
   onTestFinished(hub.stop);
