@@ -10,7 +10,6 @@
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
-import type { HearthError } from '../../src/errors.js';
 import { boardProfile } from '../../src/radios/gpio/board-profile.js';
 import { GpioRadio } from '../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
@@ -20,18 +19,10 @@ import { tempDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 import { idOf, startZigbeeHub } from './zigbee/support.js';
 import { nodeIdOf } from './zwave/support.js';
+import { failureOf } from '../support/failure-of.js';
 
 const RELAY = 'gpio:0:17';
 const fast = { threshold: 2, probeMinMs: 300, probeMaxMs: 600 };
-
-async function failureOf(promise: Promise<unknown>): Promise<HearthError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return error as HearthError;
-  }
-}
 
 async function threeRadioHub() {
   const zwaveNetwork = new SimulatedZWaveNetwork(['switch']);

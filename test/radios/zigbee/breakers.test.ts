@@ -5,17 +5,8 @@
  * breaker, not the radio's.
  */
 import { describe, expect, it } from 'vitest';
-import type { HearthError } from '../../../src/errors.js';
 import { idOf, startZigbeeHub } from './support.js';
-
-async function failureOf(promise: Promise<unknown>): Promise<HearthError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return error as HearthError;
-  }
-}
+import { failureOf } from '../../support/failure-of.js';
 
 describe('circuit breakers on the Zigbee radio', () => {
   it('opens the radio breaker when the coordinator fails, and closes it by itself when the coordinator answers again', async () => {

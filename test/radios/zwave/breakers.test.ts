@@ -8,21 +8,11 @@
  */
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { HearthError } from '../../../src/errors.js';
 import { until } from '../../support/until.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
+import { failureOf } from '../../support/failure-of.js';
 
 const SWITCH = [{ state: 'ON' }, { state: 'OFF' }];
-
-/** The error a command ends with (undefined when it succeeded). */
-async function failureOf(promise: Promise<unknown>): Promise<HearthError | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return error as HearthError;
-  }
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
