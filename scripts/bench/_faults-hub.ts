@@ -1,24 +1,38 @@
 /**
- * The hub side of the `faults` soak (scripts/bench/faults.ts): the demo's simulated radios with
- * the device actors, the outbox and a real Mosquitto, run for a given time while faults are
- * injected at random through the simulators (a hung controller, a node out of range, a stick
- * pulled out) and a command goes to a random device every 100 ms. Prints one JSON line of
- * counts at the end. Arguments: broker port, state directory, seconds to run, seconds of
- * warm-up before the starting RSS is taken.
+ * The hub side of the `faults` soak (scripts/bench/faults.ts): the demo's three simulated
+ * radios (Z-Wave: zwave-js on its mock controller; Zigbee: herdsman over the simulated
+ * adapter; GPIO: the in-process simulated pins, as the demo without root) with the device
+ * actors, the outbox and a real Mosquitto, run for a given time while faults are injected at
+ * random through the simulators (a hung or unplugged Z-Wave stick, a node out of range, a
+ * failing or hung Zigbee coordinator, a silent Zigbee device, GPIO pins that fail or hang) and
+ * a command goes to a random device every 100 ms. Prints one JSON line of counts at the end.
+ * Arguments: broker port, state directory, seconds to run, seconds of warm-up before the
+ * starting RSS is taken.
  */
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { SIMULATED_KINDS } from '../../src/radios/zwave/simulator/simulated-devices.js';
 import { DemoActivity } from '../../src/radios/zwave/simulator/demo-activity.js';
 import { SIMULATED_HOME_ID, SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
-import { zwaveId } from '../../src/devices/device-id.js';
+import { zigbeeId, zwaveId } from '../../src/devices/device-id.js';
 import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
 import { isHearthError } from '../../src/errors.js';
+import { loadConfigOrThrow } from '../../src/config/load.js';
+import { boardProfile } from '../../src/radios/gpio/board-profile.js';
+import { GpioRadio } from '../../src/radios/gpio/gpio-radio.js';
+import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
+import { zigbeeRadioOptions } from '../../src/radios/zigbee/radio-options.js';
+import { registerSimulatedNetwork, unregisterSimulatedNetwork } from '../../src/radios/zigbee/simulator/adapter-hook.js';
+import { ZigbeeDemoActivity } from '../../src/radios/zigbee/simulator/demo-activity.js';
+import { SIMULATED_KINDS as ZIGBEE_KINDS } from '../../src/radios/zigbee/simulator/simulated-models.js';
+import { SimulatedZigbeeNetwork } from '../../src/radios/zigbee/simulator/simulated-network.js';
+import { ZigbeeRadio } from '../../src/radios/zigbee/zigbee-radio.js';
 import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-rejection.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { until } from '../../test/support/until.js';
 
 const [port, stateDir, seconds, warmupSeconds] = [Number(process.argv[2]), String(process.argv[3]), Number(process.argv[4] ?? 60), Number(process.argv[5] ?? 20)];
+const BREAKERS = { threshold: 2, deviceThreshold: 2, probeMinMs: 500, probeMaxMs: 4000 };
 const FAST = new Set(['CIRCUIT_OPEN', 'RADIO_UNAVAILABLE', 'RADIO_BUSY']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
@@ -37,6 +51,22 @@ process.on('unhandledRejection', (error) => {
 
 const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
 const log = pino({ level: 'silent' });
+const config = await loadConfigOrThrow({
+  env: {},
+  profile: { stateDir, radios: { zigbee: { enabled: true, simulate: true }, gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }, { type: 'relay', pin: 22, name: 'led' }] } } },
+});
+const zigbeeNetwork = new SimulatedZigbeeNetwork(ZIGBEE_KINDS, { maxWaitMs: 2000 });
+const zigbeeActivity = new ZigbeeDemoActivity(zigbeeNetwork);
+const zigbee = new ZigbeeRadio({
+  ...zigbeeRadioOptions(config, log, log, registerSimulatedNetwork(zigbeeNetwork, 'soak')),
+  afterStart: (started) => {
+    zigbeeNetwork.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined);
+    zigbeeActivity.start();
+  },
+  afterStop: () => zigbeeActivity.stop(),
+});
+const pins = new InProcessPins();
+const gpio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.resolve(boardProfile('pi-4b')), backend: () => pins, log });
 const activity = new DemoActivity(network, log, 1000);
 const radio = new ZWaveRadio({
   port: network.port,
@@ -50,13 +80,20 @@ const hub = await startBridgedHub(
     hubId: 'soak',
     stateDir,
     uplink: { port, startupWaitMs: 5000, healthIntervalS: 5 },
-    radios: { restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 }, breakers: { zwave: { threshold: 2, deviceThreshold: 2, probeMinMs: 500, probeMaxMs: 4000 } } },
+    radios: { restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 }, breakers: { zwave: BREAKERS, zigbee: { ...BREAKERS, commandTimeoutMs: 3000 }, gpio: { ...BREAKERS, commandTimeoutMs: 1000 } } },
   },
-  { radios: [radio], log },
+  { radios: [radio, zigbee, gpio], log },
 );
 const listening = network.all.filter((device) => device.kind !== 'door' && device.kind !== 'multisensor');
 const idOf = (nodeId: number) => zwaveId(SIMULATED_HOME_ID, nodeId);
-await until(() => listening.every((device) => hub.devices.device(idOf(device.id)) !== undefined), 60_000, 'the demo devices are registered');
+const zigbeeTargets = zigbeeNetwork.all.filter((device) => ['bulb', 'ambiance', 'plug'].includes(device.kind));
+/** Every device a command goes to, with a command it takes. */
+const targets: { id: string; command: () => Record<string, unknown> }[] = [
+  ...listening.map((device) => ({ id: idOf(device.id), command: () => (device.kind === 'dimmer' ? { brightness: Math.floor(Math.random() * 255) } : { state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
+  ...zigbeeTargets.map((device) => ({ id: zigbeeId(device.ieeeAddress), command: () => ({ state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
+  ...[17, 22].map((line) => ({ id: `gpio:0:${line}`, command: () => ({ state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
+];
+await until(() => targets.every((target) => hub.devices.device(target.id) !== undefined), 60_000, 'the demo devices are registered');
 
 // recoveries, as a cloud consumer sees them: a breaker closing, a radio running again
 const events = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
@@ -75,12 +112,11 @@ setTimeout(() => (rssStart = rssMb()), warmupSeconds * 1000).unref();
 
 const commands = (async () => {
   for (let n = 0; Date.now() < endAt; n++) {
-    const device = listening[n % listening.length];
-    if (device === undefined) break;
-    const payload = device.kind === 'dimmer' ? { brightness: Math.floor(Math.random() * 255) } : { state: Math.random() < 0.5 ? 'ON' : 'OFF' };
+    const target = targets[n % targets.length];
+    if (target === undefined) break;
     const began = performance.now();
     try {
-      await hub.devices.command(idOf(device.id), payload);
+      await hub.devices.command(target.id, target.command());
       counts.commands_ok++;
     } catch (error) {
       const took = performance.now() - began;
@@ -96,7 +132,7 @@ const commands = (async () => {
 const faults = (async () => {
   await sleep(2000);
   while (Date.now() < endAt - 15_000) {
-    const kind = Math.floor(Math.random() * 3);
+    const kind = Math.floor(Math.random() * 7);
     counts.faults_injected++;
     if (kind === 0) {
       network.hung(true);
@@ -107,10 +143,23 @@ const faults = (async () => {
       device?.setReachable(false);
       await sleep(between(3000, 10_000));
       device?.setReachable(true);
-    } else {
+    } else if (kind === 2) {
       network.unplug();
       await sleep(between(3000, 15_000));
       network.plugIn();
+    } else if (kind === 3 || kind === 4) {
+      zigbeeNetwork.fault = kind === 3 ? 'fail' : 'hang';
+      await sleep(between(2000, 8000));
+      zigbeeNetwork.fault = undefined;
+    } else if (kind === 5) {
+      const device = zigbeeTargets[Math.floor(Math.random() * zigbeeTargets.length)];
+      if (device !== undefined) device.fault = 'silent';
+      await sleep(between(3000, 10_000));
+      if (device !== undefined) device.fault = undefined;
+    } else {
+      pins.inject(Math.random() < 0.5 ? 'fail' : 'hang');
+      await sleep(between(2000, 6000));
+      pins.inject('none');
     }
     await sleep(between(3000, 8000));
   }
@@ -129,6 +178,7 @@ const rssEnd = rssMb();
 await events.endAsync();
 await hub.stop();
 network.close();
+unregisterSimulatedNetwork('simulated:soak');
 fastFailMs.sort((a, b) => a - b);
 console.log(
   JSON.stringify({

@@ -1,9 +1,11 @@
 /**
  * Benchmark `faults`: a soak of the hub under radio faults (not part of the test suite). Runs
- * the demo's simulated radios with the device actors, the outbox and a Mosquitto it starts, for
- * a given time, while faults are injected at random through the simulators (a controller that
- * hangs, a node out of range, a stick pulled out and plugged in again) and a command goes to a
- * random device every 100 ms (scripts/bench/_faults-hub.ts, in a child process). If that
+ * the demo's three simulated radios with the device actors, the outbox and a Mosquitto it
+ * starts, for a given time, while faults are injected at random through the simulators (a
+ * Z-Wave controller that hangs, a node out of range, a stick pulled out and plugged in again, a
+ * Zigbee coordinator that fails or hangs, a Zigbee device gone silent, GPIO pins that fail or
+ * hang) and a command goes to a random device every 100 ms (scripts/bench/_faults-hub.ts, in a
+ * child process). If that
  * process dies it is started again on the same state and counted in `process_restarts`: the
  * target is none. RSS is taken after the warm-up and at the end (after a GC); the target is
  * growth of at most 10 % over a 10-minute run.
