@@ -94,7 +94,7 @@ if $uninstall; then
 fi
 
 # ---- install or upgrade ---------------------------------------------------------------------
-for need in VERSION node/bin/node dist/main.js systemd/hearth.service hardware/udev/99-hearth-radios.rules hardware/memory.tsv systemd/hearth.yaml.template bin/hearth; do
+for need in VERSION node/bin/node dist/main.js systemd/hearth.service hardware/udev/99-hearth-radios.rules hardware/memory.tsv hardware/gpio/header-40pin.json systemd/hearth.yaml.template bin/hearth; do
   if [ ! -e "$release/$need" ]; then
     echo "install.sh: $release is not a hearth release ($need is missing); build one with scripts/bundle" >&2
     exit 1
