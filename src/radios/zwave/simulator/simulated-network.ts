@@ -52,6 +52,8 @@ export class SimulatedZWaveNetwork {
         this.mockPort = new MockPort();
         this.pulled = false;
       }
+      // a new stream: the nodes reach the host again (not before: the old stream stays closed after a plug-in until the driver reopens the port)
+      this.hang.unplugged = false;
       const binding = await this.mockPort.factory()();
       const source = binding.source;
       return {
@@ -79,7 +81,6 @@ export class SimulatedZWaveNetwork {
 
   plugIn(): void {
     this.plugged = true;
-    this.hang.unplugged = false;
   }
 
   get pluggedIn(): boolean {
