@@ -11,7 +11,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // zwave-js leaves these rejections unhandled (a driver destroyed with commands queued, a port that vanished; the
     // hub's process-level handler lets exactly these pass: src/radios/zwave/expected-zwave-rejection.ts)
-    onUnhandledError: (error) => !(error.name === 'ZWaveError' && [102, 112].includes((error as { code?: number }).code ?? 0)),
+    onUnhandledError: (error) => !(error.name === 'ZWaveError' && [100, 102, 112].includes((error as { code?: number }).code ?? 0)),
     reporters: ['default'],
   },
 });
