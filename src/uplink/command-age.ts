@@ -64,26 +64,32 @@ export class CommandAge {
 
   /** Follows `client`'s connections; call before it connects. */
   attach(client: MqttClient): void {
-    let heardBefore = this.lastHeardAt;
     client.on('packetreceive', (packet) => {
-      if (packet.cmd === 'connack') heardBefore = this.lastHeardAt;
+      // the backlog begins with the CONNACK itself: mqtt.js may hand on the queued messages
+      // that follow it before it emits 'connect' (a loaded machine showed it)
+      if (packet.cmd === 'connack') this.beginSession(packet.sessionPresent, this.lastHeardAt);
       this.lastHeardAt = this.now();
     });
-    client.on('connect', (connack) => {
-      this.endBacklog();
-      if (!connack.sessionPresent) return;
-      this.backlogSince = heardBefore ?? -Infinity;
-      const marker = randomUUID();
-      this.marker = marker;
+    client.on('connect', () => {
+      const marker = this.marker;
+      if (marker === undefined) return;
       // after this turn, so that the link's (re)subscription goes out before the marker
       setImmediate(() => {
         if (this.marker !== marker || !client.connected) return;
         client.publish(this.options.markerTopic, JSON.stringify({ marker }), { qos: 1 }, () => undefined);
       });
-      this.markerTimer = setTimeout(() => this.endBacklog(), this.options.markerTimeoutMs ?? 30_000);
-      this.markerTimer.unref();
     });
     client.on('close', () => this.endBacklog());
+  }
+
+  /** A connection is accepted: with a resumed session, what comes before the marker is the broker's backlog. */
+  private beginSession(sessionPresent: boolean, heardBefore: number | undefined): void {
+    this.endBacklog();
+    if (!sessionPresent) return;
+    this.backlogSince = heardBefore ?? -Infinity;
+    this.marker = randomUUID();
+    this.markerTimer = setTimeout(() => this.endBacklog(), this.options.markerTimeoutMs ?? 30_000);
+    this.markerTimer.unref();
   }
 
   /** Call for every message on the marker topic; true when it ended the backlog. */
