@@ -19,7 +19,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { registerSimulatedNetwork } from '../../src/radios/zigbee/simulator/adapter-hook.js';
 import type { SimulatedKind } from '../../src/radios/zigbee/simulator/simulated-models.js';
@@ -29,6 +28,7 @@ import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 import { until } from '../../test/support/until.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { steadyTemperatureLatency } from './_steady-temperature.js';
 
 const count = Number(process.argv[2] ?? 200);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -74,35 +74,9 @@ try {
   hub.devices.onState((_view, changed) => {
     if (changed.includes('temperature') || changed.includes('power')) handled++;
   });
-  const sentAt = new Map<number, number>();
-  const sub = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
-  const latencies: number[] = [];
-  sub.on('message', (_topic, payload) => {
-    const temperature = (JSON.parse(payload.toString()) as { temperature?: number }).temperature;
-    const key = temperature === undefined ? undefined : Math.round(temperature * 100);
-    const at = key === undefined ? undefined : sentAt.get(key);
-    if (key !== undefined && at !== undefined) {
-      latencies.push(performance.now() - at);
-      sentAt.delete(key);
-    }
-  });
-  await sub.subscribeAsync('hearth/bench/+', { qos: 1 });
-  // steady 100/s, each report's value naming its send slot (50.00 °C, 50.01 °C, …)
-  const steady = 1000;
-  const steadyBegan = performance.now();
-  for (let n = 0; n < steady; n++) {
-    const due = steadyBegan + n * 10;
-    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-    const value = 5000 + n;
-    sentAt.set(value, performance.now());
-    sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: value });
-  }
-  await until(() => latencies.length >= steady * 0.99, 60_000, 'steady reports reached the subscriber');
-  // the last few may still come in: measure what arrived until now
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const sorted = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: Math.round(celsius * 100) }));
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
   process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
-  await sub.endAsync();
 
   const burst = 10_000;
   const reporters = [...sensors, ...plugs];

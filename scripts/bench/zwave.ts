@@ -16,7 +16,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedKind } from '../../src/radios/zwave/simulator/simulated-devices.js';
@@ -25,6 +24,7 @@ import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 import { until } from '../../test/support/until.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { steadyTemperatureLatency } from './_steady-temperature.js';
 
 const nodes = Number(process.argv[2] ?? 50);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -51,34 +51,9 @@ try {
   hub.devices.onState((_view, changed) => {
     if (changed.includes('temperature')) handled++;
   });
-  const sentAt = new Map<number, number>();
-  // steady 100/s, each report's value naming its send time slot
-  const sub = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
-  const latencies: number[] = [];
-  sub.on('message', (_topic, payload) => {
-    const temperature = (JSON.parse(payload.toString()) as { temperature?: number }).temperature;
-    const key = temperature === undefined ? undefined : Math.round(temperature * 100);
-    const at = key === undefined ? undefined : sentAt.get(key);
-    if (key !== undefined && at !== undefined) {
-      latencies.push(performance.now() - at);
-      sentAt.delete(key);
-    }
-  });
-  await sub.subscribeAsync('hearth/bench/+', { qos: 1 });
-  const steady = 1000;
-  const steadyBegan = performance.now();
-  for (let n = 0; n < steady; n++) {
-    const due = steadyBegan + n * 10;
-    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-    const value = 50 + n / 100; // unique per report: 50.00, 50.01, …
-    sentAt.set(Math.round(value * 100), performance.now());
-    void (sensors[n % sensors.length]?.reportSensor('temperature', value));
-  }
-  await until(() => latencies.length >= steady * 0.99, 60_000, 'steady reports reached the subscriber');
-  latencies.sort((a, b) => a - b);
+  const latencies = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => void sensors[n % sensors.length]?.reportSensor('temperature', celsius));
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
-  await sub.endAsync();
   const burst = 5000;
   handled = 0;
   const burstBegan = performance.now();
