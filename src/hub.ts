@@ -1,6 +1,8 @@
 /**
- * The composition root: builds every part of the hub from a validated config, in start order,
- * and hands them to the runner. Start order: HTTP endpoint (so /health shows start-up), state
+ * The composition root, the only one: builds every part of the hub from a validated config, in
+ * start order, and hands them to the runner. The CLI, every integration test and every bench
+ * build the hub here; what they may hand in instead of what the config names are the parts in
+ * `HubParts` (radios they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
  * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, radios,
  * embedded broker (demo), MQTT link. The runner stops them in reverse, so the radios are quiet
  * before the actors save their state, and the uplink has stopped sending to them before that.
@@ -11,13 +13,14 @@ import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
 import { radioControl, RadioPart } from './radios/radio-part.js';
+import type { Radio } from './radios/radio.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
 import { ResilienceMetrics } from './resilience/resilience-metrics.js';
 import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
 import { HttpEndpoint } from './observability/http-endpoint.js';
-import type { Logging } from './observability/logger.js';
+import type { ModuleLogging } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { StateDirectory } from './store/state-directory.js';
 import { isLoopbackHost } from './uplink/broker-address.js';
@@ -25,18 +28,42 @@ import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
 import { UplinkBridge } from './uplink/uplink-bridge.js';
 
+/** Parts a test or bench hands in instead of those the config would build. */
+export interface HubParts {
+  /** The radios to run, instead of the ones `radios.*` enables (tests: simulators they drive). */
+  radios?: readonly Radio[];
+  /** Where every part's metrics go (tests read them); a new registry by default. */
+  registry?: Registry;
+  /** Wall-clock milliseconds for the devices' `last_seen` and breakers; Date.now by default. */
+  now?: () => number;
+}
+
 export class Hub {
   readonly registry: Registry;
   readonly parts: readonly Part[];
   readonly actors: ActorSystemPart;
   readonly devices: DeviceService;
+  readonly bridge: UplinkBridge;
+  readonly link: MqttLink;
+  readonly radios: readonly RadioPart[];
   private readonly runner: HubRunner;
 
-  constructor(
+  /** Builds the hub; the radios the config enables are loaded (their libraries too) unless handed in. */
+  static async create(config: HearthConfig, logging: ModuleLogging, injected: HubParts = {}): Promise<Hub> {
+    // a GPIO output that restores its state starts from its actor's (the store's) last state
+    const holder: { hub?: Hub } = {};
+    const restoredState = (id: string): Promise<unknown> => holder.hub?.restoredState(id) ?? Promise.resolve(undefined);
+    const radios = injected.radios ?? (await radiosFromConfig(config, logging, { restoredState }));
+    holder.hub = new Hub(config, logging, { ...injected, radios });
+    return holder.hub;
+  }
+
+  private constructor(
     readonly config: HearthConfig,
-    logging: Logging,
+    logging: ModuleLogging,
+    injected: HubParts & { radios: readonly Radio[] },
   ) {
-    this.registry = createMetricsRegistry({ hub: config.hubId });
+    this.registry = injected.registry ?? createMetricsRegistry({ hub: config.hubId });
     const parts: Part[] = [];
     if (config.metrics.enabled) {
       parts.push(
@@ -53,24 +80,30 @@ export class Hub {
     const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
-    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry, breakers: config.radios.breakers });
+    this.devices = new DeviceService({
+      stateDir: config.stateDir,
+      store: config.store,
+      system: this.actors.system,
+      log: logging.forModule('devices'),
+      metrics: this.registry,
+      breakers: config.radios.breakers,
+      ...(injected.now === undefined ? {} : { now: injected.now }),
+    });
     const resilience = new ResilienceMetrics(this.registry);
     let embedded: EmbeddedBroker | undefined;
     // aedes speaks MQTT 3.1.1 only
-    const link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined));
+    const link = (this.link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
     // between the store and the actors: actors' last states still reach the outbox when they stop
     const radioParts: RadioPart[] = [];
-    const bridge = UplinkBridge.fromConfig(config, {
+    const bridge = (this.bridge = UplinkBridge.fromConfig(config, {
       devices: this.devices,
       link,
       log: logging.forModule('uplink.bridge'),
       health: () => this.health(),
       radios: radioControl(radioParts),
       onFailure: (code) => resilience.commandFailed(code),
-    });
-    // a GPIO output that restores its state starts from its actor's (the store's) last state
-    const restoredState = async (id: string): Promise<unknown> => (this.devices.device(id) === undefined ? undefined : (await this.devices.get(id)).state.state);
-    for (const radio of radiosFromConfig(config, logging, { restoredState })) {
+    }));
+    for (const radio of injected.radios) {
       radioParts.push(
         new RadioPart({
           radio,
@@ -83,6 +116,7 @@ export class Hub {
         }),
       );
     }
+    this.radios = radioParts;
     // radios after the actors (their reports reach a running actor system), before the link
     parts.push(this.devices, snapshots, bridge, this.actors, ...radioParts);
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
@@ -92,6 +126,11 @@ export class Hub {
     parts.push(link);
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
+  }
+
+  /** The state the hub kept for a device (its actor's), for a radio that restores it. */
+  private async restoredState(id: string): Promise<unknown> {
+    return this.devices.device(id) === undefined ? undefined : (await this.devices.get(id)).state.state;
   }
 
   /** Starts every part; resolves false when a stop request cut start-up short. */

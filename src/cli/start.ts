@@ -37,7 +37,7 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   log.debug({ config }, 'effective configuration');
   // loaded here, not at the top: a start that runs itself again in a GPIO namespace never needs it
   const { Hub } = await import('../hub.js');
-  const hub = new Hub(config, logging);
+  const hub = await Hub.create(config, logging);
   const notifyLog = logging.forModule('observability.systemd');
   const notify = new ServiceNotifications(
     openNotifier(process.env, (error) => notifyLog.warn({ err: error }, `systemd notification failed: ${describeError(error)}`)),

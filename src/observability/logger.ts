@@ -30,6 +30,9 @@ function usePretty(options: LoggingOptions): boolean {
   return options.destination === undefined && process.stdout.isTTY;
 }
 
+/** What the hub's parts need of logging: a logger per module (tests hand in one quiet logger). */
+export type ModuleLogging = Pick<Logging, 'forModule'>;
+
 export class Logging {
   readonly root: Logger;
   private readonly modules: [string, LogLevel][];

@@ -36,7 +36,11 @@ export type SendOutcome =
  */
 export type FaultScope = 'radio' | 'device' | 'none';
 
-export type InclusionAnswer = { grant: { securityClasses: ('S2_AccessControl' | 'S2_Authenticated' | 'S2_Unauthenticated' | 'S0_Legacy')[]; clientSideAuth?: boolean } } | { pin: string | undefined };
+/** The security classes a secure inclusion can grant, by zwave-js's names (SecurityClass). */
+export const SECURITY_CLASS_NAMES = ['S2_AccessControl', 'S2_Authenticated', 'S2_Unauthenticated', 'S0_Legacy'] as const;
+export type SecurityClassName = (typeof SECURITY_CLASS_NAMES)[number];
+
+export type InclusionAnswer = { grant: { securityClasses: SecurityClassName[]; clientSideAuth?: boolean } } | { pin: string | undefined };
 
 /** What a radio tells the hub. Calls must not throw back into the radio. */
 export interface RadioListener {

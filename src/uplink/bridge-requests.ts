@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { RadioControl } from '../radios/radio-part.js';
-import { SECURITY_CLASS_NAMES } from '../radios/zwave/inclusion-prompts.js';
+import { SECURITY_CLASS_NAMES } from '../radios/radio.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 

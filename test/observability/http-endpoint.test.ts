@@ -15,7 +15,7 @@ async function startHub(brokerPort: number): Promise<{ hub: Hub; base: string }>
     env: {},
     profile: { hubId: 'metrics', stateDir: `${await tempDir()}/state`, uplink: { port: brokerPort, startupWaitMs: 2000 }, metrics: { enabled: true, port: 0 } },
   });
-  const hub = new Hub(config, quiet);
+  const hub = await Hub.create(config, quiet);
   onTestFinished(() => hub.stop());
   expect(await hub.start()).toBe(true);
   const port = hub.part<HttpEndpoint>('http')?.address?.port;

@@ -24,7 +24,6 @@ async function hub(port: number, stateDir: string) {
       uplink: { port, startupWaitMs: 3000, reconnectMaxMs: 2000, drainRatePerS: 2000, maxInFlight: 100, maxPayloadBytes: 1024, healthIntervalS: 1 },
       store: { journalBatchMs: 5 },
     },
-    { health: () => ({ status: 'ok' }) },
   );
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];

@@ -10,9 +10,9 @@
 import { SecurityClass } from '@zwave-js/core';
 import type { InclusionGrant, InclusionUserCallbacks } from 'zwave-js';
 import { ErrorCode, HearthError } from '../../errors.js';
+import type { SecurityClassName } from '../radio.js';
 
-const S2_CLASSES = ['S2_AccessControl', 'S2_Authenticated', 'S2_Unauthenticated', 'S0_Legacy'] as const;
-export type SecurityClassName = (typeof S2_CLASSES)[number];
+export type { SecurityClassName } from '../radio.js';
 
 export interface GrantAnswer {
   /** The classes granted: a subset of those requested; empty or absent declines. */
@@ -103,4 +103,3 @@ export class InclusionPrompts implements InclusionUserCallbacks {
   }
 }
 
-export const SECURITY_CLASS_NAMES = S2_CLASSES;

@@ -1,0 +1,39 @@
+/**
+ * The Zigbee radio as the config asks for it: zigbee-herdsman on the configured coordinator,
+ * or with `simulate` on the simulated network (real herdsman over the simulated adapter, with
+ * the demo's seven devices and their activity). Loaded only when Zigbee is enabled, and the
+ * simulator only when it is simulated.
+ */
+import type { HearthConfig } from '../../config/schema.js';
+import type { ModuleLogging } from '../../observability/logger.js';
+import type { Radio } from '../radio.js';
+import { zigbeeRadioOptions } from './radio-options.js';
+import { ZigbeeRadio } from './zigbee-radio.js';
+
+export async function zigbeeRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
+  const log = logging.forModule('radios.zigbee');
+  const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
+  if (!config.radios.zigbee.simulate) return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string));
+  const [{ registerSimulatedNetwork }, { ZigbeeDemoActivity }, { SIMULATED_KINDS }, { SimulatedZigbeeNetwork }] = await Promise.all([
+    import('./simulator/adapter-hook.js'),
+    import('./simulator/demo-activity.js'),
+    import('./simulator/simulated-models.js'),
+    import('./simulator/simulated-network.js'),
+  ]);
+  const network = new SimulatedZigbeeNetwork(SIMULATED_KINDS);
+  const activity = new ZigbeeDemoActivity(network);
+  const options = zigbeeRadioOptions(config, log, herdsmanLog, registerSimulatedNetwork(network, 'demo'));
+  return new ZigbeeRadio({
+    ...options,
+    nameOf: (ieee) => {
+      const device = network.device(ieee);
+      return device === undefined ? undefined : `zigbee/${device.kind}`;
+    },
+    afterStart: (radio) => {
+      // the simulated devices were paired before: the ones herdsman does not know yet join now
+      network.joinUnknown((ieee) => radio.herdsman.getDeviceByIeeeAddr(ieee) !== undefined);
+      activity.start();
+    },
+    afterStop: () => activity.stop(),
+  });
+}

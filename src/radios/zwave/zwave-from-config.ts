@@ -1,0 +1,35 @@
+/**
+ * The Z-Wave radio as the config asks for it: zwave-js on the configured stick, or with
+ * `simulate` on zwave-js's mock controller with the demo's devices and their activity. Loaded
+ * only when Z-Wave is enabled, and the simulator only when it is simulated, so a hub without
+ * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing.
+ */
+import type { HearthConfig } from '../../config/schema.js';
+import type { ModuleLogging } from '../../observability/logger.js';
+import type { Radio } from '../radio.js';
+import { zwaveDriverOptions } from './driver-options.js';
+import { ZWaveRadio } from './zwave-radio.js';
+
+export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
+  const log = logging.forModule('radios.zwave');
+  const driverOptions = zwaveDriverOptions(config, logging.forModule('radios.zwave.driver'));
+  if (!config.radios.zwave.simulate) return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log });
+  const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
+    import('./simulator/demo-activity.js'),
+    import('./simulator/simulated-network.js'),
+    import('./simulator/simulated-devices.js'),
+  ]);
+  const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
+  const activity = new DemoActivity(network, log);
+  return new ZWaveRadio({
+    port: network.port,
+    driverOptions: { ...driverOptions, ...network.driverOptions },
+    log,
+    afterStart: (driver) => {
+      network.nameNodes(driver);
+      activity.start();
+    },
+    // the simulated network lives as long as the process: a restarted radio opens it again
+    afterStop: () => activity.stop(),
+  });
+}
