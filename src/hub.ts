@@ -12,6 +12,8 @@ import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
 import { DeviceService } from './devices/device-service.js';
+import { EventBus } from './events/event-bus.js';
+import type { HubEventMap, HubEvents } from './events/hub-events.js';
 import { radioControl, RadioPart } from './radios/radio-part.js';
 import type { Radio } from './radios/radio.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
@@ -43,6 +45,8 @@ export class Hub {
   readonly parts: readonly Part[];
   readonly actors: ActorSystemPart;
   readonly devices: DeviceService;
+  /** The hub's one event bus: devices, radios, breakers and the uplink meet here. */
+  readonly events: HubEvents;
   readonly bridge: UplinkBridge;
   readonly link: MqttLink;
   readonly radios: readonly RadioPart[];
@@ -80,7 +84,9 @@ export class Hub {
     const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
+    this.events = new EventBus<HubEventMap>(logging.forModule('events'));
     this.devices = new DeviceService({
+      events: this.events,
       stateDir: config.stateDir,
       store: config.store,
       system: this.actors.system,
@@ -109,7 +115,6 @@ export class Hub {
           radio,
           devices: this.devices,
           log: logging.forModule(`radios.${radio.kind}`),
-          bridgeEvent: (type, data) => bridge.publishEvent(type, data),
           restart: config.radios.restart,
           breaker: config.radios.breakers[radio.kind],
           metrics: resilience,

@@ -71,7 +71,7 @@ try {
   const sensors = network.all.filter((device) => device.kind === 'climate');
   const plugs = network.all.filter((device) => device.kind === 'plug');
   let handled = 0;
-  hub.devices.onState((_view, changed) => {
+  hub.devices.events.on('bench', 'device.state', ({ changed }) => {
     if (changed.includes('temperature') || changed.includes('power')) handled++;
   });
   const sorted = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: Math.round(celsius * 100) }));

@@ -48,7 +48,7 @@ try {
 
   const sensors = network.all.filter((device) => device.kind === 'multisensor');
   let handled = 0;
-  hub.devices.onState((_view, changed) => {
+  hub.devices.events.on('bench', 'device.state', ({ changed }) => {
     if (changed.includes('temperature')) handled++;
   });
   const latencies = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => void sensors[n % sensors.length]?.reportSensor('temperature', celsius));

@@ -3,7 +3,8 @@
  * registers one dormant device actor per registered device, so start-up costs the registry
  * index only and an actor activates on its first message. It is the front door for the rest
  * of the hub: add, rename and remove devices, manage rooms, deliver radio reports and
- * commands, and hear about state changes. It starts before the actor system and stops after
+ * commands. What changes (state, events, the device list, rooms, renames, removals, breakers)
+ * goes out on the hub's event bus (`events`), never to a listener inside an actor's turn. It starts before the actor system and stops after
  * it, so actors can still write their last state while they stop.
  */
 import { join } from 'node:path';
@@ -21,17 +22,15 @@ import { DeviceRegistry } from '../store/device-registry.js';
 import { DeviceStateStore } from '../store/device-state-store.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import { registerStoreMetrics } from '../store/store-metrics.js';
-import type { BreakerTransition } from '../resilience/breaker-state.js';
+import { EventBus } from '../events/event-bus.js';
+import type { HubEventMap, HubEvents } from '../events/hub-events.js';
 import type { Capability } from './capabilities.js';
-import { deviceKind, type DeviceEvents, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
+import { deviceKind, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
 import type { DeviceRecord } from './device-record.js';
 import { Rooms, type RoomData, type RoomState } from './rooms.js';
 
 const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));
 const settingsSchema = z.record(z.string(), z.unknown());
-
-/** A device renamed (its topics move) or removed (its topics are cleared). */
-export type DeviceLifecycle = { type: 'renamed'; record: DeviceRecord; from: string } | { type: 'removed'; record: DeviceRecord };
 
 export interface DeviceServiceOptions {
   stateDir: string;
@@ -45,6 +44,8 @@ export interface DeviceServiceOptions {
   metrics?: Registry;
   /** Device breaker thresholds per radio kind (config `radios.breakers`); without them commands go out unguarded. */
   breakers?: HearthConfig['radios']['breakers'];
+  /** The hub's event bus; one of its own when absent (tests of the devices part alone). */
+  events?: HubEvents;
 }
 
 export class DeviceService implements Part {
@@ -58,15 +59,13 @@ export class DeviceService implements Part {
   private roomList: Rooms | undefined;
   private kind: ActorKind<DeviceMessage, unknown, undefined> | undefined;
   private readonly radios = new Map<DeviceRecord['radio'], RadioPort>();
-  private readonly stateListeners: DeviceEvents['state'][] = [];
-  private readonly eventListeners: DeviceEvents['event'][] = [];
-  private readonly changeListeners: ((what: 'devices' | 'rooms') => void)[] = [];
-  private readonly lifecycleListeners: ((change: DeviceLifecycle) => void)[] = [];
-  private readonly breakerListeners: ((transition: BreakerTransition) => void)[] = [];
   private started = false;
   startupMs = 0;
+  /** Where state, events and changes go. */
+  readonly events: HubEvents;
 
   constructor(private readonly options: DeviceServiceOptions) {
+    this.events = options.events ?? new EventBus<HubEventMap>(options.log);
     if (options.metrics !== undefined) {
       registerStoreMetrics(options.metrics, { tailSize: () => this.stateStore?.tailSize ?? 0, corruptAtStart: () => this.stateStore?.recovery.corrupt ?? 0 });
     }
@@ -108,13 +107,13 @@ export class DeviceService implements Part {
       state: stateStore,
       radio: (radio) => this.radios.get(radio),
       events: {
-        state: (view, changed) => this.stateListeners.forEach((listener) => listener(view, changed)),
-        event: (view, values) => this.eventListeners.forEach((listener) => listener(view, values)),
+        state: (view, changed) => this.events.emit('device.state', { view, changed }),
+        event: (view, values) => this.events.emit('device.event', { view, values }),
       },
       now: this.options.now ?? Date.now,
       breakers: {
         options: (radio) => this.options.breakers?.[radio],
-        transition: (transition) => this.breakerListeners.forEach((listener) => listener(transition)),
+        transition: (transition) => this.events.emit('device.breaker', transition),
       },
     });
     for (const record of registry.all()) this.options.system.register(this.kind, record.id);
@@ -158,31 +157,8 @@ export class DeviceService implements Part {
     this.radios.delete(radio);
   }
 
-  onState(listener: DeviceEvents['state']): void {
-    this.stateListeners.push(listener);
-  }
-
-  onEvent(listener: DeviceEvents['event']): void {
-    this.eventListeners.push(listener);
-  }
-
-  /** Hears that the device list or the rooms changed (to republish them). */
-  onChange(listener: (what: 'devices' | 'rooms') => void): void {
-    this.changeListeners.push(listener);
-  }
-
-  /** Hears that a device was renamed or removed (to move or clear its topics). */
-  onLifecycle(listener: (change: DeviceLifecycle) => void): void {
-    this.lifecycleListeners.push(listener);
-  }
-
-  /** Hears every transition of a device's circuit breaker. */
-  onBreaker(listener: (transition: BreakerTransition) => void): void {
-    this.breakerListeners.push(listener);
-  }
-
   private changed(what: 'devices' | 'rooms'): void {
-    for (const listener of this.changeListeners) listener(what);
+    this.events.emit(what === 'devices' ? 'devices.changed' : 'rooms.changed', {});
   }
 
   device(id: string): DeviceRecord | undefined {
@@ -229,7 +205,7 @@ export class DeviceService implements Part {
     const from = this.registry.get(id)?.friendlyName;
     const renamed = this.registry.rename(id, friendlyName);
     this.changed('devices');
-    if (from !== undefined && from !== renamed.friendlyName) for (const listener of this.lifecycleListeners) listener({ type: 'renamed', record: renamed, from });
+    if (from !== undefined && from !== renamed.friendlyName) this.events.emit('device.renamed', { record: renamed, from });
     return renamed;
   }
 
@@ -240,7 +216,7 @@ export class DeviceService implements Part {
     this.registry.remove(id);
     this.rooms.deviceRemoved(id);
     this.changed('devices');
-    if (record !== undefined) for (const listener of this.lifecycleListeners) listener({ type: 'removed', record });
+    if (record !== undefined) this.events.emit('device.removed', { record });
     await this.state.forget(id);
   }
 

@@ -27,6 +27,7 @@ import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { BreakerOptions } from '../config/schema.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { BreakerTransition } from '../resilience/breaker-state.js';
+import { bridgeEvent, type BridgeEventMap, type BridgeEventType } from '../events/bridge-events.js';
 import { RadioGuard } from '../resilience/radio-guard.js';
 import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
 import type { InclusionAnswer, Radio, RadioDevice, RadioListener } from './radio.js';
@@ -41,8 +42,6 @@ export interface RadioPartOptions {
   radio: Radio;
   devices: DeviceService;
   log: Logger;
-  /** Publishes a `bridge/event`. */
-  bridgeEvent(type: string, data: Record<string, unknown>): void;
   restart?: RestartPolicy;
   /** The radio's breakers and bulkhead; config's defaults for its kind when absent. */
   breaker: BreakerOptions;
@@ -106,6 +105,8 @@ export class RadioPart implements Part {
   /** Devices the radio itself reported gone: their removal needs no word to the radio. */
   private readonly leaving = new Set<string>();
   readonly guard: RadioGuard;
+  /** Devices whose join the radio reported, not registered yet. */
+  private readonly joined = new Set<string>();
   /** Devices of this radio whose breaker is open or half-open. */
   private readonly openDevices = new Set<string>();
 
@@ -136,7 +137,7 @@ export class RadioPart implements Part {
       if (transition.state === 'closed') this.openDevices.delete(transition.device);
       else this.openDevices.add(transition.device);
     }
-    const data: Record<string, unknown> = { radio: transition.radio, scope: transition.scope, state: transition.state };
+    const data: BridgeEventMap['breaker_state'] = { radio: transition.radio, scope: transition.scope, state: transition.state };
     if (transition.device !== undefined) {
       data.device = transition.device;
       const name = this.options.devices.device(transition.device)?.friendlyName;
@@ -144,7 +145,12 @@ export class RadioPart implements Part {
     }
     if (transition.error !== undefined) data.error = transition.error;
     if (transition.retryInMs !== undefined) data.retry_in_ms = transition.retryInMs;
-    this.options.bridgeEvent('breaker_state', data);
+    this.bridgeEvent('breaker_state', data);
+  }
+
+  /** A `bridge/event`, through the hub's event bus. */
+  private bridgeEvent<K extends BridgeEventType>(type: K, data: BridgeEventMap[K]): void {
+    this.options.devices.events.emit('bridge.event', bridgeEvent(type, data));
   }
 
   get radio(): Radio {
@@ -158,12 +164,12 @@ export class RadioPart implements Part {
   async start(signal: AbortSignal): Promise<void> {
     const { radio, devices, log } = this.options;
     this.stopping = false;
-    devices.onLifecycle((change) => {
-      if (change.type !== 'removed' || change.record.radio !== radio.kind || this.stateNow !== 'running') return;
-      if (this.leaving.delete(change.record.id)) return;
-      radio.forget(change.record.id).catch((error: unknown) => log.warn({ err: error, device: change.record.id }, `${radio.kind}: could not take ${change.record.id} out of the network: ${describeError(error)}`));
+    devices.events.on(this.name, 'device.removed', ({ record }) => {
+      if (record.radio !== radio.kind || this.stateNow !== 'running') return;
+      if (this.leaving.delete(record.id)) return;
+      radio.forget(record.id).catch((error: unknown) => log.warn({ err: error, device: record.id }, `${radio.kind}: could not take ${record.id} out of the network: ${describeError(error)}`));
     });
-    devices.onBreaker((transition) => {
+    devices.events.on(this.name, 'device.breaker', (transition) => {
       if (transition.radio === radio.kind) this.breakerChanged(transition);
     });
     const unavailable = (): HearthError => new HearthError(ErrorCode.RadioUnavailable, `the ${radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`);
@@ -209,7 +215,7 @@ export class RadioPart implements Part {
     this.guard.probeSoon();
     if (recovered) {
       log.info(`${radio.kind}: the radio runs again`);
-      this.options.bridgeEvent('radio_state', { radio: radio.kind, state: 'running' });
+      this.bridgeEvent('radio_state', { radio: radio.kind, state: 'running' });
     }
   }
 
@@ -223,7 +229,7 @@ export class RadioPart implements Part {
     this.setState(givenUp ? 'down' : 'restarting');
     const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
     log.error({ err: error, attempts: this.attempts, retryInMs: delay }, `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`);
-    this.options.bridgeEvent('radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
+    this.bridgeEvent('radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
     for (const record of devices.records()) if (record.radio === radio.kind) devices.availability(record.id, false);
     this.retry = setTimeout(() => {
       this.retry = undefined;
@@ -251,7 +257,7 @@ export class RadioPart implements Part {
         if (record === undefined) return;
         this.leaving.add(id);
         await devices.removeDevice(id);
-        this.options.bridgeEvent('device_leave', { id, friendly_name: record.friendlyName });
+        this.bridgeEvent('device_leave', { id, friendly_name: record.friendlyName });
       }),
       report: guarded('a report', (id: string, values: Record<string, unknown>) => {
         if (devices.device(id) === undefined) {
@@ -263,7 +269,11 @@ export class RadioPart implements Part {
       availability: guarded('availability', (id: string, online: boolean) => {
         if (devices.device(id) !== undefined) devices.availability(id, online);
       }),
-      event: (type, data) => this.options.bridgeEvent(type, data),
+      deviceJoined: guarded('a join', (id: string, details: { ieee_address?: string; node_id?: number } = {}) => {
+        this.joined.add(id);
+        this.bridgeEvent('device_joined', { id, friendly_name: devices.device(id)?.friendlyName ?? id, radio: radio.kind, ...details });
+      }),
+      event: (type, data) => this.options.devices.events.emit('bridge.event', bridgeEvent(type, data)),
       failed: (error) => this.restart(error),
     };
   }
@@ -290,7 +300,8 @@ export class RadioPart implements Part {
       if (value !== undefined) record[key] = value;
     }
     devices.addDevice(record);
-    if (known === undefined) this.options.bridgeEvent('device_joined', { id: device.id, friendly_name: record.friendlyName });
+    // a radio that says when a device joins has said so already; a GPIO pin from config joins here
+    if (known === undefined && !this.joined.delete(device.id)) this.bridgeEvent('device_joined', { id: device.id, friendly_name: record.friendlyName, radio: radio.kind });
   }
 
   /** The device's own name when it is a valid friendly name and free, else its id. */
@@ -306,6 +317,7 @@ export class RadioPart implements Part {
     this.retry = undefined;
     this.setState('stopped');
     this.guard.stop();
+    this.options.devices.events.removeOwner(this.name);
     this.options.devices.detachRadio(this.options.radio.kind);
     await this.options.radio.stop();
   }

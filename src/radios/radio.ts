@@ -7,6 +7,7 @@
  */
 import type { Capability } from '../devices/capabilities.js';
 import type { RadioKind } from '../devices/device-id.js';
+import type { BridgeEventMap } from '../events/bridge-events.js';
 import type { PartHealth } from '../lifecycle/part.js';
 
 /** What a radio knows of a device after it joined or finished its interview. */
@@ -42,6 +43,9 @@ export type SecurityClassName = (typeof SECURITY_CLASS_NAMES)[number];
 
 export type InclusionAnswer = { grant: { securityClasses: SecurityClassName[]; clientSideAuth?: boolean } } | { pin: string | undefined };
 
+/** The bridge events a radio may raise itself; the hub raises the rest (joins, leaves, its state, breakers, commands). */
+export type RadioEventType = Exclude<keyof BridgeEventMap, 'device_joined' | 'device_leave' | 'radio_state' | 'breaker_state' | 'command_failed' | 'command_queued'>;
+
 /** What a radio tells the hub. Calls must not throw back into the radio. */
 export interface RadioListener {
   /** A device joined or was (re-)interviewed: register it, or update what is known of it. */
@@ -52,8 +56,10 @@ export interface RadioListener {
   report(id: string, values: Record<string, unknown>): void;
   /** The device was found dead or alive (sleeping is not dead). */
   availability(id: string, online: boolean): void;
-  /** Something worth a `bridge/event`: `device_joined`, `device_interview`, `device_leave`, … */
-  event(type: string, data: Record<string, unknown>): void;
+  /** A device joined the network (before its interview): one `device_joined` event, with the name the hub gives it. */
+  deviceJoined(id: string, details?: { ieee_address?: string; node_id?: number }): void;
+  /** Something worth a `bridge/event` (`device_interview`, `permit_join_changed`, …), typed by the hub's event list. */
+  event<K extends RadioEventType>(type: K, data: BridgeEventMap[K]): void;
   /** The radio died while running (its driver gave up, its port vanished): the hub restarts it. */
   failed(error: unknown): void;
 }

@@ -15,6 +15,7 @@ import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { RadioControl } from '../radios/radio-part.js';
 import { BridgeRequests } from './bridge-requests.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
+import type { BridgeEvent } from '../events/bridge-events.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter, type Reply } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
@@ -128,28 +129,29 @@ export class UplinkBridge implements Part {
     const lastHeard = devices.setting(LAST_HEARD_SETTING);
     const commandAge = new CommandAge({ maxAgeMs: this.options.commandMaxAgeMs, markerTopic: this.topics.bridge('sync'), lastHeard: typeof lastHeard === 'number' ? lastHeard : undefined });
     this.commandAge = commandAge;
-    devices.onState((view, changed) => {
+    const events = devices.events;
+    events.on(this.name, 'device.state', ({ view, changed }) => {
       this.enqueue(this.stateMessage(view));
       if (changed.includes('availability')) this.enqueueAvailability(view);
     });
-    devices.onChange((what) => this.republish(what));
-    devices.onLifecycle((change) => {
-      // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
-      const name = change.type === 'renamed' ? change.from : change.record.friendlyName;
-      this.enqueue({ topic: this.topics.device(name), payload: '', retain: true, kind: 'state' });
-      this.enqueue({ topic: this.topics.availability(name), payload: '', retain: true, kind: 'state' });
-      if (change.type === 'renamed') {
-        const id = change.record.id;
-        devices
-          .get(id)
-          .then((view) => {
-            this.enqueue(this.stateMessage(view));
-            this.enqueueAvailability(view);
-          })
-          .catch((error: unknown) => log.warn({ err: error, device: id }, `could not republish a renamed device: ${describeError(error)}`));
-      }
+    events.on(this.name, 'devices.changed', () => this.republish('devices'));
+    events.on(this.name, 'rooms.changed', () => this.republish('rooms'));
+    // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
+    events.on(this.name, 'device.removed', ({ record }) => this.clearTopics(record.friendlyName));
+    events.on(this.name, 'device.renamed', ({ record, from }) => {
+      this.clearTopics(from);
+      devices
+        .get(record.id)
+        .then((view) => {
+          this.enqueue(this.stateMessage(view));
+          this.enqueueAvailability(view);
+        })
+        .catch((error: unknown) => log.warn({ err: error, device: record.id }, `could not republish a renamed device: ${describeError(error)}`));
     });
-    devices.onEvent((view, values) => this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }));
+    events.on(this.name, 'device.event', ({ view, values }) =>
+      this.enqueue({ topic: this.topics.device(view.friendlyName), payload: JSON.stringify({ ...view.state, ...values }), retain: false, kind: 'event' }),
+    );
+    events.on(this.name, 'bridge.event', (event) => this.publishEvent(event));
     const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
       // the marker is the hub's own message: it must come back despite no-local
@@ -252,8 +254,14 @@ export class UplinkBridge implements Part {
   }
 
   /** A `bridge/event` (`device_joined`, `device_leave`, …), kept in order with the other events. */
-  publishEvent(type: string, data: Record<string, unknown>): void {
-    this.enqueue({ topic: this.topics.bridge('event'), payload: JSON.stringify({ type, data }), retain: false, kind: 'event' });
+  private publishEvent(event: BridgeEvent): void {
+    this.enqueue({ topic: this.topics.bridge('event'), payload: JSON.stringify(event), retain: false, kind: 'event' });
+  }
+
+  /** Clears a device's retained state and availability (a renamed or removed device's old topics). */
+  private clearTopics(name: string): void {
+    this.enqueue({ topic: this.topics.device(name), payload: '', retain: true, kind: 'state' });
+    this.enqueue({ topic: this.topics.availability(name), payload: '', retain: true, kind: 'state' });
   }
 
   /** `bridge/rooms`, retained. */
@@ -298,6 +306,7 @@ export class UplinkBridge implements Part {
   }
 
   async stop(): Promise<void> {
+    this.options.devices.events.removeOwner(this.name);
     this.discoveryPart?.stop();
     await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);

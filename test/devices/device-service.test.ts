@@ -95,7 +95,7 @@ describe('the devices part', () => {
     const first = await service(await tempDir());
     first.devices.addDevice({ id: door, friendlyName: 'hall/door', radio: 'zigbee', capabilities: contact });
     const seen: string[] = [];
-    first.devices.onState((view, changed) => seen.push(`${view.friendlyName}: ${changed.join(',')}`));
+    first.devices.events.on('test', 'device.state', ({ view, changed }) => void seen.push(`${view.friendlyName}: ${changed.join(',')}`));
     await first.devices.report(door, { contact: true });
     expect(seen).toEqual(['hall/door: contact']);
     await first.stop();

@@ -121,7 +121,7 @@ export class ZigbeeRadio implements Radio {
   private wire(controller: Controller, listener: RadioListener): void {
     const { log } = this.options;
     controller.on('deviceJoined', ({ device }) => {
-      listener.event('device_joined', { id: zigbeeId(device.ieeeAddr), ieee_address: device.ieeeAddr, radio: 'zigbee' });
+      listener.deviceJoined(zigbeeId(device.ieeeAddr), { ieee_address: device.ieeeAddr });
     });
     controller.on('deviceInterview', ({ status, device }) => this.onInterview(status, device));
     controller.on('deviceAnnounce', ({ device }) => {

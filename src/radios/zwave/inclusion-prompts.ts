@@ -10,7 +10,7 @@
 import { SecurityClass } from '@zwave-js/core';
 import type { InclusionGrant, InclusionUserCallbacks } from 'zwave-js';
 import { ErrorCode, HearthError } from '../../errors.js';
-import type { SecurityClassName } from '../radio.js';
+import type { RadioListener, SecurityClassName } from '../radio.js';
 
 export type { SecurityClassName } from '../radio.js';
 
@@ -28,7 +28,7 @@ export class InclusionPrompts implements InclusionUserCallbacks {
 
   constructor(
     /** Publishes a `bridge/event`. */
-    private readonly event: (type: string, data: Record<string, unknown>) => void,
+    private readonly event: RadioListener['event'],
     private readonly answerTimeoutMs = 230_000,
   ) {}
 
@@ -39,6 +39,7 @@ export class InclusionPrompts implements InclusionUserCallbacks {
       timer.unref();
       this.grant = { resolve, timer, requested };
       this.event('zwave_grant_security', {
+        radio: 'zwave',
         requested_classes: requested.securityClasses.map((value) => SecurityClass[value]),
         client_side_auth: requested.clientSideAuth,
         answer_with: 'bridge/request/zwave/grant_security {"securityClasses":[…],"clientSideAuth":…}',
@@ -52,14 +53,14 @@ export class InclusionPrompts implements InclusionUserCallbacks {
       const timer = setTimeout(() => this.settleDsk(false), this.answerTimeoutMs);
       timer.unref();
       this.dsk = { resolve, timer };
-      this.event('zwave_validate_dsk', { dsk, answer_with: 'bridge/request/zwave/validate_dsk {"pin":"12345"} with the first 5 digits of the DSK on the device' });
+      this.event('zwave_validate_dsk', { radio: 'zwave', dsk, answer_with: 'bridge/request/zwave/validate_dsk {"pin":"12345"} with the first 5 digits of the DSK on the device' });
     });
   }
 
   abort(): void {
     this.settleGrant(false);
     this.settleDsk(false);
-    this.event('zwave_inclusion_aborted', {});
+    this.event('zwave_inclusion_aborted', { radio: 'zwave' });
   }
 
   /** The user's answer to `zwave_grant_security`. */

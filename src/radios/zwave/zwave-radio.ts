@@ -65,7 +65,7 @@ export class ZWaveRadio implements Radio {
   /** Open inclusion and exclusion windows and the timers that close them. */
   private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
   /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
-  readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, { radio: 'zwave', ...data }));
+  readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
   constructor(private readonly options: ZWaveRadioOptions) {}
 
@@ -109,7 +109,7 @@ export class ZWaveRadio implements Radio {
     const controller = driver.controller;
     log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
     controller.on('node added', (node) => {
-      listener.event('device_joined', { id: this.idOf(node), radio: 'zwave', node_id: node.id });
+      listener.deviceJoined(this.idOf(node), { node_id: node.id });
       this.follow(node);
     });
     controller.on('node removed', (node) => {

@@ -16,6 +16,9 @@ import type { LinkUser } from '../mqtt-link.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
 
+/** The listener owner on the hub's event bus. */
+const OWNER = 'uplink.homeassistant';
+
 export interface HomeAssistantDiscoveryOptions {
   context: DiscoveryContext;
   devices: DeviceService;
@@ -71,8 +74,9 @@ export class HomeAssistantDiscovery {
         });
       },
     });
-    devices.onChange(() => this.schedule());
-    devices.onState((view, changed) => {
+    devices.events.on(OWNER, 'devices.changed', () => this.schedule());
+    devices.events.on(OWNER, 'rooms.changed', () => this.schedule());
+    devices.events.on(OWNER, 'device.state', ({ view, changed }) => {
       if (changed.includes('availability') && view.availability !== undefined && !this.available.has(view.id)) {
         this.available.add(view.id);
         this.schedule();
@@ -83,6 +87,7 @@ export class HomeAssistantDiscovery {
 
   stop(): void {
     this.stopped = true;
+    this.options.devices.events.removeOwner(OWNER);
   }
 
   /** Resolves once every change so far is in the outbox. */

@@ -30,7 +30,10 @@ describe('Zigbee lifecycle', () => {
     await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('"status":"successful"') && p.includes(plug.ieeeAddress));
     const events = watch.received.filter((m) => m.topic === 'hearth/zb/bridge/event').map((m) => JSON.parse(m.payload) as { type: string; data: Record<string, unknown> });
     expect(events).toContainEqual({ type: 'permit_join_changed', data: { radio: 'zigbee', value: true, time: 30 } });
-    expect(events).toContainEqual({ type: 'device_joined', data: expect.objectContaining({ id: idOf(plug), ieee_address: plug.ieeeAddress }) });
+    // one device_joined per device, in one shape, before its interview
+    expect(events.filter((event) => event.type === 'device_joined' && event.data.id === idOf(plug))).toEqual([
+      { type: 'device_joined', data: { id: idOf(plug), friendly_name: idOf(plug), radio: 'zigbee', ieee_address: plug.ieeeAddress } },
+    ]);
     expect(events).toContainEqual({ type: 'device_interview', data: expect.objectContaining({ id: idOf(plug), status: 'started' }) });
 
     // a device that does not answer its interview is reported failed, and not registered

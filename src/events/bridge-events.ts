@@ -1,0 +1,64 @@
+/**
+ * Every `bridge/event` the hub publishes, by type, with the shape of its `data`: the one list
+ * the radios, the device side and the uplink publish from, and that the README's list is
+ * checked against (test/events/bridge-events.test.ts). A radio's own fields beside the common
+ * ones are named here too, so two events of one type cannot drift apart.
+ */
+import type { BreakerState } from '../resilience/breaker-state.js';
+import type { RadioKind } from '../devices/device-id.js';
+
+interface DeviceRef {
+  id: string;
+  friendly_name?: string;
+  ieee_address?: string;
+}
+
+export interface BridgeEventMap {
+  /** A device joined the network (once per device, before its interview). */
+  device_joined: DeviceRef & { radio: RadioKind; friendly_name: string; node_id?: number };
+  device_leave: DeviceRef & { friendly_name: string };
+  device_interview: DeviceRef & {
+    status: 'started' | 'successful' | 'failed';
+    supported?: boolean;
+    definition?: { model: string; vendor: string; description: string } | null;
+    message?: string;
+  };
+  device_announce: DeviceRef;
+  permit_join_changed: { radio: RadioKind; value: boolean; time?: number };
+  exclusion_changed: { radio: RadioKind; value: boolean };
+  command_failed: { device: string; code: string; message: string };
+  command_queued: { device: string; code: string; message: string };
+  radio_state: { radio: RadioKind; state: string; error?: string; attempts?: number; retry_in_ms?: number };
+  breaker_state: { radio: RadioKind; scope: 'radio' | 'device'; state: BreakerState; device?: string; friendly_name?: string; error?: string; retry_in_ms?: number };
+  zwave_grant_security: { radio: 'zwave'; requested_classes: string[]; client_side_auth: boolean; answer_with: string };
+  zwave_validate_dsk: { radio: 'zwave'; dsk: string; answer_with: string };
+  zwave_inclusion_aborted: { radio: 'zwave' };
+}
+
+export type BridgeEventType = keyof BridgeEventMap;
+
+/** A `bridge/event` message: `{"type":…,"data":…}`. */
+export type BridgeEvent = { [K in BridgeEventType]: { type: K; data: BridgeEventMap[K] } }[BridgeEventType];
+
+/** Every type, at run time (a key missing here does not compile). */
+const TYPES: Record<BridgeEventType, true> = {
+  device_joined: true,
+  device_leave: true,
+  device_interview: true,
+  device_announce: true,
+  permit_join_changed: true,
+  exclusion_changed: true,
+  command_failed: true,
+  command_queued: true,
+  radio_state: true,
+  breaker_state: true,
+  zwave_grant_security: true,
+  zwave_validate_dsk: true,
+  zwave_inclusion_aborted: true,
+};
+export const BRIDGE_EVENT_TYPES = Object.keys(TYPES) as BridgeEventType[];
+
+/** Builds a typed bridge event. */
+export function bridgeEvent<K extends BridgeEventType>(type: K, data: BridgeEventMap[K]): BridgeEvent {
+  return { type, data } as BridgeEvent;
+}
