@@ -3,28 +3,16 @@
  * rest counted and summed up in one line when the window ends; the causes it tracks stay
  * bounded however many distinct ones come.
  */
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OTHER_CAUSES, WarningLimiter } from '../../src/observability/warning-limiter.js';
-
-function capture(): { log: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'info' }, pino.multistream([{ stream, level: 'info' }], { dedupe: false })), lines };
-}
+import { capturingLog } from '../actors/support.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('WarningLimiter', () => {
   it('logs a few warnings per cause and window, counts the rest and sums them up when the window ends', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturingLog();
     const suppressed: string[] = [];
     const limiter = new WarningLimiter({ log, burst: 3, windowMs: 60_000, onSuppressed: (cause) => suppressed.push(cause) });
     for (let i = 0; i < 20_000; i++) limiter.warn('DEVICE_ASLEEP lock', { i }, 'lock: asleep');
@@ -49,7 +37,7 @@ describe('WarningLimiter', () => {
   });
 
   it('tracks a bounded number of causes: past the cap new ones share one', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturingLog();
     const limiter = new WarningLimiter({ log, burst: 1, windowMs: 1000, maxCauses: 10 });
     for (let i = 0; i < 5000; i++) limiter.warn(`DEVICE_NOT_FOUND name-${i}`, {}, `no device name-${i}`);
     // ten causes and the shared one get their single line each
@@ -61,7 +49,7 @@ describe('WarningLimiter', () => {
   });
 
   it('stop logs what the open window left out', () => {
-    const { log, lines } = capture();
+    const { log, lines } = capturingLog();
     const limiter = new WarningLimiter({ log, burst: 1 });
     limiter.warn('X a', {}, 'x');
     limiter.warn('X a', {}, 'x');
