@@ -119,6 +119,7 @@ try {
   });
   await mqtt.subscribeAsync(['answers/#', `${base}/bridge/response/#`, `${base}/bridge/event`, `${base}/bridge/devices`], { qos: 1 });
   for (const began = Date.now(); victimId === undefined; await sleep(20)) if (Date.now() - began > 10_000) throw new Error('no victim device in bridge/devices');
+  const victim = victimId;
 
   let next = 0;
   let state = false;
@@ -138,7 +139,7 @@ try {
   const random = seededRandom(20_261_201);
   const sendOne = (i: number): Promise<unknown> => {
     if (i % 20 === 0) return sendValid();
-    const message = hostileMessage(random, { device: 'lamp', victimId, maxPayloadBytes: MAX_PAYLOAD_BYTES });
+    const message = hostileMessage(random, { device: 'lamp', victimId: victim, maxPayloadBytes: MAX_PAYLOAD_BYTES });
     const id = `h${next++}`;
     if (message.answered) expected.push(id);
     return mqtt.publishAsync(`${base}/${message.topic}`, message.payload, { qos: 1, properties: { responseTopic: `answers/${id}` } });
