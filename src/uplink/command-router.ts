@@ -20,7 +20,7 @@ import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { BRIDGE_COMMANDS, type BridgeRequests, type BridgeResponse } from './bridge-requests.js';
 import { WarningLimiter } from '../observability/warning-limiter.js';
 import { boundedText, preview } from '../bounded-text.js';
-import { MAX_ECHOED_NAME_CHARS, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
+import { fittedAnswer, MAX_ECHOED_NAME_CHARS, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
 import type { Verdict } from './command-age.js';
 import { parseIncomingTopic, type Topics } from './topics.js';
 
@@ -112,7 +112,7 @@ export class CommandRouter {
       const device = boundedText(incoming.device, MAX_ECHOED_NAME_CHARS);
       const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
       this.noteFailure(device, record?.id ?? '(unknown device)', response);
-      this.options.reply({ topic: this.options.topics.bridge('event'), payload: JSON.stringify({ type: 'command_failed', data: { device, code, message } }) });
+      this.options.reply({ topic: this.options.topics.bridge('event'), payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut } })) });
       if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
     };
     if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${quotedName(incoming.device)}`);
@@ -161,7 +161,9 @@ export class CommandRouter {
   }
 
   private answer(topic: string, response: BridgeResponse, correlationData: Buffer | undefined): void {
-    const reply: Reply = { topic, payload: JSON.stringify(response) };
+    const error = response.error;
+    const payload = error === undefined ? JSON.stringify(response) : fittedAnswer(error.message, (message) => JSON.stringify({ ...response, error: { ...error, message } }));
+    const reply: Reply = { topic, payload };
     if (correlationData !== undefined) reply.correlationData = correlationData;
     this.options.reply(reply);
   }

@@ -15,6 +15,8 @@ export const MAX_PAYLOAD_ENTRIES = 1000;
 export const MAX_ERROR_MESSAGE_CHARS = 1024;
 /** Longest device or command name an answer repeats. */
 export const MAX_ECHOED_NAME_CHARS = 200;
+/** Largest error answer, in bytes as published (escapes and UTF-8 counted). */
+export const MAX_ERROR_ANSWER_BYTES = 4096;
 /** Largest `transaction` (as JSON) echoed back; a bigger one is not echoed. */
 export const MAX_TRANSACTION_CHARS = 256;
 
@@ -48,4 +50,17 @@ export function echoableTransaction(transaction: unknown): unknown {
   if (typeof transaction === 'object' && transaction !== null && payloadShapeProblem(transaction, 4, 32) !== undefined) return undefined;
   const text = JSON.stringify(transaction);
   return text !== undefined && text.length <= MAX_TRANSACTION_CHARS ? transaction : undefined;
+}
+
+/**
+ * An error answer rendered with `message`, cut further while the published bytes are over
+ * MAX_ERROR_ANSWER_BYTES (a message of control characters or emoji is longer in JSON and UTF-8
+ * than in characters).
+ */
+export function fittedAnswer(message: string, render: (message: string) => string): string {
+  let text = render(message);
+  for (let keep = Math.floor(message.length / 2); Buffer.byteLength(text) > MAX_ERROR_ANSWER_BYTES && keep > 0; keep = Math.floor(keep / 2)) {
+    text = render(boundedText(message, keep));
+  }
+  return text;
 }

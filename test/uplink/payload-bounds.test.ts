@@ -4,7 +4,7 @@
  * when small.
  */
 import { describe, expect, it } from 'vitest';
-import { echoableTransaction, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_ENTRIES, payloadShapeProblem } from '../../src/uplink/payload-bounds.js';
+import { echoableTransaction, fittedAnswer, MAX_ERROR_ANSWER_BYTES, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_ENTRIES, payloadShapeProblem } from '../../src/uplink/payload-bounds.js';
 import { boundedText, listedProblems, preview } from '../../src/bounded-text.js';
 
 const nested = (depth: number): unknown => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
@@ -34,5 +34,14 @@ describe('payload bounds', () => {
     expect(preview('y'.repeat(100))).toMatch(/… \(102 characters\)$/);
     expect(listedProblems(['a', 'b'])).toBe('a; b');
     expect(listedProblems(Array.from({ length: 7 }, (_, i) => `p${i}`))).toBe('p0; p1; p2; p3; p4; and 2 more (7 problems in all)');
+  });
+
+  it('fits an error answer of control characters and emoji into 4 KB as published', () => {
+    for (const unit of ['\u0001', '😀', '"\\']) {
+      const answer = fittedAnswer(unit.repeat(2000), (message) => JSON.stringify({ status: 'error', error: { code: 'X', message } }));
+      expect(Buffer.byteLength(answer)).toBeLessThanOrEqual(MAX_ERROR_ANSWER_BYTES);
+      expect(answer).toContain('more characters');
+    }
+    expect(fittedAnswer('short', (message) => message)).toBe('short');
   });
 });
