@@ -45,7 +45,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.RadioBusy]: 'The radio\'s bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.',
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
-  [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, or not the shape the request takes.',
+  [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, not the shape the request takes, nested deeper than 16 levels or with more than 1,000 keys and list items.',
   [ErrorCode.UnknownCommand]: 'A bridge/request/<command> the hub does not know.',
   [ErrorCode.NotifyUnavailable]: 'NOTIFY_SOCKET is set (the hub runs under systemd with Type=notify) but the notification cannot be sent (an abstract socket, or the unix-dgram module is not built); the hub stops at start rather than being killed at the start timeout.',
   [ErrorCode.GpioSysfsMissing]: 'There is no /sys/class/gpio: not a Raspberry Pi, or a kernel built without sysfs GPIO. Use a Raspberry Pi OS kernel (or libgpiod\'s tools for /dev/gpiochipN).',

@@ -108,6 +108,7 @@ export class Hub {
       health: () => this.health(),
       radios: radioControl(radioParts),
       onFailure: (code) => resilience.commandFailed(code),
+      onWarningSuppressed: () => resilience.warningSuppressed(),
     }));
     for (const radio of injected.radios) {
       radioParts.push(

@@ -92,7 +92,7 @@ const uplink = z
     commandMaxAgeS: intRange(0, 604_800)
       .default(60)
       .describe('A command older than this when it reaches the hub (queued by the broker while the hub was away) is not carried out, and is answered COMMAND_EXPIRED (0: no limit).'),
-    maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer.'),
+    maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer. Over MQTT 5 the hub also announces a Maximum Packet Size of this plus 68 KiB, so the broker drops bigger publishes before they reach the hub.'),
     embeddedBroker: z
       .enum(['off', 'auto'])
       .default('off')

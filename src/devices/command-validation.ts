@@ -5,6 +5,7 @@
  * problems are reported at once, each naming the attribute and what it allows. The result is
  * the command normalised (binary values in the device's own spelling).
  */
+import { boundedText, listedProblems, NAMED_PROBLEMS, preview } from '../bounded-text.js';
 import { ErrorCode, HearthError } from '../errors.js';
 import { ACCESS_SET, flattenCapabilities, type Capability, type Feature } from './capabilities.js';
 
@@ -18,16 +19,17 @@ export class CommandError extends HearthError {
     readonly deviceId: string,
     readonly problems: CommandProblem[],
   ) {
-    super(ErrorCode.CommandInvalid, `${deviceId}: ${problems.map((p) => `${p.attribute}: ${p.message}`).join('; ')}`);
+    // the first few problems named, the rest counted: 5,000 unknown keys make no 750 kB message
+    super(ErrorCode.CommandInvalid, `${deviceId}: ${listedProblems(problems.map((p) => `${boundedText(p.attribute, 100)}: ${p.message}`))}`);
   }
 
   override toJSON(): { code: typeof ErrorCode.CommandInvalid; message: string; problems: CommandProblem[] } {
-    return { code: ErrorCode.CommandInvalid, message: this.message, problems: this.problems };
+    return { code: ErrorCode.CommandInvalid, message: this.message, problems: this.problems.slice(0, NAMED_PROBLEMS) };
   }
 }
 
 function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
+  return preview(value);
 }
 
 function range(feature: { value_min?: number; value_max?: number }): string {

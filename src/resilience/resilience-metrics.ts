@@ -20,6 +20,7 @@ export class ResilienceMetrics {
   private readonly opens: Counter<'radio' | 'scope'>;
   private readonly probes: Counter<'radio' | 'scope'>;
   private readonly commandFailures: Counter<'code'>;
+  private readonly suppressedWarnings: Counter;
 
   constructor(registry: Registry) {
     const guards = this.guards;
@@ -74,6 +75,7 @@ export class ResilienceMetrics {
     this.opens = new Counter({ name: 'hearth_breaker_opens_total', help: 'Times a breaker opened (scope radio or device; a failed probe re-opening it is not counted).', labelNames: ['radio', 'scope'], registers: [registry] });
     this.probes = new Counter({ name: 'hearth_breaker_probes_total', help: 'Half-open probes of open breakers (scope radio or device).', labelNames: ['radio', 'scope'], registers: [registry] });
     this.commandFailures = new Counter({ name: 'hearth_command_failures_total', help: 'Commands and bridge requests that failed, by error code.', labelNames: ['code'], registers: [registry] });
+    this.suppressedWarnings = new Counter({ name: 'hearth_command_failure_warnings_suppressed_total', help: 'Failure warnings left out of the log by its rate limit (a few per error code and device per minute are logged).', registers: [registry] });
   }
 
   watch(guard: RadioGuard): void {
@@ -103,5 +105,9 @@ export class ResilienceMetrics {
 
   commandFailed(code: string): void {
     this.commandFailures.inc({ code });
+  }
+
+  warningSuppressed(): void {
+    this.suppressedWarnings.inc();
   }
 }

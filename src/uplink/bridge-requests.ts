@@ -9,6 +9,8 @@ import type { RadioControl } from '../radios/radio-part.js';
 import { SECURITY_CLASS_NAMES } from '../radios/radio.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
+import { boundedText, listedProblems, preview } from '../bounded-text.js';
+import { echoableTransaction, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
 
 export interface BridgeResponse {
   status: 'ok' | 'error';
@@ -60,7 +62,7 @@ type Handlers = { [C in BridgeCommand]: (request: z.infer<(typeof schemas)[C]>, 
 
 function deviceOf(context: BridgeContext, ref: string) {
   const record = context.devices.resolve(ref);
-  if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device named or with id ${JSON.stringify(ref)}`);
+  if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device named or with id ${quotedName(ref)}`);
   return record;
 }
 
@@ -119,7 +121,7 @@ const handlers: Handlers = {
 };
 
 function failure(code: string, message: string, transaction: unknown): BridgeResponse {
-  const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
+  const response: BridgeResponse = { status: 'error', data: {}, error: { code, message: boundedText(message, MAX_ERROR_MESSAGE_CHARS) } };
   if (transaction !== undefined) response.transaction = transaction;
   return response;
 }
@@ -142,18 +144,21 @@ export class BridgeRequests {
     } catch (error) {
       return failure(ErrorCode.PayloadInvalid, `malformed JSON: ${describeError(error)}`, undefined);
     }
-    const transaction = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { transaction?: unknown }).transaction : undefined;
-    if (!(command in schemas)) {
-      return failure(ErrorCode.UnknownCommand, `unknown bridge request ${JSON.stringify(command)}; known: ${BRIDGE_COMMANDS.join(', ')}`, transaction);
+    const shapeProblem = payloadShapeProblem(body);
+    if (shapeProblem !== undefined) return failure(ErrorCode.PayloadInvalid, shapeProblem, undefined);
+    const transaction = typeof body === 'object' && body !== null && !Array.isArray(body) ? echoableTransaction((body as { transaction?: unknown }).transaction) : undefined;
+    // an own key of the table only: `__proto__`, `constructor` or `toString` is no command
+    if (!Object.hasOwn(schemas, command)) {
+      return failure(ErrorCode.UnknownCommand, `unknown bridge request ${quotedName(command)}; known: ${BRIDGE_COMMANDS.join(', ')}`, transaction);
     }
     const name = command as BridgeCommand;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return failure(ErrorCode.PayloadInvalid, `${name}: expected a JSON object, got ${JSON.stringify(body)}`, transaction);
+      return failure(ErrorCode.PayloadInvalid, `${name}: expected a JSON object, got ${preview(body)}`, transaction);
     }
     const { transaction: _ignored, ...fields } = body as Record<string, unknown>;
     const parsed = schemas[name].safeParse(fields);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(payload)'}: ${issue.message}`).join('; ');
+      const problems = listedProblems(parsed.error.issues.map((issue) => `${issue.path.length > 0 ? boundedText(issue.path.join('.'), 100) : '(payload)'}: ${issue.message}`));
       return failure(ErrorCode.PayloadInvalid, `${name}: ${problems}`, transaction);
     }
     try {

@@ -9,13 +9,18 @@
  * success). A `/set` too old to carry out (see command-age.ts) is answered the same way, with
  * COMMAND_EXPIRED. A command for a sleeping device that its radio queued until it wakes up is
  * not a failure: `bridge/event` gets `{"type":"command_queued","data":{…,"code":"DEVICE_ASLEEP_QUEUED"}}`
- * and the response topic `{"status":"ok","data":{"queued":true,…}}`. Nothing here throws; a bad message is logged once and changes nothing.
+ * and the response topic `{"status":"ok","data":{"queued":true,…}}`. Nothing here throws; a bad message changes nothing
+ * and is logged (a few times per cause and minute, the rest counted); every payload is bounded
+ * (payload-bounds.ts) before anything walks it, and so is every answer.
  */
 import type { IPublishPacket } from 'mqtt';
 import type { Logger } from 'pino';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, isHearthError } from '../errors.js';
-import type { BridgeRequests, BridgeResponse } from './bridge-requests.js';
+import { BRIDGE_COMMANDS, type BridgeRequests, type BridgeResponse } from './bridge-requests.js';
+import { WarningLimiter } from '../observability/warning-limiter.js';
+import { boundedText, preview } from '../bounded-text.js';
+import { fittedAnswer, MAX_ECHOED_NAME_CHARS, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
 import type { Verdict } from './command-age.js';
 import { parseIncomingTopic, type Topics } from './topics.js';
 
@@ -37,6 +42,8 @@ export interface RouterOptions {
   publishState(deviceId: string): Promise<void>;
   /** Hears the code of every failure (metrics). */
   onFailure?: (code: string) => void;
+  /** Hears each failure warning the log rate limit left out (metrics). */
+  onWarningSuppressed?: (cause: string) => void;
 }
 
 /** The attributes a `/get` payload names (`{"state":""}`), none for an empty one; a string says what is wrong. */
@@ -48,7 +55,9 @@ function getKeys(text: string): string[] | string {
   } catch (error) {
     return `malformed JSON: ${describeError(error)}`;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `a /get payload is a JSON object naming attributes ({"state":""}), got ${text}`;
+  const shapeProblem = payloadShapeProblem(body);
+  if (shapeProblem !== undefined) return shapeProblem;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `a /get payload is a JSON object naming attributes ({"state":""}), got ${preview(body)}`;
   return Object.keys(body);
 }
 
@@ -64,8 +73,17 @@ function bareValue(text: string): unknown {
 export class CommandRouter {
   handled = 0;
   failed = 0;
+  /** Failure warnings: a few per cause (code and device) and window, the rest counted. */
+  private readonly warnings: WarningLimiter;
 
-  constructor(private readonly options: RouterOptions) {}
+  constructor(private readonly options: RouterOptions) {
+    this.warnings = new WarningLimiter({ log: options.log, ...(options.onWarningSuppressed === undefined ? {} : { onSuppressed: options.onWarningSuppressed }) });
+  }
+
+  /** Ends the log rate limit's window (its summary is logged). */
+  stop(): void {
+    this.warnings.stop();
+  }
 
   /**
    * Handles one incoming message; resolves when answered. `age` is the verdict on how old the
@@ -79,19 +97,25 @@ export class CommandRouter {
     const correlationData = packet?.properties?.correlationData;
     if (incoming.kind === 'request') {
       const response = await this.options.bridge.handle(incoming.command, payload);
-      if (response.status === 'error') this.noteFailure(`bridge/request/${incoming.command}`, response);
+      if (response.status === 'error') {
+        const known = (BRIDGE_COMMANDS as string[]).includes(incoming.command) ? incoming.command : '(unknown)';
+        this.noteFailure(`bridge/request/${incoming.command}`, `bridge/request/${known}`, response);
+      }
       this.answer(this.options.topics.response(incoming.command), response, correlationData);
       if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
       return;
     }
     const record = this.options.devices.resolve(incoming.device);
-    const fail = (code: string, message: string): void => {
+    const fail = (code: string, text: string): void => {
+      // bounded: an answer never grows with the command it answers
+      const message = boundedText(text, MAX_ERROR_MESSAGE_CHARS);
+      const device = boundedText(incoming.device, MAX_ECHOED_NAME_CHARS);
       const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
-      this.noteFailure(incoming.device, response);
-      this.options.reply({ topic: this.options.topics.bridge('event'), payload: JSON.stringify({ type: 'command_failed', data: { device: incoming.device, code, message } }) });
+      this.noteFailure(device, record?.id ?? '(unknown device)', response);
+      this.options.reply({ topic: this.options.topics.bridge('event'), payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut } })) });
       if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
     };
-    if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${JSON.stringify(incoming.device)}`);
+    if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${quotedName(incoming.device)}`);
     if (payload.length > this.options.maxPayloadBytes) {
       return fail(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.options.maxPayloadBytes}`);
     }
@@ -118,6 +142,9 @@ export class CommandRouter {
         return fail(ErrorCode.PayloadInvalid, `malformed JSON: ${describeError(error)}`);
       }
     }
+    // before anything walks it: a payload nested 10,000 deep is an answer, not a stack overflow
+    const shapeProblem = payloadShapeProblem(command);
+    if (shapeProblem !== undefined) return fail(ErrorCode.PayloadInvalid, shapeProblem);
     try {
       const view = await this.options.devices.command(record.id, command);
       if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: view.state }, correlationData);
@@ -134,14 +161,19 @@ export class CommandRouter {
   }
 
   private answer(topic: string, response: BridgeResponse, correlationData: Buffer | undefined): void {
-    const reply: Reply = { topic, payload: JSON.stringify(response) };
+    const error = response.error;
+    const payload = error === undefined ? JSON.stringify(response) : fittedAnswer(error.message, (message) => JSON.stringify({ ...response, error: { ...error, message } }));
+    const reply: Reply = { topic, payload };
     if (correlationData !== undefined) reply.correlationData = correlationData;
     this.options.reply(reply);
   }
 
-  private noteFailure(where: string, response: BridgeResponse): void {
+  /** Counts a failure and logs it, a few times per cause (`scope`: the device id or the command) and window. */
+  private noteFailure(where: string, scope: string, response: BridgeResponse): void {
     this.failed++;
-    this.options.onFailure?.(response.error?.code ?? ErrorCode.RequestFailed);
-    this.options.log.warn({ where, error: response.error }, `${where}: ${response.error?.code ?? 'ERROR'}: ${response.error?.message ?? ''}`);
+    const code = response.error?.code ?? ErrorCode.RequestFailed;
+    this.options.onFailure?.(code);
+    const place = boundedText(where, MAX_ECHOED_NAME_CHARS);
+    this.warnings.warn(`${code} ${scope}`, { where: place, error: response.error }, `${place}: ${code}: ${response.error?.message ?? ''}`);
   }
 }

@@ -27,6 +27,14 @@ async function readPem(path: string | undefined, what: string): Promise<Buffer |
   }
 }
 
+/** Room in a packet besides its payload: fixed header, topic (at most 65,535 bytes), packet id, properties (response topic, correlation data). */
+export const PACKET_OVERHEAD_BYTES = 65_536 + 4096;
+
+/** The MQTT 5 Maximum Packet Size the hub announces: a command of `uplink.maxPayloadBytes` and its topic fit. */
+export function maximumPacketSizeFor(maxPayloadBytes: number): number {
+  return maxPayloadBytes + PACKET_OVERHEAD_BYTES;
+}
+
 /** mqtt.js options from config (shared with doctor's probe). */
 export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOptions> {
   const { uplink } = config;
@@ -37,7 +45,10 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     reconnectPeriod: uplink.reconnectMinMs,
     // a persistent session: subscriptions and QoS 1 commands survive a short outage
     clean: false,
-    properties: { sessionExpiryInterval: uplink.sessionExpiryS },
+    // MQTT 5: the broker never sends a packet bigger than a command may be (it drops it), so an
+    // oversized publish to <device>/set is never read into the hub's memory at all. A 3.1.1
+    // broker does not know this property: its own limit (Mosquitto's max_packet_size) does it.
+    properties: { sessionExpiryInterval: uplink.sessionExpiryS, maximumPacketSize: maximumPacketSizeFor(uplink.maxPayloadBytes) },
     // A refused CONNACK (bad credentials, protocol version) must not end reconnecting for good:
     // the broker's users or ACLs may be fixed while the hub sits in its cupboard.
     reconnectOnConnackError: true,

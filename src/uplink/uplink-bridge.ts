@@ -59,6 +59,8 @@ export interface UplinkBridgeOptions {
   healthIntervalMs?: number;
   /** Hears the code of every failed command and bridge request (the metrics' label). */
   onFailure?: (code: string) => void;
+  /** Hears each failure warning the log's rate limit left out (metrics). */
+  onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
   homeassistant?: { prefix: string; hubId: string } | undefined;
 }
@@ -77,6 +79,7 @@ export class UplinkBridge implements Part {
   private client: MqttClient | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private commandAge: CommandAge | undefined;
+  private router: CommandRouter | undefined;
   private readonly republishing = new Set<'devices' | 'rooms'>();
   private discoveryPart: HomeAssistantDiscovery | undefined;
   readonly topics: Topics;
@@ -86,7 +89,7 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -124,8 +127,10 @@ export class UplinkBridge implements Part {
       maxPayloadBytes: this.options.maxPayloadBytes,
       reply: (reply) => this.reply(reply),
       ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
+      ...(this.options.onWarningSuppressed === undefined ? {} : { onWarningSuppressed: this.options.onWarningSuppressed }),
       publishState: async (id) => this.enqueue(this.stateMessage(await devices.get(id))),
     });
+    this.router = router;
     const lastHeard = devices.setting(LAST_HEARD_SETTING);
     const commandAge = new CommandAge({ maxAgeMs: this.options.commandMaxAgeMs, markerTopic: this.topics.bridge('sync'), lastHeard: typeof lastHeard === 'number' ? lastHeard : undefined });
     this.commandAge = commandAge;
@@ -311,6 +316,7 @@ export class UplinkBridge implements Part {
     await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
     this.rememberLastHeard();
+    this.router?.stop();
     this.publisher?.detach();
     await this.outboxStore?.close();
     this.outboxStore = undefined;
