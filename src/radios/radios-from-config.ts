@@ -26,10 +26,13 @@ export interface RadioContext {
 
 export function radiosFromConfig(config: HearthConfig, logging: Logging, context: RadioContext = {}): Radio[] {
   const radios: Radio[] = [];
+  const learnSecrets = (secrets: readonly (string | Uint8Array)[]): void => logging.learnSecrets(secrets);
   const { zwave, zigbee, gpio } = config.radios;
   if (zwave.enabled) {
     const log = logging.forModule('radios.zwave');
     const driverOptions = zwaveDriverOptions(config, logging.forModule('radios.zwave.driver'));
+    // the keys the driver gets, from wherever they came, never reach a log line
+    learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
     if (zwave.simulate) {
       const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
       const activity = new DemoActivity(network, log);
@@ -57,7 +60,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
     if (zigbee.simulate) {
       const network = new SimulatedZigbeeNetwork(ZIGBEE_KINDS);
       const activity = new ZigbeeDemoActivity(network);
-      const options = zigbeeRadioOptions(config, log, herdsmanLog, registerSimulatedNetwork(network, 'demo'));
+      const options = zigbeeRadioOptions(config, log, herdsmanLog, registerSimulatedNetwork(network, 'demo'), learnSecrets);
       radios.push(
         new ZigbeeRadio({
           ...options,
@@ -74,7 +77,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
         }),
       );
     } else {
-      radios.push(new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, zigbee.serialPort as string)));
+      radios.push(new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, zigbee.serialPort as string, learnSecrets)));
     }
   }
   return radios;
