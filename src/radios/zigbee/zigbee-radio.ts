@@ -23,6 +23,7 @@ import { hubFaultScope } from '../../resilience/fault-scope.js';
 import { fsyncDirectory } from '../../store/atomic-file.js';
 import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { Availability } from './availability.js';
+import { backupWithoutKeys } from './backup-keys.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
@@ -338,12 +339,13 @@ export class ZigbeeRadio implements Radio {
     }
   }
 
-  /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory. */
-  async backup(): Promise<unknown> {
+  /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory; its keys only when asked for. */
+  async backup(options: { includeKeys?: boolean } = {}): Promise<unknown> {
     if (!this.ready || this.controller === undefined || this.settings === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
     await this.controller.backup();
     await this.protectBackup();
-    return JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
+    const backup = JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
+    return options.includeKeys === true ? backup : backupWithoutKeys(backup);
   }
 
   async stop(): Promise<void> {
