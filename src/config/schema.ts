@@ -119,6 +119,9 @@ const metrics = z
     enabled: z.boolean().default(false).describe('Serve /metrics (Prometheus) and /health over HTTP.'),
     host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP endpoint listens on.'),
     port: intRange(0, 65535).default(9733).describe('Port of the HTTP endpoint (0 picks a free one).'),
+    maxConnections: intRange(1, 1000)
+      .default(16)
+      .describe('Most connections the HTTP endpoint holds at once; more are closed at once. A connection idle, or slow to send its request, for 10 s is closed.'),
   })
   .prefault({})
   .describe('Metrics and health over HTTP.');
