@@ -18,9 +18,11 @@ set -euo pipefail
 # whatever umask the caller has (000 makes every mkdir world-writable): what this script makes
 # is root's, readable by all, writable by root only, and every directory gets its mode explicitly
 umask 0022
-make_dir() { # directory...: made with its missing parents, each 0755
+make_dir() { # directory...: made with its missing parents (umask 0022 above: 0755), then 0755 itself
   local dir
-  for dir in "$@"; do [ -d "$dir" ] || mkdir -p -m 0755 "$dir"; done
+  for dir in "$@"; do
+    if [ ! -d "$dir" ]; then mkdir -p "$dir" && chmod 0755 "$dir"; fi
+  done
 }
 
 usage() { # the header comment above
