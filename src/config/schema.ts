@@ -190,6 +190,8 @@ const serialPort = z
   .regex(/^(\/|tcp:\/\/)/, { error: 'expected a device path (/dev/…) or tcp://host:port' })
   .optional();
 
+const ieeeAddress = z.string().regex(/^0x[0-9a-fA-F]{16}$/, { error: 'expected an IEEE address: 0x and 16 hex digits' });
+
 const zigbee = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
@@ -218,6 +220,13 @@ const zigbee = z
       .describe('When Zigbee devices count as offline (Zigbee2MQTT\'s defaults).'),
     maxReportsPerS: intRange(1, 10_000).default(20).describe('Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.'),
     backupIntervalS: intRange(60, 604_800).default(86_400).describe('How often the coordinator backup is written (it is also written on stop).'),
+    passlist: z
+      .array(ieeeAddress)
+      .max(10_000)
+      .default([])
+      .describe('IEEE addresses (0x and 16 hex digits) of the only devices allowed to join; empty: any device not on the blocklist. A refused device is sent away and reported as a device_refused bridge/event.'),
+    blocklist: z.array(ieeeAddress).max(10_000).default([]).describe('IEEE addresses of devices never allowed to join (those in the network are removed at start); ignored when passlist is set.'),
+    maxDevices: intRange(1, 10_000).default(200).describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

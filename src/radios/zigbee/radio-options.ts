@@ -3,12 +3,13 @@
  * type, serial path or `tcp://`, baud rate, the network's channel, PAN ids and key from
  * network-settings.ts), its database (`database.db`) and coordinator backup
  * (`coordinator_backup.json`) under `<stateDir>/zigbee`, availability, throttling and backup
- * intervals. The network key lives only in these options, never in a log line: a key generated
+ * intervals, who may join (join-policy.ts). The network key lives only in these options, never in a log line: a key generated
  * at first start is handed to the log scrubber (`learnSecrets`) before herdsman sees it.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HearthConfig } from '../../config/schema.js';
+import { JoinPolicy } from './join-policy.js';
 import { networkSettings, wellKnownSettings, zigbeeStateDirectory } from './network-settings.js';
 import type { ControllerSettings, ZigbeeRadioOptions } from './zigbee-radio.js';
 
@@ -42,5 +43,6 @@ export function zigbeeRadioOptions(config: HearthConfig, log: Logger, herdsmanLo
     availability: { activeTimeoutMs: zigbee.availability.activeTimeoutS * 1000, passiveTimeoutMs: zigbee.availability.passiveTimeoutS * 1000 },
     maxReportsPerS: zigbee.maxReportsPerS,
     backupIntervalMs: zigbee.backupIntervalS * 1000,
+    joinPolicy: new JoinPolicy({ passlist: zigbee.passlist, blocklist: zigbee.blocklist, maxDevices: zigbee.maxDevices }),
   };
 }

@@ -1,6 +1,6 @@
 /** A coordinator backup handed out without keys: the network key and every device's link key are left out, nothing else. */
 import { describe, expect, it } from 'vitest';
-import { backupWithoutKeys } from '../../../src/radios/zigbee/backup-keys.js';
+import { backupWithoutKeys } from '../../../src/radios/zigbee/coordinator-backup.js';
 
 describe('a backup without its keys', () => {
   it('leaves out network_key.key and each devices[].link_key.key and keeps the rest', () => {
