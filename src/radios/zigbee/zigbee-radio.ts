@@ -98,12 +98,9 @@ export class ZigbeeRadio implements Radio {
       log.warn({ ieee_address: ieee, reason }, `Zigbee device ${ieee} refused: ${message}; sent away`);
       listener.event('device_refused', { id: zigbeeId(ieee), ieee_address: ieee, radio: 'zigbee', reason, message });
     };
-    const admission = joinHandler(policy, {
-      known: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee) !== undefined,
-      devices: () => [...(this.controller?.getDevicesIterator((d) => d.type !== 'Coordinator') ?? [])].length,
-      refused,
-    });
-    const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: admission });
+    const known = (ieee: string): boolean => this.controller?.getDeviceByIeeeAddr(ieee) !== undefined;
+    const devices = (): number => [...(this.controller?.getDevicesIterator((d) => d.type !== 'Coordinator') ?? [])].length;
+    const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: joinHandler(policy, { known, devices, refused }) });
     this.controller = controller;
     const availability = new Availability({
       ...this.options.availability,
