@@ -248,6 +248,9 @@ const zwave = z
     simulate: z.boolean().default(false).describe('Use zwave-js\'s mock controller instead of a stick.'),
     serialPort: serialPort.describe('Controller serial port (/dev/serial/by-id/…) or tcp://host:port.'),
     securityKeys: zwaveKeys,
+    maxDevices: intRange(1, 232)
+      .default(100)
+      .describe('Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

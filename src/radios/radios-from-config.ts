@@ -41,6 +41,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
           port: network.port,
           driverOptions: { ...driverOptions, ...network.driverOptions },
           log,
+          maxDevices: zwave.maxDevices,
           afterStart: (driver) => {
             network.nameNodes(driver);
             activity.start();
@@ -50,7 +51,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
         }),
       );
     } else {
-      radios.push(new ZWaveRadio({ port: zwave.serialPort as string, driverOptions, log }));
+      radios.push(new ZWaveRadio({ port: zwave.serialPort as string, driverOptions, log, maxDevices: zwave.maxDevices }));
     }
   }
   if (gpio.enabled) radios.push(gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState));
