@@ -15,6 +15,15 @@
 # useradd --prefix; systemctl and udevadm are not run unless SYSTEMCTL / UDEVADM
 # name a command to run instead), --board-model TEXT stands for /proc/device-tree/model.
 set -euo pipefail
+# whatever umask the caller has (000 makes every mkdir world-writable): what this script makes
+# is root's, readable by all, writable by root only, and every directory gets its mode explicitly
+umask 0022
+make_dir() { # directory...: made with its missing parents (umask 0022 above: 0755), then 0755 itself
+  local dir
+  for dir in "$@"; do
+    if [ ! -d "$dir" ]; then mkdir -p "$dir" && chmod 0755 "$dir"; fi
+  done
+}
 
 usage() { # the header comment above
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
@@ -132,7 +141,7 @@ done
 # the release, beside the others
 target=$opt/$version
 if [ ! -d "$R$target" ]; then
-  mkdir -p "$R$opt"
+  make_dir "$R$opt"
   staging=$(mktemp -d "$R$opt/.incoming-XXXXXX")
   cp -a "$release/." "$staging/"
   chown -R root:root "$staging"
@@ -150,14 +159,14 @@ if [ "$previous" != "$version" ]; then
   changed=true
 fi
 if [ "$(readlink "$R$link" 2>/dev/null || true)" != "$opt/current/bin/hearth" ]; then
-  mkdir -p "$R${link%/*}"
+  make_dir "$R${link%/*}"
   ln -sfn "$opt/current/bin/hearth" "$R$link"
   did "linked $link (hearth doctor, hearth config check)"
 fi
 
 # the config, on the first install only
 if [ ! -e "$R$config" ]; then
-  mkdir -p "$R/etc/hearth"
+  make_dir "$R/etc/hearth"
   chmod 0755 "$R/etc/hearth"
   install -m 0640 -o root -g "$(awk -F: -v u="$user" '$1 == u { print $4 }' "$R/etc/passwd")" "$release/systemd/hearth.yaml.template" "$R$config"
   did "wrote $config from the template (edit it: broker, radios; then systemctl restart hearth)"
@@ -166,7 +175,7 @@ fi
 # unit, memory budget for this board, udev rules
 install_file() { # source destination mode
   if ! cmp -s "$1" "$R$2"; then
-    mkdir -p "$R${2%/*}"
+    make_dir "$R${2%/*}"
     install -m "$3" "$1" "$R$2"
     did "installed $2"
     return 0

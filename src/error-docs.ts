@@ -43,6 +43,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.DeviceUnreachable]: 'The device did not answer a ping.',
   [ErrorCode.CircuitOpen]: 'A circuit breaker is open: the radio\'s (after radios.breakers.<radio>.threshold radio faults in a row) or the device\'s (after deviceThreshold failed commands in a row). Commands fail at once until a probe finds it answering again; bridge/event breaker_state tells when.',
   [ErrorCode.RadioBusy]: 'The radio\'s bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.',
+  [ErrorCode.DeviceLimit]: 'permit_join refused: the radio\'s network holds radios.<radio>.maxDevices devices already (Z-Wave; a Zigbee device past its cap is refused as it joins, bridge/event device_refused). Remove a device or raise the limit.',
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
   [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, not the shape the request takes, nested deeper than 16 levels or with more than 1,000 keys and list items.',

@@ -42,6 +42,7 @@ export const ErrorCode = {
   DeviceUnreachable: 'DEVICE_UNREACHABLE',
   CircuitOpen: 'CIRCUIT_OPEN',
   RadioBusy: 'RADIO_BUSY',
+  DeviceLimit: 'DEVICE_LIMIT',
   Timeout: 'TIMEOUT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   PayloadInvalid: 'PAYLOAD_INVALID',

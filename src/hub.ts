@@ -74,6 +74,7 @@ export class Hub {
         new HttpEndpoint({
           host: config.metrics.host,
           port: config.metrics.port,
+          maxConnections: config.metrics.maxConnections,
           registry: this.registry,
           health: () => this.health(),
           log: logging.forModule('observability.http'),

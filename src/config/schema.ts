@@ -119,6 +119,9 @@ const metrics = z
     enabled: z.boolean().default(false).describe('Serve /metrics (Prometheus) and /health over HTTP.'),
     host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP endpoint listens on.'),
     port: intRange(0, 65535).default(9733).describe('Port of the HTTP endpoint (0 picks a free one).'),
+    maxConnections: intRange(1, 1000)
+      .default(16)
+      .describe('Most connections the HTTP endpoint holds at once; more are closed at once. A connection idle, or slow to send its request, for 10 s is closed.'),
   })
   .prefault({})
   .describe('Metrics and health over HTTP.');
@@ -187,6 +190,8 @@ const serialPort = z
   .regex(/^(\/|tcp:\/\/)/, { error: 'expected a device path (/dev/…) or tcp://host:port' })
   .optional();
 
+const ieeeAddress = z.string().regex(/^0x[0-9a-fA-F]{16}$/, { error: 'expected an IEEE address: 0x and 16 hex digits' });
+
 const zigbee = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
@@ -215,6 +220,13 @@ const zigbee = z
       .describe('When Zigbee devices count as offline (Zigbee2MQTT\'s defaults).'),
     maxReportsPerS: intRange(1, 10_000).default(20).describe('Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.'),
     backupIntervalS: intRange(60, 604_800).default(86_400).describe('How often the coordinator backup is written (it is also written on stop).'),
+    passlist: z
+      .array(ieeeAddress)
+      .max(10_000)
+      .default([])
+      .describe('IEEE addresses (0x and 16 hex digits) of the only devices allowed to join; empty: any device not on the blocklist. A refused device is sent away and reported as a device_refused bridge/event.'),
+    blocklist: z.array(ieeeAddress).max(10_000).default([]).describe('IEEE addresses of devices never allowed to join (those in the network are removed at start); ignored when passlist is set.'),
+    maxDevices: intRange(1, 10_000).default(200).describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)
@@ -236,6 +248,9 @@ const zwave = z
     simulate: z.boolean().default(false).describe('Use zwave-js\'s mock controller instead of a stick.'),
     serialPort: serialPort.describe('Controller serial port (/dev/serial/by-id/…) or tcp://host:port.'),
     securityKeys: zwaveKeys,
+    maxDevices: intRange(1, 232)
+      .default(100)
+      .describe('Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

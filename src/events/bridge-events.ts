@@ -24,6 +24,8 @@ export interface BridgeEventMap {
     message?: string;
   };
   device_announce: DeviceRef;
+  /** A joining device the join policy turned away (radios.zigbee.passlist / blocklist / maxDevices). */
+  device_refused: DeviceRef & { radio: RadioKind; reason: 'blocklist' | 'passlist' | 'max_devices'; message: string };
   permit_join_changed: { radio: RadioKind; value: boolean; time?: number };
   exclusion_changed: { radio: RadioKind; value: boolean };
   command_failed: { device: string; code: string; message: string };
@@ -46,6 +48,7 @@ const TYPES: Record<BridgeEventType, true> = {
   device_leave: true,
   device_interview: true,
   device_announce: true,
+  device_refused: true,
   permit_join_changed: true,
   exclusion_changed: true,
   command_failed: true,

@@ -1,7 +1,10 @@
 /**
  * The HTTP endpoint part: GET /metrics in the Prometheus text format and GET /health as JSON
  * fed by every part's health report (200 while the hub is ok or degraded, 503 otherwise).
- * Listens on config metrics.host:metrics.port; binding failures are start failures.
+ * Listens on config metrics.host:metrics.port; binding failures are start failures, and a
+ * bind off loopback is warned about. It holds at most `maxConnections` connections, closes a
+ * connection idle or slow to send its request after `idleTimeoutMs`, and answers a request
+ * whose target is not a URL with 400.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,10 +12,15 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HubHealth } from '../lifecycle/hub-runner.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import { isLoopbackHost } from '../uplink/broker-address.js';
 
 export interface HttpEndpointOptions {
   host: string;
   port: number;
+  /** Connections held at once; more are closed as they come. */
+  maxConnections: number;
+  /** A connection idle, or still sending its request, this long is closed (10 s by default). */
+  idleTimeoutMs?: number;
   registry: Registry;
   health: () => HubHealth;
   log: Logger;
@@ -31,13 +39,18 @@ export class HttpEndpoint implements Part {
   }
 
   async start(): Promise<void> {
-    const server = createServer((request, response) => {
+    const idleMs = this.options.idleTimeoutMs ?? 10_000;
+    // the request timeouts are checked every connectionsCheckingInterval (Node's default is 30 s)
+    const server = createServer({ connectionsCheckingInterval: Math.min(1000, idleMs), headersTimeout: idleMs, requestTimeout: idleMs, keepAliveTimeout: Math.min(5000, idleMs) }, (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         this.options.log.error({ err: error }, 'http request failed');
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
     });
+    server.maxConnections = this.options.maxConnections;
+    // a socket that never sends a byte: no request timeout applies to it yet
+    server.setTimeout(idleMs, (socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         const hint = error.code === 'EADDRINUSE' ? ' (port in use: set metrics.port to another port)' : '';
@@ -52,10 +65,17 @@ export class HttpEndpoint implements Part {
     this.server = server;
     const address = this.address;
     this.options.log.info({ url: `http://${address?.address}:${address?.port}` }, 'serving /metrics and /health');
+    if (!isLoopbackHost(this.options.host)) {
+      this.options.log.warn({ host: this.options.host }, `metrics.host is ${this.options.host}, not loopback: /metrics and /health (device counts, broker address, errors) can be read by anyone who reaches this host; bind 127.0.0.1 and put a proxy or firewall in front if they must be reached from elsewhere`);
+    }
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://hub').pathname;
+    const path = URL.parse(request.url ?? '/', 'http://hub')?.pathname;
+    if (path === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: the target is not a URL\n');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

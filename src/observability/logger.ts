@@ -2,12 +2,13 @@
  * Logging with pino. JSON lines on stdout by default (journald keeps them under systemd), a
  * readable form on a terminal; a root level plus per-module levels where the longest matching
  * prefix wins (`radios` covers `radios.zigbee` unless that has its own). Every line passes a
- * scrubber that removes the config's secrets, whatever put them there.
+ * scrubber that removes the config's secrets, whatever put them there, and the secrets the hub
+ * makes at run time once they are learnt (`learnSecrets`).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogLevel } from '../config/schema.js';
-import { createScrubber } from './secrets.js';
+import { SecretScrubber, spellingsOf } from './secrets.js';
 
 export type { Logger } from 'pino';
 
@@ -30,15 +31,17 @@ function usePretty(options: LoggingOptions): boolean {
   return options.destination === undefined && process.stdout.isTTY;
 }
 
-/** What the hub's parts need of logging: a logger per module (tests hand in one quiet logger). */
-export type ModuleLogging = Pick<Logging, 'forModule'>;
+/** What the hub's parts need of logging: a logger per module (tests hand in one quiet logger), and secrets learnt at run time. */
+export type ModuleLogging = Pick<Logging, 'forModule' | 'learnSecrets'>;
 
 export class Logging {
   readonly root: Logger;
   private readonly modules: [string, LogLevel][];
+  private readonly scrubber: SecretScrubber;
 
   constructor(options: LoggingOptions) {
-    const scrub = createScrubber(options.secrets ?? []);
+    this.scrubber = new SecretScrubber(options.secrets ?? []);
+    const scrub = this.scrubber.scrub;
     const destination =
       options.destination ??
       (usePretty(options)
@@ -64,6 +67,11 @@ export class Logging {
       if (module === prefix || module.startsWith(`${prefix}.`)) return level;
     }
     return this.root.level as LogLevel;
+  }
+
+  /** Secrets made at run time (a generated network key, as hex or bytes): no line shows them from now on, in any spelling. */
+  learnSecrets(secrets: readonly (string | Uint8Array)[]): void {
+    this.scrubber.add(spellingsOf(secrets));
   }
 
   /** A child logger for one part of the hub, tagged with `module`. */

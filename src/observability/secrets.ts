@@ -2,6 +2,8 @@
  * Secret scrubbing. The config schema marks secrets (broker password, network keys); this
  * module collects their values from a loaded config, in every spelling a library might log
  * them (hex either case, with or without 0x, as a byte list), and removes them from text.
+ * Secrets made at run time (a network key generated into `zigbee/network.json`, the keys the
+ * Z-Wave driver is given) are learnt by the scrubber when they appear.
  */
 import { configOptions } from '../config/options.js';
 import type { HearthConfig } from '../config/schema.js';
@@ -41,9 +43,28 @@ export function secretsOf(config: HearthConfig): string[] {
   return [...found].sort((a, b) => b.length - a.length);
 }
 
-/** A function that replaces every occurrence of the secrets in a text. */
-export function createScrubber(secrets: readonly string[]): (text: string) => string {
-  if (secrets.length === 0) return (text) => text;
-  const pattern = new RegExp(secrets.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
-  return (text) => text.replace(pattern, REDACTED);
+/** Every spelling of secrets found at run time (hex strings, or key bytes). */
+export function spellingsOf(secrets: readonly (string | Uint8Array)[]): string[] {
+  return secrets.flatMap((secret) => spellings(typeof secret === 'string' ? secret : Buffer.from(secret).toString('hex')));
+}
+
+/** Replaces every occurrence of the secrets in a text; learns more secrets as they are made. */
+export class SecretScrubber {
+  private readonly secrets = new Set<string>();
+  private pattern: RegExp | undefined;
+
+  constructor(secrets: readonly string[] = []) {
+    this.add(secrets);
+  }
+
+  /** Secrets (already spelt out, e.g. by spellingsOf) to remove from every text from now on. */
+  add(secrets: readonly string[]): void {
+    const before = this.secrets.size;
+    for (const secret of secrets) if (secret.length >= 4) this.secrets.add(secret);
+    if (this.secrets.size === before) return;
+    const longestFirst = [...this.secrets].sort((a, b) => b.length - a.length);
+    this.pattern = new RegExp(longestFirst.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  }
+
+  readonly scrub = (text: string): string => (this.pattern === undefined ? text : text.replace(this.pattern, REDACTED));
 }

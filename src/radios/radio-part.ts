@@ -59,8 +59,8 @@ export interface RadioControl {
   /** `via`: a device id; only its radio opens, through that device. */
   permitJoin(seconds: number, via?: string): Promise<void>;
   exclusion(seconds: number): Promise<void>;
-  /** Each running radio's backup, by radio kind. */
-  backup(): Promise<Record<string, unknown>>;
+  /** Each running radio's backup, by radio kind; network keys only with `includeKeys`. */
+  backup(options?: { includeKeys?: boolean }): Promise<Record<string, unknown>>;
   /** Answers a running radio's question during a secure inclusion. */
   answerInclusion(answer: InclusionAnswer): void;
 }
@@ -75,10 +75,10 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
       if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, `no radio is running that devices could join${radio === undefined ? '' : ` through ${via} (the ${radio} radio)`}`);
       await Promise.all(parts.map((part) => part.radio.permitJoin(seconds, via)));
     },
-    backup: async () => {
+    backup: async (options = {}) => {
       const parts = running().filter((part) => part.radio.backup !== undefined);
       if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio has a network backup (Zigbee does)');
-      const backups = await Promise.all(parts.map(async (part) => [part.radio.kind, await part.radio.backup?.()] as const));
+      const backups = await Promise.all(parts.map(async (part) => [part.radio.kind, await part.radio.backup?.(options)] as const));
       return Object.fromEntries(backups);
     },
     exclusion: async (seconds) => {

@@ -80,8 +80,8 @@ export interface Radio {
    * were reported. Absent where the radio's state is always current.
    */
   read?(deviceId: string, keys: readonly string[]): Promise<void>;
-  /** The radio's network backup (Zigbee's coordinator backup), fresh. Absent where there is none. */
-  backup?(): Promise<unknown>;
+  /** The radio's network backup (Zigbee's coordinator backup), fresh, its keys left out unless `includeKeys`. Absent where there is none. */
+  backup?(options?: { includeKeys?: boolean }): Promise<unknown>;
   /**
    * Answers a question the radio asked during a secure inclusion (Z-Wave S2): the security
    * classes to grant, or the PIN that confirms the device's DSK (undefined: it does not match).

@@ -46,7 +46,7 @@ const schemas = {
   'room/add_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef, position: z.int().min(0).optional() }),
   'room/remove_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef }),
   health_check: z.object({}),
-  backup: z.object({}),
+  backup: z.object({ include_network_key: z.boolean({ error: 'expected true or false' }).optional() }),
   'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
   'zwave/grant_security': z.object({
     securityClasses: z.array(z.enum(SECURITY_CLASS_NAMES, { error: `expected security classes among ${SECURITY_CLASS_NAMES.join(', ')}` }), { error: 'expected the granted security classes (an empty list declines)' }),
@@ -78,7 +78,8 @@ const handlers: Handlers = {
     await context.radios.permitJoin(seconds, via.id);
     return { value: request.value, time: seconds, device: via.friendlyName };
   },
-  backup: (_request, context) => context.radios.backup(),
+  // the network key (and devices' link keys) only when asked for: every reader of the response topic gets them
+  backup: (request, context) => context.radios.backup({ includeKeys: request.include_network_key === true }),
   'zwave/exclusion': async (request, context) => {
     const seconds = request.value ? (request.time ?? 60) : 0;
     await context.radios.exclusion(seconds);

@@ -14,6 +14,7 @@ import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import { brokerUrl } from './broker-address.js';
+import { transportWarnings } from './transport-warnings.js';
 
 export const ONLINE = JSON.stringify({ state: 'online' });
 export const OFFLINE = JSON.stringify({ state: 'offline' });
@@ -116,6 +117,7 @@ export class MqttLink implements Part {
   }
 
   async start(signal: AbortSignal): Promise<void> {
+    for (const warning of transportWarnings(this.config)) this.log.warn({ broker: this.url }, warning);
     const options = await mqttOptionsFrom(this.config);
     options.protocolVersion = this.protocolHint() ?? options.protocolVersion;
     options.will = { topic: `${this.base}/bridge/state`, payload: Buffer.from(OFFLINE), qos: 1, retain: true };

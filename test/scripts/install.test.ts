@@ -75,8 +75,15 @@ async function snapshot(root: string): Promise<Map<string, string>> {
 }
 
 async function install(release: string, root: string, systemctl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return installUnder(undefined, release, root, systemctl, ...args);
+}
+
+/** install.sh run by a shell whose umask is `umask` (the caller's, when undefined). */
+async function installUnder(umask: string | undefined, release: string, root: string, systemctl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = [join(release, 'scripts/install.sh'), '--root', root, '--board-model', 'Raspberry Pi Zero 2 W Rev 1.0', ...args];
+  const command = umask === undefined ? script : ['-c', `umask ${umask} && exec bash "$@"`, 'install', ...script];
   try {
-    const { stdout, stderr } = await run('bash', [join(release, 'scripts/install.sh'), '--root', root, '--board-model', 'Raspberry Pi Zero 2 W Rev 1.0', ...args], {
+    const { stdout, stderr } = await run('bash', command, {
       env: { ...process.env, SYSTEMCTL: systemctl },
     });
     return { code: 0, stdout, stderr };
@@ -154,6 +161,19 @@ describe('scripts/install.sh', () => {
     expect(second.stdout).toContain('nothing to change');
     expect(await snapshot(root)).toEqual(files);
     expect((await systemctl.calls()).slice(3)).toEqual(['enable hearth.service', 'start hearth.service']);
+  });
+
+  it('makes nothing writable by others, even run under umask 000', async () => {
+    const dir = await tempDir();
+    const root = await scratchRoot(dir);
+    const systemctl = await systemctlStandIn(dir, root);
+    const result = await installUnder('000', await fakeRelease(dir, '1.0.0'), root, systemctl.command);
+    expect(result.code, result.stderr).toBe(0);
+    const files = await snapshot(root);
+    expect(files.get('/opt/hearth')).toBe('dir 755 0:0');
+    expect(files.get('/opt')).toBe('dir 755 0:0');
+    const writable = [...files].filter(([, entry]) => !entry.startsWith('link') && (parseInt(entry.split(' ')[1] ?? '0', 8) & 0o022) !== 0).map(([path, entry]) => `${path}: ${entry}`);
+    expect(writable).toEqual([]);
   });
 
   it('never overwrites a config the user edited', async () => {

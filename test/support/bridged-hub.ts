@@ -44,7 +44,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
   const config = await loadConfigOrThrow({ env: {}, profile: { ...profile, actors } });
   const hub = await Hub.create(
     config,
-    { forModule: (module) => log.child({ module }) },
+    { forModule: (module) => log.child({ module }), learnSecrets: () => undefined },
     { radios: options.radios ?? [], ...(options.metrics === undefined ? {} : { registry: options.metrics }) },
   );
   if (!(await hub.start())) throw new Error('the hub did not start');

@@ -21,6 +21,8 @@ export interface MosquittoOptions {
   acl?: string;
   /** Log every PUBLISH the broker accepts or denies (mosquitto's debug lines), to read from `log`. */
   logPublishes?: boolean;
+  /** More mosquitto.conf lines for the listener (e.g. `use_username_as_clientid true`). */
+  extraConfig?: readonly string[];
 }
 
 export class Mosquitto {
@@ -76,6 +78,7 @@ export class Mosquitto {
         await chmod(aclFile, 0o644);
         lines.push(`acl_file ${aclFile}`);
       }
+      lines.push(...(options.extraConfig ?? []));
       if (options.logPublishes === true) lines.push('log_type debug', 'log_type notice', 'log_type information');
       const configFile = join(dir, 'mosquitto.conf');
       await writeFile(configFile, `${lines.join('\n')}\n`);

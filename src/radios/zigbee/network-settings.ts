@@ -6,7 +6,7 @@
  * never logged.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, HearthError } from '../../errors.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
@@ -64,10 +64,20 @@ export function wellKnownSettings(configured: ConfiguredNetwork): string[] {
   return found;
 }
 
+/**
+ * `<stateDir>/zigbee`, made (or made again) 0700 whatever the umask: herdsman writes the
+ * coordinator backup there, readable by all, before the radio can chmod it.
+ */
+export async function zigbeeStateDirectory(stateDir: string): Promise<string> {
+  const dir = join(stateDir, 'zigbee');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  return dir;
+}
+
 /** The network settings: config first, then what was generated and kept on an earlier start, else new random ones (kept now). */
 export async function networkSettings(configured: ConfiguredNetwork, stateDir: string): Promise<ZigbeeNetworkSettings> {
-  const dir = join(stateDir, 'zigbee');
-  const path = join(dir, 'network.json');
+  const path = join(stateDir, 'zigbee', 'network.json');
   let stored: StoredNetwork | undefined;
   try {
     stored = parseStored(await readFile(path, 'utf8'), path);
@@ -76,7 +86,7 @@ export async function networkSettings(configured: ConfiguredNetwork, stateDir: s
   }
   if (stored === undefined) {
     stored = generated();
-    await mkdir(dir, { recursive: true });
+    await zigbeeStateDirectory(stateDir);
     await writeFileAtomic(path, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
   return {

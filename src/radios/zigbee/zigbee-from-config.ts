@@ -13,7 +13,8 @@ import { ZigbeeRadio } from './zigbee-radio.js';
 export async function zigbeeRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
   const log = logging.forModule('radios.zigbee');
   const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
-  if (!config.radios.zigbee.simulate) return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string));
+  const learnSecrets = (secrets: readonly (string | Uint8Array)[]): void => logging.learnSecrets(secrets);
+  if (!config.radios.zigbee.simulate) return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string, learnSecrets));
   const [{ registerSimulatedNetwork }, { ZigbeeDemoActivity }, { SIMULATED_KINDS }, { SimulatedZigbeeNetwork }] = await Promise.all([
     import('./simulator/adapter-hook.js'),
     import('./simulator/demo-activity.js'),
@@ -22,7 +23,7 @@ export async function zigbeeRadioFromConfig(config: HearthConfig, logging: Modul
   ]);
   const network = new SimulatedZigbeeNetwork(SIMULATED_KINDS);
   const activity = new ZigbeeDemoActivity(network);
-  const options = zigbeeRadioOptions(config, log, herdsmanLog, registerSimulatedNetwork(network, 'demo'));
+  const options = zigbeeRadioOptions(config, log, herdsmanLog, registerSimulatedNetwork(network, 'demo'), learnSecrets);
   return new ZigbeeRadio({
     ...options,
     nameOf: (ieee) => {

@@ -5,11 +5,11 @@
  * capabilities once interviewed (or restored from herdsman's database), their messages turned
  * into state by the fromZigbee converters, commands carried out by the toZigbee converters.
  * Joining, interviews, announces and leaving become registry changes, `bridge/event`s and
- * availability (availability.ts); a flooding device is throttled (report-throttle.ts); the
- * coordinator backup is written periodically and on stop, and handed out on request.
+ * availability (availability.ts); who may join is join-policy.ts's; a flooding device is
+ * throttled (report-throttle.ts); the coordinator backup (coordinator-backup.ts) is written
+ * periodically and on stop, and handed out on request.
  */
-import { chmod, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
@@ -20,12 +20,13 @@ import { parseDeviceId, zigbeeId } from '../../devices/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
 import type { PartHealth } from '../../lifecycle/part.js';
 import { hubFaultScope } from '../../resilience/fault-scope.js';
-import { fsyncDirectory } from '../../store/atomic-file.js';
 import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { Availability } from './availability.js';
+import { backupWithoutKeys, protectBackupFile } from './coordinator-backup.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
+import { joinHandler, OPEN_JOIN_POLICY, unlisted, type JoinPolicy, type JoinRefusal } from './join-policy.js';
 import { ReportThrottle } from './report-throttle.js';
 
 type ControllerOptions = ConstructorParameters<typeof Controller>[0];
@@ -53,6 +54,8 @@ export interface ZigbeeRadioOptions {
   afterStop?: () => void;
   /** A name for a new device, if the backend has one (the simulator names its devices `zigbee/<kind>`). */
   nameOf?: (ieeeAddress: string) => string | undefined;
+  /** Who may join (pass list, block list, device cap); everyone when unset. */
+  joinPolicy?: JoinPolicy;
 }
 
 interface Known {
@@ -90,7 +93,14 @@ export class ZigbeeRadio implements Radio {
     routeHerdsmanLogs(this.options.herdsmanLog ?? log);
     const settings = typeof this.options.controller === 'function' ? await this.options.controller() : this.options.controller;
     this.settings = settings;
-    const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: () => Promise.resolve(true) });
+    const policy = this.options.joinPolicy ?? OPEN_JOIN_POLICY;
+    const refused = (ieee: string, { reason, message }: JoinRefusal): void => {
+      log.warn({ ieee_address: ieee, reason }, `Zigbee device ${ieee} refused: ${message}; sent away`);
+      listener.event('device_refused', { id: zigbeeId(ieee), ieee_address: ieee, radio: 'zigbee', reason, message });
+    };
+    const known = (ieee: string): boolean => this.controller?.getDeviceByIeeeAddr(ieee) !== undefined;
+    const devices = (): number => [...(this.controller?.getDevicesIterator((d) => d.type !== 'Coordinator') ?? [])].length;
+    const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: joinHandler(policy, { known, devices, refused }) });
     this.controller = controller;
     const availability = new Availability({
       ...this.options.availability,
@@ -111,6 +121,11 @@ export class ZigbeeRadio implements Radio {
     }
     this.ready = true;
     this.lastError = undefined;
+    // devices the lists no longer allow leave (as Zigbee2MQTT does); the others are announced
+    for (const [ieee, refusal] of unlisted(policy, [...controller.getDevicesIterator((d) => d.type !== 'Coordinator')].map((d) => d.ieeeAddr))) {
+      refused(ieee, refusal);
+      await this.forget(zigbeeId(ieee)).then(() => listener.deviceLeft(zigbeeId(ieee)));
+    }
     for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator' && d.interviewState === InterviewState.Successful)) await this.describe(device);
     availability.start();
     this.backupTimer = setInterval(() => void this.writeBackup(), this.options.backupIntervalMs);
@@ -316,34 +331,17 @@ export class ZigbeeRadio implements Radio {
     }
   }
 
-  /**
-   * herdsman writes the backup atomically (a temp file renamed over the old one) but readable by
-   * all and without an fsync: only the hub may read it (it holds the network key), and it is
-   * synced to the card with its directory, so a power cut right after leaves it whole.
-   */
   private async protectBackup(): Promise<void> {
-    if (this.settings === undefined) return;
-    const path = this.settings.backupPath;
-    try {
-      await chmod(path, 0o600);
-      const handle = await open(path, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fsyncDirectory(dirname(path));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log.warn({ err: error }, `could not secure the Zigbee coordinator backup ${path}: ${describeError(error)}`);
-    }
+    if (this.settings !== undefined) await protectBackupFile(this.settings.backupPath, this.options.log);
   }
 
-  /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory. */
-  async backup(): Promise<unknown> {
+  /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory; its keys only when asked for. */
+  async backup(options: { includeKeys?: boolean } = {}): Promise<unknown> {
     if (!this.ready || this.controller === undefined || this.settings === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
     await this.controller.backup();
     await this.protectBackup();
-    return JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
+    const backup = JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
+    return options.includeKeys === true ? backup : backupWithoutKeys(backup);
   }
 
   async stop(): Promise<void> {

@@ -31,6 +31,8 @@ export interface ZWaveRadioOptions {
   afterStart?: (driver: Driver) => void;
   /** Runs after the driver is gone, at every stop (the simulator's activity pauses here). */
   afterStop?: () => void;
+  /** Devices the network holds at most (the controller not counted): no inclusion past it. */
+  maxDevices?: number;
 }
 
 /** zwave-js errors that mean the controller or its port is sick, not one node. */
@@ -111,6 +113,7 @@ export class ZWaveRadio implements Radio {
     controller.on('node added', (node) => {
       listener.deviceJoined(this.idOf(node), { node_id: node.id });
       this.follow(node);
+      if (this.deviceLimit() !== undefined) void this.permitJoin(0).catch(() => undefined);
     });
     controller.on('node removed', (node) => {
       this.bindings.delete(node.id);
@@ -232,8 +235,17 @@ export class ZWaveRadio implements Radio {
     return { status: 'done' };
   }
 
+  /** Why no more devices may join (the network is full), or undefined. */
+  private deviceLimit(): string | undefined {
+    const max = this.options.maxDevices ?? Number.POSITIVE_INFINITY;
+    const devices = this.zwave.controller.nodes.size - 1;
+    return devices >= max ? `the Z-Wave network holds ${devices} devices, radios.zwave.maxDevices is ${max}` : undefined;
+  }
+
   permitJoin(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
+    const full = seconds > 0 ? this.deviceLimit() : undefined;
+    if (full !== undefined) return Promise.reject(new HearthError(ErrorCode.DeviceLimit, `inclusion not started: ${full}`));
     // S2 (or S0 where only that is supported) when keys are configured, else without security
     const keys = this.options.driverOptions.securityKeys ?? {};
     const secure = Object.values(keys).some((key) => key !== undefined);

@@ -3,7 +3,7 @@
  * that succeed or fail, devices that leave or are removed, availability of silent mains and
  * battery devices, and the coordinator backup.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { retainedOn } from '../../support/mqtt-watch.js';
 import { until } from '../../support/until.js';
@@ -121,19 +121,28 @@ describe('Zigbee lifecycle', () => {
     await until(() => door.received.some((r) => r.cluster === 'genIdentify' && r.command === 'identify'), 5000, 'the queued identify reached the sensor');
   });
 
-  it('answers bridge/request/backup with a fresh coordinator backup, kept on disk for the hub only', async () => {
+  it('answers bridge/request/backup with a fresh coordinator backup, kept on disk for the hub only, the network key only when asked for', async () => {
     const hub = await startZigbeeHub(['bulb', 'climate']);
+    type Answer = { status: string; transaction: string; data: { zigbee: Record<string, unknown> } };
+    const answerTo = async (transaction: string): Promise<Answer> => JSON.parse((await hub.watch.waitFor('hearth/zb/bridge/response/backup', (payload) => payload.includes(`"${transaction}"`))).payload) as Answer;
     await hub.watch.client.publishAsync('hearth/zb/bridge/request/backup', '{"transaction":"b1"}', { qos: 1 });
-    const answer = JSON.parse((await hub.watch.waitFor('hearth/zb/bridge/response/backup')).payload) as { status: string; transaction: string; data: { zigbee: Record<string, unknown> } };
+    const answer = await answerTo('b1');
     expect(answer).toMatchObject({ status: 'ok', transaction: 'b1' });
     expect(answer.data.zigbee).toMatchObject({
       metadata: { format: 'zigpy/open-coordinator-backup' },
       pan_id: '4242',
       extended_pan_id: 'deadbeef00010203',
       channel: 15,
-      network_key: { key: '3f1e2d4c5b6a79881726354453627180' },
+      network_key: { frame_counter: expect.any(Number) },
     });
+    // every reader of the response topic gets the answer: by default no key is in it
+    expect(answer.data.zigbee.network_key).not.toHaveProperty('key');
+    expect(JSON.stringify(answer)).not.toContain('3f1e2d4c5b6a79881726354453627180');
     expect((answer.data.zigbee.devices as { ieee_address: string }[]).map((d) => d.ieee_address).sort()).toEqual(hub.network.all.map((d) => d.ieeeAddress.slice(2)).sort());
+    // a restore needs the key: asked for, it is there (and always in the file)
+    await hub.watch.client.publishAsync('hearth/zb/bridge/request/backup', '{"transaction":"b2","include_network_key":true}', { qos: 1 });
+    expect((await answerTo('b2')).data.zigbee).toMatchObject({ network_key: { key: '3f1e2d4c5b6a79881726354453627180' } });
+    expect(await readFile(`${hub.stateDir}/coordinator_backup.json`, 'utf8')).toContain('3f1e2d4c5b6a79881726354453627180');
     expect((await stat(`${hub.stateDir}/coordinator_backup.json`)).mode & 0o777).toBe(0o600);
   });
 });

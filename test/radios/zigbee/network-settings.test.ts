@@ -1,7 +1,7 @@
 /** The Zigbee network's identity: config wins; otherwise random, never the well-known defaults, and kept across starts. */
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { networkSettings, wellKnownSettings } from '../../../src/radios/zigbee/network-settings.js';
+import { networkSettings, wellKnownSettings, zigbeeStateDirectory } from '../../../src/radios/zigbee/network-settings.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const WELL_KNOWN_KEY = [1, 3, 5, 7, 9, 11, 13, 15, 0, 2, 4, 6, 8, 10, 12, 13];
@@ -38,6 +38,23 @@ describe('Zigbee network settings', () => {
   it('tells configured well-known defaults apart', () => {
     expect(wellKnownSettings({ channel: 11, panId: 0x1a62, extendedPanId: '0xDDDDDDDDDDDDDDDD', networkKey: '0x01030507090B0D0F00020406080A0C0D' })).toEqual(['panId', 'extendedPanId', 'networkKey']);
     expect(wellKnownSettings({ channel: 11, panId: 0x1234, networkKey: 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf' })).toEqual([]);
+  });
+
+  it('makes zigbee/ for the hub only (0700) whatever the umask, and takes that back from an older one', async () => {
+    const previous = process.umask(0);
+    try {
+      const stateDir = await tempDir();
+      await networkSettings({ channel: 11 }, stateDir);
+      expect((await stat(`${stateDir}/zigbee`)).mode & 0o777).toBe(0o700);
+      // a directory an earlier version made readable by all (herdsman writes its backup there, 0644)
+      const older = await tempDir();
+      await mkdir(`${older}/zigbee`);
+      await chmod(`${older}/zigbee`, 0o755);
+      expect(await zigbeeStateDirectory(older)).toBe(`${older}/zigbee`);
+      expect((await stat(`${older}/zigbee`)).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('names the file and what is wrong with a damaged one', async () => {

@@ -11,6 +11,7 @@ import { SimulatedZigbeeNetwork } from '../../../src/radios/zigbee/simulator/sim
 import type { SimulatedZigbeeDevice } from '../../../src/radios/zigbee/simulator/simulated-device.js';
 import { ZigbeeRadio, type ZigbeeRadioOptions } from '../../../src/radios/zigbee/zigbee-radio.js';
 import type { Radio } from '../../../src/radios/radio.js';
+import type { JoinPolicy } from '../../../src/radios/zigbee/join-policy.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
@@ -42,6 +43,8 @@ export interface ZigbeeHubOptions {
   otherBreakers?: Record<string, Record<string, number>>;
   /** Waits until every device of the network is registered (default). */
   waitForDevices?: boolean;
+  /** Who may join (radios.zigbee.passlist, blocklist, maxDevices). */
+  joinPolicy?: JoinPolicy;
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
@@ -69,6 +72,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     backupIntervalMs: 86_400_000,
     probeTimeoutMs: 500,
     sleepyAnswerMs: options.sleepyAnswerMs ?? 1000,
+    ...(options.joinPolicy === undefined ? {} : { joinPolicy: options.joinPolicy }),
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(

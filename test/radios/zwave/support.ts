@@ -39,6 +39,8 @@ export interface ZWaveHubOptions {
   /** zwave-js timeouts over the simulator's (e.g. a short controller ACK timeout). */
   timeouts?: NonNullable<PartialZWaveOptions['timeouts']>;
   securityKeys?: PartialZWaveOptions['securityKeys'];
+  /** `radios.zwave.maxDevices` */
+  maxDevices?: number;
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
@@ -56,6 +58,7 @@ export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZW
       // to show it. zwave-js 15.15's Driver reads this option but leaves it out of its typings.
       attempts: { openSerialPort: 2 } as PartialZWaveOptions['attempts'], ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
+    ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
   });
   onTestFinished(() => network.close());
   const hub = await startBridgedHub(

@@ -115,6 +115,24 @@ describe('Z-Wave radio on the simulated network', () => {
   });
 });
 
+describe('the Z-Wave device cap', () => {
+  it('stops inclusion when a device brings the network to radios.zwave.maxDevices, and refuses permit_join there (DEVICE_LIMIT)', async () => {
+    const hub = await startZWaveHub(['switch'], { maxDevices: 2 });
+    const { devices, network, watch } = hub;
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the switch is registered');
+    const plug = network.pairNew('plug');
+    await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":60,"transaction":"first"}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join')).payload)).toMatchObject({ status: 'ok' });
+    await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_joined') && p.includes(nodeIdOf(plug.id)));
+    // the second device filled the network: inclusion closed long before its 60 s
+    await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('"permit_join_changed"') && p.includes('"value":false'));
+    await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":60,"transaction":"second"}', { qos: 1 });
+    const refused = JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join', (p) => p.includes('"second"'))).payload) as Record<string, unknown>;
+    expect(refused).toMatchObject({ status: 'error', error: { code: 'DEVICE_LIMIT', message: 'inclusion not started: the Z-Wave network holds 2 devices, radios.zwave.maxDevices is 2' } });
+    await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 15_000, 'the plug is registered');
+  });
+});
+
 describe('Z-Wave exclusion', () => {
   it('takes a device out through zwave/exclusion, removing it and clearing its retained topics', async () => {
     const hub = await startZWaveHub(['switch', 'dimmer']);

@@ -1,7 +1,7 @@
 /**
  * Three hubs (real `hearth start` processes, each with the simulated Z-Wave network and so the
  * same device ids and friendly names) on one Mosquitto with the fleet ACL of the README
- * (docs/fleet/mosquitto.acl): every topic a hub writes is its own, discovery ids are unique
+ * (docs/fleet/mosquitto.acl and mosquitto.conf): every topic a hub writes is its own, discovery ids are unique
  * per hub, a command for one hub's device reaches no other hub's device of the same name, and
  * the hub whose discovery prefix lies outside its namespace is refused by the broker, logs it
  * with the topic, and goes on publishing the rest.
@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeConfig } from '../../support/config-file.js';
+import { fleetBroker } from '../../support/fleet-broker.js';
 import { cleanEnv, HearthProcess, repoRoot, type LogLine } from '../../support/hearth-process.js';
 import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
@@ -26,15 +27,17 @@ function latest(received: readonly Received[], topic: string): Record<string, un
 
 describe('many hubs on one broker', () => {
   it('keeps each hub to its own topics, discovery ids and commands under the fleet ACL', async () => {
-    const acl = await readFile(join(repoRoot, 'docs/fleet/mosquitto.acl'), 'utf8');
+    const { acl, extraConfig } = await fleetBroker();
     // the README shows this very file
     expect(await readFile(join(repoRoot, 'README.md'), 'utf8')).toContain(acl.trim());
-    const users: Record<string, string> = { homeassistant: 'ha-secret', cloud: 'cloud-secret' };
+    const users: Record<string, string> = { homeassistant: 'ha-secret', cloud: 'cloud-secret', admin: 'admin-secret' };
     for (const hub of HUBS) users[hub] = password(hub);
-    const broker = await Mosquitto.start({ users, acl, logPublishes: true });
+    const broker = await Mosquitto.start({ users, acl, extraConfig, logPublishes: true });
     onTestFinished(() => broker.stop());
     const ha = await MqttWatch.connect(broker.url, 'homeassistant/#', { username: 'homeassistant', password: 'ha-secret' });
     const cloud = await MqttWatch.connect(broker.url, 'hearth/#', { username: 'cloud', password: 'cloud-secret' });
+    // the cloud consumers only read: the fleet's commands come from the admin role
+    const admin = await MqttWatch.connect(broker.url, 'hearth/+/bridge/state', { username: 'admin', password: 'admin-secret' });
 
     const hubs = new Map<string, HearthProcess>();
     for (const hub of HUBS) {
@@ -76,9 +79,9 @@ describe('many hubs on one broker', () => {
 
     // commands: the same friendly name on three hubs, each command reaches one device
     const on = (hub: string, device: string): boolean => latest(cloud.received, `hearth/${hub}/zwave/${device}`)?.state === 'ON';
-    await cloud.client.publishAsync('hearth/h2/zwave/plug/set', '{"state":"ON"}', { qos: 1 });
+    await admin.client.publishAsync('hearth/h2/zwave/plug/set', '{"state":"ON"}', { qos: 1 });
     await until(() => on('h2', 'plug'), 10_000, 'h2\'s plug on');
-    await cloud.client.publishAsync('hearth/h3/zwave/switch/set', '{"state":"ON"}', { qos: 1 });
+    await admin.client.publishAsync('hearth/h3/zwave/switch/set', '{"state":"ON"}', { qos: 1 });
     await until(() => on('h3', 'switch'), 10_000, 'h3\'s switch on');
     // Home Assistant's command for h1's plug, on the topic h1's discovery gave it
     const h1Plug = JSON.parse(plugConfig('h1')?.payload ?? '{}') as { command_topic: string; payload_on: string };
@@ -102,19 +105,19 @@ describe('many hubs on one broker', () => {
     await Promise.all(['h1', 'h2'].map((hub) => hubOf(hub).waitForLine(birth, 10_000)));
 
     // the broker's own account: every publish it accepted from a hub was within the hub's namespace
-    const accepted = [...broker.log.matchAll(/Received PUBLISH from hearth-(h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub: hub as string, topic: topic as string }));
+    const accepted = [...broker.log.matchAll(/Received PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub: hub as string, topic: topic as string }));
     expect(new Set(accepted.map((a) => a.hub))).toEqual(new Set(HUBS));
     for (const { hub, topic } of accepted) expect(topic.startsWith(`hearth/${hub}/`) || topic.startsWith(`homeassistant/`) && topic.split('/')[2] === `hearth-${hub}`, `${hub} wrote ${topic}`).toBe(true);
     // h3 tried its discovery outside its namespace: the broker denied it, h3 logged it with the topic and went on
-    const denied = [...broker.log.matchAll(/Denied PUBLISH from hearth-(h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub, topic: topic as string }));
+    const denied = [...broker.log.matchAll(/Denied PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub, topic: topic as string }));
     expect(denied.length).toBeGreaterThan(0);
     expect(denied.every((d) => d.hub === 'h3' && d.topic.startsWith('hass/'))).toBe(true);
     const refused = await hubOf('h3').waitForLine((line) => line.level === 'warn' && String(line.msg).startsWith('the broker refused a publish to hass/'), 5000);
     expect(refused).toMatchObject({ topic: expect.stringMatching(/^hass\/[a-z_]+\/hearth-h3\/[A-Za-z0-9_-]+\/config$/), reasonCode: '0x87' });
     expect(denied.map((d) => d.topic)).toContain(refused.topic);
     // refusals do not hold up h3's outbox: it published on after the first of them
-    const firstDenied = broker.log.indexOf('Denied PUBLISH from hearth-h3');
-    expect(broker.log.indexOf('Received PUBLISH from hearth-h3', firstDenied)).toBeGreaterThan(firstDenied);
+    const firstDenied = broker.log.indexOf('Denied PUBLISH from h3 ');
+    expect(broker.log.indexOf('Received PUBLISH from h3 ', firstDenied)).toBeGreaterThan(firstDenied);
 
     await Promise.all(
       HUBS.map(async (hub) => {
