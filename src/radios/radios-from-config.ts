@@ -29,7 +29,8 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
   const { zwave, zigbee, gpio } = config.radios;
   if (zwave.enabled) {
     const log = logging.forModule('radios.zwave');
-    const driverOptions = zwaveDriverOptions(config, logging.forModule('radios.zwave.driver'));
+    const driverLog = logging.forModule('radios.zwave.driver');
+    const driverOptions = zwaveDriverOptions(config, driverLog);
     if (zwave.simulate) {
       const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
       const activity = new DemoActivity(network, log);
@@ -38,6 +39,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
           port: network.port,
           driverOptions: { ...driverOptions, ...network.driverOptions },
           log,
+          driverLog,
           afterStart: (driver) => {
             network.nameNodes(driver);
             activity.start();
@@ -47,7 +49,7 @@ export function radiosFromConfig(config: HearthConfig, logging: Logging, context
         }),
       );
     } else {
-      radios.push(new ZWaveRadio({ port: zwave.serialPort as string, driverOptions, log }));
+      radios.push(new ZWaveRadio({ port: zwave.serialPort as string, driverOptions, log, driverLog }));
     }
   }
   if (gpio.enabled) radios.push(gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState));
