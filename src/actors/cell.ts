@@ -246,7 +246,7 @@ export class Cell implements Runnable, LruNode<Cell> {
     if (this.current !== restarting) return;
     restarting.timer = setTimeout(() => {
       restarting.timer = undefined;
-      void this.incarnate();
+      if (this.current === restarting) void this.incarnate();
     }, delay);
   }
 
