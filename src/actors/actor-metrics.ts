@@ -32,7 +32,7 @@ const COUNTERS: [CounterField, string, string][] = [
   ['restarts', 'hearth_actor_restarts_total', 'Restarts after a failure.'],
   ['failures', 'hearth_actor_failures_total', 'Handler or start-up failures.'],
   ['rejections', 'hearth_actor_rejections_total', 'Messages an actor refused (an invalid command, a radio that said no); not failures.'],
-  ['escalations', 'hearth_actor_escalations_total', 'Failures escalated to the parent or the system (restart budget spent or strategy said so).'],
+  ['escalations', 'hearth_actor_escalations_total', 'Failures escalated to the system (restart budget spent or strategy said so).'],
   ['messages', 'hearth_actor_messages_total', 'Messages handled.'],
   ['cancelled', 'hearth_actor_asks_cancelled_total', 'Asks skipped because the asker gave up (timeout or abort) before their turn.'],
   ['dropped', 'hearth_actor_messages_dropped_total', 'Messages dropped by a drop-oldest mailbox overflow.'],

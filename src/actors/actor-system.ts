@@ -1,22 +1,27 @@
 /**
  * The ActorSystem: the registry of every actor (a ShardedMap from id to a live Cell or, for a
  * dormant actor, just its kind), spawning, tell and ask, passivation (idle timeout and an
- * active-actor limit in LRU order, swept with bounded work per tick), escalation from top-level
- * actors, and an orderly shutdown that saves every actor's state. It knows nothing of devices.
+ * active-actor limit in LRU order, swept with bounded work per tick), escalations, and an
+ * orderly shutdown that saves every actor's state. Each cell state change reaches it through
+ * one call (`transition`), from which the registry entry, the LRU order and the counts follow.
+ * It knows nothing of devices.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import { ActorMetrics, type KindStats } from './actor-metrics.js';
-import { Cell, type CellHost } from './cell.js';
+import { Cell } from './cell.js';
+import type { CellHost, KindSettings } from './cell-host.js';
+import { Census, type Phase, type StateTag } from './cell-state.js';
 import { Dispatcher } from './dispatcher.js';
-import { Ask, ChildFailed, PassivateRequest, StopRequest } from './envelopes.js';
+import { Ask, PassivateRequest, StopRequest } from './envelopes.js';
 import { LruList } from './lru-list.js';
-import type { MailboxOptions, OverflowPolicy } from './mailbox.js';
+import type { OverflowPolicy } from './mailbox.js';
+import { CellContext, LocalRef, type CellSource } from './refs.js';
 import { ShardedMap } from './sharded-map.js';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.js';
-import { DEFAULT_BACKOFF, DEFAULT_BUDGET, type BackoffOptions, type RestartBudgetOptions, type SupervisionStrategy } from './supervision.js';
-import type { ActorContext, ActorKind, ActorRef, AnyActorKind, AskOptions } from './types.js';
+import { DEFAULT_BACKOFF, DEFAULT_BUDGET, type BackoffOptions, type RestartBudgetOptions } from './supervision.js';
+import type { ActorKind, ActorRef, AnyActorKind, AskOptions } from './types.js';
 
 export interface ActorSystemOptions {
   /** Shards of the registry (a power of two). */
@@ -55,7 +60,7 @@ export const DEFAULT_ACTOR_SYSTEM_OPTIONS: ActorSystemOptions = {
   restartBudget: DEFAULT_BUDGET,
 };
 
-/** What the system does with a top-level actor's escalation. */
+/** What the system does with an actor's escalation. */
 export type EscalationHandler = (failure: { id: string; kind: string; cause: unknown; restart(): void; quarantine(): void }) => void;
 
 export interface ActorSystemParams {
@@ -65,82 +70,18 @@ export interface ActorSystemParams {
   metrics?: Registry;
   /** Monotonic milliseconds (tests pass their own clock). */
   now?: () => number;
-  /** Top-level escalations; by default the actor is quarantined (dormant, fresh on its next message). */
+  /** Escalations; by default the actor is quarantined (dormant, fresh on its next message). */
   onEscalation?: EscalationHandler;
 }
 
-/** A dormant child remembers its parent; a dormant top-level actor is just its kind. */
-class DormantChild {
-  constructor(
-    readonly kind: AnyActorKind,
-    readonly parent: string,
-  ) {}
-}
+/** A registered actor: its live cell, or (dormant) just its kind. */
+type Entry = Cell | AnyActorKind;
 
-type Entry = Cell | DormantChild | AnyActorKind;
-
-interface KindSettings {
-  strategy: SupervisionStrategy;
-  mailbox: MailboxOptions;
-  stats: KindStats;
-}
-
-class LocalRef<M, R> implements ActorRef<M, R> {
-  constructor(
-    readonly id: string,
-    private readonly system: ActorSystem,
-    private cell: Cell | undefined,
-  ) {}
-
-  tell(message: M): void {
-    let cell = this.cell;
-    if (cell === undefined || !cell.live) cell = this.cell = this.system.cellFor(this.id);
-    cell.post(message);
-  }
-
-  ask(message: M, options?: AskOptions): Promise<R> {
-    return this.system.ask<R>(this.id, message, options);
-  }
-}
-
-class CellContext implements ActorContext<unknown> {
-  private ref: ActorRef<unknown> | undefined;
-
-  constructor(
-    private readonly cell: Cell,
-    private readonly system: ActorSystem,
-  ) {}
-
-  get id(): string {
-    return this.cell.id;
-  }
-
-  get kind(): string {
-    return this.cell.kind.name;
-  }
-
-  get parent(): string | undefined {
-    return this.cell.parent;
-  }
-
-  get self(): ActorRef<unknown> {
-    return (this.ref ??= this.system.ref(this.cell.id));
-  }
-
-  get log(): Logger {
-    return this.cell.log;
-  }
-
-  spawnChild<CM, CR, CS>(kind: ActorKind<CM, CR, CS>, id: string): ActorRef<CM, CR> {
-    return this.system.spawn(kind, id, { parent: this.cell.id });
-  }
-}
-
-export class ActorSystem {
+export class ActorSystem implements CellSource {
   readonly options: ActorSystemOptions;
   readonly metrics: ActorMetrics;
   private readonly registry: ShardedMap<Entry>;
-  private readonly children = new Map<string, Set<string>>();
+  private readonly census = new Census();
   private readonly kindSettings = new WeakMap<AnyActorKind, KindSettings>();
   private readonly lru = new LruList<Cell>();
   private readonly dispatcher: Dispatcher;
@@ -150,8 +91,6 @@ export class ActorSystem {
   private readonly onEscalation: EscalationHandler | undefined;
   private readonly now: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private live = 0;
-  private passivating = 0;
   private closed = false;
 
   constructor(params: ActorSystemParams) {
@@ -177,7 +116,7 @@ export class ActorSystem {
 
   /** Actors with a live incarnation. */
   get activeCount(): number {
-    return this.live;
+    return this.census.live;
   }
 
   has(id: string): boolean {
@@ -190,11 +129,10 @@ export class ActorSystem {
   }
 
   /** Registers and starts an actor now. Throws ACTOR_EXISTS when the id is taken. */
-  spawn<M, R, S>(kind: ActorKind<M, R, S>, id: string, options: { parent?: string } = {}): ActorRef<M, R> {
+  spawn<M, R, S>(kind: ActorKind<M, R, S>, id: string): ActorRef<M, R> {
     this.assertOpen();
     this.assertFree(id);
-    if (options.parent !== undefined) this.adopt(options.parent, id);
-    const cell = this.newCell(kind as AnyActorKind, id, options.parent);
+    const cell = this.newCell(kind as AnyActorKind, id, 'unregistered');
     return new LocalRef<M, R>(id, this, cell);
   }
 
@@ -203,7 +141,7 @@ export class ActorSystem {
     this.assertOpen();
     this.assertFree(id);
     this.registry.set(id, kind as AnyActorKind);
-    this.metrics.of(kind.name).dormant++;
+    this.census.moved(this.settingsOf(kind as AnyActorKind).stats, 'unregistered', 'dormant');
     return new LocalRef<M, R>(id, this, undefined);
   }
 
@@ -238,16 +176,19 @@ export class ActorSystem {
   }
 
   /**
-   * Removes an actor for good, after the messages already sent to it: its children stop, its
-   * snapshot is deleted, and later messages fail with ACTOR_NOT_FOUND.
+   * Removes an actor for good, after the messages already sent to it: its snapshot is deleted,
+   * and later messages fail with ACTOR_NOT_FOUND.
    */
   async remove(id: string): Promise<void> {
     const entry = this.entry(id);
     const kind = kindOf(entry);
-    await Promise.all(this.childrenOf(id).map((child) => this.remove(child).catch(() => undefined)));
     if (entry instanceof Cell) await new Promise<void>((resolve) => entry.postSystem(new StopRequest(false, resolve)));
     const rest = this.registry.get(id);
-    if (rest !== undefined && !(rest instanceof Cell)) this.dropDormant(id, rest);
+    if (rest !== undefined && !(rest instanceof Cell)) {
+      // dormant (it was, or it passivated before its stop came): no cell to remove it
+      this.registry.delete(id);
+      this.census.moved(this.settingsOf(rest).stats, 'dormant', 'unregistered');
+    }
     await this.store.delete(kind.name, id);
   }
 
@@ -276,7 +217,8 @@ export class ActorSystem {
     const stopping: Promise<void>[] = [];
     for (const entry of this.registry.values()) {
       if (!(entry instanceof Cell)) continue;
-      if (entry.state === 'running' || entry.state === 'activating' || entry.state === 'passivating') {
+      const { tag } = entry.state;
+      if (tag === 'running' || tag === 'activating' || tag === 'passivating') {
         stopping.push(new Promise((resolve) => entry.postSystem(new StopRequest(true, resolve))));
       } else {
         stopping.push(entry.stop({ save: true }));
@@ -308,9 +250,7 @@ export class ActorSystem {
     if (entry instanceof Cell) return entry;
     this.assertOpen();
     if (entry === undefined) throw new HearthError(ErrorCode.ActorNotFound, `no actor with id ${id}`);
-    const stats = this.metrics.of(kindOf(entry).name);
-    stats.dormant--;
-    return this.newCell(kindOf(entry), id, entry instanceof DormantChild ? entry.parent : undefined);
+    return this.newCell(entry, id, 'dormant');
   }
 
   /** Per-kind settings, resolved once per kind rather than per actor. */
@@ -321,51 +261,45 @@ export class ActorSystem {
         strategy: { decide: () => 'restart', backoff: this.options.backoff, budget: this.options.restartBudget, ...kind.supervision },
         mailbox: { capacity: kind.mailbox?.capacity ?? this.options.mailboxCapacity, overflow: kind.mailbox?.overflow ?? this.options.overflow },
         stats: this.metrics.of(kind.name),
+        passivatable: kind.passivate !== false,
       };
       this.kindSettings.set(kind, settings);
     }
     return settings;
   }
 
-  private newCell(kind: AnyActorKind, id: string, parent: string | undefined): Cell {
-    const { strategy, mailbox, stats } = this.settingsOf(kind);
-    const cell = new Cell(id, kind, parent, mailbox, strategy, kind.passivate !== false, stats, this.host);
+  /** A new cell for an actor that was `from` (not registered, or dormant), starting its first incarnation. */
+  private newCell(kind: AnyActorKind, id: string, from: Phase): Cell {
+    const cell = new Cell({ id, kind, settings: this.settingsOf(kind), host: this.host });
     this.registry.set(id, cell);
-    stats.active++;
-    this.live++;
-    void cell.incarnate(undefined);
+    this.census.moved(cell.stats, from, cell.state.tag);
+    void cell.incarnate();
     this.enforceMaxActive();
     return cell;
   }
 
-  private adopt(parent: string, child: string): void {
-    this.entry(parent);
-    let set = this.children.get(parent);
-    if (set === undefined) this.children.set(parent, (set = new Set()));
-    set.add(child);
+  /**
+   * The one place a cell's state change is followed: the counts, the LRU order (only running
+   * cells are in it) and the registry entry (a dormant actor is its kind; a removed one is gone).
+   */
+  private transition(cell: Cell, from: StateTag, to: StateTag): void {
+    this.census.moved(cell.stats, from, to);
+    if (to === 'running') this.touch(cell);
+    else if (from === 'running') this.lru.remove(cell);
+    if ((to === 'dormant' || to === 'removed') && this.registry.get(cell.id) === cell) {
+      if (to === 'dormant') this.registry.set(cell.id, cell.kind);
+      else this.registry.delete(cell.id);
+    }
   }
 
-  private childrenOf(id: string): string[] {
-    const set = this.children.get(id);
-    return set === undefined ? [] : [...set];
-  }
-
-  private dropDormant(id: string, entry: DormantChild | AnyActorKind): void {
-    this.registry.delete(id);
-    this.metrics.of(kindOf(entry).name).dormant--;
-    this.unlinkChild(id, entry instanceof DormantChild ? entry.parent : undefined);
-  }
-
-  private unlinkChild(id: string, parent: string | undefined): void {
-    if (parent === undefined) return;
-    const set = this.children.get(parent);
-    set?.delete(id);
-    if (set?.size === 0) this.children.delete(parent);
+  private touch(cell: Cell): void {
+    cell.lastUsed = this.now();
+    if (cell.settings.passivatable && cell.state.tag === 'running') this.lru.touch(cell);
   }
 
   /** Passivates least recently used idle actors while more than maxActive are live. */
   private enforceMaxActive(): void {
-    let excess = this.live - this.passivating - this.options.maxActive;
+    let excess = this.census.staying - this.options.maxActive;
     if (excess <= 0) return;
     let node = this.lru.head;
     let looked = 0;
@@ -373,15 +307,10 @@ export class ActorSystem {
       const next = node.lruNext;
       if (node.idle) {
         excess--;
-        this.passivateTracked(node);
+        void node.passivate();
       }
       node = next;
     }
-  }
-
-  private passivateTracked(cell: Cell): void {
-    this.passivating++;
-    void cell.passivate().finally(() => this.passivating--);
   }
 
   /** Passivates actors idle past the timeout, looking at no more than sweepBudget of them. */
@@ -391,71 +320,28 @@ export class ActorSystem {
     let budget = this.options.sweepBudget;
     while (node !== undefined && budget-- > 0 && node.lastUsed <= cutoff) {
       const next = node.lruNext;
-      if (node.idle) this.passivateTracked(node);
+      if (node.idle) void node.passivate();
       else this.lru.touch(node);
       node = next;
     }
   }
 
   private escalate(cell: Cell, cause: unknown): void {
-    const parent = cell.parent === undefined ? undefined : this.registry.get(cell.parent);
-    if (parent !== undefined && cell.parent !== undefined && !this.closed) {
-      try {
-        this.cellFor(cell.parent).postSystem(new ChildFailed(cell.id, cause));
-        return;
-      } catch (error) {
-        this.log.error({ err: error }, `could not escalate ${cell.id} to its parent ${cell.parent}: ${describeError(error)}`);
-      }
-    }
-    if (this.onEscalation !== undefined) {
-      this.onEscalation({ id: cell.id, kind: cell.kind.name, cause, restart: () => cell.restartNow(cause), quarantine: () => cell.quarantine(cause) });
-    } else {
-      cell.quarantine(cause);
-    }
+    if (this.onEscalation === undefined) cell.quarantine(cause);
+    else this.onEscalation({ id: cell.id, kind: cell.kind.name, cause, restart: () => cell.restartNow(cause), quarantine: () => cell.quarantine(cause) });
   }
 
   private createHost(): CellHost {
-    const lru = this.lru;
     return {
       dispatcher: this.dispatcher,
       store: this.store,
       now: this.now,
-      touch: (cell) => {
-        cell.lastUsed = this.now();
-        if (cell.passivatable && cell.state === 'running') lru.touch(cell);
-      },
-      forget: (cell) => lru.remove(cell),
-      retired: (cell) => {
-        this.live--;
-        cell.stats.active--;
-        cell.stats.dormant++;
-        if (this.registry.get(cell.id) === cell) this.registry.set(cell.id, cell.parent === undefined ? cell.kind : new DormantChild(cell.kind, cell.parent));
-      },
-      removed: (cell) => {
-        this.live--;
-        cell.stats.active--;
-        if (this.registry.get(cell.id) === cell) this.registry.delete(cell.id);
-        this.unlinkChild(cell.id, cell.parent);
-      },
+      transition: (cell, from, to) => this.transition(cell, from, to),
+      touch: (cell) => this.touch(cell),
       wentIdle: () => {
-        if (this.live - this.passivating > this.options.maxActive) this.enforceMaxActive();
+        if (this.census.staying > this.options.maxActive) this.enforceMaxActive();
       },
       escalate: (cell, cause) => this.escalate(cell, cause),
-      childrenOf: (id) => this.childrenOf(id),
-      stopChild: async (id, save) => {
-        const entry = this.registry.get(id);
-        if (entry instanceof Cell) await entry.stop({ save });
-        const rest = this.registry.get(id);
-        if (rest !== undefined && !(rest instanceof Cell)) this.dropDormant(id, rest);
-      },
-      restartChild: (id, cause) => {
-        const entry = this.registry.get(id);
-        if (entry instanceof Cell) entry.restartNow(cause);
-      },
-      quarantineChild: (id, cause) => {
-        const entry = this.registry.get(id);
-        if (entry instanceof Cell) entry.quarantine(cause);
-      },
       context: (cell) => new CellContext(cell, this),
       loggerFor: (cell) => this.log.child({ actor: cell.id, kind: cell.kind.name }),
     };
@@ -468,7 +354,5 @@ export class ActorSystem {
 }
 
 function kindOf(entry: Entry): AnyActorKind {
-  if (entry instanceof Cell) return entry.kind;
-  if (entry instanceof DormantChild) return entry.kind;
-  return entry;
+  return entry instanceof Cell ? entry.kind : entry;
 }

@@ -1,8 +1,8 @@
 /**
  * What travels in a mailbox besides plain messages: an Ask (a message with a pending reply,
- * a timeout and an abort signal) and the runtime's own requests (stop, passivate, a child's
- * escalation), which are handled in order with the messages around them. A plain tell is
- * stored as the message itself, so a tell allocates nothing.
+ * a timeout and an abort signal) and the runtime's own requests (stop, passivate), which are
+ * handled in order with the messages around them, and how what waits is settled when it will
+ * not be handled. A plain tell is stored as the message itself, so a tell allocates nothing.
  */
 import { ErrorCode, HearthError } from '../errors.js';
 
@@ -83,12 +83,33 @@ export class PassivateRequest extends Envelope {
   }
 }
 
-/** A child escalated; its parent decides in its own turn. */
-export class ChildFailed extends Envelope {
-  constructor(
-    readonly childId: string,
-    readonly cause: unknown,
-  ) {
-    super();
+/**
+ * Settles what waits in a mailbox that will not be handled: asks fail with `error`, stop and
+ * passivate requests are answered; returns how many plain messages were lost.
+ */
+export function settlePending(pending: Iterable<unknown>, error: () => HearthError): number {
+  let lost = 0;
+  for (const item of pending) {
+    if (item instanceof Ask) item.fail(error());
+    else if (item instanceof StopRequest) item.done();
+    else if (item instanceof PassivateRequest) item.done(false);
+    else if (!(item instanceof Envelope)) lost++;
   }
+  return lost;
+}
+
+/**
+ * An item a drop-oldest mailbox pushed out: a dropped ask fails with MESSAGE_DROPPED, a
+ * runtime request goes back in front (those are never dropped). True when a message was lost.
+ */
+export function settleDropped(item: unknown, mailbox: { unshift(item: unknown): void }, owner: string): boolean {
+  if (item instanceof Ask) {
+    item.fail(new HearthError(ErrorCode.MessageDropped, `mailbox of ${owner} overflowed; the oldest message was dropped`));
+    return true;
+  }
+  if (item instanceof Envelope) {
+    mailbox.unshift(item);
+    return false;
+  }
+  return true;
 }

@@ -1,7 +1,7 @@
 /**
  * Supervision: what happens when an actor's handler throws or rejects. A strategy decides per
  * failure: resume (keep state, go on), restart (a new incarnation from the last snapshot, after
- * an exponential backoff with jitter), stop, or escalate to the parent. Restarts draw on a
+ * an exponential backoff with jitter), stop, or escalate to the system. Restarts draw on a
  * budget per sliding time window; the window slides, so the budget refills and an actor that
  * fails once a week lives forever (the predecessor's counter never reset). A spent budget
  * escalates.

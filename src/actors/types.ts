@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { OverflowPolicy } from './mailbox.js';
-import type { Directive, SupervisionStrategy } from './supervision.js';
+import type { SupervisionStrategy } from './supervision.js';
 
 export interface AskOptions {
   /** Reject with ASK_TIMEOUT after this long; the system default when unset. */
@@ -25,13 +25,9 @@ export interface ActorRef<M, R = unknown> {
 export interface ActorContext<M, R = unknown> {
   readonly id: string;
   readonly kind: string;
-  /** The parent's id, for actors spawned by another actor. */
-  readonly parent: string | undefined;
   readonly self: ActorRef<M, R>;
   /** A logger tagged with the actor's kind and id. */
   readonly log: Logger;
-  /** Spawns a child: its escalations come to this actor, and it stops when this one stops. */
-  spawnChild<CM, CR, CS>(kind: ActorKind<CM, CR, CS>, id: string): ActorRef<CM, CR>;
 }
 
 export interface Actor<M, R = unknown, S = unknown> {
@@ -48,11 +44,6 @@ export interface Actor<M, R = unknown, S = unknown> {
   onPassivate?(): S | undefined | Promise<S | undefined>;
   /** Runs on a new incarnation after a failure, after onStart. */
   onRestart?(cause: unknown): void | Promise<void>;
-  /**
-   * Decides for a child that escalated. Without it, a child's escalation fails this actor,
-   * whose own strategy then applies.
-   */
-  onChildFailure?(childId: string, cause: unknown): Directive | Promise<Directive>;
 }
 
 export interface ActorKind<M, R = unknown, S = unknown> {

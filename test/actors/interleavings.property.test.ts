@@ -105,7 +105,13 @@ describe('actor runtime under random interleavings', () => {
             for (const id of ACTORS) expect(await system.ask(id, { seq: 0, mode: 'get' })).toBe(model.get(id));
           }
           expect(system.activeCount).toBeLessThanOrEqual(Math.max(maxActive, ACTORS.length));
+          // the counts follow the states: live and dormant recounted from the actors themselves
+          const live = ACTORS.filter((id) => system.isActive(id)).length;
+          expect(system.activeCount).toBe(live);
+          expect(system.statsOf('ledger')).toMatchObject({ active: live, dormant: ACTORS.length - live });
           await system.shutdown();
+          expect(system.activeCount).toBe(0);
+          expect(system.statsOf('ledger')).toMatchObject({ active: 0, dormant: system.size });
         },
       ),
       // a failure shrinks for at most 45 s, then reports the smallest case found so far

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterKind, gate, scrape, testSystem, until, type CounterMessage } from './support.js';
+import { counterKind, scrape, testSystem, until } from './support.js';
 
 describe('supervision', () => {
   it('resume: fails the ask with ACTOR_FAILED and its cause, keeps the state, goes on', async () => {
@@ -95,45 +95,6 @@ describe('supervision', () => {
     expect(sample('hearth_actor_escalations_total', 'counter')).toBe(0);
   });
 
-  it('lets a parent decide for a child that escalated: restart with a fresh budget keeps the child\'s messages', async () => {
-    const { system } = testSystem({ restartBudget: { maxRestarts: 0, windowMs: 60_000 } });
-    const decisions: string[] = [];
-    const child = counterKind({ name: 'child' });
-    const parent = counterKind({
-      name: 'parent',
-      onChildFailure: (childId, cause) => {
-        decisions.push(`${childId}: ${(cause as Error).message}`);
-        return 'restart';
-      },
-    });
-    const parentRef = system.spawn(parent.kind, 'p');
-    await parentRef.ask({ type: 'spawn', kind: child.kind, id: 'c' });
-    const childRef = system.ref<CounterMessage>('c');
-    childRef.tell({ type: 'add', n: 1, tag: 'before' });
-    childRef.tell({ type: 'fail', error: 'stuck radio' });
-    childRef.tell({ type: 'add', n: 1, tag: 'after' });
-    await until(() => child.recorder.handled.get('c')?.includes('after') === true);
-    expect(decisions).toEqual(['c: stuck radio']);
-    expect(child.recorder.handled.get('c')).toEqual(['before', 'after']);
-    expect(system.isActive('p')).toBe(true);
-  });
-
-  it('fails a parent without onChildFailure when its child escalates; the parent\'s own strategy applies', async () => {
-    const { system } = testSystem({ restartBudget: { maxRestarts: 0, windowMs: 60_000 } });
-    const child = counterKind({ name: 'child' });
-    const parent = counterKind({ name: 'parent', supervision: { decide: () => 'resume' } });
-    const p = system.spawn(parent.kind, 'p');
-    await p.ask({ type: 'spawn', kind: child.kind, id: 'c' });
-    const pending = system.ask('c', { type: 'get' });
-    system.tell('c', { type: 'fail', error: 'boom' });
-    expect(await pending).toBe(0);
-    // the parent failed with the escalation and resumed (its strategy)
-    await until(() => system.statsOf('parent').failures === 1 && !system.isActive('c'));
-    expect(system.isActive('p')).toBe(true);
-    // the child was quarantined, and starts afresh on its next message
-    expect(await system.ask('c', { type: 'add', n: 1 })).toBe(1);
-  });
-
   it('hands top-level escalations to the system\'s handler, which may restart the actor', async () => {
     const seen: string[] = [];
     const { system } = testSystem(
@@ -195,23 +156,6 @@ describe('supervision', () => {
     ref.tell({ type: 'fail', error: 'x' });
     expect(await ref.ask({ type: 'add', n: 1 })).toBe(1);
     expect(lines.some((line) => line.msg === 'supervision strategy of counter threw; restarting a')).toBe(true);
-  });
-});
-
-describe('stopping mid-flight', () => {
-  it('fails an ask whose async handler is in flight when its actor is removed by its parent\'s stop', async () => {
-    const { system } = testSystem();
-    const child = counterKind({ name: 'child' });
-    const parent = counterKind({ name: 'parent', supervision: { decide: () => 'stop' } });
-    const p = system.spawn(parent.kind, 'p');
-    await p.ask({ type: 'spawn', kind: child.kind, id: 'c' });
-    const hang = gate();
-    const inFlight = system.ask('c', { type: 'wait', gate: hang.promise });
-    await until(() => child.recorder.events.includes('c:wait'));
-    p.tell({ type: 'fail', error: 'parent dies' });
-    await expect(inFlight).rejects.toMatchObject({ code: 'ACTOR_STOPPED' });
-    expect(system.has('c')).toBe(false);
-    expect(system.has('p')).toBe(false);
   });
 });
 

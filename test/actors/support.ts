@@ -25,8 +25,7 @@ export type CounterMessage =
   | { type: 'add'; n: number; tag?: string }
   | { type: 'get' }
   | { type: 'fail'; error: string }
-  | { type: 'wait'; gate: Promise<void>; tag?: string }
-  | { type: 'spawn'; kind: ActorKind<CounterMessage, number, CounterSnapshot>; id: string };
+  | { type: 'wait'; gate: Promise<void>; tag?: string };
 
 export interface CounterSnapshot {
   total: number;
@@ -40,7 +39,6 @@ export interface CounterOptions {
   /** Hooks that may throw or hang, to test the runtime's handling of them. */
   onPassivate?: (id: string, total: number) => CounterSnapshot | undefined | Promise<CounterSnapshot | undefined>;
   onStart?: (id: string) => void | Promise<void>;
-  onChildFailure?: Actor<CounterMessage>['onChildFailure'];
 }
 
 export interface Recorder {
@@ -90,9 +88,6 @@ export function counterKind(options: CounterOptions = {}): { kind: ActorKind<Cou
                 record('waited');
                 return total;
               });
-            case 'spawn':
-              context.spawnChild(message.kind, message.id);
-              return total;
           }
         },
         onStart: () => {
@@ -110,7 +105,6 @@ export function counterKind(options: CounterOptions = {}): { kind: ActorKind<Cou
           record(`restart after ${(cause as Error).message}`);
         },
       };
-      if (options.onChildFailure !== undefined) actor.onChildFailure = options.onChildFailure;
       return actor;
     },
   };

@@ -1,14 +1,14 @@
 /**
  * The zwave-js driver options from hearth's config: the network cache under the hub's state
  * directory (`<stateDir>/zwave`), the S0/S2 keys from config (never logged: they live only in
- * the driver's options), and zwave-js's own log routed into pino at the level the logger of
- * module `radios.zwave.driver` has (`logging.modules`).
+ * the driver's options), and zwave-js's own log at the level the logger of module
+ * `radios.zwave.driver` has (`logging.modules`). The pino transport it is routed through is
+ * not part of these options: ZWaveRadio gives each driver incarnation its own (log-transport.ts).
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PartialZWaveOptions } from 'zwave-js';
 import type { HearthConfig } from '../../config/schema.js';
-import { PinoTransport } from './log-transport.js';
 
 const ZWAVE_LEVELS: Record<string, string> = { trace: 'silly', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error', silent: 'error' };
 
@@ -32,8 +32,8 @@ export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): Par
   const cacheDir = join(config.stateDir, 'zwave');
   return {
     storage: { cacheDir, lockDir: join(cacheDir, 'locks') },
-    // enabled: false turns off zwave-js's console and file output; the transport still gets every entry
-    logConfig: { enabled: false, level: ZWAVE_LEVELS[driverLog.level] ?? 'info', transports: [new PinoTransport(driverLog)] },
+    // enabled: false turns off zwave-js's console and file output; the radio's transport still gets every entry
+    logConfig: { enabled: false, level: ZWAVE_LEVELS[driverLog.level] ?? 'info' },
     securityKeys,
   };
 }

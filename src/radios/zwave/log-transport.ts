@@ -3,6 +3,12 @@
  * that hands each entry to the radio's logger at the matching level, with zwave-js's channel
  * (`DRIVER`, `CNTRLR`, `SERIAL`, …) and node id as fields. zwave-js never writes to the
  * console or to files of its own.
+ *
+ * One transport serves one Driver incarnation and is closed with it: zwave-js 15 pipes each of
+ * a driver's winston loggers into the transports it is given and never unpipes them (its log
+ * container's destroy walks its Map of loggers with for…in, which visits nothing), so a
+ * transport shared by restarted drivers gained four listeners per restart
+ * (MaxListenersExceededWarning after the third) and kept every dead driver's loggers alive.
  */
 import type { Logger } from 'pino';
 import Transport from 'winston-transport';
@@ -27,8 +33,21 @@ interface ZWaveLogEntry {
 }
 
 export class PinoTransport extends Transport {
+  private open = true;
+
   constructor(private readonly logger: Logger) {
     super();
+  }
+
+  /** False once the driver it served is gone. */
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** The driver is destroyed: entries that still come (from its leftover loggers) go nowhere. */
+  closeWithDriver(): void {
+    this.open = false;
+    this.silent = true; // winston-transport drops entries before they reach log()
   }
 
   override log(info: ZWaveLogEntry, next: () => void): void {

@@ -12,11 +12,12 @@ import { ZWaveRadio } from './zwave-radio.js';
 
 export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
   const log = logging.forModule('radios.zwave');
-  const driverOptions = zwaveDriverOptions(config, logging.forModule('radios.zwave.driver'));
+  const driverLog = logging.forModule('radios.zwave.driver');
+  const driverOptions = zwaveDriverOptions(config, driverLog);
   // the keys the driver gets, from wherever they came, never reach a log line
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
-  if (!config.radios.zwave.simulate) return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, maxDevices });
+  if (!config.radios.zwave.simulate) return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),
@@ -28,6 +29,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
     port: network.port,
     driverOptions: { ...driverOptions, ...network.driverOptions },
     log,
+    driverLog,
     maxDevices,
     afterStart: (driver) => {
       network.nameNodes(driver);

@@ -15,6 +15,7 @@ import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within, type PartHealth } from '../../lifecycle/part.js';
 import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
+import { PinoTransport } from './log-transport.js';
 import { hubFaultScope } from '../../resilience/fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 
@@ -25,6 +26,8 @@ export interface ZWaveRadioOptions {
   port: ZWavePort;
   driverOptions: PartialZWaveOptions;
   log: Logger;
+  /** Where zwave-js's own log goes: each driver incarnation gets a transport of its own into it, closed when that driver is destroyed. */
+  driverLog?: Logger;
   /** How long start waits for the controller (driver ready). */
   readyTimeoutMs?: number;
   /** Runs after the driver is ready, before nodes still in their interview are announced (the simulator names them and starts its activity here). */
@@ -60,6 +63,8 @@ const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.
 export class ZWaveRadio implements Radio {
   readonly kind = 'zwave' as const;
   private driver: Driver | undefined;
+  /** The log transport of the current driver incarnation. */
+  private driverTransport: PinoTransport | undefined;
   private listener: RadioListener | undefined;
   private ready = false;
   private lastError: string | undefined;
@@ -80,7 +85,7 @@ export class ZWaveRadio implements Radio {
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
     this.listener = listener;
-    const driver = new Driver(this.options.port, { ...this.options.driverOptions, inclusionUserCallbacks: this.prompts });
+    const driver = this.createDriver();
     this.driver = driver;
     let gaveUp: (error: unknown) => void = () => undefined;
     const failedToStart = new Promise<never>((_resolve, reject) => (gaveUp = reject));
@@ -102,7 +107,7 @@ export class ZWaveRadio implements Radio {
       const timeout = this.options.readyTimeoutMs ?? 60_000;
       await within(Promise.race([ready, failedToStart]), timeout, signal, () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`));
     } catch (error) {
-      await driver.destroy().catch(() => undefined);
+      await this.destroyDriver(driver).catch(() => undefined);
       this.driver = undefined;
       throw new HearthError(ErrorCode.RadioUnavailable, `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`, { cause: error });
     }
@@ -123,6 +128,28 @@ export class ZWaveRadio implements Radio {
     controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
     this.options.afterStart?.(driver);
+  }
+
+  /** A new Driver incarnation, its log going through a transport of its own. */
+  private createDriver(): Driver {
+    const { driverOptions, driverLog } = this.options;
+    let logConfig = driverOptions.logConfig;
+    if (driverLog !== undefined) {
+      this.driverTransport = new PinoTransport(driverLog);
+      logConfig = { ...logConfig, transports: [...(logConfig?.transports ?? []), this.driverTransport] };
+    }
+    return new Driver(this.options.port, { ...driverOptions, ...(logConfig === undefined ? {} : { logConfig }), inclusionUserCallbacks: this.prompts });
+  }
+
+  /** Destroys a driver and closes its log transport with it. */
+  private async destroyDriver(driver: Driver): Promise<void> {
+    const transport = this.driverTransport;
+    this.driverTransport = undefined;
+    try {
+      await driver.destroy();
+    } finally {
+      transport?.closeWithDriver();
+    }
   }
 
   private idOf(node: ZWaveNode): string {
@@ -294,7 +321,7 @@ export class ZWaveRadio implements Radio {
     this.windows.clear();
     const driver = this.driver;
     this.driver = undefined;
-    await driver?.destroy();
+    if (driver !== undefined) await this.destroyDriver(driver);
     this.options.afterStop?.();
   }
 

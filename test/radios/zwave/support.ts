@@ -9,7 +9,6 @@ import type { PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedKind } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
-import { PinoTransport } from '../../../src/radios/zwave/log-transport.js';
 import { zwaveId } from '../../../src/devices/device-id.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
@@ -53,11 +52,12 @@ export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZW
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
-    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug', transports: [new PinoTransport(log)] }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
+    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug' }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
       // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
       // to show it. zwave-js 15.15's Driver reads this option but leaves it out of its typings.
       attempts: { openSerialPort: 2 } as PartialZWaveOptions['attempts'], ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
+    driverLog: log,
     ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
   });
   onTestFinished(() => network.close());
