@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
 import { gpioPinProblems } from '../radios/gpio/pin-plan.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -249,7 +250,13 @@ const gpioDevice = z
     type: z.enum(GPIO_DEVICE_TYPES, { error: `expected one of ${GPIO_DEVICE_TYPES.join(', ')}` }),
     pin: intRange(0, 63).optional(),
     headerPin: intRange(1, 40).optional(),
-    name: z.string().optional(),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = friendlyNameProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', input: name, message: nameMessage('friendly name', name, problem) });
+      })
+      .optional(),
     activeLow: z.boolean().default(false),
     initial: z.enum(['restore', 'on', 'off'], { error: 'expected restore, on or off' }).default('restore'),
     debounceMs: intRange(0, 1000).optional(),
@@ -294,6 +301,13 @@ const gpio = z
   .prefault({})
   .superRefine((gpio, ctx) => {
     for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
+    const named = new Map<string, number>();
+    gpio.devices.forEach((device, index) => {
+      if (device.name === undefined) return;
+      const first = named.get(device.name.toLowerCase());
+      if (first === undefined) named.set(device.name.toLowerCase(), index);
+      else ctx.addIssue({ code: 'custom', path: ['devices', index, 'name'], input: device.name, message: nameMessage('friendly name', device.name, `also the name of devices.${first}`) });
+    });
   })
   .describe('GPIO (onoff).');
 
