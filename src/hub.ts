@@ -67,6 +67,7 @@ export class Hub {
       health: () => this.health(),
       radios: radioControl(radioParts),
       onFailure: (code) => resilience.commandFailed(code),
+      metrics: this.registry,
     });
     // a GPIO output that restores its state starts from its actor's (the store's) last state
     const restoredState = async (id: string): Promise<unknown> => (this.devices.device(id) === undefined ? undefined : (await this.devices.get(id)).state.state);
