@@ -21,6 +21,10 @@ export interface MosquittoOptions {
   acl?: string;
   /** Log every PUBLISH the broker accepts or denies (mosquitto's debug lines), to read from `log`. */
   logPublishes?: boolean;
+  /** Log connections and disconnections (mosquitto's notice lines: "disconnected due to malformed packet"), to read from `log`. */
+  logConnections?: boolean;
+  /** More lines for mosquitto.conf (e.g. `max_packet_size 4096`). */
+  extraConfig?: string[];
 }
 
 export class Mosquitto {
@@ -77,6 +81,8 @@ export class Mosquitto {
         lines.push(`acl_file ${aclFile}`);
       }
       if (options.logPublishes === true) lines.push('log_type debug', 'log_type notice', 'log_type information');
+      else if (options.logConnections === true) lines.push('log_type notice', 'log_type information');
+      lines.push(...(options.extraConfig ?? []));
       const configFile = join(dir, 'mosquitto.conf');
       await writeFile(configFile, `${lines.join('\n')}\n`);
       const broker = new Mosquitto(port, configFile);
