@@ -32,7 +32,7 @@ export interface BridgedHubOptions {
   health?: () => unknown;
   log?: Logger;
   radios?: Radio[];
-  /** A metrics registry for the store and resilience metrics (none by default). */
+  /** A metrics registry for the store, uplink and resilience metrics (none by default). */
   metrics?: Registry;
 }
 
@@ -44,7 +44,14 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
   const resilience = options.metrics === undefined ? undefined : new ResilienceMetrics(options.metrics);
   const link = new MqttLink(config, log);
   const radioParts: RadioPart[] = [];
-  const bridge = UplinkBridge.fromConfig(config, { devices, link, log, radios: radioControl(radioParts), ...(options.health === undefined ? {} : { health: options.health }) });
+  const bridge = UplinkBridge.fromConfig(config, {
+    devices,
+    link,
+    log,
+    radios: radioControl(radioParts),
+    ...(options.health === undefined ? {} : { health: options.health }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+  });
   for (const radio of options.radios ?? []) {
     radioParts.push(
       new RadioPart({ radio, devices, log, bridgeEvent: (type, data) => bridge.publishEvent(type, data), restart: config.radios.restart, breaker: config.radios.breakers[radio.kind], ...(resilience === undefined ? {} : { metrics: resilience }) }),

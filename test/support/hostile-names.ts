@@ -40,3 +40,11 @@ export const HOSTILE_NAMES: readonly (readonly [name: string, why: string])[] = 
   ['0x00158d0001a2b3c9', 'IEEE address'],
   ['x'.repeat(129), 'too long'],
 ];
+
+/** Whether `text` holds a raw control character (C0 but the line feed, DEL, C1): an error message must escape them. */
+export function hasRawControl(text: string): boolean {
+  return [...text].some((character) => {
+    const code = character.codePointAt(0) ?? 0;
+    return (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
+  });
+}
