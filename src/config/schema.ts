@@ -8,6 +8,13 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
 import { gpioPinProblems } from '../radios/gpio/pin-plan.js';
+import { describeForbidden, forbiddenCharacter } from '../uplink/mqtt-text.js';
+
+/** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
+function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
+  const found = forbiddenCharacter(topic);
+  if (found !== undefined) ctx.addIssue({ code: 'custom', input: topic, message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed` });
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -72,6 +79,7 @@ const uplink = z
     baseTopic: z
       .string()
       .regex(/^[^#+]+$/, { error: 'expected a topic without wildcards (# or +)' })
+      .superRefine(mqttTextOnly)
       .default('hearth/{hubId}')
       .describe('Topic under which everything of this hub lives; {hubId} is replaced by the hub id.'),
     username: z.string().optional().describe('User name for the broker.'),
@@ -109,6 +117,7 @@ const homeassistant = z
     prefix: z
       .string()
       .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
+      .superRefine(mqttTextOnly)
       .default('homeassistant')
       .describe('Home Assistant\'s discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.'),
   })

@@ -30,6 +30,14 @@ describe('names in the config', () => {
     expect(config.radios.gpio.devices.map((d) => d.name)).toEqual(['hall/relay', 'Küche Licht']);
   });
 
+  it('refuses a base topic or discovery prefix MQTT cannot carry (the hub could not even connect: its last will is under it)', async () => {
+    for (const profile of [{ uplink: { baseTopic: 'hearth/\u0085/{hubId}' } }, { homeassistant: { prefix: 'home\ufdd0assistant' } }]) {
+      const result = await loadConfig({ env: {}, profile });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problems.map(formatProblem).join('\n')).toMatch(/U\+(0085|FDD0) \(.*\) at character \d+ is not allowed/);
+    }
+  });
+
   it('refuses one written with an escape in a YAML file', async () => {
     const file = join(await tempDir(), 'hearth.yaml');
     await writeFile(file, 'radios:\n  gpio:\n    enabled: true\n    simulate: true\n    board: pi-4b\n    devices:\n      - { type: relay, pin: 17, name: "nel\\u0085name" }\n');
