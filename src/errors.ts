@@ -35,6 +35,7 @@ export const ErrorCode = {
   DeviceNotFound: 'DEVICE_NOT_FOUND',
   DeviceNameInvalid: 'DEVICE_NAME_INVALID',
   DeviceNameTaken: 'DEVICE_NAME_TAKEN',
+  TopicInvalid: 'TOPIC_INVALID',
   RadioUnavailable: 'RADIO_UNAVAILABLE',
   RadioCommandFailed: 'RADIO_COMMAND_FAILED',
   DeviceAsleepQueued: 'DEVICE_ASLEEP_QUEUED',

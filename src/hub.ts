@@ -110,6 +110,7 @@ export class Hub {
       radios: radioControl(radioParts),
       onFailure: (code) => resilience.commandFailed(code),
       onWarningSuppressed: () => resilience.warningSuppressed(),
+      metrics: this.registry,
     }));
     for (const radio of injected.radios) {
       radioParts.push(

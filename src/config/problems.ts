@@ -3,6 +3,7 @@
  * `uplink.port: expected an integer 1-65535, got "abc"` — the path, what was expected, what
  * was given (never a secret's value), and where it came from when that was not the file.
  */
+import { quoted } from '../uplink/mqtt-text.js';
 import type { z } from 'zod';
 import { configOptions, isSecretPath } from './options.js';
 
@@ -23,7 +24,8 @@ export function describeValue(value: unknown, secret = false): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' || typeof value === 'symbol' ? typeof value : `${value as number | boolean | bigint}`;
+  // quoted: control characters and non-characters escaped, as in every error naming a user's text
+  const text = typeof value === 'string' ? quoted(value) : typeof value === 'function' || typeof value === 'symbol' ? typeof value : `${value as number | boolean | bigint}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 

@@ -6,7 +6,15 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
 import { gpioPinProblems } from '../radios/gpio/pin-plan.js';
+import { describeForbidden, forbiddenCharacter } from '../uplink/mqtt-text.js';
+
+/** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
+function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
+  const found = forbiddenCharacter(topic);
+  if (found !== undefined) ctx.addIssue({ code: 'custom', input: topic, message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed` });
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -71,6 +79,7 @@ const uplink = z
     baseTopic: z
       .string()
       .regex(/^[^#+]+$/, { error: 'expected a topic without wildcards (# or +)' })
+      .superRefine(mqttTextOnly)
       .default('hearth/{hubId}')
       .describe('Topic under which everything of this hub lives; {hubId} is replaced by the hub id.'),
     username: z.string().optional().describe('User name for the broker.'),
@@ -108,6 +117,7 @@ const homeassistant = z
     prefix: z
       .string()
       .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
+      .superRefine(mqttTextOnly)
       .default('homeassistant')
       .describe('Home Assistant\'s discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.'),
   })
@@ -264,7 +274,13 @@ const gpioDevice = z
     type: z.enum(GPIO_DEVICE_TYPES, { error: `expected one of ${GPIO_DEVICE_TYPES.join(', ')}` }),
     pin: intRange(0, 63).optional(),
     headerPin: intRange(1, 40).optional(),
-    name: z.string().optional(),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = friendlyNameProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', input: name, message: nameMessage('friendly name', name, problem) });
+      })
+      .optional(),
     activeLow: z.boolean().default(false),
     initial: z.enum(['restore', 'on', 'off'], { error: 'expected restore, on or off' }).default('restore'),
     debounceMs: intRange(0, 1000).optional(),
@@ -309,6 +325,13 @@ const gpio = z
   .prefault({})
   .superRefine((gpio, ctx) => {
     for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
+    const named = new Map<string, number>();
+    gpio.devices.forEach((device, index) => {
+      if (device.name === undefined) return;
+      const first = named.get(device.name.toLowerCase());
+      if (first === undefined) named.set(device.name.toLowerCase(), index);
+      else ctx.addIssue({ code: 'custom', path: ['devices', index, 'name'], input: device.name, message: nameMessage('friendly name', device.name, `also the name of devices.${first}`) });
+    });
   })
   .describe('GPIO (onoff).');
 

@@ -27,12 +27,3 @@ export const deviceRecordSchema = z.object({
 });
 
 export type DeviceRecord = Omit<z.infer<typeof deviceRecordSchema>, 'capabilities'> & { capabilities?: Capability[] };
-
-/** A friendly name: like Zigbee2MQTT's, `/` allowed (it nests topics), MQTT wildcards not. */
-export function friendlyNameProblem(name: unknown): string | undefined {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) return 'expected 1-128 characters';
-  if (/[#+]/.test(name) || name.includes('\u0000')) return 'expected no # or + (MQTT wildcards)';
-  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'expected no leading, trailing or double /';
-  if (/^0x[0-9a-f]{16}$/i.test(name) || name === 'bridge') return 'expected a name that is not an IEEE address or "bridge"';
-  return undefined;
-}

@@ -191,9 +191,13 @@ export class DeviceService implements Part {
     return updated;
   }
 
-  /** A device by friendly name or id. */
+  /**
+   * A device by id or friendly name. The id is looked up first: a name shaped like an id is
+   * refused (name-rule.ts), so an id always finds its own device, whatever an older version let
+   * another device be named.
+   */
   resolve(nameOrId: string): DeviceRecord | undefined {
-    return this.registry.byFriendlyName(nameOrId) ?? this.registry.get(nameOrId);
+    return this.registry.get(nameOrId) ?? this.registry.byFriendlyName(nameOrId);
   }
 
   /** Every registered device's record. */

@@ -6,6 +6,7 @@
  * request from its devices' states, never stored.
  */
 import { ErrorCode, HearthError } from '../errors.js';
+import { nameMessage, nameProblem, ROOM_NAME_MAX } from './name-rule.js';
 
 export interface RoomData {
   id: string;
@@ -49,11 +50,12 @@ class Room {
 
 const ROOM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
+/** A room name follows the name rule every name follows (name-rule.ts), trimmed, 1-64 characters. */
 function checkName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64 || /[#+]/.test(name) || name.includes('\u0000')) {
-    throw new HearthError(ErrorCode.RoomNameInvalid, `room name: expected 1-64 characters without # or +, got ${JSON.stringify(name)}`);
-  }
-  return name.trim();
+  const clean = typeof name === 'string' ? name.trim() : name;
+  const problem = nameProblem(clean, ROOM_NAME_MAX);
+  if (problem !== undefined) throw new HearthError(ErrorCode.RoomNameInvalid, nameMessage('room name', name, problem));
+  return clean as string;
 }
 
 /** A room id from a name: "Living Room" → "living-room". */

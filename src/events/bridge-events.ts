@@ -7,6 +7,12 @@
 import type { BreakerState } from '../resilience/breaker-state.js';
 import type { RadioKind } from '../devices/device-id.js';
 
+/** Why the name a device carries itself was not used (a coded error of the name rule). */
+interface RefusedName {
+  code: string;
+  message: string;
+}
+
 interface DeviceRef {
   id: string;
   friendly_name?: string;
@@ -15,7 +21,9 @@ interface DeviceRef {
 
 export interface BridgeEventMap {
   /** A device joined the network (once per device, before its interview). */
-  device_joined: DeviceRef & { radio: RadioKind; friendly_name: string; node_id?: number };
+  device_joined: DeviceRef & { radio: RadioKind; friendly_name: string; node_id?: number; refused_name?: RefusedName };
+  /** The name a device carries itself (known after its interview) broke the name rule or was taken: it keeps its id as its name. */
+  device_name_refused: DeviceRef & { friendly_name: string; refused_name: RefusedName };
   device_leave: DeviceRef & { friendly_name: string };
   device_interview: DeviceRef & {
     status: 'started' | 'successful' | 'failed';
@@ -45,6 +53,7 @@ export type BridgeEvent = { [K in BridgeEventType]: { type: K; data: BridgeEvent
 /** Every type, at run time (a key missing here does not compile). */
 const TYPES: Record<BridgeEventType, true> = {
   device_joined: true,
+  device_name_refused: true,
   device_leave: true,
   device_interview: true,
   device_announce: true,

@@ -19,7 +19,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/device-record.js';
-import { friendlyNameProblem } from '../devices/device-record.js';
+import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
 import { parseDeviceId } from '../devices/device-id.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
@@ -294,21 +294,38 @@ export class RadioPart implements Part {
   private register(device: RadioDevice): void {
     const { devices, radio } = this.options;
     const known = devices.device(device.id);
-    const record: DeviceRecord = { ...known, id: device.id, friendlyName: known?.friendlyName ?? this.nameFor(device), radio: radio.kind, capabilities: device.capabilities };
+    const named = known === undefined ? this.nameFor(device) : { name: known.friendlyName };
+    const record: DeviceRecord = { ...known, id: device.id, friendlyName: named.name, radio: radio.kind, capabilities: device.capabilities };
     for (const key of ['model', 'vendor', 'firmware'] as const) {
       const value = device[key];
       if (value !== undefined) record[key] = value;
     }
     devices.addDevice(record);
-    // a radio that says when a device joins has said so already; a GPIO pin from config joins here
-    if (known === undefined && !this.joined.delete(device.id)) this.bridgeEvent('device_joined', { id: device.id, friendly_name: record.friendlyName, radio: radio.kind });
+    if (known !== undefined) return;
+    const refused = named.refused === undefined ? {} : { refused_name: named.refused };
+    // a radio that says when a device joins has said so already (a name it carries is known only
+    // after its interview, so its refusal is an event of its own); a GPIO pin from config joins here
+    if (!this.joined.delete(device.id)) this.bridgeEvent('device_joined', { id: device.id, friendly_name: record.friendlyName, radio: radio.kind, ...refused });
+    else if (named.refused !== undefined) this.bridgeEvent('device_name_refused', { id: device.id, friendly_name: record.friendlyName, refused_name: named.refused });
   }
 
-  /** The device's own name when it is a valid friendly name and free, else its id. */
-  private nameFor(device: RadioDevice): string {
+  /**
+   * A new device's friendly name: the name it carries itself when the name rule allows it and
+   * no other device has it, else its id. A refused name is logged (once: only a new device is
+   * named here) and said in its `device_joined` event.
+   */
+  private nameFor(device: RadioDevice): { name: string; refused?: { code: ErrorCode; message: string } } {
     const name = device.name;
-    if (name === undefined || friendlyNameProblem(name) !== undefined || this.options.devices.resolve(name) !== undefined) return device.id;
-    return name;
+    if (name === undefined) return { name: device.id };
+    const problem = friendlyNameProblem(name, device.id);
+    const holder = problem === undefined ? this.options.devices.resolve(name) : undefined;
+    if (problem === undefined && (holder === undefined || holder.id === device.id)) return { name };
+    const refused =
+      problem === undefined
+        ? { code: ErrorCode.DeviceNameTaken, message: nameMessage('friendly name', name, `taken by ${holder?.id ?? '?'}`) }
+        : { code: ErrorCode.DeviceNameInvalid, message: nameMessage('friendly name', name, problem) };
+    this.options.log.warn({ device: device.id, code: refused.code }, `${this.options.radio.kind}: ${device.id} carries a name that is not used: ${refused.message}; it is named by its id`);
+    return { name: device.id, refused };
   }
 
   async stop(): Promise<void> {

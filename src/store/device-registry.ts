@@ -2,8 +2,11 @@
  * The device registry on disk: device records in lowdb documents, one file per shard
  * (`registry/shard-NNN.json`), so a change rewrites 1/N of the registry. Writes are coalesced
  * per shard (at most one per interval) and flushed on close. Friendly names are unique
- * (case-insensitive). Loading reads every shard file present, whatever shard count wrote it,
- * and re-shards when the count changed.
+ * (case-insensitive) and follow the name rule (name-rule.ts); a record an older version kept
+ * with a name the rule refuses gets its id back as its name when loaded (with a warning), so
+ * its topics cannot cut the hub off the broker. Loading reads every shard file present,
+ * whatever shard count wrote it, and re-shards when the count changed. Lookups by a user's
+ * string are own-property lookups: `__proto__` or `constructor` finds no device.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +15,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
 import { parseDeviceId } from '../devices/device-id.js';
-import { deviceRecordSchema, friendlyNameProblem, type DeviceRecord } from '../devices/device-record.js';
+import { deviceRecordSchema, type DeviceRecord } from '../devices/device-record.js';
+import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
+import { quoted } from '../uplink/mqtt-text.js';
 import { ErrorCode, HearthError } from '../errors.js';
 import { removeStaleTemps } from './atomic-file.js';
 import { CoalescingWriter } from './coalescing-writer.js';
@@ -106,6 +111,12 @@ export class DeviceRegistry {
     this.count = 0;
     for (const shard of this.shards) {
       for (const record of Object.values(shard.db.data)) {
+        const problem = friendlyNameProblem(record.friendlyName, record.id);
+        if (problem !== undefined) {
+          this.options.log.warn({ device: record.id, code: ErrorCode.DeviceNameInvalid }, `${nameMessage('friendly name', record.friendlyName, problem)}; the device is named by its id again`);
+          record.friendlyName = record.id;
+          shard.writer.markDirty();
+        }
         this.byName.set(record.friendlyName.toLowerCase(), record.id);
         this.count++;
       }
@@ -117,7 +128,8 @@ export class DeviceRegistry {
   }
 
   get(id: string): DeviceRecord | undefined {
-    return this.shardOf(id).db.data[id];
+    const data = this.shardOf(id).db.data;
+    return Object.hasOwn(data, id) ? data[id] : undefined;
   }
 
   /** The device with this friendly name (case-insensitive). */
@@ -131,10 +143,10 @@ export class DeviceRegistry {
   }
 
   private checkName(name: string, id: string): void {
-    const problem = friendlyNameProblem(name);
-    if (problem !== undefined) throw new HearthError(ErrorCode.DeviceNameInvalid, `friendly name ${JSON.stringify(name)}: ${problem}`);
+    const problem = friendlyNameProblem(name, id);
+    if (problem !== undefined) throw new HearthError(ErrorCode.DeviceNameInvalid, nameMessage('friendly name', name, problem));
     const holder = this.byName.get(name.toLowerCase());
-    if (holder !== undefined && holder !== id) throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${JSON.stringify(name)} is taken by ${holder}`);
+    if (holder !== undefined && holder !== id) throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${quoted(name)} is taken by ${holder}`);
   }
 
   /** Adds a device, or replaces its record. */
@@ -160,7 +172,7 @@ export class DeviceRegistry {
 
   remove(id: string): DeviceRecord {
     const shard = this.shardOf(id);
-    const record = shard.db.data[id];
+    const record = this.get(id);
     if (record === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `no device with id ${id}`);
     delete shard.db.data[id];
     this.byName.delete(record.friendlyName.toLowerCase());

@@ -13,10 +13,17 @@
  * the topic and the reason, the first time per topic; later ones at debug) and counted in
  * `refused`. A refusal that can pass (0x97 quota exceeded, 0x91 packet id in use) puts the
  * message back to be sent again.
+ *
+ * No message can hold the outbox either way: one whose topic MQTT forbids (mqtt-text.ts; an
+ * older version could enqueue one) is set aside before it is sent, and one whose publish keeps
+ * getting the connection dropped is set aside by the dropped-publish guard. Both leave the
+ * outbox, are logged with their topic and counted in `setAside`.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
+import { DroppedPublishGuard, type DroppedPublishOptions } from './dropped-publish-guard.js';
+import { publishTopicProblem } from './mqtt-text.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 
 /** PUBACK reason codes of a refusal that may pass: the message is tried again. */
@@ -31,6 +38,8 @@ function refusalOf(error: unknown): number | undefined {
 export interface PublisherOptions {
   maxInFlight: number;
   ratePerS: number;
+  /** When a publish that keeps getting the connection dropped is set aside. */
+  droppedPublish?: DroppedPublishOptions;
 }
 
 export class OutboxPublisher {
@@ -47,6 +56,9 @@ export class OutboxPublisher {
   refused = 0;
   /** Topics whose refusal has been logged as a warning (bounded). */
   private readonly refusedTopics = new Set<string>();
+  /** Messages set aside: a topic MQTT forbids, or a publish that kept getting the connection dropped. */
+  setAside = 0;
+  private readonly guard: DroppedPublishGuard;
 
   constructor(
     private readonly outbox: Outbox,
@@ -54,11 +66,13 @@ export class OutboxPublisher {
     private readonly options: PublisherOptions,
   ) {
     this.tokens = options.ratePerS;
+    this.guard = new DroppedPublishGuard(log, options.droppedPublish);
   }
 
   /** Starts draining through `client` whenever it is connected. */
   attach(client: MqttClient): void {
     this.client = client;
+    this.guard.attach(client);
     client.on('connect', () => {
       this.connectedAt = Date.now();
       this.pump();
@@ -120,8 +134,18 @@ export class OutboxPublisher {
   }
 
   private send(client: MqttClient, message: OutboxMessage): void {
+    const problem = publishTopicProblem(message.topic);
+    if (problem !== undefined) {
+      this.setAsideNow(message);
+      this.log.warn({ topic: message.topic, setAside: this.setAside }, `an outbox message is set aside unsent: ${problem}`);
+      return;
+    }
     client.publish(message.topic, message.payload, { qos: 1, retain: message.retain }, (error) => {
       if (error !== undefined && error !== null) {
+        if (this.guard.isSetAside(error)) {
+          this.setAsideNow(message); // the guard logged it
+          return;
+        }
         const reason = refusalOf(error);
         if (reason !== undefined && !TRANSIENT_REFUSALS.has(reason)) {
           this.refusedByBroker(message, reason, describeError(error));
@@ -136,6 +160,13 @@ export class OutboxPublisher {
       void this.outbox.ack(message.seq); // a failed journal write is logged by the journal
       this.schedule();
     });
+  }
+
+  /** The message leaves the outbox unpublished (it would hold everything behind it). */
+  private setAsideNow(message: OutboxMessage): void {
+    this.setAside++;
+    void this.outbox.ack(message.seq);
+    this.schedule();
   }
 
   private refusedByBroker(message: OutboxMessage, reason: number, text: string): void {

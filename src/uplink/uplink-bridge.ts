@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
+import type { Registry } from 'prom-client';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import type { Logger } from 'pino';
 import type { DeviceView } from '../devices/device-actor.js';
@@ -21,7 +22,9 @@ import { CommandRouter, type Reply } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
+import { publishTopicProblem } from './mqtt-text.js';
 import { Topics } from './topics.js';
+import { registerUplinkMetrics } from './uplink-metrics.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
@@ -63,6 +66,8 @@ export interface UplinkBridgeOptions {
   onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
   homeassistant?: { prefix: string; hubId: string } | undefined;
+  /** Where the uplink's metrics go (none by default). */
+  metrics?: Registry;
 }
 
 /** The state message of a device, in Zigbee2MQTT's shape. */
@@ -82,14 +87,17 @@ export class UplinkBridge implements Part {
   private router: CommandRouter | undefined;
   private readonly republishing = new Set<'devices' | 'rooms'>();
   private discoveryPart: HomeAssistantDiscovery | undefined;
+  /** Messages not published because MQTT forbids their topic. */
+  invalidTopics = 0;
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
     this.topics = new Topics(options.base);
+    if (options.metrics !== undefined) registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -279,7 +287,7 @@ export class UplinkBridge implements Part {
     const outbox = this.outbox;
     const payload = {
       health: (this.options.health ?? (() => ({})))(),
-      outbox: { messages: outbox.size, bytes: outbox.bytes, oldest_ms: outbox.oldestAgeMs(), dropped_events: outbox.droppedEvents },
+      outbox: { messages: outbox.size, bytes: outbox.bytes, oldest_ms: outbox.oldestAgeMs(), dropped_events: outbox.droppedEvents, set_aside: this.publisher?.setAside ?? 0, invalid_topics: this.invalidTopics },
     };
     this.enqueue({ topic: this.topics.bridge('health'), payload: JSON.stringify(payload), retain: false, kind: 'state' });
   }
@@ -294,8 +302,17 @@ export class UplinkBridge implements Part {
     this.enqueue({ topic: this.topics.availability(view.friendlyName), payload: JSON.stringify({ state: view.availability }), retain: true, kind: 'state' });
   }
 
-  /** Into the outbox (a failed journal write is logged there, once per batch). */
+  /**
+   * Into the outbox (a failed journal write is logged there, once per batch). A topic MQTT
+   * forbids never gets in: the broker would drop the hub for it (mqtt-text.ts).
+   */
   private enqueue(message: OutgoingMessage): void {
+    const problem = publishTopicProblem(message.topic);
+    if (problem !== undefined) {
+      this.invalidTopics++;
+      this.options.log.warn({ topic: message.topic, code: ErrorCode.TopicInvalid, invalidTopics: this.invalidTopics }, `not published: ${problem}`);
+      return;
+    }
     void this.outbox.enqueue(message);
     this.publisher?.scheduleSoon();
   }
@@ -304,6 +321,12 @@ export class UplinkBridge implements Part {
   private reply(reply: Reply): void {
     const client = this.client;
     if (client === undefined || !client.connected) return;
+    const problem = publishTopicProblem(reply.topic);
+    if (problem !== undefined) {
+      this.invalidTopics++;
+      this.options.log.warn({ topic: reply.topic, code: ErrorCode.TopicInvalid, invalidTopics: this.invalidTopics }, `reply not published: ${problem}`);
+      return;
+    }
     const properties = reply.correlationData === undefined ? undefined : { correlationData: reply.correlationData };
     client.publish(reply.topic, reply.payload, { qos: 1, ...(properties === undefined ? {} : { properties }) }, (error) => {
       if (error !== undefined && error !== null) this.options.log.debug({ err: error, topic: reply.topic }, 'could not publish a reply');
@@ -325,6 +348,6 @@ export class UplinkBridge implements Part {
   health(): PartHealth {
     const outbox = this.outboxStore;
     if (outbox === undefined) return { status: 'stopped' };
-    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0 };
+    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0, setAside: this.publisher?.setAside ?? 0, invalidTopics: this.invalidTopics };
   }
 }

@@ -21,7 +21,9 @@ export interface MosquittoOptions {
   acl?: string;
   /** Log every PUBLISH the broker accepts or denies (mosquitto's debug lines), to read from `log`. */
   logPublishes?: boolean;
-  /** More mosquitto.conf lines for the listener (e.g. `use_username_as_clientid true`). */
+  /** Log connections and disconnections (mosquitto's notice lines: "disconnected due to malformed packet"), to read from `log`. */
+  logConnections?: boolean;
+  /** More mosquitto.conf lines for the listener (e.g. `use_username_as_clientid true`, `max_packet_size 4096`). */
   extraConfig?: readonly string[];
 }
 
@@ -78,8 +80,9 @@ export class Mosquitto {
         await chmod(aclFile, 0o644);
         lines.push(`acl_file ${aclFile}`);
       }
-      lines.push(...(options.extraConfig ?? []));
       if (options.logPublishes === true) lines.push('log_type debug', 'log_type notice', 'log_type information');
+      else if (options.logConnections === true) lines.push('log_type notice', 'log_type information');
+      lines.push(...(options.extraConfig ?? []));
       const configFile = join(dir, 'mosquitto.conf');
       await writeFile(configFile, `${lines.join('\n')}\n`);
       const broker = new Mosquitto(port, configFile);

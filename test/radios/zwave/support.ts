@@ -3,15 +3,15 @@
  * zwave-js's mock controller and the simulated devices), talking to a real Mosquitto.
  */
 import { onTestFinished } from 'vitest';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
-import type { SimulatedKind } from '../../../src/radios/zwave/simulator/simulated-devices.js';
+import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
 import { zwaveId } from '../../../src/devices/device-id.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
-import { Mosquitto } from '../../support/mosquitto.js';
+import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -40,16 +40,19 @@ export interface ZWaveHubOptions {
   securityKeys?: PartialZWaveOptions['securityKeys'];
   /** `radios.zwave.maxDevices` */
   maxDevices?: number;
+  /** The hub's logger (by default pino at HUB_LOG, silent). */
+  log?: Logger;
+  broker?: MosquittoOptions;
 }
 
-export async function startZWaveHub(kinds: readonly SimulatedKind[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
-  const broker = await Mosquitto.start();
+export async function startZWaveHub(kinds: readonly SimulatedMember[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
+  const broker = await Mosquitto.start(options.broker);
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
   const stateDir = await tempDir();
   const network = new SimulatedZWaveNetwork(kinds);
   if (options.unplugged === true) network.unplug();
-  const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
+  const log = options.log ?? pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
     driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug' }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },

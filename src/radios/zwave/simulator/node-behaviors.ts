@@ -1,7 +1,8 @@
 /**
  * Mock node behaviours that zwave-js 15.15's mocks lack, so that the real driver's interview
  * of a simulated node runs to the end without timeouts: Version Get, Battery Get, Wake Up
- * (interval, capabilities, and sleeping between wake-ups), Association, Notification Get; and
+ * (interval, capabilities, and sleeping between wake-ups), Association, Notification Get, Node
+ * Naming (the name a node carries, any UTF-16 text, as a user gave it in another tool); and
  * an "out of range" switch for dead/alive. Checked against zwave-js 15.15.0: two reports
  * (`WakeUpCCIntervalReport`, `WakeUpCCIntervalCapabilitiesReport`) serialise empty there, so
  * they go out as raw Command Class frames with the payload the specification gives.
@@ -16,6 +17,8 @@ import {
   BatteryCCGet,
   BatteryCCReport,
   CommandClass,
+  NodeNamingAndLocationCCLocationGet,
+  NodeNamingAndLocationCCNameGet,
   NotificationCCGet,
   NotificationCCReport,
   VersionCCGet,
@@ -43,6 +46,7 @@ export const State = {
   door: 'hearth.door',
   wakeUpInterval: 'hearth.wakeUpInterval',
   wakeUpTarget: 'hearth.wakeUpTarget',
+  name: 'hearth.name',
 } as const;
 
 export const versionBehavior: MockNodeBehavior = {
@@ -78,6 +82,27 @@ export const wakeUpBehavior: MockNodeBehavior = {
       // Wake Up Interval Capabilities Report (0x0a): min, max, default, step (24 bit each)
       return send(new CommandClass({ nodeId: controller.ownNodeId, ccId: CommandClasses['Wake Up'], ccCommand: 0x0a, payload: Bytes.from([...u24(60), ...u24(86_400), ...u24(3600), ...u24(60)]) }));
     }
+    return undefined;
+  },
+};
+
+/** Big-endian UTF-16 code units: any JavaScript string, lone surrogates and all. */
+function utf16be(text: string): number[] {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) bytes.push(text.charCodeAt(i) >> 8, text.charCodeAt(i) & 0xff);
+  return bytes;
+}
+
+/** Node Naming and Location: the name in the node's state (as UTF-16, char presentation 2), no location. */
+export const nodeNamingBehavior: MockNodeBehavior = {
+  handleCC(controller, self, cc) {
+    const ccId = CommandClasses['Node Naming and Location'];
+    if (cc instanceof NodeNamingAndLocationCCNameGet) {
+      const name = (self.state.get(State.name) as string | undefined) ?? '';
+      // Name Report (0x03): char presentation, then the name
+      return send(new CommandClass({ nodeId: controller.ownNodeId, ccId, ccCommand: 0x03, payload: Bytes.from([2, ...utf16be(name)]) }));
+    }
+    if (cc instanceof NodeNamingAndLocationCCLocationGet) return send(new CommandClass({ nodeId: controller.ownNodeId, ccId, ccCommand: 0x06, payload: Bytes.from([0]) }));
     return undefined;
   },
 };

@@ -16,6 +16,7 @@ import {
   DOOR_CLOSED,
   DOOR_OPEN,
   doorNotificationBehavior,
+  nodeNamingBehavior,
   reachabilityBehavior,
   setAsleep,
   setReachable,
@@ -27,6 +28,8 @@ import {
 
 export type SimulatedKind = 'switch' | 'dimmer' | 'multisensor' | 'door' | 'plug';
 export const SIMULATED_KINDS: readonly SimulatedKind[] = ['switch', 'dimmer', 'multisensor', 'door', 'plug'];
+/** A simulated device in a network: its kind, or its kind and the name it carries (Node Naming). */
+export type SimulatedMember = SimulatedKind | { kind: SimulatedKind; name: string };
 
 const TEMPERATURE = 1;
 const ILLUMINANCE = 3;
@@ -102,7 +105,7 @@ export class SimulatedDevice {
 
   /** The same device, with its state, as a node of a new controller (the port was opened again). */
   moveTo(controller: MockController): void {
-    const moved = createMockNode(controller, this.kind, this.id, this.readings);
+    const moved = createMockNode(controller, this.kind, this.id, this.readings, this.node.state.get(State.name) as string | undefined);
     for (const [key, value] of this.node.state) moved.state.set(key, value);
     moved.autoAckControllerFrames = this.node.autoAckControllerFrames;
     this.node = moved;
@@ -192,20 +195,23 @@ const INITIAL_READINGS: Partial<Record<SimulatedKind, Record<string, number>>> =
   plug: { power: 0, energy: 3.2 },
 };
 
-/** Makes a simulated device as node `id` of `controller` (not yet in its network). */
-export function createSimulatedDevice(controller: MockController, kind: SimulatedKind, id: number): SimulatedDevice {
+/** Makes a simulated device as node `id` of `controller` (not yet in its network); with a `name`, it carries one (Node Naming). */
+export function createSimulatedDevice(controller: MockController, kind: SimulatedKind, id: number, name?: string): SimulatedDevice {
   const readings = new Map(Object.entries(INITIAL_READINGS[kind] ?? {}));
-  const node = createMockNode(controller, kind, id, readings);
+  const node = createMockNode(controller, kind, id, readings, name);
   if (DEFINITIONS[kind].sleeps === true) setAsleep(node, true);
   return new SimulatedDevice(kind, node, readings);
 }
 
-function createMockNode(controller: MockController, kind: SimulatedKind, id: number, readings: ReadonlyMap<string, number>): MockNode {
+function createMockNode(controller: MockController, kind: SimulatedKind, id: number, readings: ReadonlyMap<string, number>, name?: string): MockNode {
   const definition = DEFINITIONS[kind];
+  const capabilities = definition.capabilities(readings);
+  if (name !== undefined) capabilities.commandClasses = [...(capabilities.commandClasses ?? []), CommandClasses['Node Naming and Location']];
   // txDelay 0: the mock's per-frame delay would dominate every interview
-  const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...definition.capabilities(readings) } });
+  const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...capabilities } });
   node.defineBehavior(...createDefaultMockNodeBehaviors());
   // one call's behaviours are asked in order, before those of earlier calls: reachability first
-  node.defineBehavior(reachabilityBehavior, ...definition.behaviors, versionBehavior);
+  node.defineBehavior(reachabilityBehavior, ...definition.behaviors, versionBehavior, ...(name === undefined ? [] : [nodeNamingBehavior]));
+  if (name !== undefined) node.state.set(State.name, name);
   return node;
 }

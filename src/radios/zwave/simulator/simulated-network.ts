@@ -16,7 +16,7 @@ import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
 import { exclusionBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
-import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind } from './simulated-devices.js';
+import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind, type SimulatedMember } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
 const CONTROLLER_NODE_ID = 1;
@@ -35,8 +35,8 @@ export class SimulatedZWaveNetwork {
   /** Resolves when the driver has opened the port and the controller runs. */
   readonly ready: Promise<void>;
 
-  /** `devices`: the network's devices by node id (2 and up; 1 is the controller). */
-  constructor(private readonly devices: readonly SimulatedKind[]) {
+  /** `devices`: the network's devices by node id (2 and up; 1 is the controller), each a kind or a kind with the name it carries. */
+  constructor(private readonly devices: readonly SimulatedMember[]) {
     this.ready = new Promise((resolve) => (this.opened = resolve));
   }
 
@@ -114,7 +114,10 @@ export class SimulatedZWaveNetwork {
           controller.autoAckHostMessages = !this.hang.hung;
           this.mockController = controller;
           if (this.members.size === 0) {
-            this.devices.forEach((kind, index) => this.members.set(index + 2, createSimulatedDevice(controller, kind, index + 2)));
+            this.devices.forEach((member, index) => {
+              const { kind, name } = typeof member === 'string' ? { kind: member, name: undefined } : member;
+              this.members.set(index + 2, createSimulatedDevice(controller, kind, index + 2, name));
+            });
           } else {
             // opened again (a restarted driver): the same devices on the new controller
             for (const device of this.members.values()) device.moveTo(controller);
@@ -146,9 +149,9 @@ export class SimulatedZWaveNetwork {
     return [...this.members.values()];
   }
 
-  /** A new device in pairing mode: the next inclusion takes it as node `nodeId` (the next free one by default). */
-  pairNew(kind: SimulatedKind, nodeId = Math.max(1, ...this.members.keys()) + 1): SimulatedDevice {
-    const device = createSimulatedDevice(this.controller, kind, nodeId);
+  /** A new device in pairing mode (carrying `name`, if given): the next inclusion takes it as node `nodeId` (the next free one by default). */
+  pairNew(kind: SimulatedKind, nodeId = Math.max(1, ...this.members.keys()) + 1, name?: string): SimulatedDevice {
+    const device = createSimulatedDevice(this.controller, kind, nodeId, name);
     this.pairing.toInclude = device.node;
     this.members.set(nodeId, device);
     return device;
