@@ -153,7 +153,7 @@ export class DeviceStateStore {
       else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }), ...(entry.k === undefined ? {} : { breaker: entry.k }) }, seq);
     };
     const { journal, report } = await Journal.open<JournalEntry>(
-      { dir: join(options.dir, 'journal'), log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
+      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
       (seq, entry) => {
         if (seq <= covered) return;
         if ('b' in entry) for (const change of entry.b) replay(seq, change);
