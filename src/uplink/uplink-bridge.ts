@@ -287,8 +287,19 @@ export class UplinkBridge implements Part {
     this.publisher?.scheduleSoon();
   }
 
-  /** Answers go straight out (QoS 1), not through the outbox: they only matter now. */
+  /**
+   * Answers on the hub's own topics (`bridge/event` `command_failed` and `command_queued`,
+   * `bridge/response/<command>`) go through the outbox like everything else: kept across an
+   * outage and a crash, drained at `uplink.drainRatePerS`. The one exception is an answer to an
+   * MQTT 5 response topic: the requester's own topic, paired with its correlation data, which
+   * the outbox does not keep; it goes straight out (QoS 1) while connected, best-effort, since
+   * the client waiting for it is gone by the time a restarted hub could send it.
+   */
   private reply(reply: Reply): void {
+    if (reply.topic.startsWith(`${this.topics.base}/`)) {
+      this.enqueue({ topic: reply.topic, payload: reply.payload, retain: false, kind: 'event' });
+      return;
+    }
     const client = this.client;
     if (client === undefined || !client.connected) return;
     const properties = reply.correlationData === undefined ? undefined : { correlationData: reply.correlationData };
