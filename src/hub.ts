@@ -20,6 +20,7 @@ import { HttpEndpoint } from './observability/http-endpoint.js';
 import type { Logging } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { StateDirectory } from './store/state-directory.js';
+import { StoreDamage } from './store/store-damage.js';
 import { isLoopbackHost } from './uplink/broker-address.js';
 import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
@@ -50,10 +51,11 @@ export class Hub {
       );
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
-    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
+    const damage = new StoreDamage();
+    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs, damage);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
-    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry, breakers: config.radios.breakers });
+    this.devices = new DeviceService({ stateDir: config.stateDir, store: config.store, system: this.actors.system, log: logging.forModule('devices'), metrics: this.registry, breakers: config.radios.breakers, damage });
     const resilience = new ResilienceMetrics(this.registry);
     let embedded: EmbeddedBroker | undefined;
     // aedes speaks MQTT 3.1.1 only

@@ -10,16 +10,17 @@
  * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
  * are cached), so memory holds only what changed recently.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
-import { describeError } from '../errors.js';
+import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import { Journal, type RecoveryReport } from './journal.js';
+import type { StoreDamage } from './store-damage.js';
 
 export type Availability = 'online' | 'offline';
 
@@ -100,6 +101,9 @@ export interface DeviceStateStoreOptions {
   compactIntervalMs?: number;
   /** Parsed snapshot shards kept in memory for activations. */
   cachedShards?: number;
+  /** Where damage found on disk is reported, under `area` ("state" by default). */
+  damage?: StoreDamage;
+  area?: string;
 }
 
 function fold(state: DeviceState | undefined, change: StateChange): DeviceState {
@@ -160,7 +164,9 @@ export class DeviceStateStore {
         else replay(seq, entry);
       },
     );
+    options.damage?.noteJournal(options.area ?? 'state', report);
     const store = new DeviceStateStore(options, journal, meta, report, tail);
+    await store.checkShards();
     if ((options.compactIntervalMs ?? 600_000) > 0) {
       store.timer = setInterval(() => {
         if (store.tail.size > 0) void store.compact().catch((error: unknown) => options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
@@ -185,11 +191,48 @@ export class DeviceStateStore {
       this.cache.set(index, cached);
       return cached;
     }
-    const file = new DurableJsonFile<SnapshotShard>(this.shardPath(index), (value) => shardSchema.parse(value), this.options.log);
-    const shard = (await file.read()) ?? {};
+    const path = this.shardPath(index);
+    const area = this.options.area ?? 'state';
+    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area, file: path, problem, action });
+    const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
+    let shard: SnapshotShard;
+    try {
+      shard = (await file.read()) ?? {};
+    } catch (error) {
+      if (!isHearthError(error, ErrorCode.StoreCorrupt)) throw error;
+      // damage stays local: this shard's devices start from what the journal (and their radio)
+      // still know, every other device from its own shard
+      const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, aside);
+      const devices = [...this.tail.keys()].filter((id) => this.shardIndex(id) === index).length;
+      this.options.log.error({ path, keptAs: aside, err: error }, `snapshot shard ${path} is damaged and has no good copy: its devices start from what the journal still knows (${devices} of them changed since); kept the damaged file as ${aside}`);
+      noted(describeError(error), `started its devices from the journal's changes since the snapshot; the damaged file is kept as ${aside}`);
+      shard = {};
+    }
     this.cache.set(index, shard);
     while (this.cache.size > (this.options.cachedShards ?? 8)) this.cache.delete(this.cache.keys().next().value as number);
     return shard;
+  }
+
+  /**
+   * Reads every snapshot shard file once at start, so a damaged one is found (and reported, and
+   * set aside) before the hub says it is ready rather than when a device in it wakes up.
+   */
+  private async checkShards(): Promise<void> {
+    for (let index = 0; index < this.shards; index++) {
+      let text: string;
+      try {
+        text = await readFile(this.shardPath(index), 'utf8');
+      } catch {
+        continue; // no shard yet (or unreadable: reading it for a device says so)
+      }
+      try {
+        JSON.parse(text);
+      } catch {
+        this.cache.delete(index);
+        await this.readShard(index);
+      }
+    }
   }
 
   private async fromSnapshot(id: string): Promise<DeviceState | undefined> {

@@ -21,6 +21,7 @@ import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Topics } from './topics.js';
+import { damageHealth } from '../store/store-damage.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
@@ -109,6 +110,7 @@ export class UplinkBridge implements Part {
   async start(): Promise<void> {
     const { devices, log } = this.options;
     const outbox = await Outbox.open({ dir: join(this.options.stateDir, 'outbox'), log, maxBytes: this.options.outboxMaxBytes });
+    devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;
     const publisher = new OutboxPublisher(outbox, log, { maxInFlight: this.options.maxInFlight, ratePerS: this.options.drainRatePerS });
     this.publisher = publisher;
@@ -321,6 +323,7 @@ export class UplinkBridge implements Part {
   health(): PartHealth {
     const outbox = this.outboxStore;
     if (outbox === undefined) return { status: 'stopped' };
-    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0 };
+    const figures = { outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0 };
+    return { status: 'ok', ...figures, ...damageHealth(this.options.devices.damage.findings((area) => area === 'outbox')) };
   }
 }
