@@ -10,7 +10,7 @@
  * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
  * are cached), so memory holds only what changed recently.
  */
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
@@ -215,20 +215,31 @@ export class DeviceStateStore {
   }
 
   /**
-   * Reads every snapshot shard file once at start, so a damaged one is found (and reported, and
-   * set aside) before the hub says it is ready rather than when a device in it wakes up.
+   * Looks at every snapshot shard file at start, so a cut-short one (a torn or half-written
+   * file) is found, reported and set aside before the hub says it is ready rather than when a
+   * device in it wakes up. The look is cheap (a shard is one JSON object with no whitespace: its
+   * first and last bytes); damage inside a shard is found when it is read.
    */
   private async checkShards(): Promise<void> {
     for (let index = 0; index < this.shards; index++) {
-      let text: string;
+      let handle: FileHandle;
       try {
-        text = await readFile(this.shardPath(index), 'utf8');
+        handle = await open(this.shardPath(index), 'r');
       } catch {
         continue; // no shard yet (or unreadable: reading it for a device says so)
       }
+      let whole: boolean;
       try {
-        JSON.parse(text);
-      } catch {
+        const { size } = await handle.stat();
+        const first = Buffer.alloc(1);
+        const last = Buffer.alloc(1);
+        await handle.read(first, 0, 1, 0);
+        await handle.read(last, 0, 1, Math.max(0, size - 1));
+        whole = size >= 2 && first[0] === 0x7b && last[0] === 0x7d;
+      } finally {
+        await handle.close();
+      }
+      if (!whole) {
         this.cache.delete(index);
         await this.readShard(index);
       }
