@@ -86,7 +86,9 @@ interface Batch {
   written: Promise<number>;
 }
 
-const metaSchema = z.object({ coveredSeq: z.int().min(0) });
+const metaSchema = z.object({ coveredSeq: z.int().min(0), shardBytes: z.record(z.string(), z.int().min(0)).optional() });
+/** How far the snapshot goes, and each shard file's size as written (checked at start). */
+type SnapshotMeta = z.infer<typeof metaSchema>;
 const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional(), breaker: z.unknown().optional() }));
 
 export interface DeviceStateStoreOptions {
@@ -122,7 +124,7 @@ export class DeviceStateStore {
   private readonly cache = new Map<number, SnapshotShard>();
   private readonly shards: number;
   private readonly snapshotDir: string;
-  private readonly meta: Low<{ coveredSeq: number }>;
+  private readonly meta: Low<SnapshotMeta>;
   private compacting: Promise<void> | undefined;
   /** The open batch record: this batch's changes, folded per device. */
   private batch: Batch | undefined;
@@ -132,7 +134,7 @@ export class DeviceStateStore {
   private constructor(
     private readonly options: DeviceStateStoreOptions,
     private readonly journal: Journal<JournalEntry>,
-    meta: Low<{ coveredSeq: number }>,
+    meta: Low<SnapshotMeta>,
     readonly recovery: RecoveryReport,
     /** What changed per device since the snapshot, as recovered from the journal. */
     private readonly tail: Map<string, TailEntry>,
@@ -148,7 +150,7 @@ export class DeviceStateStore {
     const snapshotDir = join(options.dir, 'snapshot');
     await mkdir(snapshotDir, { recursive: true });
     await removeStaleTemps(snapshotDir);
-    const meta = new Low(new DurableJsonFile(join(snapshotDir, 'meta.json'), (value) => metaSchema.parse(value), options.log), { coveredSeq: 0 });
+    const meta = new Low<SnapshotMeta>(new DurableJsonFile(join(snapshotDir, 'meta.json'), (value) => metaSchema.parse(value), options.log), { coveredSeq: 0 });
     await meta.read();
     const covered = meta.data.coveredSeq;
     const tail = new Map<string, TailEntry>();
@@ -217,8 +219,9 @@ export class DeviceStateStore {
   /**
    * Looks at every snapshot shard file at start, so a cut-short one (a torn or half-written
    * file) is found, reported and set aside before the hub says it is ready rather than when a
-   * device in it wakes up. The look is cheap (a shard is one JSON object with no whitespace: its
-   * first and last bytes); damage inside a shard is found when it is read.
+   * device in it wakes up. The look is cheap: its size against the size the snapshot meta
+   * recorded when it was written (a shard written before sizes were recorded: its first and last
+   * bytes); any other damage inside a shard is found when it is read.
    */
   private async checkShards(): Promise<void> {
     for (let index = 0; index < this.shards; index++) {
@@ -235,7 +238,8 @@ export class DeviceStateStore {
         const last = Buffer.alloc(1);
         await handle.read(first, 0, 1, 0);
         await handle.read(last, 0, 1, Math.max(0, size - 1));
-        whole = size >= 2 && first[0] === 0x7b && last[0] === 0x7d;
+        const recorded = this.meta.data.shardBytes?.[String(index)];
+        whole = recorded === undefined ? size >= 2 && first[0] === 0x7b && last[0] === 0x7d : size === recorded;
       } finally {
         await handle.close();
       }
@@ -331,16 +335,19 @@ export class DeviceStateStore {
       if (list === undefined) byShard.set(index, (list = []));
       list.push([id, entry]);
     }
+    const shardBytes = { ...this.meta.data.shardBytes };
     for (const [index, entries] of byShard) {
       const shard = { ...(await this.readShard(index)) };
       for (const [id, entry] of entries) {
         if (entry.removed) delete shard[id];
         else shard[id] = fold(entry.reset ? undefined : shard[id], entry.delta);
       }
-      await writeFileAtomic(this.shardPath(index), JSON.stringify(shard), { keepPrevious: true });
+      const text = JSON.stringify(shard);
+      await writeFileAtomic(this.shardPath(index), text, { keepPrevious: true });
+      shardBytes[index] = Buffer.byteLength(text);
       this.cache.set(index, shard);
     }
-    this.meta.data = { coveredSeq: covered };
+    this.meta.data = { coveredSeq: covered, shardBytes };
     await this.meta.write();
     await this.journal.compact(covered);
     for (const entries of byShard.values()) {
