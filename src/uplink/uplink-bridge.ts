@@ -1,8 +1,9 @@
 /**
  * The uplink bridge part: joins the devices to the MQTT link. Device state and events go into
  * the durable outbox (state retained on `<device>`, events on `<device>` not retained,
- * availability on `<device>/availability`), and the publisher drains it; incoming commands
- * and bridge requests go through the command router. It starts before the link connects and
+ * availability on `<device>/availability`), and so do the router's answers on the hub's own
+ * topics, and the publisher drains it; incoming commands and bridge requests go through the
+ * command router. It starts before the link connects and
  * stops after it, flushing the outbox.
  */
 import { join } from 'node:path';

@@ -46,10 +46,12 @@ async function seeded(): Promise<string> {
   await hub.stop();
   const store = await DeviceStateStore.open({ dir: join(stateDir, 'state'), log: silent, shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 });
   for (const [i, id] of ids.entries()) await store.record(id, { values: { n: i } });
-  await store.flushJournal(); // left open: a crash, the records stay in the journal
+  // not closed (that would fold the journal into the snapshot): as a crash leaves it, only its file let go
+  await store.flushJournal();
+  await (store as unknown as { journal: { close(): Promise<void> } }).journal.close();
   const outbox = await Outbox.open({ dir: join(stateDir, 'outbox'), log: silent, maxBytes: 1_000_000, batchIntervalMs: 1 });
   for (let i = 0; i < 5; i++) await outbox.enqueue({ topic: `hearth/dmg/sensor${i}`, payload: JSON.stringify({ action: 'single', n: i }), retain: false, kind: 'event' });
-  await outbox.flush();
+  await outbox.close();
   return stateDir;
 }
 
@@ -118,6 +120,7 @@ describe('damage on disk', () => {
     const later = await DeviceStateStore.open({ dir: join(stateDir, 'state'), log: silent, shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 });
     await later.record(ids[0] as string, { values: { n: 100 } });
     await later.flushJournal();
+    await (later as unknown as { journal: { close(): Promise<void> } }).journal.close();
     await truncate(file, Math.floor((await readFile(file)).length / 2));
     await Promise.all((await readdir(join(stateDir, 'state/snapshot'))).filter((n) => n.endsWith('.prev')).map((n) => truncate(join(stateDir, 'state/snapshot', n), 0)));
 
