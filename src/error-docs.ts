@@ -24,7 +24,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.SystemStopped]: 'The actor system is stopping: the hub is shutting down.',
   [ErrorCode.StoreClosed]: 'A write to the store after it closed (the hub is shutting down).',
   [ErrorCode.StoreWriteFailed]: 'Writing state to disk failed (disk full, read-only file system, failing SD card); the cause says which.',
-  [ErrorCode.StoreCorrupt]: 'A store file is corrupt and no good copy exists; the message names the file. Move it aside to start empty.',
+  [ErrorCode.StoreCorrupt]: 'A store document (a registry shard, rooms, settings, the snapshot meta) and its good copy beside it (.prev) are both corrupt; the message names the file. Restore it, or move it aside to start that part empty. (One damaged copy is not an error: the hub starts from the other and reports it.)',
   [ErrorCode.DeviceIdInvalid]: 'A device id that does not have the form <radio>:<address>.',
   [ErrorCode.CommandInvalid]: 'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
   [ErrorCode.CommandExpired]: 'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',

@@ -25,6 +25,7 @@ import { HttpEndpoint } from './observability/http-endpoint.js';
 import type { ModuleLogging } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { StateDirectory } from './store/state-directory.js';
+import { StoreDamage } from './store/store-damage.js';
 import { isLoopbackHost } from './uplink/broker-address.js';
 import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
@@ -82,7 +83,8 @@ export class Hub {
       );
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
-    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs);
+    const damage = new StoreDamage();
+    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs, damage);
     this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
     // the stores open before the actors start and close after they stopped
     this.events = new EventBus<HubEventMap>(logging.forModule('events'));
@@ -94,6 +96,7 @@ export class Hub {
       log: logging.forModule('devices'),
       metrics: this.registry,
       breakers: config.radios.breakers,
+      damage,
       ...(injected.now === undefined ? {} : { now: injected.now }),
     });
     const resilience = new ResilienceMetrics(this.registry);

@@ -9,8 +9,10 @@
  *   disk, with the default settings: group commits every 200 ms and a compaction every 10
  *   minutes of simulated time. Bytes are what the process handed to write(2) (wchar in
  *   /proc/self/io); fsyncs are the fsync/fdatasync calls the store made.
- * - state_lost_on_sigkill: a writer process reports through the devices part and is killed
- *   with SIGKILL, three times; reports acknowledged as written that are missing after restart.
+ * - state_lost_on_sigkill: a writer process reports through the devices part over seven lives
+ *   on one state directory, ended by SIGKILL (four times: in the first life and in later ones,
+ *   after clean stops and restarts) or a clean stop (twice); acknowledged reports missing at the
+ *   next start, also split into _first_life and _later_lives.
  *
  * Usage: npm run bench -- store
  */
@@ -123,31 +125,53 @@ async function simulatedHour(): Promise<{ bytesPerReport: number; counterBytesPe
   };
 }
 
-/** Kills a writer three times; counts acknowledged reports missing after the restart. */
-async function lostOnSigkill(): Promise<{ lost: number; acknowledged: number }> {
+/** How each writer life ends: SIGKILLs in the first and in later lives, clean stops between. */
+const LIVES = ['kill', 'clean', 'kill', 'kill', 'clean', 'kill'] as const;
+
+/**
+ * Runs writer lives one after another on one state directory; each life's start prints what it
+ * recovered, checked against what was acknowledged before: reports missing after a SIGKILL,
+ * counted apart for a kill in the first life and in later ones (after clean stops and restarts).
+ */
+async function lostOnSigkill(): Promise<{ lostFirstLife: number; lostLaterLives: number; acknowledged: number; kills: number; cleanStops: number }> {
   const dir = await scratchDir();
   const acknowledged = new Map<string, number>();
   let count = 0;
-  for (let kill = 0; kill < 3; kill++) {
-    const onLine = (line: string): void => {
-      const [id, value] = line.split(' ') as [string, string];
-      acknowledged.set(id, Math.max(acknowledged.get(id) ?? 0, Number(value)));
-      count++;
-    };
-    await LineChild.crashAfter(here('_store-writer.ts'), [dir], onLine, 1000, 1500);
+  let lostFirstLife = 0;
+  let lostLaterLives = 0;
+  for (let life = 0; life <= LIVES.length; life++) {
+    const recovered = new Map<string, number>();
+    const child = new LineChild(here('_store-writer.ts'), [dir], (line) => {
+      const parts = line.split(' ');
+      if (parts[0] === 'state') recovered.set(parts[1] as string, Number(parts[2]));
+      else {
+        acknowledged.set(parts[0] as string, Math.max(acknowledged.get(parts[0] as string) ?? 0, Number(parts[1])));
+        count++;
+      }
+    });
+    await child.ready();
+    if (life > 0) {
+      let lost = 0;
+      for (const [id, value] of acknowledged) if ((recovered.get(id) ?? 0) < value) lost++;
+      if (LIVES[life - 1] === 'kill') {
+        if (life === 1) lostFirstLife += lost;
+        else lostLaterLives += lost;
+      } else if (lost > 0) throw new Error(`${lost} acknowledged reports missing after a clean stop`);
+    }
+    const end = LIVES[life];
+    if (end === undefined) {
+      await child.kill();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 500));
+    if (end === 'kill') await child.kill();
+    else {
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
-  const devices = new DeviceService({ stateDir: dir, store: defaults, system, log });
-  await devices.start();
-  let lost = 0;
-  for (const [id, value] of acknowledged) {
-    const recovered = (await devices.state.get(id))?.values.counter;
-    if (typeof recovered !== 'number' || recovered < value) lost++;
-  }
-  await system.shutdown();
-  await devices.stop();
-  return { lost, acknowledged: count };
+  return { lostFirstLife, lostLaterLives, acknowledged: count, kills: LIVES.filter((end) => end === 'kill').length, cleanStops: LIVES.filter((end) => end === 'clean').length };
 }
 
 try {
@@ -158,7 +182,7 @@ try {
   const hour = await simulatedHour();
   process.stderr.write(`simulated hour: ${hour.reports} reports, ${round(hour.bytesPerReport, 1)} bytes written per report, ${round(hour.fsyncsPerSecond, 2)} fsyncs/s\n`);
   const sigkill = await lostOnSigkill();
-  process.stderr.write(`SIGKILL ×3: ${sigkill.lost} of ${sigkill.acknowledged} acknowledged reports lost\n`);
+  process.stderr.write(`${sigkill.kills} SIGKILLs, ${sigkill.cleanStops} clean stops: ${sigkill.lostFirstLife + sigkill.lostLaterLives} of ${sigkill.acknowledged} acknowledged reports lost (first life ${sigkill.lostFirstLife}, later lives ${sigkill.lostLaterLives})\n`);
   console.log(
     JSON.stringify({
       bench: 'store',
@@ -169,7 +193,11 @@ try {
       store_bytes_per_report: round(hour.counterBytesPerReport, 1),
       fsyncs_per_second: round(hour.fsyncsPerSecond, 2),
       reports_simulated: hour.reports,
-      state_lost_on_sigkill: sigkill.lost,
+      state_lost_on_sigkill: sigkill.lostFirstLife + sigkill.lostLaterLives,
+      state_lost_on_sigkill_first_life: sigkill.lostFirstLife,
+      state_lost_on_sigkill_later_lives: sigkill.lostLaterLives,
+      sigkills: sigkill.kills,
+      clean_stops: sigkill.cleanStops,
       reports_acknowledged_before_sigkill: sigkill.acknowledged,
       node: process.version,
     }),

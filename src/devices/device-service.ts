@@ -21,6 +21,7 @@ import { CoalescingWriter } from '../store/coalescing-writer.js';
 import { DeviceRegistry } from '../store/device-registry.js';
 import { DeviceStateStore } from '../store/device-state-store.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
+import { damageHealth, StoreDamage } from '../store/store-damage.js';
 import { registerStoreMetrics } from '../store/store-metrics.js';
 import { EventBus } from '../events/event-bus.js';
 import type { HubEventMap, HubEvents } from '../events/hub-events.js';
@@ -46,6 +47,8 @@ export interface DeviceServiceOptions {
   breakers?: HearthConfig['radios']['breakers'];
   /** The hub's event bus; one of its own when absent (tests of the devices part alone). */
   events?: HubEvents;
+  /** Where damage found on disk is reported (shared with the other parts that read the disk); a fresh one by default. */
+  damage?: StoreDamage;
 }
 
 export class DeviceService implements Part {
@@ -63,21 +66,24 @@ export class DeviceService implements Part {
   startupMs = 0;
   /** Where state, events and changes go. */
   readonly events: HubEvents;
+  /** What the store found damaged on disk (the uplink's outbox reports here too). */
+  readonly damage: StoreDamage;
 
   constructor(private readonly options: DeviceServiceOptions) {
     this.events = options.events ?? new EventBus<HubEventMap>(options.log);
+    this.damage = options.damage ?? new StoreDamage();
     if (options.metrics !== undefined) {
-      registerStoreMetrics(options.metrics, { tailSize: () => this.stateStore?.tailSize ?? 0, corruptAtStart: () => this.stateStore?.recovery.corrupt ?? 0 });
+      registerStoreMetrics(options.metrics, { tailSize: () => this.stateStore?.tailSize ?? 0, damage: this.damage });
     }
   }
 
   async start(): Promise<void> {
     const began = performance.now();
     const { stateDir, store, log } = this.options;
-    const registry = new DeviceRegistry({ dir: join(stateDir, 'registry'), shards: store.registryShards, writeIntervalMs: store.writeIntervalMs, log });
+    const registry = new DeviceRegistry({ dir: join(stateDir, 'registry'), shards: store.registryShards, writeIntervalMs: store.writeIntervalMs, log, damage: this.damage });
     await registry.load();
     this.registryStore = registry;
-    this.roomsDoc = new Low<RoomData[]>(new DurableJsonFile(join(stateDir, 'rooms.json'), (value) => roomsSchema.parse(value), log), []);
+    this.roomsDoc = new Low<RoomData[]>(new DurableJsonFile(join(stateDir, 'rooms.json'), (value) => roomsSchema.parse(value), log, this.documentDamage('rooms', join(stateDir, 'rooms.json'))), []);
     await this.roomsDoc.read();
     const roomsDoc = this.roomsDoc;
     this.roomsWriter = new CoalescingWriter(() => roomsDoc.write(), store.writeIntervalMs, log, 'rooms.json');
@@ -87,7 +93,7 @@ export class DeviceService implements Part {
       roomsWriter.markDirty();
       this.changed('rooms');
     });
-    this.settingsDoc = new Low<Record<string, unknown>>(new DurableJsonFile(join(stateDir, 'settings.json'), (value) => settingsSchema.parse(value), log), {});
+    this.settingsDoc = new Low<Record<string, unknown>>(new DurableJsonFile(join(stateDir, 'settings.json'), (value) => settingsSchema.parse(value), log, this.documentDamage('settings', join(stateDir, 'settings.json'))), {});
     await this.settingsDoc.read();
     const settingsDoc = this.settingsDoc;
     this.settingsWriter = new CoalescingWriter(() => settingsDoc.write(), store.writeIntervalMs, log, 'settings.json');
@@ -98,8 +104,9 @@ export class DeviceService implements Part {
       batchIntervalMs: store.journalBatchMs,
       compactIntervalMs: store.compactIntervalMs,
       compactAfterDevices: store.compactAfterDevices,
+      damage: this.damage,
     });
-    if (this.stateStore.recovery.corrupt > 0) log.warn({ corrupt: this.stateStore.recovery.corrupt }, 'the state journal had torn or corrupt records; recovered up to the last good one');
+    if (this.stateStore.recovery.corrupt > 0) log.warn({ corrupt: this.stateStore.recovery.corrupt }, 'the state journal had torn or corrupt records; kept every good one');
     const stateStore = this.stateStore;
     this.kind = deviceKind({
       record: (id) => registry.get(id),
@@ -130,7 +137,14 @@ export class DeviceService implements Part {
 
   health(): PartHealth {
     if (!this.started) return { status: 'stopped' };
-    return { status: 'ok', devices: this.registry.size, rooms: this.rooms.list().length, stateTail: this.state.tailSize };
+    const figures = { devices: this.registry.size, rooms: this.rooms.list().length, stateTail: this.state.tailSize };
+    // the outbox's damage shows in the uplink bridge's health, the actor snapshots' in theirs
+    return { status: 'ok', ...figures, ...damageHealth(this.damage.findings((area) => area !== 'outbox' && area !== 'snapshots')) };
+  }
+
+  /** Reports a damaged document (rooms, settings) to the store's damage report. */
+  private documentDamage(area: string, file: string): (problem: string, action: string) => void {
+    return (problem, action) => this.damage.note({ kind: 'document', area, file, problem, action });
   }
 
   private get registry(): DeviceRegistry {

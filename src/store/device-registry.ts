@@ -22,6 +22,7 @@ import { ErrorCode, HearthError } from '../errors.js';
 import { removeStaleTemps } from './atomic-file.js';
 import { CoalescingWriter } from './coalescing-writer.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import type { StoreDamage } from './store-damage.js';
 
 type ShardDocument = Record<string, DeviceRecord>;
 
@@ -42,6 +43,8 @@ export interface DeviceRegistryOptions {
   shards: number;
   writeIntervalMs: number;
   log: Logger;
+  /** Where a damaged shard is reported. */
+  damage?: StoreDamage;
 }
 
 interface Shard {
@@ -60,7 +63,8 @@ export class DeviceRegistry {
   }
 
   private makeShard(index: number): Shard {
-    const file = new DurableJsonFile<ShardDocument>(join(this.options.dir, `shard-${String(index).padStart(3, '0')}.json`), validateShard, this.options.log);
+    const path = join(this.options.dir, `shard-${String(index).padStart(3, '0')}.json`);
+    const file = new DurableJsonFile<ShardDocument>(path, validateShard, this.options.log, (problem, action) => this.options.damage?.note({ kind: 'document', area: 'registry', file: path, problem, action }));
     const db = new Low<ShardDocument>(file, {});
     const writer = new CoalescingWriter(() => db.write(), this.options.writeIntervalMs, this.options.log, file.path);
     return { db, writer };

@@ -10,16 +10,17 @@
  * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
  * are cached), so memory holds only what changed recently.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
-import { describeError } from '../errors.js';
+import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import { Journal, type RecoveryReport } from './journal.js';
+import type { StoreDamage } from './store-damage.js';
 
 export type Availability = 'online' | 'offline';
 
@@ -85,7 +86,9 @@ interface Batch {
   written: Promise<number>;
 }
 
-const metaSchema = z.object({ coveredSeq: z.int().min(0) });
+const metaSchema = z.object({ coveredSeq: z.int().min(0), shardBytes: z.record(z.string(), z.int().min(0)).optional() });
+/** How far the snapshot goes, and each shard file's size as written (checked at start). */
+type SnapshotMeta = z.infer<typeof metaSchema>;
 const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(), z.unknown()), lastSeen: z.number().optional(), availability: z.enum(['online', 'offline']).optional(), breaker: z.unknown().optional() }));
 
 export interface DeviceStateStoreOptions {
@@ -100,6 +103,9 @@ export interface DeviceStateStoreOptions {
   compactIntervalMs?: number;
   /** Parsed snapshot shards kept in memory for activations. */
   cachedShards?: number;
+  /** Where damage found on disk is reported, under `area` ("state" by default). */
+  damage?: StoreDamage;
+  area?: string;
 }
 
 function fold(state: DeviceState | undefined, change: StateChange): DeviceState {
@@ -118,7 +124,7 @@ export class DeviceStateStore {
   private readonly cache = new Map<number, SnapshotShard>();
   private readonly shards: number;
   private readonly snapshotDir: string;
-  private readonly meta: Low<{ coveredSeq: number }>;
+  private readonly meta: Low<SnapshotMeta>;
   private compacting: Promise<void> | undefined;
   /** The open batch record: this batch's changes, folded per device. */
   private batch: Batch | undefined;
@@ -128,7 +134,7 @@ export class DeviceStateStore {
   private constructor(
     private readonly options: DeviceStateStoreOptions,
     private readonly journal: Journal<JournalEntry>,
-    meta: Low<{ coveredSeq: number }>,
+    meta: Low<SnapshotMeta>,
     readonly recovery: RecoveryReport,
     /** What changed per device since the snapshot, as recovered from the journal. */
     private readonly tail: Map<string, TailEntry>,
@@ -144,7 +150,7 @@ export class DeviceStateStore {
     const snapshotDir = join(options.dir, 'snapshot');
     await mkdir(snapshotDir, { recursive: true });
     await removeStaleTemps(snapshotDir);
-    const meta = new Low(new DurableJsonFile(join(snapshotDir, 'meta.json'), (value) => metaSchema.parse(value), options.log), { coveredSeq: 0 });
+    const meta = new Low<SnapshotMeta>(new DurableJsonFile(join(snapshotDir, 'meta.json'), (value) => metaSchema.parse(value), options.log), { coveredSeq: 0 });
     await meta.read();
     const covered = meta.data.coveredSeq;
     const tail = new Map<string, TailEntry>();
@@ -153,14 +159,16 @@ export class DeviceStateStore {
       else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }), ...(entry.k === undefined ? {} : { breaker: entry.k }) }, seq);
     };
     const { journal, report } = await Journal.open<JournalEntry>(
-      { dir: join(options.dir, 'journal'), log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
+      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
       (seq, entry) => {
         if (seq <= covered) return;
         if ('b' in entry) for (const change of entry.b) replay(seq, change);
         else replay(seq, entry);
       },
     );
+    options.damage?.noteJournal(options.area ?? 'state', report);
     const store = new DeviceStateStore(options, journal, meta, report, tail);
+    await store.checkShards();
     if ((options.compactIntervalMs ?? 600_000) > 0) {
       store.timer = setInterval(() => {
         if (store.tail.size > 0) void store.compact().catch((error: unknown) => options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
@@ -185,11 +193,61 @@ export class DeviceStateStore {
       this.cache.set(index, cached);
       return cached;
     }
-    const file = new DurableJsonFile<SnapshotShard>(this.shardPath(index), (value) => shardSchema.parse(value), this.options.log);
-    const shard = (await file.read()) ?? {};
+    const path = this.shardPath(index);
+    const area = this.options.area ?? 'state';
+    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area, file: path, problem, action });
+    const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
+    let shard: SnapshotShard;
+    try {
+      shard = (await file.read()) ?? {};
+    } catch (error) {
+      if (!isHearthError(error, ErrorCode.StoreCorrupt)) throw error;
+      // damage stays local: this shard's devices start from what the journal (and their radio)
+      // still know, every other device from its own shard
+      const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, aside);
+      const devices = [...this.tail.keys()].filter((id) => this.shardIndex(id) === index).length;
+      this.options.log.error({ path, keptAs: aside, err: error }, `snapshot shard ${path} is damaged and has no good copy: its devices start from what the journal still knows (${devices} of them changed since); kept the damaged file as ${aside}`);
+      noted(describeError(error), `started its devices from the journal's changes since the snapshot; the damaged file is kept as ${aside}`);
+      shard = {};
+    }
     this.cache.set(index, shard);
     while (this.cache.size > (this.options.cachedShards ?? 8)) this.cache.delete(this.cache.keys().next().value as number);
     return shard;
+  }
+
+  /**
+   * Looks at every snapshot shard file at start, so a cut-short one (a torn or half-written
+   * file) is found, reported and set aside before the hub says it is ready rather than when a
+   * device in it wakes up. The look is cheap: its size against the size the snapshot meta
+   * recorded when it was written (a shard written before sizes were recorded: its first and last
+   * bytes); any other damage inside a shard is found when it is read.
+   */
+  private async checkShards(): Promise<void> {
+    for (let index = 0; index < this.shards; index++) {
+      let handle: FileHandle;
+      try {
+        handle = await open(this.shardPath(index), 'r');
+      } catch {
+        continue; // no shard yet (or unreadable: reading it for a device says so)
+      }
+      let whole: boolean;
+      try {
+        const { size } = await handle.stat();
+        const first = Buffer.alloc(1);
+        const last = Buffer.alloc(1);
+        await handle.read(first, 0, 1, 0);
+        await handle.read(last, 0, 1, Math.max(0, size - 1));
+        const recorded = this.meta.data.shardBytes?.[String(index)];
+        whole = recorded === undefined ? size >= 2 && first[0] === 0x7b && last[0] === 0x7d : size === recorded;
+      } finally {
+        await handle.close();
+      }
+      if (!whole) {
+        this.cache.delete(index);
+        await this.readShard(index);
+      }
+    }
   }
 
   private async fromSnapshot(id: string): Promise<DeviceState | undefined> {
@@ -277,16 +335,19 @@ export class DeviceStateStore {
       if (list === undefined) byShard.set(index, (list = []));
       list.push([id, entry]);
     }
+    const shardBytes = { ...this.meta.data.shardBytes };
     for (const [index, entries] of byShard) {
       const shard = { ...(await this.readShard(index)) };
       for (const [id, entry] of entries) {
         if (entry.removed) delete shard[id];
         else shard[id] = fold(entry.reset ? undefined : shard[id], entry.delta);
       }
-      await writeFileAtomic(this.shardPath(index), JSON.stringify(shard), { keepPrevious: true });
+      const text = JSON.stringify(shard);
+      await writeFileAtomic(this.shardPath(index), text, { keepPrevious: true });
+      shardBytes[index] = Buffer.byteLength(text);
       this.cache.set(index, shard);
     }
-    this.meta.data = { coveredSeq: covered };
+    this.meta.data = { coveredSeq: covered, shardBytes };
     await this.meta.write();
     await this.journal.compact(covered);
     for (const entries of byShard.values()) {

@@ -1,10 +1,11 @@
 /**
  * A lowdb adapter for one JSON document that survives crashes and says when it cannot: writes
- * are atomic (see atomic-file.ts) and keep the replaced file as `.prev`. On read, a file that
- * does not parse or fails its validator is reported with its path, kept aside as
- * `<name>.corrupt-<time>`, and the last good copy (`.prev`) is used. When there is no good
- * copy, reading fails with STORE_CORRUPT and the file stays in place, so every start fails
- * the same way until someone decides: nothing silently starts empty.
+ * are atomic (see atomic-file.ts), and each one also writes a second copy, `<name>.prev`, once
+ * the document itself is in place, so a good copy of the latest document is always beside it.
+ * On read, a file that does not parse or fails its validator is reported with its path (a log
+ * error and `onDamage`), kept aside as `<name>.corrupt-<time>`, and the good copy (`.prev`) is
+ * used. When there is no good copy, reading fails with STORE_CORRUPT and the file stays in
+ * place, so every start fails the same way until someone decides: nothing silently starts empty.
  */
 import { readFile, rename } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
@@ -22,6 +23,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
     readonly path: string,
     private readonly validate: DocumentValidator<T>,
     private readonly log: Logger,
+    /** Hears a damaged file and what was done about it (the store's damage report). */
+    private readonly onDamage?: (problem: string, action: string) => void,
   ) {}
 
   private async attempt(path: string): Promise<Attempt<T>> {
@@ -53,6 +56,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       await rename(this.path, aside);
       this.log.error({ path: this.path, keptAs: aside, reason: main.reason, using: previousPath }, `${this.path} is corrupt (${main.reason}); kept it as ${aside} and using the last good copy ${previousPath}`);
       await writeFileAtomic(this.path, JSON.stringify(previous.data));
+      this.onDamage?.(main.reason, `started from the good copy ${previousPath}; the damaged file is kept as ${aside}`);
       return previous.data;
     }
     // no good copy: the file stays where it is, so every start refuses the same way until
@@ -64,6 +68,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify(data), { keepPrevious: true });
+    const text = JSON.stringify(data);
+    await writeFileAtomic(this.path, text);
+    await writeFileAtomic(`${this.path}.prev`, text);
   }
 }

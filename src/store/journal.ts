@@ -5,22 +5,27 @@
  * every append in it resolves (is acknowledged) only then. A deferred append (`appendLater`)
  * takes its place and sequence number at once but produces its entry only when the batch is
  * written, so a caller can keep adding to one record until then, or find it has nothing left
- * to say (a batch with nothing in it is neither written nor synced). Recovery reads every segment in
- * order; a torn or corrupt record (short, oversized, or failing its checksum) is counted and
- * logged, the segment is cut back to its last good record, and reading goes on with the next
- * segment. Segments a snapshot covers are deleted by `compact`.
+ * to say (a batch with nothing in it is neither written nor synced). Sequence numbers only grow,
+ * across process lifetimes too: a new life numbers above every record read, every segment's
+ * first number and what the caller says a snapshot covers (`afterSeq`).
+ *
+ * Recovery reads every segment in order. Damage stays local: a bad record (oversized, failing
+ * its checksum, unreadable) with good records after it is skipped, by its framing or by finding
+ * the next record that checks out, and everything after it is kept; the segment is rewritten
+ * without it and the damaged file kept aside. A torn end (what a power cut leaves) is cut off.
+ * Both are counted and logged, and listed in the recovery report. Segments a snapshot covers
+ * are deleted by `compact`.
  */
-import { mkdir, open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { ErrorCode, HearthError } from '../errors.js';
-import { fsyncDirectory } from './atomic-file.js';
+import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { diskStats } from './disk-stats.js';
+import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
-const HEADER = 8;
-/** A record longer than this is garbage from a torn length field, not a record. */
-const MAX_RECORD = 16 * 1024 * 1024;
+export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
+
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
 
 export interface JournalOptions {
@@ -30,15 +35,29 @@ export interface JournalOptions {
   batchIntervalMs?: number;
   /** A segment past this size is closed and a new one started. */
   segmentBytes?: number;
+  /**
+   * Sequence numbers up to here were handed out already (a snapshot covers them, and their
+   * records may be gone): new appends are numbered above it.
+   */
+  afterSeq?: number;
 }
 
 export interface RecoveryReport {
   /** Records read back. */
   records: number;
-  /** Torn or corrupt records found (each cuts its segment short). */
+  /** Torn or corrupt records (or stretches) found: skipped, or cut off at the end. */
   corrupt: number;
   /** The highest sequence number read, 0 when none. */
   lastSeq: number;
+  /** The segments that had any, and what was found. */
+  damaged: JournalDamage[];
+}
+
+export interface JournalDamage {
+  path: string;
+  problems: SegmentDamage[];
+  /** Where the damaged file was kept (a bad record in the middle; a torn end is just cut off). */
+  keptAs?: string;
 }
 
 interface Pending {
@@ -56,46 +75,6 @@ interface Segment {
 
 function segmentName(firstSeq: number): string {
   return `segment-${String(firstSeq).padStart(16, '0')}.log`;
-}
-
-/** Encodes one record: header and payload. */
-export function encodeRecord(seq: number, entry: unknown): Buffer {
-  const payload = Buffer.from(JSON.stringify([seq, entry]));
-  const record = Buffer.allocUnsafe(HEADER + payload.length);
-  record.writeUInt32LE(payload.length, 0);
-  record.writeUInt32LE(crc32(payload), 4);
-  payload.copy(record, HEADER);
-  return record;
-}
-
-/**
- * Decodes the records of one segment's bytes. Stops at the first torn or corrupt record and
- * says where the good part ends.
- */
-export function decodeSegment(bytes: Buffer): { records: [number, unknown][]; goodBytes: number; problem?: string } {
-  const records: [number, unknown][] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    if (bytes.length - offset < HEADER) return { records, goodBytes: offset, problem: `torn header at byte ${offset}` };
-    const length = bytes.readUInt32LE(offset);
-    const checksum = bytes.readUInt32LE(offset + 4);
-    if (length > MAX_RECORD) return { records, goodBytes: offset, problem: `impossible record length ${length} at byte ${offset}` };
-    if (offset + HEADER + length > bytes.length) return { records, goodBytes: offset, problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)` };
-    const payload = bytes.subarray(offset + HEADER, offset + HEADER + length);
-    if (crc32(payload) !== checksum) return { records, goodBytes: offset, problem: `checksum mismatch at byte ${offset}` };
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(payload.toString());
-    } catch {
-      return { records, goodBytes: offset, problem: `unreadable record at byte ${offset}` };
-    }
-    if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'number') {
-      return { records, goodBytes: offset, problem: `malformed record at byte ${offset}` };
-    }
-    records.push([decoded[0], decoded[1]]);
-    offset += HEADER + length;
-  }
-  return { records, goodBytes: offset };
 }
 
 export class Journal<T> {
@@ -133,8 +112,13 @@ export class Journal<T> {
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => ({ firstSeq: Number(match[1]), path: join(options.dir, match[0]) }))
       .sort((a, b) => a.firstSeq - b.firstSeq);
-    const report: RecoveryReport = { records: 0, corrupt: 0, lastSeq: 0 };
+    const report: RecoveryReport = { records: 0, corrupt: 0, lastSeq: 0, damaged: [] };
+    // numbers handed out before stay taken, even when no record of them is left to read: those
+    // a snapshot covers, and those of segments that were started (a segment's name is its first)
+    let floor = options.afterSeq ?? 0;
+    for (const segment of segments) floor = Math.max(floor, segment.firstSeq - 1);
     const kept: Segment[] = [];
+    const empty: string[] = [];
     for (const segment of segments) {
       const bytes = await readFile(segment.path);
       const decoded = decodeSegment(bytes);
@@ -144,21 +128,40 @@ export class Journal<T> {
         report.records++;
         replay(seq, entry as T);
       }
-      if (decoded.problem !== undefined) {
-        report.corrupt++;
-        options.log.warn(
-          { path: segment.path, goodBytes: decoded.goodBytes, droppedBytes: bytes.length - decoded.goodBytes },
-          `journal ${segment.path}: ${decoded.problem}; recovered up to the last good record and cut the rest`,
-        );
-        await truncate(segment.path, decoded.goodBytes);
-      }
-      // an empty segment (a start with no appends, or one cut to nothing) holds nothing to keep
-      if (decoded.goodBytes === 0) await unlink(segment.path);
+      if (decoded.damage.length > 0) report.damaged.push(await Journal.repair(segment.path, bytes, decoded, options.log));
+      report.corrupt += decoded.damage.length;
+      // an empty segment (a start with no appends, or one cut to nothing) holds nothing to keep;
+      // it goes once the new segment, whose name carries the numbering on, is in place
+      if (decoded.records.length === 0) empty.push(segment.path);
       else kept.push(segment);
     }
-    const journal = new Journal<T>(options, report.lastSeq, kept);
+    const journal = new Journal<T>(options, Math.max(report.lastSeq, floor), kept);
     await journal.startSegment();
+    for (const path of empty) if (path !== journal.current?.path) await unlink(path);
     return { journal, report };
+  }
+
+  /**
+   * Makes a damaged segment readable again: a torn end is cut off (what a power cut leaves: the
+   * write was never acknowledged); a bad record with good ones after it is a damaged file, kept
+   * aside as `<name>.corrupt-<time>` while the segment is rewritten with its good records.
+   */
+  private static async repair(path: string, bytes: Buffer, decoded: ReturnType<typeof decodeSegment>, log: Logger): Promise<JournalDamage> {
+    const tornTailOnly = decoded.damage.length === 1 && decoded.damage[0]?.torn === true;
+    const problems = decoded.damage.map((d) => `${d.problem} (${d.bytes} bytes ${d.torn ? 'torn off' : 'skipped'})`).join('; ');
+    if (tornTailOnly) {
+      log.warn({ path, goodBytes: decoded.goodBytes, droppedBytes: bytes.length - decoded.goodBytes }, `journal ${path}: ${problems}; recovered up to the last good record and cut the rest`);
+      await truncate(path, decoded.goodBytes);
+      return { path, problems: decoded.damage };
+    }
+    const keptAs = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(path, keptAs);
+    await writeFileAtomic(path, Buffer.concat(decoded.spans.map(([from, to]) => bytes.subarray(from, to))));
+    log.error(
+      { path, keptAs, damage: decoded.damage, recordsKept: decoded.records.length },
+      `journal ${path} is damaged: ${problems}; kept the ${decoded.records.length} good record(s), the ones after the damage too, and the damaged file as ${keptAs}`,
+    );
+    return { path, problems: decoded.damage, keptAs };
   }
 
   /** The sequence number the next append gets. */

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { SnapshotStore } from '../actors/snapshot-store.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import { DeviceStateStore } from './device-state-store.js';
+import { damageHealth, type StoreDamage } from './store-damage.js';
 
 export class JournaledSnapshotStore implements SnapshotStore, Part {
   readonly name = 'snapshots';
@@ -18,10 +19,12 @@ export class JournaledSnapshotStore implements SnapshotStore, Part {
     private readonly dir: string,
     private readonly log: Logger,
     private readonly batchIntervalMs = 200,
+    /** Where damage found on disk is reported (area "snapshots"). */
+    private readonly damage?: StoreDamage,
   ) {}
 
   async start(): Promise<void> {
-    this.store = await DeviceStateStore.open({ dir: this.dir, log: this.log, batchIntervalMs: this.batchIntervalMs, shards: 16 });
+    this.store = await DeviceStateStore.open({ dir: this.dir, log: this.log, batchIntervalMs: this.batchIntervalMs, shards: 16, area: 'snapshots', ...(this.damage === undefined ? {} : { damage: this.damage }) });
   }
 
   async stop(): Promise<void> {
@@ -30,7 +33,8 @@ export class JournaledSnapshotStore implements SnapshotStore, Part {
   }
 
   health(): PartHealth {
-    return this.store === undefined ? { status: 'stopped' } : { status: 'ok', pending: this.store.tailSize };
+    if (this.store === undefined) return { status: 'stopped' };
+    return { status: 'ok', pending: this.store.tailSize, ...damageHealth(this.damage?.findings((area) => area === 'snapshots') ?? []) };
   }
 
   private opened(): DeviceStateStore {

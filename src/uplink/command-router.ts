@@ -36,7 +36,7 @@ export interface RouterOptions {
   topics: Topics;
   log: Logger;
   maxPayloadBytes: number;
-  /** Publishes a reply (responses and errors; not through the outbox: they only matter now). */
+  /** Publishes a reply (responses and errors; the bridge sends those on its own topics through the outbox). */
   reply(reply: Reply): void;
   /** Publishes a device's current state (after a /get). */
   publishState(deviceId: string): Promise<void>;

@@ -14,7 +14,7 @@
  * acknowledged within the batch interval) costs the journal nothing.
  */
 import type { Logger } from 'pino';
-import { Journal } from '../store/journal.js';
+import { Journal, type RecoveryReport } from '../store/journal.js';
 
 export type OutboxKind = 'state' | 'event';
 
@@ -100,6 +100,8 @@ export class Outbox {
     private readonly options: OutboxOptions,
     private readonly journal: Journal<Entry>,
     lastSeq: number,
+    /** What reading the journal back at start found (damage included). */
+    readonly recovery: RecoveryReport,
   ) {
     this.nextSeq = lastSeq + 1;
   }
@@ -124,7 +126,7 @@ export class Outbox {
       },
     );
     // message numbers were journal sequence numbers before batches: stay above both
-    const outbox = new Outbox(options, journal, Math.max(lastSeq, report.lastSeq));
+    const outbox = new Outbox(options, journal, Math.max(lastSeq, journal.nextSequence - 1), report);
     for (const message of recovered.values()) outbox.insert(hold(message, true));
     outbox.recordsSinceCheckpoint = report.records;
     if (outbox.queue.size > 0) options.log.info({ pending: outbox.queue.size, bytes: outbox.bytesHeld }, 'outbox recovered messages not yet acknowledged by the broker');

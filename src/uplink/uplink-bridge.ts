@@ -1,8 +1,9 @@
 /**
  * The uplink bridge part: joins the devices to the MQTT link. Device state and events go into
  * the durable outbox (state retained on `<device>`, events on `<device>` not retained,
- * availability on `<device>/availability`), and the publisher drains it; incoming commands
- * and bridge requests go through the command router. It starts before the link connects and
+ * availability on `<device>/availability`), and so do the router's answers on the hub's own
+ * topics, and the publisher drains it; incoming commands and bridge requests go through the
+ * command router. It starts before the link connects and
  * stops after it, flushing the outbox.
  */
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { OutboxPublisher } from './outbox-publisher.js';
 import { publishTopicProblem } from './mqtt-text.js';
 import { Topics } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
+import { damageHealth } from '../store/store-damage.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
@@ -121,6 +123,7 @@ export class UplinkBridge implements Part {
   async start(): Promise<void> {
     const { devices, log } = this.options;
     const outbox = await Outbox.open({ dir: join(this.options.stateDir, 'outbox'), log, maxBytes: this.options.outboxMaxBytes });
+    devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;
     const publisher = new OutboxPublisher(outbox, log, { maxInFlight: this.options.maxInFlight, ratePerS: this.options.drainRatePerS });
     this.publisher = publisher;
@@ -317,8 +320,19 @@ export class UplinkBridge implements Part {
     this.publisher?.scheduleSoon();
   }
 
-  /** Answers go straight out (QoS 1), not through the outbox: they only matter now. */
+  /**
+   * Answers on the hub's own topics (`bridge/event` `command_failed` and `command_queued`,
+   * `bridge/response/<command>`) go through the outbox like everything else: kept across an
+   * outage and a crash, drained at `uplink.drainRatePerS`. The one exception is an answer to an
+   * MQTT 5 response topic: the requester's own topic, paired with its correlation data, which
+   * the outbox does not keep; it goes straight out (QoS 1) while connected, best-effort, since
+   * the client waiting for it is gone by the time a restarted hub could send it.
+   */
   private reply(reply: Reply): void {
+    if (reply.topic.startsWith(`${this.topics.base}/`)) {
+      this.enqueue({ topic: reply.topic, payload: reply.payload, retain: false, kind: 'event' });
+      return;
+    }
     const client = this.client;
     if (client === undefined || !client.connected) return;
     const problem = publishTopicProblem(reply.topic);
@@ -348,6 +362,16 @@ export class UplinkBridge implements Part {
   health(): PartHealth {
     const outbox = this.outboxStore;
     if (outbox === undefined) return { status: 'stopped' };
-    return { status: 'ok', outbox: outbox.size, outboxBytes: outbox.bytes, oldestMs: outbox.oldestAgeMs(), droppedEvents: outbox.droppedEvents, published: this.publisher?.published ?? 0, refused: this.publisher?.refused ?? 0, setAside: this.publisher?.setAside ?? 0, invalidTopics: this.invalidTopics };
+    const figures = {
+      outbox: outbox.size,
+      outboxBytes: outbox.bytes,
+      oldestMs: outbox.oldestAgeMs(),
+      droppedEvents: outbox.droppedEvents,
+      published: this.publisher?.published ?? 0,
+      refused: this.publisher?.refused ?? 0,
+      setAside: this.publisher?.setAside ?? 0,
+      invalidTopics: this.invalidTopics,
+    };
+    return { status: 'ok', ...figures, ...damageHealth(this.options.devices.damage.findings((area) => area === 'outbox')) };
   }
 }

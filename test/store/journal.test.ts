@@ -34,7 +34,7 @@ describe('journal', () => {
     await journal.close();
     const reopened = await openJournal(dir);
     expect(reopened.replayed.map(([seq, entry]) => [seq, entry.value])).toEqual(Array.from({ length: 100 }, (_, i) => [i + 1, i]));
-    expect(reopened.report).toEqual({ records: 100, corrupt: 0, lastSeq: 100 });
+    expect(reopened.report).toEqual({ records: 100, corrupt: 0, lastSeq: 100, damaged: [] });
     expect(await reopened.journal.append({ device: 'zigbee:0x1', value: 100 })).toBe(101);
     await reopened.journal.close();
   });
@@ -91,6 +91,59 @@ describe('journal', () => {
     expect(replayed.map(([, entry]) => entry.value)).toEqual([0, 1]);
     expect(report.corrupt).toBe(1);
     await reopened.close();
+  });
+
+  it('costs a record with a flipped byte (payload or length) only that record, first, middle or last, and reports it', async () => {
+    const dir = await tempDir();
+    const { journal } = await openJournal(dir, { batchIntervalMs: 1 });
+    for (let i = 0; i < 5; i++) await journal.append({ device: `zigbee:0x${i}`, value: i });
+    await journal.close();
+    const [segment] = await segmentFiles(dir);
+    const original = await readFile(join(dir, segment as string));
+    const starts: number[] = [];
+    for (let offset = 0; offset < original.length; offset += 8 + original.readUInt32LE(offset)) starts.push(offset);
+    for (const index of [0, 2, 4]) {
+      for (const where of ['payload', 'length'] as const) {
+        const copy = await tempDir();
+        const bytes = Buffer.from(original);
+        const at = (starts[index] as number) + (where === 'payload' ? 12 : 1);
+        bytes[at] = (bytes[at] ?? 0) ^ 0x5a;
+        await writeFile(join(copy, segment as string), bytes);
+        const { replayed, report, journal: reopened, lines } = await openJournal(copy);
+        const label = `${where} of record ${index}`;
+        expect(replayed.map(([, entry]) => entry.value), label).toEqual([0, 1, 2, 3, 4].filter((value) => value !== index));
+        expect(report.corrupt, label).toBe(1);
+        expect(report.damaged.map((damage) => damage.path), label).toEqual([join(copy, segment as string)]);
+        expect(lines.some((line) => Number(line.level) >= 40 && String(line.msg).includes(segment as string)), label).toBe(true);
+        // a damaged record with good ones after it: the damaged file is kept aside
+        if (index < 4) expect((await readdir(copy)).some((name) => name.startsWith(`${segment as string}.corrupt-`)), label).toBe(true);
+        // the last record's number is free again only when that record is gone (nothing can refer to it)
+        expect(await reopened.append({ device: 'zigbee:0x9', value: 9 }), label).toBe(index === 4 ? 5 : 6);
+        await reopened.close();
+        const again = await openJournal(copy);
+        expect(again.replayed.map(([, entry]) => entry.value), label).toEqual([...[0, 1, 2, 3, 4].filter((value) => value !== index), 9]);
+        expect(again.report.corrupt, label).toBe(0);
+        await again.journal.close();
+      }
+    }
+  });
+
+  it('numbers on above every number handed out in an earlier life, even once compaction left no record of them', async () => {
+    const dir = await tempDir();
+    const first = await openJournal(dir, { batchIntervalMs: 1 });
+    for (let i = 0; i < 5; i++) await first.journal.append({ device: 'zigbee:0x1', value: i });
+    await first.journal.roll();
+    await first.journal.compact(5); // a snapshot covers 1-5: their segment goes
+    await first.journal.close();
+    const second = await openJournal(dir);
+    expect(second.replayed).toEqual([]);
+    expect(await second.journal.append({ device: 'zigbee:0x1', value: 5 })).toBe(6);
+    await second.journal.close();
+    // and above what the caller says a snapshot covers, with no segment left at all
+    const empty = await tempDir();
+    const third = await Journal.open<Entry>({ dir: empty, log: silent, afterSeq: 41 }, () => undefined);
+    expect(await third.journal.append({ device: 'zigbee:0x1', value: 0 })).toBe(42);
+    await third.journal.close();
   });
 
   it('rolls segments by size, and compaction deletes only segments a snapshot covers', async () => {

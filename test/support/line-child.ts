@@ -10,9 +10,12 @@ export class LineChild {
   readonly exited: Promise<void>;
   private readonly readySeen: Promise<void>;
 
-  /** Starts `script` with `args`; every stdout line but the first "ready…" goes to `onLine`. */
-  constructor(script: string, args: string[], onLine: (line: string) => void) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  /**
+   * Starts `script` with `args`; every stdout line but the first "ready…" goes to `onLine`.
+   * With `commands`, its stdin is a pipe that `send` writes lines to.
+   */
+  constructor(script: string, args: string[], onLine: (line: string) => void, options: { commands?: boolean } = {}) {
+    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: [options.commands === true ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.process.once('close', () => resolve()));
     let markReady!: () => void;
     let ready = false;
@@ -37,6 +40,11 @@ export class LineChild {
 
   ready(): Promise<void> {
     return this.readySeen;
+  }
+
+  /** Writes one line to its stdin (started with `commands`). */
+  send(line: string): void {
+    this.process.stdin?.write(`${line}\n`);
   }
 
   /** SIGKILL (a crash, not a goodbye), and waits until the process is gone. */

@@ -2,13 +2,15 @@
  * A TCP relay between the hub and a broker that a test can cut and mend: a network outage of
  * the hub alone, while the broker runs on and keeps the hub's session (and queues commands
  * for it). Connections are relayed byte for byte; `cut()` drops every open one and refuses
- * new ones until `mend()`.
+ * new ones until `mend()`; `holdUpstream()` lets only the broker's side through.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 
 export class NetworkCut {
   private readonly sockets = new Set<Socket>();
+  /** The hub's side of each relayed connection, with the broker's. */
+  private readonly pairs = new Map<Socket, Socket>();
   private down = false;
 
   private constructor(
@@ -44,6 +46,19 @@ export class NetworkCut {
     }
     inbound.pipe(outbound);
     outbound.pipe(inbound);
+    this.pairs.set(inbound, outbound);
+    inbound.on('close', () => this.pairs.delete(inbound));
+  }
+
+  /**
+   * From now on, what the hub sends is dropped while what the broker sends still arrives: the
+   * hub receives commands, but none of its publishes (nor its acknowledgements) reach the broker.
+   */
+  holdUpstream(): void {
+    for (const [inbound, outbound] of this.pairs) {
+      inbound.unpipe(outbound);
+      inbound.on('data', () => undefined);
+    }
   }
 
   /** Drops every relayed connection and refuses new ones. */

@@ -1,0 +1,102 @@
+/**
+ * The journal's record framing: [length u32][crc32 u32][JSON of [seq, entry]], how a record is
+ * encoded, and how a segment's bytes are decoded, with damage kept local: a bad record in the
+ * middle is skipped (by its framing, or by finding the next record that checks out), a torn end
+ * ends the good part.
+ */
+import { crc32 } from 'node:zlib';
+
+const HEADER = 8;
+/** A record longer than this is garbage from a torn length field, not a record. */
+const MAX_RECORD = 16 * 1024 * 1024;
+
+/** Encodes one record: header and payload. */
+export function encodeRecord(seq: number, entry: unknown): Buffer {
+  const payload = Buffer.from(JSON.stringify([seq, entry]));
+  const record = Buffer.allocUnsafe(HEADER + payload.length);
+  record.writeUInt32LE(payload.length, 0);
+  record.writeUInt32LE(crc32(payload), 4);
+  payload.copy(record, HEADER);
+  return record;
+}
+
+/** A stretch of a segment that held no readable record. */
+export interface SegmentDamage {
+  /** Where it begins, in bytes. */
+  offset: number;
+  /** How long it is (to the next good record, or to the end of the file). */
+  bytes: number;
+  problem: string;
+  /**
+   * The file ends inside this record (a write a crash or power cut cut short: it was never
+   * acknowledged), rather than a complete record whose bytes changed afterwards.
+   */
+  torn: boolean;
+}
+
+type Read = { record: [number, unknown]; next: number } | { problem: string; torn: boolean; next?: number };
+
+const OPEN_BRACKET = 0x5b;
+
+/** Reads the record framed at `offset`; `next` is where its framing says the next one starts. */
+function readRecordAt(bytes: Buffer, offset: number): Read {
+  if (bytes.length - offset < HEADER) return { problem: `torn header at byte ${offset}`, torn: true };
+  const length = bytes.readUInt32LE(offset);
+  const checksum = bytes.readUInt32LE(offset + 4);
+  if (length > MAX_RECORD) return { problem: `impossible record length ${length} at byte ${offset}`, torn: false };
+  const next = offset + HEADER + length;
+  if (next > bytes.length) return { problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)`, torn: true };
+  const payload = bytes.subarray(offset + HEADER, next);
+  // every payload is the JSON of [seq, entry]: a cheap test before the checksum while resyncing
+  if (payload[0] !== OPEN_BRACKET || crc32(payload) !== checksum) return { problem: `checksum mismatch at byte ${offset}`, torn: false, next };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(payload.toString());
+  } catch {
+    return { problem: `unreadable record at byte ${offset}`, torn: false, next };
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'number') return { problem: `malformed record at byte ${offset}`, torn: false, next };
+  return { record: [decoded[0], decoded[1]], next };
+}
+
+/**
+ * Where reading can go on after a bad record at `offset`: where its framing says the next
+ * record starts when a good one is there, else the first offset after it where a good record
+ * is framed (a damaged length field); undefined when no good record follows.
+ */
+function resync(bytes: Buffer, offset: number, framedNext: number | undefined): number | undefined {
+  if (framedNext !== undefined && framedNext < bytes.length && 'record' in readRecordAt(bytes, framedNext)) return framedNext;
+  for (let at = offset + 1; at + HEADER < bytes.length; at++) {
+    if (bytes[at + HEADER] !== OPEN_BRACKET) continue;
+    if ('record' in readRecordAt(bytes, at)) return at;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes the records of one segment's bytes. A bad record in the middle (a flipped byte, a bad
+ * block) is skipped, by its framing or by finding the next good record, and everything after
+ * it kept; a bad stretch at the end (a torn last write) ends the good part (`goodBytes`).
+ * `spans` are the byte ranges of the good records, in order.
+ */
+export function decodeSegment(bytes: Buffer): { records: [number, unknown][]; goodBytes: number; damage: SegmentDamage[]; spans: [number, number][] } {
+  const records: [number, unknown][] = [];
+  const damage: SegmentDamage[] = [];
+  const spans: [number, number][] = [];
+  let offset = 0;
+  let goodBytes = 0;
+  while (offset < bytes.length) {
+    const read = readRecordAt(bytes, offset);
+    if ('record' in read) {
+      records.push(read.record);
+      spans.push([offset, read.next]);
+      offset = goodBytes = read.next;
+      continue;
+    }
+    const next = resync(bytes, offset, read.next);
+    damage.push({ offset, bytes: (next ?? bytes.length) - offset, problem: read.problem, torn: next === undefined && read.torn });
+    if (next === undefined) break;
+    offset = next;
+  }
+  return { records, goodBytes, damage, spans };
+}
