@@ -26,7 +26,7 @@ import type { ModuleLogging } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { StateDirectory } from './store/state-directory.js';
 import { StoreDamage } from './store/store-damage.js';
-import { isLoopbackHost } from './uplink/broker-address.js';
+import { isLoopbackHost } from './config/broker-address.js';
 import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
 import { UplinkBridge } from './uplink/uplink-bridge.js';

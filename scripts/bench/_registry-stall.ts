@@ -5,7 +5,7 @@
  * The parent runs it twice: with a young generation large enough that no collection lands
  * inside the measurement (the structures' own stalls), and with Node's defaults (GC included).
  */
-import { ShardedMap } from '../../src/actors/sharded-map.js';
+import { ShardedMap } from '../../src/collections/sharded-map.js';
 
 interface StringMap {
   set(key: string, value: unknown): unknown;

@@ -18,7 +18,7 @@ import { Ask, PassivateRequest, StopRequest } from './envelopes.js';
 import { LruList } from './lru-list.js';
 import type { OverflowPolicy } from './mailbox.js';
 import { CellContext, LocalRef, type CellSource } from './refs.js';
-import { ShardedMap } from './sharded-map.js';
+import { ShardedMap } from '../collections/sharded-map.js';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.js';
 import { DEFAULT_BACKOFF, DEFAULT_BUDGET, type BackoffOptions, type RestartBudgetOptions } from './supervision.js';
 import type { ActorKind, ActorRef, AnyActorKind, AskOptions } from './types.js';

@@ -13,7 +13,7 @@ import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import type { HearthConfig } from '../config/schema.js';
 import { readChips } from '../radios/gpio/sysfs-chips.js';
-import { brokerUrl, isLoopbackHost } from '../uplink/broker-address.js';
+import { brokerUrl, isLoopbackHost } from '../config/broker-address.js';
 import { probeMqtt, probeTcp } from '../uplink/broker-probe.js';
 import { mqttOptionsFrom } from '../uplink/mqtt-link.js';
 import { resolveConfigSource } from './config-source.js';

@@ -3,7 +3,7 @@
  * `uplink.port: expected an integer 1-65535, got "abc"` — the path, what was expected, what
  * was given (never a secret's value), and where it came from when that was not the file.
  */
-import { quoted } from '../uplink/mqtt-text.js';
+import { quoted } from '../model/mqtt-text.js';
 import type { z } from 'zod';
 import { configOptions, isSecretPath } from './options.js';
 

@@ -6,9 +6,9 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
-import { gpioPinProblems } from '../radios/gpio/pin-plan.js';
-import { describeForbidden, forbiddenCharacter } from '../uplink/mqtt-text.js';
+import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
+import { gpioPinProblems } from './pin-plan.js';
+import { describeForbidden, forbiddenCharacter } from '../model/mqtt-text.js';
 
 /** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
 function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {

@@ -7,7 +7,7 @@
  */
 import { boundedText, listedProblems, NAMED_PROBLEMS, preview } from '../bounded-text.js';
 import { ErrorCode, HearthError } from '../errors.js';
-import { ACCESS_SET, flattenCapabilities, type Capability, type Feature } from './capabilities.js';
+import { ACCESS_SET, flattenCapabilities, type Capability, type Feature } from '../model/capabilities.js';
 
 export interface CommandProblem {
   attribute: string;

@@ -10,12 +10,13 @@
 import type { ActorContext, ActorKind } from '../actors/types.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 import type { FaultScope } from '../radios/radio.js';
-import type { BreakerTransition } from '../resilience/breaker-state.js';
+import type { BreakerTransition } from '../model/breaker-state.js';
 import { DeviceBreaker, type DeviceBreakerOptions } from '../resilience/device-breaker.js';
 import type { DeviceState, StateChange } from '../store/device-state-store.js';
-import { ACCESS_SET, flattenCapabilities, isTransient, type Capability } from './capabilities.js';
+import { ACCESS_SET, flattenCapabilities, isTransient, type Capability } from '../model/capabilities.js';
 import { CommandError, validateCommand } from './command-validation.js';
-import type { DeviceRecord } from './device-record.js';
+import type { DeviceRecord } from '../model/device-record.js';
+import type { DeviceView } from '../model/device-view.js';
 
 export type DeviceMessage =
   | { type: 'report'; values: Record<string, unknown>; at?: number }
@@ -23,16 +24,6 @@ export type DeviceMessage =
   | { type: 'set'; payload: unknown }
   | { type: 'get' }
   | { type: 'flush' };
-
-/** What a device looks like from outside: its identity and its last state. */
-export interface DeviceView {
-  id: string;
-  friendlyName: string;
-  radio: DeviceRecord['radio'];
-  state: Record<string, unknown>;
-  lastSeen?: number;
-  availability?: 'online' | 'offline';
-}
 
 export interface ReportReply {
   /** The attributes whose value changed (empty when nothing did, or while debouncing). */

@@ -25,9 +25,10 @@ import { damageHealth, StoreDamage } from '../store/store-damage.js';
 import { registerStoreMetrics } from '../store/store-metrics.js';
 import { EventBus } from '../events/event-bus.js';
 import type { HubEventMap, HubEvents } from '../events/hub-events.js';
-import type { Capability } from './capabilities.js';
-import { deviceKind, type DeviceMessage, type DeviceView, type RadioPort, type ReportReply } from './device-actor.js';
-import type { DeviceRecord } from './device-record.js';
+import type { Capability } from '../model/capabilities.js';
+import { deviceKind, type DeviceMessage, type RadioPort, type ReportReply } from './device-actor.js';
+import type { DeviceView } from '../model/device-view.js';
+import type { DeviceRecord } from '../model/device-record.js';
 import { Rooms, type RoomData, type RoomState } from './rooms.js';
 
 const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));

@@ -6,7 +6,7 @@
  * request from its devices' states, never stored.
  */
 import { ErrorCode, HearthError } from '../errors.js';
-import { nameMessage, nameProblem, ROOM_NAME_MAX } from './name-rule.js';
+import { nameMessage, nameProblem, ROOM_NAME_MAX } from '../model/name-rule.js';
 
 export interface RoomData {
   id: string;

@@ -4,8 +4,8 @@
  * checked against (test/events/bridge-events.test.ts). A radio's own fields beside the common
  * ones are named here too, so two events of one type cannot drift apart.
  */
-import type { BreakerState } from '../resilience/breaker-state.js';
-import type { RadioKind } from '../devices/device-id.js';
+import type { BreakerState } from '../model/breaker-state.js';
+import type { RadioKind } from '../model/device-id.js';
 
 /** Why the name a device carries itself was not used (a coded error of the name rule). */
 interface RefusedName {

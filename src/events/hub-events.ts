@@ -4,9 +4,9 @@
  * radios and breakers emit bridge events; the uplink, Home Assistant discovery and the radio
  * wiring listen. Nothing here is delivered inside the emitter's turn.
  */
-import type { DeviceView } from '../devices/device-actor.js';
-import type { DeviceRecord } from '../devices/device-record.js';
-import type { BreakerTransition } from '../resilience/breaker-state.js';
+import type { DeviceView } from '../model/device-view.js';
+import type { DeviceRecord } from '../model/device-record.js';
+import type { BreakerTransition } from '../model/breaker-state.js';
 import type { EventBus } from './event-bus.js';
 import type { BridgeEvent } from './bridge-events.js';
 

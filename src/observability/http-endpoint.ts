@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HubHealth } from '../lifecycle/hub-runner.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
-import { isLoopbackHost } from '../uplink/broker-address.js';
+import { isLoopbackHost } from '../config/broker-address.js';
 
 export interface HttpEndpointOptions {
   host: string;

@@ -18,15 +18,15 @@
  * the radio's breaker shows in its health too.
  */
 import type { Logger } from 'pino';
-import type { DeviceRecord } from '../devices/device-record.js';
-import { friendlyNameProblem, nameMessage } from '../devices/name-rule.js';
-import { parseDeviceId } from '../devices/device-id.js';
+import type { DeviceRecord } from '../model/device-record.js';
+import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
+import { parseDeviceId } from '../model/device-id.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { BreakerOptions } from '../config/schema.js';
 import { backoffDelay } from '../resilience/backoff.js';
-import type { BreakerTransition } from '../resilience/breaker-state.js';
+import type { BreakerTransition } from '../model/breaker-state.js';
 import { bridgeEvent, type BridgeEventMap, type BridgeEventType } from '../events/bridge-events.js';
 import { RadioGuard } from '../resilience/radio-guard.js';
 import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';

@@ -5,8 +5,8 @@
  * validated commands. It never talks to MQTT and never keeps device state: the device actor
  * does (see ../../../shared/DESIGN.md, "Data flow").
  */
-import type { Capability } from '../devices/capabilities.js';
-import type { RadioKind } from '../devices/device-id.js';
+import type { Capability } from '../model/capabilities.js';
+import type { RadioKind } from '../model/device-id.js';
 import type { BridgeEventMap } from '../events/bridge-events.js';
 import type { PartHealth } from '../lifecycle/part.js';
 

@@ -16,12 +16,12 @@
  * is 0 with the probe timing kept here).
  */
 import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { hashString } from '../actors/sharded-map.js';
-import type { RadioKind } from '../devices/device-id.js';
+import { hashString } from '../collections/sharded-map.js';
+import type { RadioKind } from '../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { FaultScope } from '../radios/radio.js';
 import { backoffDelay } from './backoff.js';
-import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from './breaker-state.js';
+import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from '../model/breaker-state.js';
 
 export interface DeviceBreakerOptions {
   deviceThreshold: number;

@@ -20,11 +20,11 @@
 import { BrokenCircuitError, BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, type BulkheadPolicy, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { BreakerOptions } from '../config/schema.js';
-import type { RadioKind } from '../devices/device-id.js';
+import type { RadioKind } from '../model/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 import type { Radio } from '../radios/radio.js';
 import { backoffDelay } from './backoff.js';
-import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from './breaker-state.js';
+import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from '../model/breaker-state.js';
 
 export interface RadioGuardOptions {
   radio: Pick<Radio, 'kind' | 'faultScope' | 'probe'>;

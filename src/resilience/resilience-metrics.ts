@@ -5,8 +5,8 @@
  * carry.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { RadioKind } from '../devices/device-id.js';
-import type { BreakerState, BreakerTransition } from './breaker-state.js';
+import type { RadioKind } from '../model/device-id.js';
+import type { BreakerState, BreakerTransition } from '../model/breaker-state.js';
 import type { RadioGuard } from './radio-guard.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };

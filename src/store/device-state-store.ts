@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { hashString, isPowerOfTwo } from '../actors/sharded-map.js';
+import { hashString, isPowerOfTwo } from '../collections/sharded-map.js';
 import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { DurableJsonFile } from './durable-json-file.js';

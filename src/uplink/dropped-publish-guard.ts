@@ -15,7 +15,7 @@
  */
 import type { MqttClient, Packet } from 'mqtt';
 import type { Logger } from 'pino';
-import { quoted } from './mqtt-text.js';
+import { quoted } from '../model/mqtt-text.js';
 
 export interface DroppedPublishOptions {
   /** Drops in a row right after the same publish before it is set aside. */

@@ -13,7 +13,7 @@ import { describeError } from '../errors.js';
 import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
 import { backoffDelay } from '../resilience/backoff.js';
-import { brokerUrl } from './broker-address.js';
+import { brokerUrl } from '../config/broker-address.js';
 import { transportWarnings } from './transport-warnings.js';
 
 export const ONLINE = JSON.stringify({ state: 'online' });

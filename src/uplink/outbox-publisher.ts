@@ -23,7 +23,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { describeError } from '../errors.js';
 import { DroppedPublishGuard, type DroppedPublishOptions } from './dropped-publish-guard.js';
-import { publishTopicProblem } from './mqtt-text.js';
+import { publishTopicProblem } from '../model/mqtt-text.js';
 import type { Outbox, OutboxMessage } from './outbox.js';
 
 /** PUBACK reason codes of a refusal that may pass: the message is tried again. */

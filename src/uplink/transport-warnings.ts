@@ -4,7 +4,7 @@
  * `mqtt`, and a broker certificate that is not checked.
  */
 import type { HearthConfig } from '../config/schema.js';
-import { isLoopbackHost } from './broker-address.js';
+import { isLoopbackHost } from '../config/broker-address.js';
 
 export function transportWarnings(config: HearthConfig): string[] {
   const { uplink } = config;

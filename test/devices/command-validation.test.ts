@@ -1,6 +1,6 @@
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { CommandError, validateCommand } from '../../src/devices/command-validation.js';
 
 /** What zigbee-herdsman-converters exposes for a colour-temperature bulb and a sensor button. */

@@ -1,9 +1,10 @@
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
-import type { Capability } from '../../src/devices/capabilities.js';
-import { deviceKind, type DeviceView, type RadioPort, type ReportReply } from '../../src/devices/device-actor.js';
-import type { DeviceRecord } from '../../src/devices/device-record.js';
+import type { Capability } from '../../src/model/capabilities.js';
+import { deviceKind, type RadioPort, type ReportReply } from '../../src/devices/device-actor.js';
+import type { DeviceView } from '../../src/model/device-view.js';
+import type { DeviceRecord } from '../../src/model/device-record.js';
 import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';

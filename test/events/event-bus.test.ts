@@ -2,7 +2,7 @@ import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import type { HubEventMap } from '../../src/events/hub-events.js';

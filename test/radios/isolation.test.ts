@@ -10,7 +10,7 @@
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
-import { boardProfile } from '../../src/radios/gpio/board-profile.js';
+import { boardProfile } from '../../src/hardware/board-profile.js';
 import { GpioRadio } from '../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord } from '../../src/devices/device-record.js';
+import type { DeviceRecord } from '../../src/model/device-record.js';
 import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';

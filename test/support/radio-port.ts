@@ -4,7 +4,7 @@
  * coded errors.
  */
 import type { RadioPort } from '../../src/devices/device-actor.js';
-import { hubFaultScope } from '../../src/resilience/fault-scope.js';
+import { hubFaultScope } from '../../src/radios/fault-scope.js';
 
 export function radioPort(send: RadioPort['send'], ping: RadioPort['ping'] = () => Promise.resolve()): RadioPort {
   return { send, ping, faultScope: hubFaultScope };

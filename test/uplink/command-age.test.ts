@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { startBridgedHub, type BridgedHub } from '../support/bridged-hub.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';

@@ -7,7 +7,7 @@
  */
 import { connectAsync, type IClientPublishOptions } from 'mqtt';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
 import { HOSTILE_NAMES, OTHER_ID, hasRawControl } from '../support/hostile-names.js';
 import { captureLog } from '../support/log-capture.js';

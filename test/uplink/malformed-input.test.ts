@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch } from '../support/mqtt-watch.js';

@@ -6,7 +6,7 @@
  */
 import { connectAsync } from 'mqtt';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { publishTopicProblem } from '../../src/uplink/mqtt-text.js';
+import { publishTopicProblem } from '../../src/model/mqtt-text.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { until } from '../support/until.js';
 

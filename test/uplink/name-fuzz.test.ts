@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
-import { friendlyNameProblem } from '../../src/devices/name-rule.js';
+import type { Capability } from '../../src/model/capabilities.js';
+import { friendlyNameProblem } from '../../src/model/name-rule.js';
 import { parseIncomingTopic } from '../../src/uplink/topics.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
 import { Mosquitto } from '../support/mosquitto.js';

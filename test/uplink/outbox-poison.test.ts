@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { Outbox } from '../../src/uplink/outbox.js';
 import { bridgeEvent } from '../../src/events/bridge-events.js';
 import { startBridgedHub } from '../support/bridged-hub.js';

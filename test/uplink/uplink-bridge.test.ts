@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../src/devices/capabilities.js';
+import type { Capability } from '../../src/model/capabilities.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
 import { LineChild } from '../support/line-child.js';
 import { Mosquitto } from '../support/mosquitto.js';

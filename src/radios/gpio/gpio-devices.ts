@@ -5,7 +5,7 @@
  * active: closed), a motion sensor `occupancy` (true on motion, false `occupancyHoldS` after
  * its output went quiet).
  */
-import { ACCESS_GET, ACCESS_SET, ACCESS_STATE, type Capability } from '../../devices/capabilities.js';
+import { ACCESS_GET, ACCESS_SET, ACCESS_STATE, type Capability } from '../../model/capabilities.js';
 import type { GpioDeviceConfig } from '../../config/schema.js';
 import { ClickDetector, type ClickTimings } from './click-detector.js';
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HearthConfig } from '../../config/schema.js';
-import { boardProfile, detectBoard, type BoardId } from './board-profile.js';
+import { boardProfile, detectBoard, type BoardId } from '../../hardware/board-profile.js';
 import { GpioRadio } from './gpio-radio.js';
 import { OnoffBackend } from './onoff-backend.js';
 import { installEpollStandIn } from './simulator/epoll-standin.js';

@@ -10,12 +10,12 @@ import type { Logger } from 'pino';
 import type { GpioDeviceConfig, HearthConfig } from '../../config/schema.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
 import type { PartHealth } from '../../lifecycle/part.js';
-import { hubFaultScope } from '../../resilience/fault-scope.js';
+import { hubFaultScope } from '../fault-scope.js';
 import type { FaultScope, Radio, RadioListener, SendOutcome } from '../radio.js';
-import type { BoardProfile } from './board-profile.js';
+import type { BoardProfile } from '../../hardware/board-profile.js';
 import { capabilitiesOf, inputLogic, isOutput, type InputLogic } from './gpio-devices.js';
 import type { OutputPin, PinBackend } from './pin-backend.js';
-import { planPins, type PlannedPin } from './pin-plan.js';
+import { planPins, type PlannedPin } from '../../config/pin-plan.js';
 
 export type GpioConfig = HearthConfig['radios']['gpio'];
 

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Gpio } from 'onoff';
 import { ErrorCode, HearthError } from '../../errors.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
-import type { BoardProfile, SysfsChip } from './board-profile.js';
+import type { BoardProfile, SysfsChip } from '../../hardware/board-profile.js';
 import type { InputOptions, InputPin, OutputPin, PinBackend } from './pin-backend.js';
 import { headerChip } from './sysfs-chips.js';
 

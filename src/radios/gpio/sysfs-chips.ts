@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, HearthError } from '../../errors.js';
-import type { BoardProfile, SysfsChip } from './board-profile.js';
+import type { BoardProfile, SysfsChip } from '../../hardware/board-profile.js';
 
 export async function readChips(sysfsPath: string): Promise<SysfsChip[]> {
   const names = (await readdir(sysfsPath)).filter((name) => /^gpiochip\d+$/.test(name));

@@ -7,7 +7,7 @@
  */
 import type { Models } from 'zigbee-herdsman';
 import { findByDevice, postProcessConvertedFromZigbeeMessage, type Definition } from 'zigbee-herdsman-converters';
-import type { Capability } from '../../devices/capabilities.js';
+import type { Capability } from '../../model/capabilities.js';
 import { ErrorCode, HearthError } from '../../errors.js';
 
 type Device = Models.Device;

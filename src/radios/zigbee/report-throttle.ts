@@ -4,7 +4,7 @@
  * each attribute wins, events such as `action` are kept in order up to a bound) and passed on
  * once per interval. A device under its rate is never delayed.
  */
-import { isTransient } from '../../devices/capabilities.js';
+import { isTransient } from '../../model/capabilities.js';
 
 interface Bucket {
   tokens: number;

@@ -17,7 +17,7 @@
  * second endpoint gets the endpoint as suffix (`state_2`), as Zigbee2MQTT's `state_l2`.
  */
 import { CommandClasses, type ValueID, type ValueMetadata } from '@zwave-js/core';
-import { ACCESS_GET, ACCESS_SET, ACCESS_STATE, type Capability, type Feature } from '../../devices/capabilities.js';
+import { ACCESS_GET, ACCESS_SET, ACCESS_STATE, type Capability, type Feature } from '../../model/capabilities.js';
 
 /** How one zwave-js value maps: the state keys it produces, and how a set becomes a value. */
 export interface ValueBinding {

@@ -10,13 +10,13 @@ import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
 import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
-import { parseDeviceId, zwaveId } from '../../devices/device-id.js';
+import { parseDeviceId, zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within, type PartHealth } from '../../lifecycle/part.js';
 import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
-import { hubFaultScope } from '../../resilience/fault-scope.js';
+import { hubFaultScope } from '../fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */

@@ -9,9 +9,9 @@
  * Every id carries the hub id, so hubs sharing a broker never collide. Pure: when to publish
  * is the discovery part's business (ha-discovery.ts).
  */
-import type { Capability, Feature, NumericFeature } from '../../devices/capabilities.js';
-import { ACCESS_SET, ACCESS_STATE } from '../../devices/capabilities.js';
-import type { DeviceRecord } from '../../devices/device-record.js';
+import type { Capability, Feature, NumericFeature } from '../../model/capabilities.js';
+import { ACCESS_SET, ACCESS_STATE } from '../../model/capabilities.js';
+import type { DeviceRecord } from '../../model/device-record.js';
 
 export interface DiscoveryContext {
   /** Home Assistant's discovery prefix (`homeassistant`). */

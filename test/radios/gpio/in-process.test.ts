@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../../src/config/load.js';
 import { ErrorCode, HearthError } from '../../../src/errors.js';
-import { boardProfile } from '../../../src/radios/gpio/board-profile.js';
+import { boardProfile } from '../../../src/hardware/board-profile.js';
 import { GpioRadio } from '../../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../../src/radios/gpio/simulator/in-process-pins.js';
 import { startBridgedHub } from '../../support/bridged-hub.js';

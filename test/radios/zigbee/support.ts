@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import { pino } from 'pino';
-import { zigbeeId } from '../../../src/devices/device-id.js';
+import { zigbeeId } from '../../../src/model/device-id.js';
 import { registerSimulatedNetwork, unregisterSimulatedNetwork } from '../../../src/radios/zigbee/simulator/adapter-hook.js';
 import type { SimulatedKind } from '../../../src/radios/zigbee/simulator/simulated-models.js';
 import { SimulatedZigbeeNetwork } from '../../../src/radios/zigbee/simulator/simulated-network.js';

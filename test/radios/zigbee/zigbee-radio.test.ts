@@ -3,8 +3,8 @@
  * zigbee-herdsman-converters' real definitions, device actors, the outbox and a real Mosquitto.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capability } from '../../../src/devices/capabilities.js';
-import { flattenCapabilities } from '../../../src/devices/capabilities.js';
+import type { Capability } from '../../../src/model/capabilities.js';
+import { flattenCapabilities } from '../../../src/model/capabilities.js';
 import { until } from '../../support/until.js';
 import { idOf, startZigbeeHub } from './support.js';
 

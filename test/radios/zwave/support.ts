@@ -9,7 +9,7 @@ import type { PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
-import { zwaveId } from '../../../src/devices/device-id.js';
+import { zwaveId } from '../../../src/model/device-id.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';

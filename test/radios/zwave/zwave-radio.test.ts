@@ -3,8 +3,8 @@
  * simulated devices, device actors, the outbox and a real Mosquitto.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capability, Feature } from '../../../src/devices/capabilities.js';
-import { flattenCapabilities } from '../../../src/devices/capabilities.js';
+import type { Capability, Feature } from '../../../src/model/capabilities.js';
+import { flattenCapabilities } from '../../../src/model/capabilities.js';
 import { retainedOn } from '../../support/mqtt-watch.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
 import { until } from '../../support/until.js';

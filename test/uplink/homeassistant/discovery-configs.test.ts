@@ -1,7 +1,7 @@
 /** The exposes → discovery mapping on its own: the shapes the hub-level tests do not meet. */
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it } from 'vitest';
-import type { Capability } from '../../../src/devices/capabilities.js';
+import type { Capability } from '../../../src/model/capabilities.js';
 import { deviceDiscovery, type DiscoveryContext } from '../../../src/uplink/homeassistant/discovery-configs.js';
 import { checkDiscovery } from './ha-schema.js';
 

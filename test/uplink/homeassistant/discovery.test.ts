@@ -8,7 +8,7 @@
 import { connectAsync } from 'mqtt';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Capability } from '../../../src/devices/capabilities.js';
+import type { Capability } from '../../../src/model/capabilities.js';
 import { startBridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch, retainedOn, type Received } from '../../support/mqtt-watch.js';

@@ -6,10 +6,10 @@
  * (gpio-from-config.ts says so).
  */
 import type { HearthConfig } from '../../../config/schema.js';
-import { boardProfile } from '../board-profile.js';
+import { boardProfile } from '../../../hardware/board-profile.js';
 import { isOutput } from '../gpio-devices.js';
 import { SIMULATED_BOARD } from '../gpio-from-config.js';
-import { planPins } from '../pin-plan.js';
+import { planPins } from '../../../config/pin-plan.js';
 import { namespaceProblem, simulationMarker, spawnGpioSimulation } from './namespace.js';
 
 /** Whether this start should run the hub again inside a simulation namespace. */

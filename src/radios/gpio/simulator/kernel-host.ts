@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readlinkSync, writeFileSync } from 'node:fs';
-import { boardProfile } from '../board-profile.js';
+import { boardProfile } from '../../../hardware/board-profile.js';
 import { SIMULATION_MARKER, type GpioSimulationSpec, type SimulationMarker } from './namespace.js';
 import { SysfsKernel } from './sysfs-kernel.js';
 

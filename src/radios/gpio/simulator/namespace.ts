@@ -9,7 +9,7 @@
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BoardId } from '../board-profile.js';
+import type { BoardId } from '../../../hardware/board-profile.js';
 
 /** Written by the kernel host into the tmpfs: present only inside a simulation's namespace. */
 export const SIMULATION_MARKER = '/sys/class/.hearth-gpio-simulation.json';

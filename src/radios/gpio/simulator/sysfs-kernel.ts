@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, chownSync, chmodSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { SysfsChip } from '../board-profile.js';
+import type { SysfsChip } from '../../../hardware/board-profile.js';
 
 interface Line {
   number: number;

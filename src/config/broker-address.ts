@@ -1,5 +1,5 @@
 /** Where the broker is, as a URL and as host/port, from config; and whether that is this host. */
-import type { HearthConfig } from '../config/schema.js';
+import type { HearthConfig } from './schema.js';
 
 export function brokerUrl(config: HearthConfig): string {
   const host = config.uplink.host.includes(':') ? `[${config.uplink.host}]` : config.uplink.host;

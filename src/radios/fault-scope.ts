@@ -5,7 +5,7 @@
  * Each radio classifies its library's errors first and falls back to this.
  */
 import { ErrorCode, isHearthError } from '../errors.js';
-import type { FaultScope } from '../radios/radio.js';
+import type { FaultScope } from './radio.js';
 
 const RADIO: ReadonlySet<string> = new Set([ErrorCode.RadioUnavailable, ErrorCode.Timeout]);
 const DEVICE: ReadonlySet<string> = new Set([ErrorCode.DeviceUnreachable, ErrorCode.RadioCommandFailed]);

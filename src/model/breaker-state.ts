@@ -4,7 +4,7 @@
  * half-open probe count against the breaker whatever the error.
  */
 import { CircuitState } from 'cockatiel';
-import type { RadioKind } from '../devices/device-id.js';
+import type { RadioKind } from './device-id.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 

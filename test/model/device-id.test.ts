@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gpioId, parseDeviceId, zigbeeId, zwaveId } from '../../src/devices/device-id.js';
+import { gpioId, parseDeviceId, zigbeeId, zwaveId } from '../../src/model/device-id.js';
 
 describe('device ids', () => {
   it('round-trips the id of each radio', () => {

@@ -5,10 +5,10 @@
  * schema reports (board `auto`: every supported board shares the 40-pin header and the unsafe
  * lines, so the Pi 4 B's profile stands for them); `planPins` is what the radio runs on.
  */
-import { gpioId } from '../../devices/device-id.js';
-import { ErrorCode, HearthError } from '../../errors.js';
-import type { GpioDeviceConfig } from '../../config/schema.js';
-import { boardProfile, type BoardId, type BoardProfile, unsafeReason } from './board-profile.js';
+import { gpioId } from '../model/device-id.js';
+import { ErrorCode, HearthError } from '../errors.js';
+import type { GpioDeviceConfig } from './schema.js';
+import { boardProfile, type BoardId, type BoardProfile, unsafeReason } from '../hardware/board-profile.js';
 
 /** Device ids name chip 0, the chip of the header's lines, whatever its sysfs base. */
 export const HEADER_CHIP = 0;

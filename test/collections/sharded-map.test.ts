@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashString, ShardedMap } from '../../src/actors/sharded-map.js';
+import { hashString, ShardedMap } from '../../src/collections/sharded-map.js';
 
 describe('ShardedMap', () => {
   it('behaves like a Map for any sequence of set, delete and clear', () => {

@@ -1,7 +1,7 @@
 /** The one name rule: what it refuses, that it says what and where, and what it lets through. */
 import { describe, expect, it } from 'vitest';
-import { friendlyNameProblem, nameMessage, nameProblem } from '../../src/devices/name-rule.js';
-import { publishTopicProblem, quoted } from '../../src/uplink/mqtt-text.js';
+import { friendlyNameProblem, nameMessage, nameProblem } from '../../src/model/name-rule.js';
+import { publishTopicProblem, quoted } from '../../src/model/mqtt-text.js';
 import { HOSTILE_NAMES, hasRawControl } from '../support/hostile-names.js';
 
 describe('the name rule', () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ErrorCode, HearthError } from '../../errors.js';
+import { ErrorCode, HearthError } from '../errors.js';
 
 export const BOARD_IDS = ['pi-zero-2-w', 'pi-3b-plus', 'pi-4b', 'pi-5'] as const;
 export type BoardId = (typeof BOARD_IDS)[number];
@@ -47,7 +47,7 @@ export interface BoardProfile {
   sysfsLayouts: Record<string, SysfsChip[]>;
 }
 
-const HARDWARE = new URL('../../../hardware/gpio/', import.meta.url);
+const HARDWARE = new URL('../../hardware/gpio/', import.meta.url);
 const cache = new Map<BoardId, BoardProfile>();
 
 function readJson(name: string): unknown {

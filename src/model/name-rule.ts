@@ -15,7 +15,7 @@
  * (`zigbee:…`, `zwave:…`, `gpio:…`, or an IEEE address `0x` + 16 hex digits), except the
  * device's own id, which is its name until it gets one. Uniqueness is the registry's.
  */
-import { describeForbidden, forbiddenCharacter, quoted } from '../uplink/mqtt-text.js';
+import { describeForbidden, forbiddenCharacter, quoted } from './mqtt-text.js';
 
 export const FRIENDLY_NAME_MAX = 128;
 export const ROOM_NAME_MAX = 64;
