@@ -105,3 +105,14 @@ export interface Radio {
    */
   ping(deviceId: string): Promise<void>;
 }
+
+/** What the bridge requests ask of the radios: joining and leaving, and network backups. */
+export interface RadioControl {
+  /** `via`: a device id; only its radio opens, through that device. */
+  permitJoin(seconds: number, via?: string): Promise<void>;
+  exclusion(seconds: number): Promise<void>;
+  /** Each running radio's backup, by radio kind; network keys only with `includeKeys`. */
+  backup(options?: { includeKeys?: boolean }): Promise<Record<string, unknown>>;
+  /** Answers a running radio's question during a secure inclusion. */
+  answerInclusion(answer: InclusionAnswer): void;
+}

@@ -5,7 +5,7 @@
  * request gets an error answer with a code and changes nothing; nothing here throws.
  */
 import { z } from 'zod';
-import type { RadioControl } from '../radios/radio-part.js';
+import type { RadioControl } from '../radios/radio.js';
 import { SECURITY_CLASS_NAMES } from '../radios/radio.js';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { DeviceView } from '../model/device-view.js';
 import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
-import type { RadioControl } from '../radios/radio-part.js';
+import type { RadioControl } from '../radios/radio.js';
 import { BridgeRequests } from './bridge-requests.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { BridgeEvent } from '../events/bridge-events.js';

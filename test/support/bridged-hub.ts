@@ -11,7 +11,7 @@ import { loadConfigOrThrow } from '../../src/config/load.js';
 import type { HearthConfig } from '../../src/config/schema.js';
 import type { DeviceService } from '../../src/devices/device-service.js';
 import { Hub } from '../../src/hub.js';
-import type { RadioPart } from '../../src/radios/radio-part.js';
+import type { RadioPart } from '../../src/wiring/radio-part.js';
 import type { Radio } from '../../src/radios/radio.js';
 import type { MqttLink } from '../../src/uplink/mqtt-link.js';
 import type { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
