@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
 import { gpioPinProblems } from './pin-plan.js';
 import { describeForbidden, forbiddenCharacter } from '../model/mqtt-text.js';
+import { intRange, secret } from './schema-helpers.js';
+import { zigbee, zwave } from './serial-radio-schema.js';
 
 /** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
 function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
@@ -18,21 +20,6 @@ function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** An integer within [min, max]; one message for every way of missing it. */
-function intRange(min: number, max: number) {
-  const error = `expected an integer ${min}-${max}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
-
-/** A value that must never appear in a log line or an error message. */
-function secret<T extends z.ZodType>(schema: T): T {
-  return schema.meta({ secret: true });
-}
-
-const hexKey = z
-  .string({ error: 'expected a 16-byte key as 32 hex digits' })
-  .regex(/^(0x)?[0-9a-fA-F]{32}$/, { error: 'expected a 16-byte key as 32 hex digits' });
 
 export function defaultHubId(): string {
   const name = hostname().toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
@@ -180,91 +167,6 @@ const store = z
   })
   .prefault({})
   .describe('The store: device registry, rooms, settings and the state journal, under stateDir.');
-
-function requireSerialPortWhenReal(
-  radio: { enabled: boolean; simulate: boolean; serialPort?: string | undefined },
-  ctx: z.RefinementCtx,
-): void {
-  if (radio.enabled && !radio.simulate && radio.serialPort === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['serialPort'],
-      message: 'required when the radio is enabled and not simulated (e.g. /dev/serial/by-id/…)',
-      input: undefined,
-    });
-  }
-}
-
-const serialPort = z
-  .string()
-  .regex(/^(\/|tcp:\/\/)/, { error: 'expected a device path (/dev/…) or tcp://host:port' })
-  .optional();
-
-const ieeeAddress = z.string().regex(/^0x[0-9a-fA-F]{16}$/, { error: 'expected an IEEE address: 0x and 16 hex digits' });
-
-const zigbee = z
-  .strictObject({
-    enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
-    simulate: z.boolean().default(false).describe('Use the simulated coordinator instead of a stick.'),
-    serialPort: serialPort.describe('Coordinator serial port (/dev/serial/by-id/…) or tcp://host:port.'),
-    adapter: z
-      .enum(['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'ezsp', 'zoh'])
-      .optional()
-      .describe('The coordinator\'s adapter type (zigbee-herdsman\'s name for it); discovered from the USB ids when unset.'),
-    baudRate: intRange(1200, 4_000_000).default(115_200).describe('Serial speed of the coordinator.'),
-    rtscts: z.boolean().default(false).describe('Hardware flow control on the coordinator\'s serial port.'),
-    channel: intRange(11, 26).default(11).describe('Zigbee channel (11-26) the network is formed on.'),
-    panId: intRange(1, 0xfffe).optional().describe('PAN id (1-65534); a random one is generated on first start and kept in the state directory when unset.'),
-    extendedPanId: z
-      .string()
-      .regex(/^(0x)?[0-9a-fA-F]{16}$/, { error: 'expected 8 bytes as 16 hex digits' })
-      .optional()
-      .describe('Extended PAN id (16 hex digits); generated on first start and kept when unset.'),
-    networkKey: secret(hexKey.optional().describe('Zigbee network key; generated on first start and kept in the state directory when unset; never logged.')),
-    availability: z
-      .strictObject({
-        activeTimeoutS: intRange(10, 86_400).default(600).describe('A mains-powered device silent this long is pinged; it is offline when it does not answer.'),
-        passiveTimeoutS: intRange(60, 604_800).default(90_000).describe('A battery device silent this long is offline (it sleeps and cannot be pinged).'),
-      })
-      .prefault({})
-      .describe('When Zigbee devices count as offline (Zigbee2MQTT\'s defaults).'),
-    maxReportsPerS: intRange(1, 10_000).default(20).describe('Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.'),
-    backupIntervalS: intRange(60, 604_800).default(86_400).describe('How often the coordinator backup is written (it is also written on stop).'),
-    passlist: z
-      .array(ieeeAddress)
-      .max(10_000)
-      .default([])
-      .describe('IEEE addresses (0x and 16 hex digits) of the only devices allowed to join; empty: any device not on the blocklist. A refused device is sent away and reported as a device_refused bridge/event.'),
-    blocklist: z.array(ieeeAddress).max(10_000).default([]).describe('IEEE addresses of devices never allowed to join (those in the network are removed at start); ignored when passlist is set.'),
-    maxDevices: intRange(1, 10_000).default(200).describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
-  })
-  .prefault({})
-  .superRefine(requireSerialPortWhenReal)
-  .describe('Zigbee (zigbee-herdsman).');
-
-const zwaveKeys = z
-  .strictObject({
-    s0Legacy: secret(hexKey.optional().describe('S0 network key; never logged.')),
-    s2Unauthenticated: secret(hexKey.optional().describe('S2 Unauthenticated key; never logged.')),
-    s2Authenticated: secret(hexKey.optional().describe('S2 Authenticated key; never logged.')),
-    s2AccessControl: secret(hexKey.optional().describe('S2 Access Control key; never logged.')),
-  })
-  .prefault({})
-  .describe('Z-Wave security keys.');
-
-const zwave = z
-  .strictObject({
-    enabled: z.boolean().default(false).describe('Run the Z-Wave radio.'),
-    simulate: z.boolean().default(false).describe('Use zwave-js\'s mock controller instead of a stick.'),
-    serialPort: serialPort.describe('Controller serial port (/dev/serial/by-id/…) or tcp://host:port.'),
-    securityKeys: zwaveKeys,
-    maxDevices: intRange(1, 232)
-      .default(100)
-      .describe('Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.'),
-  })
-  .prefault({})
-  .superRefine(requireSerialPortWhenReal)
-  .describe('Z-Wave (zwave-js).');
 
 export const GPIO_BOARDS = ['auto', 'pi-zero-2-w', 'pi-3b-plus', 'pi-4b', 'pi-5'] as const;
 export const GPIO_DEVICE_TYPES = ['relay', 'led', 'button', 'contact', 'motion'] as const;
