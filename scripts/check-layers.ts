@@ -4,12 +4,59 @@
  * may import, through any chain, a folder that imports it back. It also keeps every file in
  * src/ at 400 lines or fewer. Imports are read with TypeScript's own pre-processor, type-only
  * imports included (a type cycle is a design cycle too). Exits 1 and lists every problem.
+ *
+ * The layers, lowest first; a layer imports only layers above it in this list (which rules out
+ * cycles), and a new folder in src/ has to be given its place here:
+ *
+ *   errors.ts, bounded-text.ts, version.ts, error-docs.ts   coded errors, bounded text, the version
+ *   model/        shared types and rules: device ids and radio kinds, capabilities, the device
+ *                 record and view, breaker states, the name rule, MQTT text
+ *   collections/  the sharded map (and its hash) used by the actor registry and the stores
+ *   hardware/     board profiles, memory table, radio sticks
+ *   lifecycle/    parts and the hub runner
+ *   config/       the schema, its loader, the GPIO pin plan, the broker address
+ *   observability/  logger, metrics, health endpoint, sd_notify
+ *   actors/       the actor runtime (knows nothing about devices)
+ *   store/        registry, state journal, snapshots
+ *   events/       the typed event bus and the hub's event map, bridge events
+ *   radios/       one folder per radio and the shared radio contract (Radio, RadioControl, fault scope)
+ *   resilience/   breakers, backoff, the radio guard
+ *   devices/      device actors, the device service, rooms
+ *   uplink/       MQTT, outbox, bridge requests, Home Assistant discovery
+ *   wiring/       radios joined to the devices part: radio supervision, device adapter,
+ *                 breaker events, the bridge requests' radio control
+ *   hub.ts        the composition root
+ *   cli/, main.ts the command line
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const MAX_LINES = 400;
+/** The layer order, lowest first (see the header). */
+const ORDER = [
+  'errors.ts',
+  'bounded-text.ts',
+  'version.ts',
+  'error-docs.ts',
+  'model/',
+  'collections/',
+  'hardware/',
+  'lifecycle/',
+  'config/',
+  'observability/',
+  'actors/',
+  'store/',
+  'events/',
+  'radios/',
+  'resilience/',
+  'devices/',
+  'uplink/',
+  'wiring/',
+  'hub.ts',
+  'cli/',
+  'main.ts',
+];
 const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
 
@@ -92,6 +139,17 @@ for (const file of filesUnder(src)) {
   }
 }
 
+for (const [from, targets] of graph) {
+  const rank = ORDER.indexOf(from);
+  if (rank < 0) {
+    problems.push(`${from}: not in the layer order (give it its place in scripts/check-layers.ts)`);
+    continue;
+  }
+  for (const to of targets) {
+    if (ORDER.indexOf(to) >= rank) problems.push(`${from} imports ${to}, a layer at or above it in the order: ${witness.get(`${from}→${to}`)}`);
+  }
+}
+
 for (const component of cycles(graph)) {
   const members = new Set(component);
   const edges = component.flatMap((from) => [...(graph.get(from) ?? [])].filter((to) => members.has(to)).map((to) => `    ${witness.get(`${from}→${to}`)}`));
@@ -102,4 +160,4 @@ if (problems.length > 0) {
   console.error(`check:layers: ${problems.length} problem(s)\n${problems.join('\n')}`);
   process.exit(1);
 }
-console.log(`check:layers: ${graph.size} layers, no import cycle, every file ≤ ${MAX_LINES} lines`);
+console.log(`check:layers: ${graph.size} layers, each importing only layers below it, no import cycle, every file ≤ ${MAX_LINES} lines`);
