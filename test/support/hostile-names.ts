@@ -1,5 +1,5 @@
 /**
- * Names the name rule refuses (src/devices/name-rule.ts), each with why: the characters
+ * Names the name rule refuses (src/model/name-rule.ts), each with why: the characters
  * Mosquitto drops a client for, what Zigbee2MQTT's validateFriendlyName refuses, and the
  * reserved names. Shared by the rename, config and Z-Wave tests.
  */

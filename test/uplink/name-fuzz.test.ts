@@ -23,7 +23,7 @@ const LAMP = 'zigbee:0x00158d0001a2b3c4';
 const DEVICES = 25;
 const onOff: Capability[] = [{ type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }] } as unknown as Capability];
 
-/** Written apart from src/uplink/mqtt-text.ts: what Mosquitto drops a client for in a topic, or cannot be UTF-8. */
+/** Written apart from src/model/mqtt-text.ts: what Mosquitto drops a client for in a topic, or cannot be UTF-8. */
 function brokerWouldDrop(topic: string): boolean {
   for (const character of topic) {
     const code = character.codePointAt(0) ?? 0;

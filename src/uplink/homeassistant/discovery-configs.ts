@@ -1,6 +1,6 @@
 /**
  * Home Assistant MQTT discovery configs from a device's capabilities (the "exposes"
- * vocabulary of src/devices/capabilities.ts): which entity each feature becomes (a light or
+ * vocabulary of src/model/capabilities.ts): which entity each feature becomes (a light or
  * switch group → `light`/`switch`; a reported number → `sensor` with device class, unit and
  * state class; a reported boolean → `binary_sensor`; `action` → `event`; settable numbers and
  * enums → `number`/`select`), its topics and payloads in hearth's MQTT contract, the `device`
