@@ -8,6 +8,7 @@ import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
 import { radioPort } from '../support/radio-port.js';
+import { actorsConfig } from '../support/config-defaults.js';
 
 const lampId = 'zigbee:0x00158d0001a2b3c4';
 const remoteId = 'zigbee:0x00158d0001a2b3c5';
@@ -36,7 +37,7 @@ async function harness(dir?: string, recordsIn?: Map<string, DeviceRecord>): Pro
       [remoteId, { id: remoteId, friendlyName: 'living/remote', radio: 'zigbee', capabilities: remote }],
     ]);
   const h: Harness = {
-    system: new ActorSystem({ log, options: { idleTimeoutMs: 0 } }),
+    system: new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) }),
     store,
     records,
     sent: [],

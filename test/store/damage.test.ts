@@ -5,7 +5,7 @@
  * starts, keeps every record and device outside the damaged part, and says so in the log (warn
  * or worse), in its health (degraded, naming the file) and in /metrics.
  */
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -151,5 +151,20 @@ describe('damage on disk', () => {
     expect(String(health.detail)).toContain(file);
     expect(await hub.metric('hearth_store_damaged_files', 'document')).toBe(1);
     expect(hub.warned(file)).toBe(true);
+  });
+  it('an older version\'s actor snapshots journal, damaged too, is left alone: not read, not reported, not deleted', async () => {
+    const stateDir = await tempDir();
+    const journalDir = join(stateDir, 'snapshots', 'journal');
+    await mkdir(journalDir, { recursive: true });
+    const segment = join(journalDir, 'segment-0000000000000001.log');
+    const bytes = Buffer.from('\u0000\u0000\u0000\u0010not a record at all, torn');
+    await writeFile(segment, bytes);
+    const hub = await startHub(stateDir);
+    expect(Object.keys(hub.hub.health().parts)).not.toContain('snapshots');
+    for (const [name, health] of Object.entries(hub.hub.health().parts)) expect(health.damaged, name).toBeUndefined();
+    expect(await hub.metric('hearth_store_journal_corrupt_records_at_start')).toBe(0);
+    await hub.stop();
+    expect(await readFile(segment)).toEqual(bytes);
+    expect(await readdir(journalDir)).toEqual(['segment-0000000000000001.log']);
   });
 });

@@ -1,0 +1,18 @@
+/**
+ * The schema's defaults for tests and benches that build a class directly, so they run on the
+ * values the hub runs on (src/config/schema.ts is their one source), with only what the test
+ * changes changed.
+ */
+import { configSchema, type HearthConfig, type HearthConfigInput } from '../../src/config/schema.js';
+
+/** One config section as the schema resolves it from nothing (a fresh copy each call). */
+export function defaultsOf<K extends keyof HearthConfig>(section: K): HearthConfig[K] {
+  return configSchema.parse({})[section];
+}
+
+export type ActorsConfig = HearthConfig['actors'];
+
+/** The `actors` section with a test's changes, checked by the schema (restart merged key by key). */
+export function actorsConfig(changes: NonNullable<HearthConfigInput['actors']> = {}): ActorsConfig {
+  return configSchema.parse({ actors: changes }).actors;
+}
