@@ -58,7 +58,7 @@ async function prepare(count: number): Promise<string> {
   await registry.load();
   for (let i = 0; i < count; i++) registry.put({ id: idOf(i), friendlyName: `floor ${i % 5}/room ${i % 40}/sensor ${i}`, radio: 'zigbee', model: 'WSDCGQ11LM', vendor: 'Aqara' });
   await registry.flush();
-  const state = await DeviceStateStore.open({ dir: join(dir, 'state'), log, shards: defaults.stateShards, compactIntervalMs: 0, compactAfterDevices: 10_000_000 });
+  const state = await DeviceStateStore.open({ dir: join(dir, 'state'), log, shards: defaults.stateShards, batchIntervalMs: defaults.journalBatchMs, compactIntervalMs: 0, compactAfterDevices: 10_000_000 });
   for (let i = 0; i < count; i++) void state.record(idOf(i), { values: { temperature: 21.5, humidity: 40, battery: 90, linkquality: 120 }, lastSeen: 1_700_000_000_000 });
   await state.close();
   return dir;

@@ -30,7 +30,7 @@ export interface CellHost {
   /** Monotonic milliseconds. */
   now(): number;
   /** The restart backoff's jitter, in [0, 1). */
-  random(): number;
+  readonly random: () => number;
   /** The cell changed state (the only call that reports one). */
   transition(cell: Cell, from: StateTag, to: StateTag): void;
   /** The cell is taking a turn: it is now the most recently used. */
