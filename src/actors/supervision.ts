@@ -1,10 +1,11 @@
 /**
  * Supervision: what happens when an actor's handler throws or rejects. A strategy decides per
  * failure: resume (keep state, go on), restart (a new incarnation from the last snapshot, after
- * an exponential backoff with jitter, src/resilience/backoff.ts), stop, or escalate to the system. Restarts draw on a
- * budget per sliding time window; the window slides, so the budget refills and an actor that
- * fails once a week lives forever (the predecessor's counter never reset). A spent budget
- * escalates. The delays and the budget come from the `actors.restart` config.
+ * the hub's one exponential backoff with jitter, src/resilience/backoff.ts), stop, or escalate
+ * to the system. Restarts draw on a budget per sliding time window; the window slides, so the
+ * budget refills and an actor that fails once a week lives forever (the predecessor's counter
+ * never reset). A spent budget escalates. The delays and the budget come from the
+ * `actors.restart` config.
  */
 import type { HearthConfig } from '../config/schema.js';
 
@@ -38,7 +39,6 @@ export function strategyFrom(restart: HearthConfig['actors']['restart']): Superv
     budget: { maxRestarts: restart.maxRestarts, windowMs: restart.windowMs },
   };
 }
-
 
 /** Restarts within a sliding window; `tryTake` says whether one more is allowed now. */
 export class RestartBudget {

@@ -59,6 +59,8 @@ type JournalEntry = Entry | { b: Entry[] };
 const ignore = (): void => undefined;
 /** Parsed snapshot shards kept in memory for activations (a few: an activation reads one). */
 const CACHED_SHARDS = 8;
+/** The area of the damage report the device state store's findings go to. */
+const DAMAGE_AREA = 'state';
 
 /** What changed for one device since the snapshot, folded; applied over the snapshot on read. */
 interface TailEntry {
@@ -104,9 +106,8 @@ export interface DeviceStateStoreOptions {
   compactAfterDevices: number;
   /** And at least this often while anything changed (0: only by count and on close): `store.compactIntervalMs`. */
   compactIntervalMs: number;
-  /** Where damage found on disk is reported, under `area` ("state" by default). */
+  /** Where damage found on disk is reported (area "state"). */
   damage?: StoreDamage;
-  area?: string;
 }
 
 function fold(state: DeviceState | undefined, change: StateChange): DeviceState {
@@ -167,7 +168,7 @@ export class DeviceStateStore {
         else replay(seq, entry);
       },
     );
-    options.damage?.noteJournal(options.area ?? 'state', report);
+    options.damage?.noteJournal(DAMAGE_AREA, report);
     const store = new DeviceStateStore(options, journal, meta, report, tail);
     await store.checkShards();
     if (options.compactIntervalMs > 0) {
@@ -195,8 +196,7 @@ export class DeviceStateStore {
       return cached;
     }
     const path = this.shardPath(index);
-    const area = this.options.area ?? 'state';
-    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area, file: path, problem, action });
+    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area: DAMAGE_AREA, file: path, problem, action });
     const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
     let shard: SnapshotShard;
     try {

@@ -28,7 +28,7 @@ export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-recor
 
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
 /** The size past which a segment is closed: a constant of the format, not a tunable. */
-export const SEGMENT_BYTES = 4 * 1024 * 1024;
+const SEGMENT_BYTES = 4 * 1024 * 1024;
 
 export interface JournalOptions {
   dir: string;

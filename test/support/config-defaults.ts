@@ -12,10 +12,8 @@ export function defaultsOf<K extends keyof HearthConfig>(section: K): HearthConf
   return configSchema.parse({})[section];
 }
 
-export type ActorsConfig = HearthConfig['actors'];
-
 /** The `actors` section with a test's changes, checked by the schema (restart merged key by key). */
-export function actorsConfig(changes: NonNullable<HearthConfigInput['actors']> = {}): ActorsConfig {
+export function actorsConfig(changes: NonNullable<HearthConfigInput['actors']> = {}): HearthConfig['actors'] {
   return configSchema.parse({ actors: changes }).actors;
 }
 
