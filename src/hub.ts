@@ -3,11 +3,10 @@
  * start order, and hands them to the runner. The CLI, every integration test and every bench
  * build the hub here; what they may hand in instead of what the config names are the parts in
  * `HubParts` (radios they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
- * directory, devices (the store), snapshots, uplink bridge (outbox), actor system, radios,
+ * directory, devices (the store), uplink bridge (outbox), actor system, radios,
  * embedded broker (demo), MQTT link. The runner stops them in reverse, so the radios are quiet
  * before the actors save their state, and the uplink has stopped sending to them before that.
  */
-import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
@@ -19,7 +18,6 @@ import { radioControl } from './wiring/radio-control.js';
 import type { Radio } from './radios/radio.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
 import { ResilienceMetrics } from './resilience/resilience-metrics.js';
-import { JournaledSnapshotStore } from './store/journaled-snapshot-store.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
 import { HttpEndpoint } from './observability/http-endpoint.js';
@@ -85,8 +83,9 @@ export class Hub {
     }
     parts.push(new StateDirectory(config.stateDir, logging.forModule('store')));
     const damage = new StoreDamage();
-    const snapshots = new JournaledSnapshotStore(join(config.stateDir, 'snapshots'), logging.forModule('store.snapshots'), config.store.journalBatchMs, damage);
-    this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry, snapshots);
+    // device actors keep their state in the device state store (onPassivate saves nothing), so the
+    // actor system's snapshots stay in memory; a <stateDir>/snapshots left by an older version is not read
+    this.actors = new ActorSystemPart(config.actors, logging.forModule('actors'), this.registry);
     // the stores open before the actors start and close after they stopped
     this.events = new EventBus<HubEventMap>(logging.forModule('events'));
     this.devices = new DeviceService({
@@ -130,7 +129,7 @@ export class Hub {
     }
     this.radios = radioParts;
     // radios after the actors (their reports reach a running actor system), before the link
-    parts.push(this.devices, snapshots, bridge, this.actors, ...radioParts);
+    parts.push(this.devices, bridge, this.actors, ...radioParts);
     if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
       embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
       parts.push(embedded);

@@ -7,12 +7,13 @@ import { pino } from 'pino';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
+import { actorsConfig } from '../../test/support/config-defaults.js';
 
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: _store-startup STATE_DIR');
 const began = performance.now();
 const log = pino({ level: 'silent' });
-const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
 const devices = new DeviceService({ stateDir: dir, store: configSchema.parse({}).store, system, log });
 await devices.start();
 const ready_ms = performance.now() - began;

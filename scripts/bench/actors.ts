@@ -25,6 +25,7 @@ import { pino } from 'pino';
 import { ActorSystem } from '../../src/actors/actor-system.js';
 import { InMemorySnapshotStore, type SnapshotStore } from '../../src/actors/snapshot-store.js';
 import type { ActorKind } from '../../src/actors/types.js';
+import { actorsConfig } from '../../test/support/config-defaults.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc (npm run bench -- actors does)');
@@ -121,7 +122,7 @@ const deviceKind: ActorKind<Message, number, DeviceState> = {
 };
 
 async function tellThroughput(): Promise<number> {
-  const system = new ActorSystem({ log, options: { maxActive: 10_000, idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ maxActive: 10_000, idleTimeoutMs: 0 }) });
   const refs = Array.from({ length: 1000 }, (_, i) => system.spawn(trivialKind, `a${i}`));
   const message: Message = { type: 'inc' };
   const burst = async () => {
@@ -140,7 +141,7 @@ async function tellThroughput(): Promise<number> {
 }
 
 async function askThroughput(): Promise<number> {
-  const system = new ActorSystem({ log, options: { maxActive: 10_000, idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ maxActive: 10_000, idleTimeoutMs: 0 }) });
   const refs = Array.from({ length: 1000 }, (_, i) => system.spawn(trivialKind, `a${i}`));
   const message: Message = { type: 'inc' };
   const rounds = async (count: number) => {
@@ -157,7 +158,7 @@ async function askThroughput(): Promise<number> {
 
 async function heapPerActiveActor(): Promise<number> {
   const count = 10_000;
-  const system = new ActorSystem({ log, options: { maxActive: count * 2, idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ maxActive: count * 2, idleTimeoutMs: 0 }) });
   const before = await heapAfterGc();
   const refs = [];
   for (let i = 0; i < count; i++) refs.push(system.spawn(deviceKind, idOf(i)));
@@ -173,7 +174,7 @@ async function heapPerPassivatedActor(): Promise<{ perPassivated: number; perSna
   const registered = 100_000;
   const maxActive = 1000;
   const measure = async (store: SnapshotStore): Promise<{ perActor: number; system: ActorSystem }> => {
-    const system = new ActorSystem({ log, store, options: { maxActive, idleTimeoutMs: 0, registryShards: REGISTRY_SHARDS } });
+    const system = new ActorSystem({ log, store, config: actorsConfig({ maxActive, idleTimeoutMs: 0, registryShards: REGISTRY_SHARDS }) });
     const before = await heapAfterGc();
     // the ids are made after the first measurement: the registry holds them, so they count
     for (let i = 0; i < registered; i++) system.register(deviceKind, idOf(i));

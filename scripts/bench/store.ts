@@ -30,6 +30,7 @@ import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { diskStats } from '../../src/store/disk-stats.js';
 import { LineChild } from '../../test/support/line-child.js';
+import { actorsConfig } from '../../test/support/config-defaults.js';
 
 const log = pino({ level: 'silent' });
 const defaults = configSchema.parse({}).store;
@@ -57,7 +58,7 @@ async function prepare(count: number): Promise<string> {
   await registry.load();
   for (let i = 0; i < count; i++) registry.put({ id: idOf(i), friendlyName: `floor ${i % 5}/room ${i % 40}/sensor ${i}`, radio: 'zigbee', model: 'WSDCGQ11LM', vendor: 'Aqara' });
   await registry.flush();
-  const state = await DeviceStateStore.open({ dir: join(dir, 'state'), log, shards: defaults.stateShards, compactIntervalMs: 0, compactAfterDevices: 10_000_000 });
+  const state = await DeviceStateStore.open({ dir: join(dir, 'state'), log, shards: defaults.stateShards, batchIntervalMs: defaults.journalBatchMs, compactIntervalMs: 0, compactAfterDevices: 10_000_000 });
   for (let i = 0; i < count; i++) void state.record(idOf(i), { values: { temperature: 21.5, humidity: 40, battery: 90, linkquality: 120 }, lastSeen: 1_700_000_000_000 });
   await state.close();
   return dir;
@@ -78,7 +79,7 @@ function startup(dir: string): { ready_ms: number; devices: number; rss_mb: numb
 /** One simulated hour of 100 devices reporting every 10 s; time advances in 10 ms steps. */
 async function simulatedHour(): Promise<{ bytesPerReport: number; counterBytesPerReport: number; fsyncsPerSecond: number; reports: number }> {
   const dir = await scratchDir();
-  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
   // the journal and compaction timers are driven by simulated time below, at the default cadence
   const store = { ...defaults, journalBatchMs: 10_000, compactIntervalMs: 0 };
   let now = 1_700_000_000_000;
@@ -89,7 +90,7 @@ async function simulatedHour(): Promise<{ bytesPerReport: number; counterBytesPe
   await devices.stop();
   await system.shutdown();
   // a fresh start, as after a reboot: the hour begins with the registry on disk
-  const hourSystem = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+  const hourSystem = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
   const hour = new DeviceService({ stateDir: dir, store, system: hourSystem, log, now: () => now });
   await hour.start();
   const before = { io: processIo(), fsyncs: diskStats.fsyncs, bytes: diskStats.bytesWritten };

@@ -7,22 +7,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HearthConfig } from '../config/schema.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
-import { ActorSystem, type ActorSystemOptions } from './actor-system.js';
+import { ActorSystem } from './actor-system.js';
 import type { SnapshotStore } from './snapshot-store.js';
-
-export function actorSystemOptions(config: HearthConfig['actors']): Partial<ActorSystemOptions> {
-  return {
-    registryShards: config.registryShards,
-    maxActive: config.maxActive,
-    idleTimeoutMs: config.idleTimeoutMs,
-    sweepIntervalMs: config.sweepIntervalMs,
-    sweepBudget: config.sweepBudget,
-    mailboxCapacity: config.mailboxCapacity,
-    askTimeoutMs: config.askTimeoutMs,
-    backoff: { initialMs: config.restart.backoffInitialMs, maxMs: config.restart.backoffMaxMs, factor: 2, jitter: 0.5 },
-    restartBudget: { maxRestarts: config.restart.maxRestarts, windowMs: config.restart.windowMs },
-  };
-}
 
 export class ActorSystemPart implements Part {
   readonly name = 'actors';
@@ -30,7 +16,7 @@ export class ActorSystemPart implements Part {
   private running = false;
 
   constructor(config: HearthConfig['actors'], log: Logger, metrics: Registry, store?: SnapshotStore) {
-    this.system = new ActorSystem({ log, metrics, options: actorSystemOptions(config), ...(store === undefined ? {} : { store }) });
+    this.system = new ActorSystem({ log, metrics, config, ...(store === undefined ? {} : { store }) });
   }
 
   start(): Promise<void> {

@@ -8,68 +8,41 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { HearthConfig } from '../config/schema.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import { ActorMetrics, type KindStats } from './actor-metrics.js';
 import { Cell } from './cell.js';
 import type { CellHost, KindSettings } from './cell-host.js';
 import { Census, type Phase, type StateTag } from './cell-state.js';
-import { Dispatcher } from './dispatcher.js';
+import { DISPATCH, Dispatcher } from './dispatcher.js';
 import { Ask, PassivateRequest, StopRequest } from './envelopes.js';
 import { LruList } from './lru-list.js';
 import type { OverflowPolicy } from './mailbox.js';
 import { CellContext, LocalRef, type CellSource } from './refs.js';
 import { ShardedMap } from '../collections/sharded-map.js';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.js';
-import { DEFAULT_BACKOFF, DEFAULT_BUDGET, type BackoffOptions, type RestartBudgetOptions } from './supervision.js';
+import { strategyFrom } from './supervision.js';
 import type { ActorKind, ActorRef, AnyActorKind, AskOptions } from './types.js';
 
-export interface ActorSystemOptions {
-  /** Shards of the registry (a power of two). */
-  registryShards: number;
-  /** Live incarnations above which the least recently used idle ones are passivated. */
-  maxActive: number;
-  /** An actor idle this long is passivated (0 turns the idle sweep off). */
-  idleTimeoutMs: number;
-  /** How often the idle sweep runs. */
-  sweepIntervalMs: number;
-  /** Most actors the idle sweep looks at per run. */
-  sweepBudget: number;
-  mailboxCapacity: number;
-  overflow: OverflowPolicy;
-  askTimeoutMs: number;
-  /** Messages one actor handles before the next gets a turn. */
-  throughput: number;
-  /** Longest the dispatcher runs before yielding to the event loop. */
-  sliceMs: number;
-  backoff: BackoffOptions;
-  restartBudget: RestartBudgetOptions;
-}
+/** The `actors` config section, resolved by the schema (src/config/schema.ts holds every default). */
+export type ActorsConfig = HearthConfig['actors'];
 
-export const DEFAULT_ACTOR_SYSTEM_OPTIONS: ActorSystemOptions = {
-  registryShards: 256,
-  maxActive: 5000,
-  idleTimeoutMs: 15 * 60_000,
-  sweepIntervalMs: 1000,
-  sweepBudget: 200,
-  mailboxCapacity: 1000,
-  overflow: 'reject',
-  askTimeoutMs: 5000,
-  throughput: 64,
-  sliceMs: 10,
-  backoff: DEFAULT_BACKOFF,
-  restartBudget: DEFAULT_BUDGET,
-};
+/** What a full mailbox does when the kind names no policy of its own. */
+const DEFAULT_OVERFLOW: OverflowPolicy = 'reject';
 
 /** What the system does with an actor's escalation. */
 export type EscalationHandler = (failure: { id: string; kind: string; cause: unknown; restart(): void; quarantine(): void }) => void;
 
 export interface ActorSystemParams {
   log: Logger;
-  options?: Partial<ActorSystemOptions>;
+  /** The resolved `actors` config (tests: `defaultsOf('actors')` with their changes). */
+  config: ActorsConfig;
   store?: SnapshotStore;
   metrics?: Registry;
   /** Monotonic milliseconds (tests pass their own clock). */
   now?: () => number;
+  /** The restart backoff's jitter source, in [0, 1); Math.random by default (tests pass () => 1 for no jitter). */
+  random?: () => number;
   /** Escalations; by default the actor is quarantined (dormant, fresh on its next message). */
   onEscalation?: EscalationHandler;
 }
@@ -78,7 +51,7 @@ export interface ActorSystemParams {
 type Entry = Cell | AnyActorKind;
 
 export class ActorSystem implements CellSource {
-  readonly options: ActorSystemOptions;
+  readonly config: ActorsConfig;
   readonly metrics: ActorMetrics;
   private readonly registry: ShardedMap<Entry>;
   private readonly census = new Census();
@@ -90,18 +63,20 @@ export class ActorSystem implements CellSource {
   private readonly host: CellHost;
   private readonly onEscalation: EscalationHandler | undefined;
   private readonly now: () => number;
+  private readonly random: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(params: ActorSystemParams) {
-    this.options = { ...DEFAULT_ACTOR_SYSTEM_OPTIONS, ...params.options };
+    this.config = params.config;
     this.log = params.log;
     this.store = params.store ?? new InMemorySnapshotStore();
     this.metrics = new ActorMetrics(params.metrics);
     this.onEscalation = params.onEscalation;
     this.now = params.now ?? (() => performance.now());
-    this.registry = new ShardedMap<Entry>(this.options.registryShards);
-    this.dispatcher = new Dispatcher({ throughput: this.options.throughput, sliceMs: this.options.sliceMs }, (error) =>
+    this.random = params.random ?? Math.random;
+    this.registry = new ShardedMap<Entry>(this.config.registryShards);
+    this.dispatcher = new Dispatcher(DISPATCH, (error) =>
       this.log.error({ err: error }, `actor runtime error: ${describeError(error)}`),
     );
     this.host = this.createHost();
@@ -158,7 +133,7 @@ export class ActorSystem implements CellSource {
   ask<R>(id: string, message: unknown, options: AskOptions = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const ask = new Ask<unknown, R>(message, resolve, reject);
-      ask.arm(id, options.timeoutMs ?? this.options.askTimeoutMs, options.signal);
+      ask.arm(id, options.timeoutMs ?? this.config.askTimeoutMs, options.signal);
       if (ask.settled) return;
       try {
         this.cellFor(id).post(ask);
@@ -201,8 +176,8 @@ export class ActorSystem implements CellSource {
 
   /** Starts the idle sweep. */
   start(): void {
-    if (this.sweepTimer !== undefined || this.options.idleTimeoutMs === 0) return;
-    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs);
+    if (this.sweepTimer !== undefined || this.config.idleTimeoutMs === 0) return;
+    this.sweepTimer = setInterval(() => this.sweep(), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
@@ -258,8 +233,8 @@ export class ActorSystem implements CellSource {
     let settings = this.kindSettings.get(kind);
     if (settings === undefined) {
       settings = {
-        strategy: { decide: () => 'restart', backoff: this.options.backoff, budget: this.options.restartBudget, ...kind.supervision },
-        mailbox: { capacity: kind.mailbox?.capacity ?? this.options.mailboxCapacity, overflow: kind.mailbox?.overflow ?? this.options.overflow },
+        strategy: { ...strategyFrom(this.config.restart), ...kind.supervision },
+        mailbox: { capacity: kind.mailbox?.capacity ?? this.config.mailboxCapacity, overflow: kind.mailbox?.overflow ?? DEFAULT_OVERFLOW },
         stats: this.metrics.of(kind.name),
         passivatable: kind.passivate !== false,
       };
@@ -299,7 +274,7 @@ export class ActorSystem implements CellSource {
 
   /** Passivates least recently used idle actors while more than maxActive are live. */
   private enforceMaxActive(): void {
-    let excess = this.census.staying - this.options.maxActive;
+    let excess = this.census.staying - this.config.maxActive;
     if (excess <= 0) return;
     let node = this.lru.head;
     let looked = 0;
@@ -315,9 +290,9 @@ export class ActorSystem implements CellSource {
 
   /** Passivates actors idle past the timeout, looking at no more than sweepBudget of them. */
   sweep(): void {
-    const cutoff = this.now() - this.options.idleTimeoutMs;
+    const cutoff = this.now() - this.config.idleTimeoutMs;
     let node = this.lru.head;
-    let budget = this.options.sweepBudget;
+    let budget = this.config.sweepBudget;
     while (node !== undefined && budget-- > 0 && node.lastUsed <= cutoff) {
       const next = node.lruNext;
       if (node.idle) void node.passivate();
@@ -336,10 +311,11 @@ export class ActorSystem implements CellSource {
       dispatcher: this.dispatcher,
       store: this.store,
       now: this.now,
+      random: this.random,
       transition: (cell, from, to) => this.transition(cell, from, to),
       touch: (cell) => this.touch(cell),
       wentIdle: () => {
-        if (this.census.staying > this.options.maxActive) this.enforceMaxActive();
+        if (this.census.staying > this.config.maxActive) this.enforceMaxActive();
       },
       escalate: (cell, cause) => this.escalate(cell, cause),
       context: (cell) => new CellContext(cell, this),

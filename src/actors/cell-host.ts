@@ -29,6 +29,8 @@ export interface CellHost {
   readonly store: SnapshotStore;
   /** Monotonic milliseconds. */
   now(): number;
+  /** The restart backoff's jitter, in [0, 1). */
+  readonly random: () => number;
   /** The cell changed state (the only call that reports one). */
   transition(cell: Cell, from: StateTag, to: StateTag): void;
   /** The cell is taking a turn: it is now the most recently used. */

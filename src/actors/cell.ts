@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
+import { backoffDelay } from '../lifecycle/backoff.js';
 import type { KindStats } from './actor-metrics.js';
 import type { CellHost, CellOptions, KindSettings } from './cell-host.js';
 import type { CellState } from './cell-state.js';
@@ -17,7 +18,7 @@ import { buildIncarnation, runOnStop, saveSnapshot } from './incarnation.js';
 import { directiveAfter, type FailedWhile } from './failure-directive.js';
 import type { LruNode } from './lru-list.js';
 import { Mailbox } from './mailbox.js';
-import { backoffDelay, RestartBudget } from './supervision.js';
+import { RestartBudget } from './supervision.js';
 import type { Actor, AnyActorKind } from './types.js';
 
 type Running = Extract<CellState, { tag: 'running' }>;
@@ -236,9 +237,15 @@ export class Cell implements Runnable, LruNode<Cell> {
   private restart(cause: unknown): void {
     this.stats.restarts++;
     const attempt = Math.max(0, this.budget.used(this.host.now()) - 1);
-    const delay = backoffDelay(this.settings.strategy.backoff, attempt);
+    const delay = this.restartDelay(attempt);
     const restarting: Restarting = { tag: 'restarting', cause, timer: undefined };
     void this.endIncarnation(restarting).then(() => this.armRestart(restarting, delay));
+  }
+
+  /** The delay before restart number `attempt` (0-based), from the kind's backoff. */
+  private restartDelay(attempt: number): number {
+    const { initialMs, maxMs } = this.settings.strategy.backoff;
+    return backoffDelay(initialMs, maxMs, attempt, this.host.random);
   }
 
   /** Builds the next incarnation after `delay`, unless the cell has moved on meanwhile. */
@@ -269,7 +276,7 @@ export class Cell implements Runnable, LruNode<Cell> {
     this.stats.restarts++;
     const restarting: Restarting = { tag: 'restarting', cause, timer: undefined };
     this.become(restarting);
-    this.armRestart(restarting, backoffDelay(this.settings.strategy.backoff, this.escalationStreak++));
+    this.armRestart(restarting, this.restartDelay(this.escalationStreak++));
   }
 
   /**

@@ -22,6 +22,9 @@ export interface DispatcherOptions {
   sliceMs: number;
 }
 
+/** The runtime's turn sizes: constants, not tunables (the one place they are written). */
+export const DISPATCH: DispatcherOptions = { throughput: 64, sliceMs: 10 };
+
 export class Dispatcher {
   private queue: (Runnable | undefined)[] = [];
   private head = 0;
@@ -31,7 +34,7 @@ export class Dispatcher {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly options: DispatcherOptions = { throughput: 64, sliceMs: 10 },
+    private readonly options: DispatcherOptions = DISPATCH,
     /** A turn that threw: a bug in the runtime, reported rather than stalling every actor. */
     private readonly onError: (error: unknown) => void = (error) => queueMicrotask(() => { throw error; }),
   ) {}

@@ -1,7 +1,8 @@
 /**
  * Where passivated actors keep their state. The runtime saves the snapshot an actor returns
  * from onPassivate and hands it back when the actor is next activated (or restarted). This
- * module holds the interface and an in-memory store; the store issue supplies the durable one.
+ * module holds the interface and an in-memory store, the one the hub uses: device actors keep
+ * their state in the device state store (src/store) and hand the runtime no snapshot.
  */
 
 export interface SnapshotStore {

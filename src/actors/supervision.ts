@@ -1,23 +1,21 @@
 /**
  * Supervision: what happens when an actor's handler throws or rejects. A strategy decides per
  * failure: resume (keep state, go on), restart (a new incarnation from the last snapshot, after
- * an exponential backoff with jitter), stop, or escalate to the system. Restarts draw on a
- * budget per sliding time window; the window slides, so the budget refills and an actor that
- * fails once a week lives forever (the predecessor's counter never reset). A spent budget
- * escalates.
+ * the hub's one exponential backoff with jitter, src/lifecycle/backoff.ts), stop, or escalate
+ * to the system. Restarts draw on a budget per sliding time window; the window slides, so the
+ * budget refills and an actor that fails once a week lives forever (the predecessor's counter
+ * never reset). A spent budget escalates. The delays and the budget come from the
+ * `actors.restart` config.
  */
+import type { HearthConfig } from '../config/schema.js';
 
 export type Directive = 'resume' | 'restart' | 'stop' | 'escalate';
 
 export interface BackoffOptions {
-  /** Delay before the first restart in a window. */
+  /** Delay before the first restart in a window; it doubles per restart, with jitter. */
   initialMs: number;
   /** Upper bound on the delay. */
   maxMs: number;
-  /** Growth per restart within the window. */
-  factor: number;
-  /** Fraction of the delay drawn at random (0 = none, 1 = full jitter). */
-  jitter: number;
 }
 
 export interface RestartBudgetOptions {
@@ -33,17 +31,13 @@ export interface SupervisionStrategy {
   budget: RestartBudgetOptions;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 30_000, factor: 2, jitter: 0.5 };
-export const DEFAULT_BUDGET: RestartBudgetOptions = { maxRestarts: 5, windowMs: 60_000 };
-
-export function defaultStrategy(overrides: Partial<SupervisionStrategy> = {}): SupervisionStrategy {
-  return { decide: () => 'restart', backoff: DEFAULT_BACKOFF, budget: DEFAULT_BUDGET, ...overrides };
-}
-
-/** The delay before restart number `attempt` (0-based) within a window. */
-export function backoffDelay(options: BackoffOptions, attempt: number, random: () => number = Math.random): number {
-  const full = Math.min(options.maxMs, options.initialMs * options.factor ** attempt);
-  return Math.round(full * (1 - options.jitter * random()));
+/** The system's strategy, from the `actors.restart` config: restart on every failure. */
+export function strategyFrom(restart: HearthConfig['actors']['restart']): SupervisionStrategy {
+  return {
+    decide: () => 'restart',
+    backoff: { initialMs: restart.backoffInitialMs, maxMs: restart.backoffMaxMs },
+    budget: { maxRestarts: restart.maxRestarts, windowMs: restart.windowMs },
+  };
 }
 
 /** Restarts within a sliding window; `tryTake` says whether one more is allowed now. */

@@ -147,7 +147,7 @@ const actors = z
       .strictObject({
         maxRestarts: intRange(0, 1000).default(5).describe('Restarts of one actor allowed within windowMs; one more escalates.'),
         windowMs: intRange(1, 86_400_000).default(60_000).describe('The sliding window of the restart budget.'),
-        backoffInitialMs: intRange(0, 600_000).default(100).describe('Delay before the first restart; it doubles per restart in the window.'),
+        backoffInitialMs: intRange(0, 600_000).default(100).describe('Delay before the first restart; it doubles per restart in the window, with jitter.'),
         backoffMaxMs: intRange(0, 3_600_000).default(30_000).describe('Upper bound on the restart delay.'),
       })
       .prefault({})

@@ -139,8 +139,8 @@ export class DeviceService implements Part {
   health(): PartHealth {
     if (!this.started) return { status: 'stopped' };
     const figures = { devices: this.registry.size, rooms: this.rooms.list().length, stateTail: this.state.tailSize };
-    // the outbox's damage shows in the uplink bridge's health, the actor snapshots' in theirs
-    return { status: 'ok', ...figures, ...damageHealth(this.damage.findings((area) => area !== 'outbox' && area !== 'snapshots')) };
+    // the outbox's damage shows in the uplink bridge's health
+    return { status: 'ok', ...figures, ...damageHealth(this.damage.findings((area) => area !== 'outbox')) };
   }
 
   /** Reports a damaged document (rooms, settings) to the store's damage report. */

@@ -14,12 +14,15 @@ import type { HubHealth } from '../lifecycle/hub-runner.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import { isLoopbackHost } from '../config/broker-address.js';
 
+/** A connection idle, or still sending its request, this long is closed (the schema's metrics.maxConnections description says so). */
+const IDLE_TIMEOUT_MS = 10_000;
+
 export interface HttpEndpointOptions {
   host: string;
   port: number;
   /** Connections held at once; more are closed as they come. */
   maxConnections: number;
-  /** A connection idle, or still sending its request, this long is closed (10 s by default). */
+  /** A connection idle, or still sending its request, this long is closed (IDLE_TIMEOUT_MS by default). */
   idleTimeoutMs?: number;
   registry: Registry;
   health: () => HubHealth;
@@ -39,7 +42,7 @@ export class HttpEndpoint implements Part {
   }
 
   async start(): Promise<void> {
-    const idleMs = this.options.idleTimeoutMs ?? 10_000;
+    const idleMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     // the request timeouts are checked every connectionsCheckingInterval (Node's default is 30 s)
     const server = createServer({ connectionsCheckingInterval: Math.min(1000, idleMs), headersTimeout: idleMs, requestTimeout: idleMs, keepAliveTimeout: Math.min(5000, idleMs) }, (request, response) => {
       this.handle(request, response).catch((error: unknown) => {

@@ -20,7 +20,7 @@ import { hashString } from '../collections/sharded-map.js';
 import type { RadioKind } from '../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { FaultScope } from '../radios/radio.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../lifecycle/backoff.js';
 import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from '../model/breaker-state.js';
 
 export interface DeviceBreakerOptions {

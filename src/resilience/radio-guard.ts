@@ -23,7 +23,7 @@ import type { BreakerOptions } from '../config/schema.js';
 import type { RadioKind } from '../model/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 import type { Radio } from '../radios/radio.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../lifecycle/backoff.js';
 import { breakerStateOf, ProbeFailure, type BreakerState, type BreakerTransition } from '../model/breaker-state.js';
 
 export interface RadioGuardOptions {

@@ -57,6 +57,10 @@ interface Entry {
 type JournalEntry = Entry | { b: Entry[] };
 
 const ignore = (): void => undefined;
+/** Parsed snapshot shards kept in memory for activations (a few: an activation reads one). */
+const CACHED_SHARDS = 8;
+/** The area of the damage report the device state store's findings go to. */
+const DAMAGE_AREA = 'state';
 
 /** What changed for one device since the snapshot, folded; applied over the snapshot on read. */
 interface TailEntry {
@@ -94,18 +98,16 @@ const shardSchema = z.record(z.string(), z.object({ values: z.record(z.string(),
 export interface DeviceStateStoreOptions {
   dir: string;
   log: Logger;
-  /** Snapshot shard files (a power of two). */
-  shards?: number;
-  batchIntervalMs?: number;
-  /** Compact once this many devices have changed since the last snapshot. */
-  compactAfterDevices?: number;
-  /** And at least this often while anything changed (0: only by count and on close). */
-  compactIntervalMs?: number;
-  /** Parsed snapshot shards kept in memory for activations. */
-  cachedShards?: number;
-  /** Where damage found on disk is reported, under `area` ("state" by default). */
+  /** Snapshot shard files (a power of two): `store.stateShards`. */
+  shards: number;
+  /** `store.journalBatchMs`. */
+  batchIntervalMs: number;
+  /** Compact once this many devices have changed since the last snapshot: `store.compactAfterDevices`. */
+  compactAfterDevices: number;
+  /** And at least this often while anything changed (0: only by count and on close): `store.compactIntervalMs`. */
+  compactIntervalMs: number;
+  /** Where damage found on disk is reported (area "state"). */
   damage?: StoreDamage;
-  area?: string;
 }
 
 function fold(state: DeviceState | undefined, change: StateChange): DeviceState {
@@ -139,13 +141,13 @@ export class DeviceStateStore {
     /** What changed per device since the snapshot, as recovered from the journal. */
     private readonly tail: Map<string, TailEntry>,
   ) {
-    this.shards = options.shards ?? 64;
+    this.shards = options.shards;
     this.snapshotDir = join(options.dir, 'snapshot');
     this.meta = meta;
   }
 
   static async open(options: DeviceStateStoreOptions): Promise<DeviceStateStore> {
-    const shards = options.shards ?? 64;
+    const { shards } = options;
     if (!isPowerOfTwo(shards)) throw new RangeError(`state shards: expected a power of two, got ${shards}`);
     const snapshotDir = join(options.dir, 'snapshot');
     await mkdir(snapshotDir, { recursive: true });
@@ -159,20 +161,20 @@ export class DeviceStateStore {
       else applyChange(tail, entry.d, { ...(entry.v === undefined ? {} : { values: entry.v }), ...(entry.t === undefined ? {} : { lastSeen: entry.t }), ...(entry.a === undefined ? {} : { availability: entry.a }), ...(entry.k === undefined ? {} : { breaker: entry.k }) }, seq);
     };
     const { journal, report } = await Journal.open<JournalEntry>(
-      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
+      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, batchIntervalMs: options.batchIntervalMs },
       (seq, entry) => {
         if (seq <= covered) return;
         if ('b' in entry) for (const change of entry.b) replay(seq, change);
         else replay(seq, entry);
       },
     );
-    options.damage?.noteJournal(options.area ?? 'state', report);
+    options.damage?.noteJournal(DAMAGE_AREA, report);
     const store = new DeviceStateStore(options, journal, meta, report, tail);
     await store.checkShards();
-    if ((options.compactIntervalMs ?? 600_000) > 0) {
+    if (options.compactIntervalMs > 0) {
       store.timer = setInterval(() => {
         if (store.tail.size > 0) void store.compact().catch((error: unknown) => options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
-      }, options.compactIntervalMs ?? 600_000);
+      }, options.compactIntervalMs);
       store.timer.unref();
     }
     return store;
@@ -194,8 +196,7 @@ export class DeviceStateStore {
       return cached;
     }
     const path = this.shardPath(index);
-    const area = this.options.area ?? 'state';
-    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area, file: path, problem, action });
+    const noted = (problem: string, action: string): void => this.options.damage?.note({ kind: 'snapshot_shard', area: DAMAGE_AREA, file: path, problem, action });
     const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
     let shard: SnapshotShard;
     try {
@@ -212,7 +213,7 @@ export class DeviceStateStore {
       shard = {};
     }
     this.cache.set(index, shard);
-    while (this.cache.size > (this.options.cachedShards ?? 8)) this.cache.delete(this.cache.keys().next().value as number);
+    while (this.cache.size > CACHED_SHARDS) this.cache.delete(this.cache.keys().next().value as number);
     return shard;
   }
 
@@ -308,7 +309,7 @@ export class DeviceStateStore {
   }
 
   private maybeCompact(): void {
-    if (this.compacting === undefined && this.tail.size >= (this.options.compactAfterDevices ?? 10_000)) {
+    if (this.compacting === undefined && this.tail.size >= this.options.compactAfterDevices) {
       void this.compact().catch((error: unknown) => this.options.log.error({ err: error }, `state compaction failed: ${describeError(error)}`));
     }
   }

@@ -27,13 +27,15 @@ import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-recor
 export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
+/** The size past which a segment is closed: a constant of the format, not a tunable. */
+const SEGMENT_BYTES = 4 * 1024 * 1024;
 
 export interface JournalOptions {
   dir: string;
   log: Logger;
-  /** How long appends gather before one write and one fsync commit them. */
-  batchIntervalMs?: number;
-  /** A segment past this size is closed and a new one started. */
+  /** How long appends gather before one write and one fsync commit them (the caller's config). */
+  batchIntervalMs: number;
+  /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**
    * Sequence numbers up to here were handed out already (a snapshot covers them, and their
@@ -95,8 +97,8 @@ export class Journal<T> {
     lastSeq: number,
     segments: Segment[],
   ) {
-    this.batchIntervalMs = options.batchIntervalMs ?? 200;
-    this.segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
+    this.batchIntervalMs = options.batchIntervalMs;
+    this.segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
     this.nextSeq = lastSeq + 1;
     this.segments = segments;
   }

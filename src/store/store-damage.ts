@@ -1,6 +1,6 @@
 /**
  * What the store found damaged on disk, for the hub's health and metrics: journal records
- * skipped or cut off (the state journal, the actor snapshots' and the outbox's), snapshot shards
+ * skipped or cut off (the state journal and the outbox's), snapshot shards
  * and documents (registry shards, rooms, settings) that did not read back. Each finding names
  * its file and what the hub did about it; every part that reads the disk reports here, and the
  * parts' health shows the findings for their files (degraded while there are any).
@@ -11,7 +11,7 @@ export type DamageKind = 'journal' | 'snapshot_shard' | 'document';
 
 export interface DamageFinding {
   kind: DamageKind;
-  /** The journal or store it belongs to: "state", "snapshots", "outbox", "registry", … */
+  /** The journal or store it belongs to: "state", "outbox", "registry", … */
   area: string;
   file: string;
   problem: string;

@@ -38,7 +38,7 @@ export function registerStoreMetrics(registry: Registry, source: { tailSize(): n
   });
   new Gauge({
     name: 'hearth_store_journal_corrupt_records_at_start',
-    help: 'Torn or corrupt journal records found at start-up (skipped, or cut off at the end) in every journal: device state, actor snapshots and the outbox.',
+    help: 'Torn or corrupt journal records found at start-up (skipped, or cut off at the end) in every journal: device state and the outbox.',
     registers: [registry],
     collect() {
       this.set(source.damage.journalRecords);

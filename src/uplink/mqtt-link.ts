@@ -12,7 +12,7 @@ import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
-import { backoffDelay } from '../resilience/backoff.js';
+import { backoffDelay } from '../lifecycle/backoff.js';
 import { brokerUrl } from '../config/broker-address.js';
 import { transportWarnings } from './transport-warnings.js';
 

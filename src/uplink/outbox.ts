@@ -59,12 +59,18 @@ function hold(message: OutboxMessage, written: boolean): Held {
 
 const ignore = (): void => undefined;
 
+/** How long the outbox's messages gather before one write and one fsync: a constant (the uplink's acknowledgement latency), not a tunable. */
+export const OUTBOX_BATCH_MS = 200;
+/** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
+const CHECKPOINT_EVERY = 10_000;
+
 export interface OutboxOptions {
   dir: string;
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  batchIntervalMs?: number;
+  /** How long messages gather before one write and one fsync commit them. */
+  batchIntervalMs: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -114,7 +120,7 @@ export class Outbox {
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      { dir: options.dir, log: options.log, ...(options.batchIntervalMs === undefined ? {} : { batchIntervalMs: options.batchIntervalMs }) },
+      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);
@@ -241,7 +247,7 @@ export class Outbox {
   }
 
   private maybeCheckpoint(): void {
-    if (this.recordsSinceCheckpoint >= (this.options.checkpointEvery ?? 10_000) && this.checkpointing === undefined) {
+    if (this.recordsSinceCheckpoint >= (this.options.checkpointEvery ?? CHECKPOINT_EVERY) && this.checkpointing === undefined) {
       this.checkpointing = this.checkpoint().finally(() => (this.checkpointing = undefined));
       this.checkpointing.catch((error: unknown) => this.options.log.warn({ err: error }, 'outbox checkpoint failed'));
     }

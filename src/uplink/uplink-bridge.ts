@@ -21,7 +21,7 @@ import type { BridgeEvent } from '../events/bridge-events.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter, type Reply } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
-import { Outbox, type OutgoingMessage } from './outbox.js';
+import { Outbox, OUTBOX_BATCH_MS, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { publishTopicProblem } from '../model/mqtt-text.js';
 import { Topics } from './topics.js';
@@ -61,7 +61,7 @@ export interface UplinkBridgeOptions {
   radios?: RadioControl;
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
-  healthIntervalMs?: number;
+  healthIntervalMs: number;
   /** Hears the code of every failed command and bridge request (the metrics' label). */
   onFailure?: (code: string) => void;
   /** Hears each failure warning the log's rate limit left out (metrics). */
@@ -122,7 +122,7 @@ export class UplinkBridge implements Part {
 
   async start(): Promise<void> {
     const { devices, log } = this.options;
-    const outbox = await Outbox.open({ dir: join(this.options.stateDir, 'outbox'), log, maxBytes: this.options.outboxMaxBytes });
+    const outbox = await Outbox.open({ dir: join(this.options.stateDir, 'outbox'), log, maxBytes: this.options.outboxMaxBytes, batchIntervalMs: OUTBOX_BATCH_MS });
     devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;
     const publisher = new OutboxPublisher(outbox, log, { maxInFlight: this.options.maxInFlight, ratePerS: this.options.drainRatePerS });
@@ -200,7 +200,7 @@ export class UplinkBridge implements Part {
       });
       this.discoveryPart.start();
     }
-    const every = this.options.healthIntervalMs ?? 60_000;
+    const every = this.options.healthIntervalMs;
     this.healthTimer = setInterval(() => {
       if (every > 0) this.publishHealth();
       this.rememberLastHeard();

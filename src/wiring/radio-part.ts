@@ -18,7 +18,7 @@ import type { DeviceService } from '../devices/device-service.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { BreakerOptions } from '../config/schema.js';
-import { backoffDelay } from '../resilience/backoff.js';
+import { backoffDelay } from '../lifecycle/backoff.js';
 import { RadioGuard } from '../resilience/radio-guard.js';
 import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
 import type { Radio } from '../radios/radio.js';
@@ -36,7 +36,8 @@ export interface RadioPartOptions {
   radio: Radio;
   devices: DeviceService;
   log: Logger;
-  restart?: RestartPolicy;
+  /** `radios.restart`. */
+  restart: RestartPolicy;
   /** The radio's breakers and bulkhead; config's defaults for its kind when absent. */
   breaker: BreakerOptions;
   metrics?: ResilienceMetrics;
@@ -46,7 +47,6 @@ export interface RadioPartOptions {
 /** running: up; restarting: failed, a restart is due; down: failed `maxAttempts` restarts in a row (retried at the cap). */
 export type RadioState = 'stopped' | 'starting' | 'running' | 'restarting' | 'down';
 
-const DEFAULT_RESTART: RestartPolicy = { minMs: 1000, maxMs: 300_000, maxAttempts: 10 };
 
 export class RadioPart implements Part {
   readonly name: string;
@@ -132,7 +132,7 @@ export class RadioPart implements Part {
   /** The radio failed to start or died: its devices go offline, and a restart is scheduled. */
   private failed(error: unknown): void {
     const { radio, log, devices } = this.options;
-    const policy = this.options.restart ?? DEFAULT_RESTART;
+    const policy = this.options.restart;
     this.lastError = describeError(error);
     this.attempts++;
     const givenUp = this.attempts > policy.maxAttempts;
@@ -181,7 +181,7 @@ export class RadioPart implements Part {
       if (this.guard.state === 'closed') return health;
       return { ...health, status: 'degraded', detail: `circuit breaker ${this.guard.state.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
     }
-    const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round((this.options.restart ?? DEFAULT_RESTART).maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
+    const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round(this.options.restart.maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
     return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
   }
 }

@@ -15,8 +15,8 @@ describe('the actor system as a hub part', () => {
     await part.start();
     const { kind } = counterKind();
     for (const id of ['a', 'b', 'c']) await part.system.spawn(kind, id).ask({ type: 'add', n: 1 });
-    expect(part.system.options.maxActive).toBe(2);
-    expect(part.system.options.mailboxCapacity).toBe(1);
+    expect(part.system.config.maxActive).toBe(2);
+    expect(part.system.config.mailboxCapacity).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(part.health()).toMatchObject({ status: 'ok', registered: 3, active: 2, failures: 0 });
     const sample = await scrape(metrics);

@@ -9,7 +9,7 @@ import { counterKind, scrape, testSystem, until } from './support.js';
 
 describe('actor counts', () => {
   it('counts live and dormant actors through activation, passivation, quarantine, stop and removal', async () => {
-    const { system, metrics } = testSystem({ restartBudget: { maxRestarts: 0, windowMs: 60_000 } });
+    const { system, metrics } = testSystem({ restart: { maxRestarts: 0, windowMs: 60_000 } });
     const stopping = counterKind({ name: 'counter', supervision: { decide: () => 'stop' } });
     const { kind } = counterKind();
     const counts = async (): Promise<[number | undefined, number | undefined, number]> => {

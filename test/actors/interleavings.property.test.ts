@@ -57,8 +57,7 @@ describe('actor runtime under random interleavings', () => {
               idleTimeoutMs: 5,
               mailboxCapacity: 10_000,
               askTimeoutMs: 500,
-              backoff: { initialMs: 0, maxMs: 1, factor: 2, jitter: 0 },
-              restartBudget: { maxRestarts: 10_000, windowMs: 60_000 },
+              restart: { backoffInitialMs: 0, backoffMaxMs: 1, maxRestarts: 1000, windowMs: 60_000 },
             },
             { now: () => now },
           );

@@ -17,7 +17,7 @@ describe('supervision', () => {
   });
 
   it('restart: a new incarnation from the last snapshot, after a backoff; messages sent meanwhile follow in order', async () => {
-    const { system, store } = testSystem({ backoff: { initialMs: 50, maxMs: 50, factor: 1, jitter: 0 } });
+    const { system, store } = testSystem({ restart: { backoffInitialMs: 50, backoffMaxMs: 50 } });
     const { kind, recorder } = counterKind();
     const ref = system.spawn(kind, 'a');
     await store.save('counter', 'a', { total: 10 }); // the last snapshot
@@ -49,7 +49,7 @@ describe('supervision', () => {
   });
 
   it('escalates when the restart budget is spent; at the top the actor is quarantined and starts afresh on its next message', async () => {
-    const { system, lines, metrics } = testSystem({ restartBudget: { maxRestarts: 2, windowMs: 60_000 } });
+    const { system, lines, metrics } = testSystem({ restart: { maxRestarts: 2, windowMs: 60_000 } });
     const { kind, recorder } = counterKind();
     const ref = system.spawn(kind, 'a');
     for (let i = 0; i < 3; i++) ref.tell({ type: 'fail', error: `crash ${i}` });
@@ -70,7 +70,7 @@ describe('supervision', () => {
   });
 
   it('logs every failure exactly once, with its cause', async () => {
-    const { system, lines } = testSystem({ restartBudget: { maxRestarts: 100, windowMs: 60_000 } });
+    const { system, lines } = testSystem({ restart: { maxRestarts: 100, windowMs: 60_000 } });
     const { kind } = counterKind();
     const ref = system.spawn(kind, 'a');
     for (let i = 0; i < 4; i++) ref.tell({ type: 'fail', error: `oops ${i}` });
@@ -82,7 +82,7 @@ describe('supervision', () => {
 
   it('refills the restart budget as its window slides: a rare failure never escalates', async () => {
     let now = 0;
-    const { system, metrics } = testSystem({ restartBudget: { maxRestarts: 2, windowMs: 1000 } }, { now: () => now });
+    const { system, metrics } = testSystem({ restart: { maxRestarts: 2, windowMs: 1000 } }, { now: () => now });
     const { kind } = counterKind();
     const ref = system.spawn(kind, 'a');
     for (let i = 0; i < 10; i++) {
@@ -98,7 +98,7 @@ describe('supervision', () => {
   it('hands top-level escalations to the system\'s handler, which may restart the actor', async () => {
     const seen: string[] = [];
     const { system } = testSystem(
-      { restartBudget: { maxRestarts: 0, windowMs: 60_000 } },
+      { restart: { maxRestarts: 0, windowMs: 60_000 } },
       {
         onEscalation: (failure) => {
           seen.push(`${failure.kind}/${failure.id}: ${(failure.cause as Error).message}`);
@@ -117,7 +117,7 @@ describe('supervision', () => {
   });
 
   it('rejects an ask that times out while the actor restarts, and does not act on it afterwards', async () => {
-    const { system } = testSystem({ backoff: { initialMs: 150, maxMs: 150, factor: 1, jitter: 0 } });
+    const { system } = testSystem({ restart: { backoffInitialMs: 150, backoffMaxMs: 150 } });
     const { kind, recorder } = counterKind();
     const ref = system.spawn(kind, 'a');
     ref.tell({ type: 'fail', error: 'crash' });

@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, RestartBudget } from '../../src/actors/supervision.js';
-
-describe('backoff', () => {
-  const options = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 };
-
-  it('grows by the factor per attempt up to the bound', () => {
-    const none = () => 0;
-    expect([0, 1, 2, 3, 4, 10].map((attempt) => backoffDelay(options, attempt, none))).toEqual([100, 200, 400, 800, 1000, 1000]);
-  });
-
-  it('draws up to the jitter fraction off the delay', () => {
-    expect(backoffDelay(options, 2, () => 0.999)).toBe(200);
-    for (let i = 0; i < 1000; i++) {
-      const delay = backoffDelay(options, 1);
-      expect(delay).toBeGreaterThanOrEqual(100);
-      expect(delay).toBeLessThanOrEqual(200);
-    }
-  });
-});
+import { RestartBudget } from '../../src/actors/supervision.js';
 
 describe('RestartBudget', () => {
   it('allows maxRestarts within the window and refuses one more', () => {

@@ -5,10 +5,12 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { ActorSystem, type ActorSystemOptions, type EscalationHandler } from '../../src/actors/actor-system.js';
+import { ActorSystem, type EscalationHandler } from '../../src/actors/actor-system.js';
 import { InMemorySnapshotStore, type SnapshotStore } from '../../src/actors/snapshot-store.js';
 import type { SupervisionStrategy } from '../../src/actors/supervision.js';
 import type { Actor, ActorContext, ActorKind } from '../../src/actors/types.js';
+import type { HearthConfigInput } from '../../src/config/schema.js';
+import { actorsConfig } from '../support/config-defaults.js';
 
 export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
@@ -111,8 +113,9 @@ export function counterKind(options: CounterOptions = {}): { kind: ActorKind<Cou
   return { kind, recorder };
 }
 
+/** A system on the schema's `actors` defaults, except: no idle sweep, short restart delays without jitter, and the test's changes. */
 export function testSystem(
-  options: Partial<ActorSystemOptions> = {},
+  changes: NonNullable<HearthConfigInput['actors']> = {},
   extra: { store?: SnapshotStore; now?: () => number; onEscalation?: EscalationHandler } = {},
 ): { system: ActorSystem; store: SnapshotStore; lines: Record<string, unknown>[]; metrics: Registry } {
   const { log, lines } = capturingLog();
@@ -122,7 +125,8 @@ export function testSystem(
     log,
     store,
     metrics,
-    options: { idleTimeoutMs: 0, backoff: { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 }, ...options },
+    config: actorsConfig({ idleTimeoutMs: 0, ...changes, restart: { backoffInitialMs: 5, backoffMaxMs: 20, ...changes.restart } }),
+    random: () => 1,
     ...(extra.now === undefined ? {} : { now: extra.now }),
     ...(extra.onEscalation === undefined ? {} : { onEscalation: extra.onEscalation }),
   });

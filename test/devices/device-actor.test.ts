@@ -9,6 +9,7 @@ import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
 import { radioPort } from '../support/radio-port.js';
+import { actorsConfig, stateStoreOptions } from '../support/config-defaults.js';
 
 const lampId = 'zigbee:0x00158d0001a2b3c4';
 const remoteId = 'zigbee:0x00158d0001a2b3c5';
@@ -29,7 +30,7 @@ interface Harness {
 async function harness(dir?: string, recordsIn?: Map<string, DeviceRecord>): Promise<Harness> {
   const stateDir = dir ?? (await tempDir());
   const { log } = capturingLog();
-  const store = await DeviceStateStore.open({ dir: stateDir, log, shards: 4, batchIntervalMs: 5, compactIntervalMs: 0 });
+  const store = await DeviceStateStore.open(stateStoreOptions(stateDir, log, { shards: 4, batchIntervalMs: 5, compactIntervalMs: 0 }));
   const records =
     recordsIn ??
     new Map<string, DeviceRecord>([
@@ -37,7 +38,7 @@ async function harness(dir?: string, recordsIn?: Map<string, DeviceRecord>): Pro
       [remoteId, { id: remoteId, friendlyName: 'living/remote', radio: 'zigbee', capabilities: remote }],
     ]);
   const h: Harness = {
-    system: new ActorSystem({ log, options: { idleTimeoutMs: 0 } }),
+    system: new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) }),
     store,
     records,
     sent: [],

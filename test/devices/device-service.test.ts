@@ -7,6 +7,7 @@ import type { Capability } from '../../src/model/capabilities.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
+import { actorsConfig } from '../support/config-defaults.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const door = 'zigbee:0x00158d0001a2b3c5';
@@ -15,7 +16,7 @@ const contact = JSON.parse(JSON.stringify([e.contact(), e.battery()])) as Capabi
 
 async function service(stateDir: string) {
   const { log } = capturingLog();
-  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
   const devices = new DeviceService({ stateDir, store: configSchema.parse({ store: { writeIntervalMs: 20, journalBatchMs: 5 } }).store, system, log });
   await devices.start();
   return {
@@ -77,7 +78,7 @@ describe('the devices part', () => {
   it('puts the store\'s metrics on the hub registry', async () => {
     const { log } = capturingLog();
     const metrics = new Registry();
-    const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+    const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
     const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log, metrics });
     await devices.start();
     devices.addDevice({ id: door, friendlyName: 'hall/door', radio: 'zigbee', capabilities: contact });

@@ -8,6 +8,7 @@ import { EventBus } from '../../src/events/event-bus.js';
 import type { HubEventMap } from '../../src/events/hub-events.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
+import { actorsConfig } from '../support/config-defaults.js';
 
 interface TestMap {
   ping: { n: number };
@@ -67,7 +68,7 @@ describe('the event bus', () => {
 
   it('keeps a device actor running when an uplink listener throws: no failure, no restart, the next report goes through', async () => {
     const { log } = capturingLog();
-    const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+    const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
     const events = new EventBus<HubEventMap>(log);
     const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log, events });
     await devices.start();

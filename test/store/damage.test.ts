@@ -5,7 +5,7 @@
  * starts, keeps every record and device outside the damaged part, and says so in the log (warn
  * or worse), in its health (degraded, naming the file) and in /metrics.
  */
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -14,6 +14,7 @@ import { DeviceStateStore } from '../../src/store/device-state-store.js';
 import { Outbox } from '../../src/uplink/outbox.js';
 import { capturingLog } from '../actors/support.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
+import { stateStoreOptions } from '../support/config-defaults.js';
 import { freePort } from '../support/ports.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -44,7 +45,7 @@ async function seeded(): Promise<string> {
   const hub = await startHub(stateDir);
   ids.forEach((id, i) => hub.devices.addDevice({ id, friendlyName: `sensor${i}`, radio: 'zigbee' }));
   await hub.stop();
-  const store = await DeviceStateStore.open({ dir: join(stateDir, 'state'), log: silent, shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 });
+  const store = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
   for (const [i, id] of ids.entries()) await store.record(id, { values: { n: i } });
   // not closed (that would fold the journal into the snapshot): as a crash leaves it, only its file let go
   await store.flushJournal();
@@ -105,7 +106,7 @@ describe('damage on disk', () => {
   it('half a snapshot shard costs only its devices, which start from what the journal still knows', async () => {
     const stateDir = await seeded();
     // a clean stop folds everything into the snapshot shards
-    const store = await DeviceStateStore.open({ dir: join(stateDir, 'state'), log: silent, shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 });
+    const store = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
     await store.close();
     const shardOf = async (id: string): Promise<string> => {
       for (const name of (await readdir(join(stateDir, 'state/snapshot'))).filter((n) => /^shard-\d+\.json$/.test(n))) {
@@ -117,7 +118,7 @@ describe('damage on disk', () => {
     const inShard = [];
     for (const id of ids) if ((await shardOf(id)) === file) inShard.push(id);
     // one of its devices changed after the snapshot: the journal knows that much
-    const later = await DeviceStateStore.open({ dir: join(stateDir, 'state'), log: silent, shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 });
+    const later = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
     await later.record(ids[0] as string, { values: { n: 100 } });
     await later.flushJournal();
     await (later as unknown as { journal: { close(): Promise<void> } }).journal.close();
@@ -151,5 +152,20 @@ describe('damage on disk', () => {
     expect(String(health.detail)).toContain(file);
     expect(await hub.metric('hearth_store_damaged_files', 'document')).toBe(1);
     expect(hub.warned(file)).toBe(true);
+  });
+  it('an older version\'s actor snapshots journal, damaged too, is left alone: not read, not reported, not deleted', async () => {
+    const stateDir = await tempDir();
+    const journalDir = join(stateDir, 'snapshots', 'journal');
+    await mkdir(journalDir, { recursive: true });
+    const segment = join(journalDir, 'segment-0000000000000001.log');
+    const bytes = Buffer.from('\u0000\u0000\u0000\u0010not a record at all, torn');
+    await writeFile(segment, bytes);
+    const hub = await startHub(stateDir);
+    expect(Object.keys(hub.hub.health().parts)).not.toContain('snapshots');
+    for (const [name, health] of Object.entries(hub.hub.health().parts)) expect(health.damaged, name).toBeUndefined();
+    expect(await hub.metric('hearth_store_journal_corrupt_records_at_start')).toBe(0);
+    await hub.stop();
+    expect(await readFile(segment)).toEqual(bytes);
+    expect(await readdir(journalDir)).toEqual(['segment-0000000000000001.log']);
   });
 });

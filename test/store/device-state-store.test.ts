@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DeviceStateStore, type DeviceStateStoreOptions } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
+import { stateStoreOptions } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const sensor = 'zwave:3735928559:5';
 
 function open(dir: string, options: Partial<DeviceStateStoreOptions> = {}) {
-  return DeviceStateStore.open({ dir, log: capturingLog().log, shards: 4, batchIntervalMs: 5, compactIntervalMs: 0, ...options });
+  return DeviceStateStore.open(stateStoreOptions(dir, capturingLog().log, { shards: 4, batchIntervalMs: 5, compactIntervalMs: 0, ...options }));
 }
 
 describe('device state store', () => {

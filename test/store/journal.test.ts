@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { diskStats } from '../../src/store/disk-stats.js';
 import { Journal } from '../../src/store/journal.js';
 import { capturingLog } from '../actors/support.js';
+import { defaultsOf } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
 
 type Entry = { device: string; value: number };
@@ -15,7 +16,7 @@ const silent = pino({ level: 'silent' });
 async function openJournal(dir: string, options: { batchIntervalMs?: number; segmentBytes?: number } = {}) {
   const replayed: [number, Entry][] = [];
   const { log, lines } = capturingLog();
-  const { journal, report } = await Journal.open<Entry>({ dir, log, ...options }, (seq, entry) => replayed.push([seq, entry]));
+  const { journal, report } = await Journal.open<Entry>({ dir, log, batchIntervalMs: defaultsOf('store').journalBatchMs, ...options }, (seq, entry) => replayed.push([seq, entry]));
   return { journal, report, replayed, lines };
 }
 
@@ -141,7 +142,7 @@ describe('journal', () => {
     await second.journal.close();
     // and above what the caller says a snapshot covers, with no segment left at all
     const empty = await tempDir();
-    const third = await Journal.open<Entry>({ dir: empty, log: silent, afterSeq: 41 }, () => undefined);
+    const third = await Journal.open<Entry>({ dir: empty, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs, afterSeq: 41 }, () => undefined);
     expect(await third.journal.append({ device: 'zigbee:0x1', value: 0 })).toBe(42);
     await third.journal.close();
   });
@@ -180,7 +181,7 @@ describe('journal under SIGKILL', () => {
       await LineChild.crashAfter(writer, [dir], (line) => acknowledged.add(Number(line)), 50, 200);
     }
     const replayed = new Set<number>();
-    const { journal, report } = await Journal.open<Entry>({ dir, log: silent }, (seq) => replayed.add(seq));
+    const { journal, report } = await Journal.open<Entry>({ dir, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs }, (seq) => replayed.add(seq));
     await journal.close();
     expect(acknowledged.size).toBeGreaterThan(100);
     const lost = [...acknowledged].filter((seq) => !replayed.has(seq));

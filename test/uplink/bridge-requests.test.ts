@@ -6,12 +6,13 @@ import { DeviceService } from '../../src/devices/device-service.js';
 import { BRIDGE_COMMANDS, BridgeRequests } from '../../src/uplink/bridge-requests.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
+import { actorsConfig } from '../support/config-defaults.js';
 
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 
 async function setup() {
   const { log } = capturingLog();
-  const system = new ActorSystem({ log, options: { idleTimeoutMs: 0 } });
+  const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
   const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log });
   await devices.start();
   onTestFinished(async () => {

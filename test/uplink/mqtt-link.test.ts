@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/load.js';
 import { MqttLink } from '../../src/uplink/mqtt-link.js';
-import { backoffDelay as reconnectDelay } from '../../src/resilience/backoff.js';
+import { backoffDelay as reconnectDelay } from '../../src/lifecycle/backoff.js';
 import { makePki } from '../support/certificates.js';
 import { Mosquitto } from '../support/mosquitto.js';
 import { MqttWatch, retainedOn } from '../support/mqtt-watch.js';
