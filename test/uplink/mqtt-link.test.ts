@@ -130,12 +130,15 @@ describe('MqttLink over TLS', () => {
     await good.start(new AbortController().signal);
     expect(good.health()).toMatchObject({ status: 'ok', broker: `mqtts://127.0.0.1:${broker.port}` });
 
-    const anonymous = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.ca } }, 'tls-anonymous');
+    // the refused links: no startup wait, then until the refusal is reported
+    const anonymous = await linkTo(broker.port, { ...tls, startupWaitMs: 0, tls: { ca: pki.ca } }, 'tls-anonymous');
     await anonymous.start(new AbortController().signal);
+    await eventually(() => anonymous.health().detail !== undefined && anonymous.health().detail !== 'broker unreachable');
     expect(anonymous.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/certificate required/i) });
 
-    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
+    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 0, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
     await wrongCa.start(new AbortController().signal);
+    await eventually(() => wrongCa.health().detail !== undefined && wrongCa.health().detail !== 'broker unreachable');
     expect(wrongCa.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/self-signed certificate|unable to verify|certificate/i) });
   }, 60_000);
 });
