@@ -71,7 +71,7 @@ describe('MqttLink', () => {
     const good = await linkTo(broker.port, { username: 'hub', password: 'right-password' }, 'good');
     await good.start(new AbortController().signal);
     expect(good.health().status).toBe('ok');
-    const bad = await linkTo(broker.port, { username: 'hub', password: 'wrong-password', startupWaitMs: 1000 }, 'bad');
+    const bad = await linkTo(broker.port, { username: 'hub', password: 'wrong-password', startupWaitMs: 0 }, 'bad');
     await bad.start(new AbortController().signal);
     await eventually(() => String(bad.health().detail).includes('Not authorized'));
     expect(bad.health().status).toBe('degraded');
@@ -90,7 +90,7 @@ describe('MqttLink against a broker that speaks only MQTT 3.1.1', () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       server.close();
     });
-    const link = await linkTo(port, { startupWaitMs: 10_000 });
+    const link = await linkTo(port, { startupWaitMs: 10_000, reconnectMinMs: 100, reconnectMaxMs: 200 });
     await link.start(new AbortController().signal);
     expect(link.connected).toBe(true);
     expect(link.health().status).toBe('ok');
