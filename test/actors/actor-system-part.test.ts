@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ActorSystemPart } from '../../src/actors/actor-system-part.js';
 import { InMemorySnapshotStore } from '../../src/actors/snapshot-store.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -17,8 +17,7 @@ describe('the actor system as a hub part', () => {
     for (const id of ['a', 'b', 'c']) await part.system.spawn(kind, id).ask({ type: 'add', n: 1 });
     expect(part.system.config.maxActive).toBe(2);
     expect(part.system.config.mailboxCapacity).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(part.health()).toMatchObject({ status: 'ok', registered: 3, active: 2, failures: 0 });
+    await vi.waitFor(() => expect(part.health()).toMatchObject({ status: 'ok', registered: 3, active: 2, failures: 0 }));
     const sample = await scrape(metrics);
     expect(sample('hearth_actors_active', 'counter')).toBe(2);
     expect(sample('hearth_actors_passivated', 'counter')).toBe(1);

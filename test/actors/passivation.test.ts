@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { InMemorySnapshotStore } from '../../src/actors/snapshot-store.js';
 import { counterKind, gate, scrape, testSystem, until } from './support.js';
 
@@ -155,7 +155,7 @@ describe('passivation', () => {
     now = 100;
     system.sweep();
     await until(() => system.activeCount === 7);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await system.settled();
     expect(system.activeCount).toBe(7);
     system.sweep();
     system.sweep();
@@ -181,5 +181,25 @@ describe('passivation', () => {
     system.start();
     await until(() => !system.isActive('a'), 2000, 'the sweep to passivate a');
     await system.shutdown();
+  });
+
+  it('passivates on the sweep timer once the idle timeout has passed, not before (fake timers)', async () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const { system } = testSystem({ idleTimeoutMs: 5000, sweepIntervalMs: 1000 }, { now: () => Date.now() });
+    const { kind } = counterKind();
+    const ref = system.spawn(kind, 'a');
+    await ref.ask({ type: 'get' });
+    system.start();
+    await vi.advanceTimersByTimeAsync(4000);
+    // a message at 4 s resets the idle time: the 5 s and 8 s sweeps find it idle too briefly
+    await ref.ask({ type: 'get' });
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(system.isActive('a')).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    await system.settled();
+    expect(system.isActive('a')).toBe(false);
+    await system.shutdown();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ErrorCode, isHearthError } from '../../src/errors.js';
 import { HubRunner } from '../../src/lifecycle/hub-runner.js';
 import { abortableDelay, type Part, type PartHealth } from '../../src/lifecycle/part.js';
@@ -55,7 +55,7 @@ describe('HubRunner', () => {
     const events: string[] = [];
     const runner = new HubRunner([new RecordingPart('a', events), new RecordingPart('slow', events, { startMs: 60_000 }), new RecordingPart('c', events)], silent, 1000);
     const started = runner.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(events).toContain('start slow'));
     expect(runner.health()).toMatchObject({ status: 'starting', parts: { a: { status: 'ok' }, c: { status: 'starting' } } });
     await runner.stop();
     expect(await started).toBe(false);

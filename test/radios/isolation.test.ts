@@ -30,7 +30,9 @@ async function threeRadioHub() {
   const log = pino({ level: 'silent' });
   const zwave = new ZWaveRadio({
     port: zwaveNetwork.port,
-    driverOptions: { storage: { cacheDir: await tempDir() }, logConfig: { enabled: false }, ...zwaveNetwork.driverOptions, timeouts: { ...zwaveNetwork.driverOptions.timeouts, ack: 400 } },
+    driverOptions: { storage: { cacheDir: await tempDir() }, logConfig: { enabled: false }, ...zwaveNetwork.driverOptions, timeouts: { ...zwaveNetwork.driverOptions.timeouts, ack: 400 },
+      // one controller attempt: a hung controller fails a command in one ACK timeout, not three
+      attempts: { controller: 1 } },
     log,
   });
   const config = await loadConfigOrThrow({ env: {}, profile: { radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }] } } } });

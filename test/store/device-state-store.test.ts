@@ -2,7 +2,7 @@ import { LineChild } from '../support/line-child.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeviceStateStore, type DeviceStateStoreOptions } from '../../src/store/device-state-store.js';
 import { capturingLog } from '../actors/support.js';
 import { stateStoreOptions } from '../support/config-defaults.js';
@@ -83,8 +83,7 @@ describe('device state store', () => {
   it('compacts by itself once enough devices changed', async () => {
     const store = await open(await tempDir(), { compactAfterDevices: 10 });
     for (let d = 0; d < 25; d++) await store.record(`zigbee:0x${d.toString(16).padStart(16, '0')}`, { values: { n: d } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(store.compactions).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(store.compactions).toBeGreaterThanOrEqual(1));
     expect(store.tailSize).toBeLessThan(25);
     await store.close();
   });

@@ -20,7 +20,7 @@ import { until } from '../support/until.js';
 
 // under Mosquitto's max_inflight_messages (20): the broker stops delivering while the hub's PUBACKs are held
 const COMMANDS = 15;
-const RATE = 5;
+const RATE = 10;
 
 /** The sum of `hearth_command_failures_total` over its codes, read from /metrics. */
 async function failuresCounted(port: number): Promise<number> {

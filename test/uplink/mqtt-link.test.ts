@@ -21,7 +21,7 @@ async function linkTo(port: number, uplink: Record<string, unknown> = {}, hubId 
 async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   for (const began = Date.now(); !check(); ) {
     if (Date.now() - began > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -71,7 +71,7 @@ describe('MqttLink', () => {
     const good = await linkTo(broker.port, { username: 'hub', password: 'right-password' }, 'good');
     await good.start(new AbortController().signal);
     expect(good.health().status).toBe('ok');
-    const bad = await linkTo(broker.port, { username: 'hub', password: 'wrong-password', startupWaitMs: 1000 }, 'bad');
+    const bad = await linkTo(broker.port, { username: 'hub', password: 'wrong-password', startupWaitMs: 0 }, 'bad');
     await bad.start(new AbortController().signal);
     await eventually(() => String(bad.health().detail).includes('Not authorized'));
     expect(bad.health().status).toBe('degraded');
@@ -90,7 +90,7 @@ describe('MqttLink against a broker that speaks only MQTT 3.1.1', () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       server.close();
     });
-    const link = await linkTo(port, { startupWaitMs: 10_000 });
+    const link = await linkTo(port, { startupWaitMs: 10_000, reconnectMinMs: 100, reconnectMaxMs: 200 });
     await link.start(new AbortController().signal);
     expect(link.connected).toBe(true);
     expect(link.health().status).toBe('ok');
@@ -101,12 +101,14 @@ describe('MqttLink reconnecting', () => {
   it('backs off with jitter after refused logins instead of hammering the broker, and never gives up', async () => {
     const broker = await Mosquitto.start({ users: { hub: 'right' } });
     onTestFinished(() => broker.stop());
-    const link = await linkTo(broker.port, { username: 'hub', password: 'wrong', startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 800 });
+    const link = await linkTo(broker.port, { username: 'hub', password: 'wrong', startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 400 });
+    const began = Date.now();
     await link.start(new AbortController().signal);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    // 100, 200, 400, 800, 800… ms (halved at most by jitter): a handful of attempts, not 25
-    expect(link.reconnectAttempts).toBeGreaterThanOrEqual(3);
-    expect(link.reconnectAttempts).toBeLessThanOrEqual(12);
+    // six refused attempts, the last two past the cap: it keeps trying
+    await eventually(() => link.reconnectAttempts >= 6);
+    // between them 100, 200, 400, 400, 400 ms, halved at most by jitter: at least 750 ms; a
+    // fixed 100 ms period (no backoff) would take 500
+    expect(Date.now() - began).toBeGreaterThanOrEqual(750);
     expect(link.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/not authorized|bad user name or password/i) });
   });
 
@@ -128,12 +130,15 @@ describe('MqttLink over TLS', () => {
     await good.start(new AbortController().signal);
     expect(good.health()).toMatchObject({ status: 'ok', broker: `mqtts://127.0.0.1:${broker.port}` });
 
-    const anonymous = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.ca } }, 'tls-anonymous');
+    // the refused links: no startup wait, then until the refusal is reported
+    const anonymous = await linkTo(broker.port, { ...tls, startupWaitMs: 0, tls: { ca: pki.ca } }, 'tls-anonymous');
     await anonymous.start(new AbortController().signal);
+    await eventually(() => anonymous.health().detail !== undefined && anonymous.health().detail !== 'broker unreachable');
     expect(anonymous.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/certificate required/i) });
 
-    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 1000, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
+    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 0, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
     await wrongCa.start(new AbortController().signal);
+    await eventually(() => wrongCa.health().detail !== undefined && wrongCa.health().detail !== 'broker unreachable');
     expect(wrongCa.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/self-signed certificate|unable to verify|certificate/i) });
   }, 60_000);
 });

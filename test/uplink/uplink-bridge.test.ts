@@ -1,7 +1,7 @@
 /** Devices to the broker and back, against a real Mosquitto: the contract and an outage. */
 import { fileURLToPath } from 'node:url';
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Capability } from '../../src/model/capabilities.js';
 import { startBridgedHub } from '../support/bridged-hub.js';
 import { LineChild } from '../support/line-child.js';
@@ -85,9 +85,13 @@ describe('uplink bridge', () => {
     expect(health).toMatchObject({ health: { status: 'ok' }, outbox: { dropped_events: 0 } });
 
     const before = watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length;
+    const states = (): number => watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length;
     await watch.client.publishAsync('hearth/h1/living/lamp/get', '', { qos: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(watch.received.filter((m) => m.topic === 'hearth/h1/living/lamp').length).toBe(before + 1);
+    await vi.waitFor(() => expect(states()).toBeGreaterThan(before));
+    // a request sent after the /get is answered through the same outbox after whatever the /get produced
+    await watch.client.publishAsync('hearth/h1/bridge/request/health_check', '{}', { qos: 1 });
+    await watch.waitFor('hearth/h1/bridge/response/health_check');
+    expect(states()).toBe(before + 1);
   });
 
   it('publishes availability, moves retained topics on rename and clears them on removal', async () => {

@@ -27,7 +27,7 @@ async function metric(registry: Registry, name: string, labels: string): Promise
 describe('circuit breakers on the Z-Wave radio', () => {
   it('opens the radio breaker when the controller hangs, fails commands at once, and closes by itself when it answers again', async () => {
     const metrics = new Registry();
-    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, probeMinMs: 400, probeMaxMs: 1000 }, timeouts: { ack: 400 }, metrics });
+    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, probeMinMs: 400, probeMaxMs: 1000 }, timeouts: { ack: 400 }, attempts: { controller: 1 }, metrics });
     const { devices, network, watch } = hub;
     const part = hub.radios[0];
     for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
@@ -72,7 +72,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
   }, 60_000);
 
   it('opens the breaker of a node that never acknowledges, not the radio\'s; passivation keeps it; the node answering closes it', async () => {
-    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 3000, probeMaxMs: 10_000 } });
+    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 1000, probeMaxMs: 2000 }, attempts: { sendData: 1 } });
     const { devices, network, watch, system } = hub;
     const part = hub.radios[0];
     for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
@@ -96,8 +96,11 @@ describe('circuit breakers on the Z-Wave radio', () => {
 
     // back in range: once the probe is due, the next command pings first, closes it, and goes out
     network.device(2).setReachable(true);
-    await new Promise((resolve) => setTimeout(resolve, 3100));
-    await devices.command(nodeIdOf(2), { state: 'ON' });
+    // refused at once until the probe is due (its exact timing: test/resilience/device-breaker.test.ts)
+    for (let error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' })); error !== undefined; error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' }))) {
+      expect(error.code).toBe('CIRCUIT_OPEN');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(network.device(2).level).toBe(true);
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('breaker_state') && p.includes('"device"') && p.includes('"closed"'));
     expect((await devices.state.get(nodeIdOf(2)))?.breaker ?? null).toBeNull();
@@ -119,7 +122,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
 
   it('keeps the commands in flight within the bulkhead when a radio comes back from an outage', async () => {
     const kinds = ['switch', 'switch', 'switch', 'switch', 'switch', 'switch'] as const;
-    const hub = await startZWaveHub(kinds, { breaker: { threshold: 1, probeMinMs: 200, probeMaxMs: 400, maxConcurrent: 2, maxQueued: 3 }, timeouts: { ack: 400 } });
+    const hub = await startZWaveHub(kinds, { breaker: { threshold: 1, probeMinMs: 200, probeMaxMs: 400, maxConcurrent: 2, maxQueued: 3 }, timeouts: { ack: 400 }, attempts: { controller: 1 } });
     const { devices, network, watch, radio } = hub;
     const ids = kinds.map((_kind, index) => nodeIdOf(index + 2));
     for (const id of ids) await until(() => devices.device(id) !== undefined, 20_000, `${id} is registered`);

@@ -37,6 +37,8 @@ export interface ZWaveHubOptions {
   metrics?: Registry;
   /** zwave-js timeouts over the simulator's (e.g. a short controller ACK timeout). */
   timeouts?: NonNullable<PartialZWaveOptions['timeouts']>;
+  /** zwave-js retry counts (e.g. one controller attempt, so that a hung controller fails in one ACK timeout). */
+  attempts?: PartialZWaveOptions['attempts'] & { openSerialPort?: number };
   securityKeys?: PartialZWaveOptions['securityKeys'];
   /** `radios.zwave.maxDevices` */
   maxDevices?: number;
@@ -57,8 +59,8 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
     port: network.port,
     driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug' }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
       // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
-      // to show it. zwave-js 15.15's Driver reads this option but leaves it out of its typings.
-      attempts: { openSerialPort: 2 } as PartialZWaveOptions['attempts'], ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
+      // to show it (a test may ask for once). zwave-js 15.15's Driver reads this option but leaves it out of its typings.
+      attempts: { openSerialPort: 2, ...options.attempts }, ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
     log,
     driverLog: log,
     ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),

@@ -86,7 +86,8 @@ describe('Z-Wave radio on the simulated network', () => {
   });
 
   it('marks a node that stops answering unavailable, and available again when it is heard from', async () => {
-    const hub = await startZWaveHub(['switch']);
+    // one SendData attempt: the node's failure, not zwave-js's retries, is the point
+    const hub = await startZWaveHub(['switch'], { attempts: { sendData: 1 } });
     const { devices, network, watch } = hub;
     await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the switch is registered');
     await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"online"}');

@@ -247,7 +247,9 @@ describe('Home Assistant discovery', () => {
     expect(bridge.discovery?.republished).toBe(1);
     // something else on the status topic is not a birth
     await watch.client.publishAsync('homeassistant/status', 'offline', { qos: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // from the same client after it, so the hub has handled the status message once this is answered
+    await watch.client.publishAsync('hearth/ha/bridge/request/health_check', '{}', { qos: 1 });
+    await hubWatch.waitFor('hearth/ha/bridge/response/health_check');
     expect(bridge.discovery?.republished).toBe(1);
   });
 });
