@@ -146,13 +146,16 @@ for (const [from, targets] of graph) {
     continue;
   }
   for (const to of targets) {
-    if (ORDER.indexOf(to) >= rank) problems.push(`${from} imports ${to}, a layer at or above it in the order: ${witness.get(`${from}→${to}`)}`);
+    if (ORDER.indexOf(to) >= rank)
+      problems.push(`${from} imports ${to}, a layer at or above it in the order: ${witness.get(`${from}→${to}`)}`);
   }
 }
 
 for (const component of cycles(graph)) {
   const members = new Set(component);
-  const edges = component.flatMap((from) => [...(graph.get(from) ?? [])].filter((to) => members.has(to)).map((to) => `    ${witness.get(`${from}→${to}`)}`));
+  const edges = component.flatMap((from) =>
+    [...(graph.get(from) ?? [])].filter((to) => members.has(to)).map((to) => `    ${witness.get(`${from}→${to}`)}`),
+  );
   problems.push(`import cycle between ${component.join(', ')}:\n${edges.join('\n')}`);
 }
 

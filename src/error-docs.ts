@@ -6,57 +6,79 @@
 import { ErrorCode } from './errors.js';
 
 export const ERROR_DOCS: Record<ErrorCode, string> = {
-  [ErrorCode.ConfigInvalid]: 'The config file (or a HEARTH_… variable) has values that do not fit the schema; every problem is listed with its path. Exit code 78.',
+  [ErrorCode.ConfigInvalid]:
+    'The config file (or a HEARTH_… variable) has values that do not fit the schema; every problem is listed with its path. Exit code 78.',
   [ErrorCode.ConfigUnreadable]: 'The config file cannot be read or is not YAML.',
   [ErrorCode.PartStartFailed]: 'A part of the hub failed to start; the cause names it.',
   [ErrorCode.PartStopTimeout]: 'A part did not stop within shutdown.timeoutMs; the process exits non-zero and names it.',
   [ErrorCode.StartAborted]: 'A stop request (SIGTERM, SIGINT) came while the hub was starting.',
-  [ErrorCode.BrokerUnreachable]: 'The MQTT broker cannot be reached (doctor, start-up wait); the hub runs on and keeps its messages in the outbox.',
+  [ErrorCode.BrokerUnreachable]:
+    'The MQTT broker cannot be reached (doctor, start-up wait); the hub runs on and keeps its messages in the outbox.',
   [ErrorCode.ActorNotFound]: 'A message for a device actor that is not registered.',
   [ErrorCode.ActorExists]: 'An actor was registered twice under one id.',
   [ErrorCode.ActorStopped]: 'A message for an actor that is stopping or stopped.',
   [ErrorCode.ActorFailed]: 'A device actor failed while handling the message; it is restarted by its supervisor.',
   [ErrorCode.ActorEscalated]: 'A device actor failed more often than its restart budget allows; it starts fresh on its next message.',
-  [ErrorCode.AskTimeout]: 'A request to a device actor got no answer in time (actors.askTimeoutMs; for commands, twice the radio\'s commandTimeoutMs).',
+  [ErrorCode.AskTimeout]:
+    "A request to a device actor got no answer in time (actors.askTimeoutMs; for commands, twice the radio's commandTimeoutMs).",
   [ErrorCode.AskAborted]: 'The request was cancelled by its sender.',
   [ErrorCode.MailboxFull]: 'A device actor has actors.mailboxCapacity messages waiting; the message was refused.',
   [ErrorCode.MessageDropped]: 'A message was dropped (its actor was removed).',
   [ErrorCode.SystemStopped]: 'The actor system is stopping: the hub is shutting down.',
   [ErrorCode.StoreClosed]: 'A write to the store after it closed (the hub is shutting down).',
   [ErrorCode.StoreWriteFailed]: 'Writing state to disk failed (disk full, read-only file system, failing SD card); the cause says which.',
-  [ErrorCode.StoreCorrupt]: 'A store document (a registry shard, rooms, settings, the snapshot meta) and its good copy beside it (.prev) are both corrupt; the message names the file. Restore it, or move it aside to start that part empty. (One damaged copy is not an error: the hub starts from the other and reports it.)',
+  [ErrorCode.StoreCorrupt]:
+    'A store document (a registry shard, rooms, settings, the snapshot meta) and its good copy beside it (.prev) are both corrupt; the message names the file. Restore it, or move it aside to start that part empty. (One damaged copy is not an error: the hub starts from the other and reports it.)',
   [ErrorCode.DeviceIdInvalid]: 'A device id that does not have the form <radio>:<address>.',
-  [ErrorCode.CommandInvalid]: 'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
-  [ErrorCode.CommandExpired]: 'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',
+  [ErrorCode.CommandInvalid]:
+    'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
+  [ErrorCode.CommandExpired]:
+    'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',
   [ErrorCode.RoomNotFound]: 'No room with that id.',
   [ErrorCode.RoomExists]: 'A room with that name already exists.',
-  [ErrorCode.RoomNameInvalid]: 'A room name the name rule refuses (README "Names"): empty or over 64 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment; or a room id not of a-z 0-9 _ -. The message says what is wrong and where.',
+  [ErrorCode.RoomNameInvalid]:
+    'A room name the name rule refuses (README "Names"): empty or over 64 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment; or a room id not of a-z 0-9 _ -. The message says what is wrong and where.',
   [ErrorCode.DeviceNotInRoom]: 'The device is not in that room.',
   [ErrorCode.DeviceInOtherRoom]: 'The device already belongs to another room; remove it there first.',
   [ErrorCode.DeviceNotFound]: 'No device with that friendly name or id.',
-  [ErrorCode.DeviceNameInvalid]: 'A friendly name the name rule refuses (README "Names"): empty or over 128 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment (leading, trailing or double /), a last segment of digits; or a reserved name: bridge and anything under it, a segment set or get, a last segment availability, a name shaped like a device id. The message says what is wrong and where. A name a device carries itself (a Z-Wave node\'s name) that the rule refuses is not used: the device keeps its id as its name.',
+  [ErrorCode.DeviceNameInvalid]:
+    'A friendly name the name rule refuses (README "Names"): empty or over 128 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment (leading, trailing or double /), a last segment of digits; or a reserved name: bridge and anything under it, a segment set or get, a last segment availability, a name shaped like a device id. The message says what is wrong and where. A name a device carries itself (a Z-Wave node\'s name) that the rule refuses is not used: the device keeps its id as its name.',
   [ErrorCode.DeviceNameTaken]: 'Another device already has that friendly name (names are compared case-insensitively).',
-  [ErrorCode.TopicInvalid]: 'A message the hub would publish has a topic MQTT forbids (a character of the name rule\'s list, a wildcard, over 65,535 bytes): it is not published (the broker would drop the connection), logged, and counted in hearth_uplink_invalid_topics_total.',
-  [ErrorCode.RadioUnavailable]: 'The device\'s radio is not running (its stick is missing, or it is restarting after a failure); commands fail at once until it runs again.',
-  [ErrorCode.RadioCommandFailed]: 'The radio could not carry out the command (the device did not acknowledge, or refused it); the message gives the radio\'s reason. Counts against the device\'s breaker when the device is at fault.',
-  [ErrorCode.DeviceAsleepQueued]: 'Not a failure: the device sleeps, and its radio carries the command out when it wakes up (bridge/event command_queued).',
+  [ErrorCode.TopicInvalid]:
+    "A message the hub would publish has a topic MQTT forbids (a character of the name rule's list, a wildcard, over 65,535 bytes): it is not published (the broker would drop the connection), logged, and counted in hearth_uplink_invalid_topics_total.",
+  [ErrorCode.RadioUnavailable]:
+    "The device's radio is not running (its stick is missing, or it is restarting after a failure); commands fail at once until it runs again.",
+  [ErrorCode.RadioCommandFailed]:
+    "The radio could not carry out the command (the device did not acknowledge, or refused it); the message gives the radio's reason. Counts against the device's breaker when the device is at fault.",
+  [ErrorCode.DeviceAsleepQueued]:
+    'Not a failure: the device sleeps, and its radio carries the command out when it wakes up (bridge/event command_queued).',
   [ErrorCode.DeviceNotReady]: 'The device is still being interviewed by its radio; try again when it is ready.',
   [ErrorCode.DeviceUnreachable]: 'The device did not answer a ping.',
-  [ErrorCode.CircuitOpen]: 'A circuit breaker is open: the radio\'s (after radios.breakers.<radio>.threshold radio faults in a row) or the device\'s (after deviceThreshold failed commands in a row). Commands fail at once until a probe finds it answering again; bridge/event breaker_state tells when.',
-  [ErrorCode.RadioBusy]: 'The radio\'s bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.',
-  [ErrorCode.DeviceLimit]: 'permit_join refused: the radio\'s network holds radios.<radio>.maxDevices devices already (Z-Wave; a Zigbee device past its cap is refused as it joins, bridge/event device_refused). Remove a device or raise the limit.',
+  [ErrorCode.CircuitOpen]:
+    "A circuit breaker is open: the radio's (after radios.breakers.<radio>.threshold radio faults in a row) or the device's (after deviceThreshold failed commands in a row). Commands fail at once until a probe finds it answering again; bridge/event breaker_state tells when.",
+  [ErrorCode.RadioBusy]: "The radio's bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.",
+  [ErrorCode.DeviceLimit]:
+    "permit_join refused: the radio's network holds radios.<radio>.maxDevices devices already (Z-Wave; a Zigbee device past its cap is refused as it joins, bridge/event device_refused). Remove a device or raise the limit.",
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
-  [ErrorCode.PayloadInvalid]: 'An MQTT payload that is not valid JSON, not the shape the request takes, nested deeper than 16 levels or with more than 1,000 keys and list items.',
+  [ErrorCode.PayloadInvalid]:
+    'An MQTT payload that is not valid JSON, not the shape the request takes, nested deeper than 16 levels or with more than 1,000 keys and list items.',
   [ErrorCode.UnknownCommand]: 'A bridge/request/<command> the hub does not know.',
-  [ErrorCode.NotifyUnavailable]: 'NOTIFY_SOCKET is set (the hub runs under systemd with Type=notify) but the notification cannot be sent (an abstract socket, or the unix-dgram module is not built); the hub stops at start rather than being killed at the start timeout.',
-  [ErrorCode.GpioSysfsMissing]: 'There is no /sys/class/gpio: not a Raspberry Pi, or a kernel built without sysfs GPIO. Use a Raspberry Pi OS kernel (or libgpiod\'s tools for /dev/gpiochipN).',
-  [ErrorCode.GpioPermissionDenied]: 'The hub may not write /sys/class/gpio/export: add its user to the gpio group (the unit has SupplementaryGroups=gpio).',
+  [ErrorCode.NotifyUnavailable]:
+    'NOTIFY_SOCKET is set (the hub runs under systemd with Type=notify) but the notification cannot be sent (an abstract socket, or the unix-dgram module is not built); the hub stops at start rather than being killed at the start timeout.',
+  [ErrorCode.GpioSysfsMissing]:
+    "There is no /sys/class/gpio: not a Raspberry Pi, or a kernel built without sysfs GPIO. Use a Raspberry Pi OS kernel (or libgpiod's tools for /dev/gpiochipN).",
+  [ErrorCode.GpioPermissionDenied]:
+    'The hub may not write /sys/class/gpio/export: add its user to the gpio group (the unit has SupplementaryGroups=gpio).',
   [ErrorCode.GpioPinBusy]: 'A GPIO line is exported by another program or held by a kernel driver (a dtoverlay): free it there.',
-  [ErrorCode.GpioPinDuplicate]: 'Two devices in radios.gpio.devices use the same line (by BCM number or header position). A config error: hearth config check lists it.',
-  [ErrorCode.GpioPinUnsafe]: 'A line the board profile refuses (GPIO0/1, the HAT EEPROM; a power or ground pin; a line off the header). A config error.',
-  [ErrorCode.GpioBoardUnknown]: 'radios.gpio.board is auto and the board cannot be told from /proc/device-tree/model: set it to one of the profiles in hardware/gpio.',
-  [ErrorCode.GpioChipNotFound]: 'No sysfs gpiochip carries the board profile\'s label, or the kernel refused a line number: the GPIO numbering is not what the profile says.',
+  [ErrorCode.GpioPinDuplicate]:
+    'Two devices in radios.gpio.devices use the same line (by BCM number or header position). A config error: hearth config check lists it.',
+  [ErrorCode.GpioPinUnsafe]:
+    'A line the board profile refuses (GPIO0/1, the HAT EEPROM; a power or ground pin; a line off the header). A config error.',
+  [ErrorCode.GpioBoardUnknown]:
+    'radios.gpio.board is auto and the board cannot be told from /proc/device-tree/model: set it to one of the profiles in hardware/gpio.',
+  [ErrorCode.GpioChipNotFound]:
+    "No sysfs gpiochip carries the board profile's label, or the kernel refused a line number: the GPIO numbering is not what the profile says.",
   [ErrorCode.GpioIoFailed]: 'Reading or writing a GPIO value file failed (EIO): counts as a radio fault.',
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
@@ -74,7 +96,7 @@ export function errorsMarkdown(): string {
     '(`bridge/event` `command_failed`, `bridge/response/…` `{"status":"error","error":{"code":…}}`),',
     'and as the `code` label of `hearth_command_failures_total` on /metrics. Codes are stable:',
     'a code is never reused for another meaning. In code they are `ErrorCode` in src/errors.ts,',
-    'thrown as `HearthError` (the hub\'s one error type).',
+    "thrown as `HearthError` (the hub's one error type).",
     '',
     '| code | meaning |',
     '| --- | --- |',

@@ -31,7 +31,12 @@ import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { until } from '../../test/support/until.js';
 
-const [port, stateDir, seconds, warmupSeconds] = [Number(process.argv[2]), String(process.argv[3]), Number(process.argv[4] ?? 60), Number(process.argv[5] ?? 20)];
+const [port, stateDir, seconds, warmupSeconds] = [
+  Number(process.argv[2]),
+  String(process.argv[3]),
+  Number(process.argv[4] ?? 60),
+  Number(process.argv[5] ?? 20),
+];
 const BREAKERS = { threshold: 2, deviceThreshold: 2, probeMinMs: 500, probeMaxMs: 4000 };
 const FAST = new Set(['CIRCUIT_OPEN', 'RADIO_UNAVAILABLE', 'RADIO_BUSY']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +58,20 @@ const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
 const log = pino({ level: 'silent' });
 const config = await loadConfigOrThrow({
   env: {},
-  profile: { stateDir, radios: { zigbee: { enabled: true, simulate: true }, gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }, { type: 'relay', pin: 22, name: 'led' }] } } },
+  profile: {
+    stateDir,
+    radios: {
+      zigbee: { enabled: true, simulate: true },
+      gpio: {
+        enabled: true,
+        simulate: true,
+        devices: [
+          { type: 'relay', pin: 17, name: 'relay' },
+          { type: 'relay', pin: 22, name: 'led' },
+        ],
+      },
+    },
+  },
 });
 const zigbeeNetwork = new SimulatedZigbeeNetwork(ZIGBEE_KINDS, { maxWaitMs: 2000 });
 const zigbeeActivity = new ZigbeeDemoActivity(zigbeeNetwork);
@@ -70,7 +88,12 @@ const gpio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.re
 const activity = new DemoActivity(network, log, 1000);
 const radio = new ZWaveRadio({
   port: network.port,
-  driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ack: 500 } },
+  driverOptions: {
+    storage: { cacheDir: `${stateDir}/zwave` },
+    logConfig: { enabled: false },
+    ...network.driverOptions,
+    timeouts: { ...network.driverOptions.timeouts, ack: 500 },
+  },
   log,
   afterStart: () => activity.start(),
   afterStop: () => activity.stop(),
@@ -80,7 +103,10 @@ const hub = await startBridgedHub(
     hubId: 'soak',
     stateDir,
     uplink: { port, startupWaitMs: 5000, healthIntervalS: 5 },
-    radios: { restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 }, breakers: { zwave: BREAKERS, zigbee: { ...BREAKERS, commandTimeoutMs: 3000 }, gpio: { ...BREAKERS, commandTimeoutMs: 1000 } } },
+    radios: {
+      restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 },
+      breakers: { zwave: BREAKERS, zigbee: { ...BREAKERS, commandTimeoutMs: 3000 }, gpio: { ...BREAKERS, commandTimeoutMs: 1000 } },
+    },
   },
   { radios: [radio, zigbee, gpio], log },
 );
@@ -89,7 +115,11 @@ const idOf = (nodeId: number) => zwaveId(SIMULATED_HOME_ID, nodeId);
 const zigbeeTargets = zigbeeNetwork.all.filter((device) => ['bulb', 'ambiance', 'plug'].includes(device.kind));
 /** Every device a command goes to, with a command it takes. */
 const targets: { id: string; command: () => Record<string, unknown> }[] = [
-  ...listening.map((device) => ({ id: idOf(device.id), command: () => (device.kind === 'dimmer' ? { brightness: Math.floor(Math.random() * 255) } : { state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
+  ...listening.map((device) => ({
+    id: idOf(device.id),
+    command: () =>
+      device.kind === 'dimmer' ? { brightness: Math.floor(Math.random() * 255) } : { state: Math.random() < 0.5 ? 'ON' : 'OFF' },
+  })),
   ...zigbeeTargets.map((device) => ({ id: zigbeeId(device.ieeeAddress), command: () => ({ state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
   ...[17, 22].map((line) => ({ id: `gpio:0:${line}`, command: () => ({ state: Math.random() < 0.5 ? 'ON' : 'OFF' }) })),
 ];
@@ -100,7 +130,8 @@ const events = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod:
 let recoveries = 0;
 events.on('message', (_topic, payload) => {
   const event = JSON.parse(payload.toString()) as { type: string; data: { state?: string } };
-  if ((event.type === 'breaker_state' && event.data.state === 'closed') || (event.type === 'radio_state' && event.data.state === 'running')) recoveries++;
+  if ((event.type === 'breaker_state' && event.data.state === 'closed') || (event.type === 'radio_state' && event.data.state === 'running'))
+    recoveries++;
 });
 await events.subscribeAsync('hearth/soak/bridge/event', { qos: 1 });
 
@@ -170,7 +201,9 @@ await Promise.all([commands, faults]);
 try {
   await until(() => hub.radios.every((part) => part.state === 'running' && part.guard.state === 'closed'), 60_000, 'the radio recovered');
 } catch (error) {
-  process.stderr.write(`${JSON.stringify(hub.radios.map((part) => ({ state: part.state, breaker: part.guard.state, stats: part.guard.stats, health: part.health() })))}\n`);
+  process.stderr.write(
+    `${JSON.stringify(hub.radios.map((part) => ({ state: part.state, breaker: part.guard.state, stats: part.guard.stats, health: part.health() })))}\n`,
+  );
   throw error;
 }
 await sleep(1000);

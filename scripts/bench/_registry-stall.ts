@@ -18,7 +18,10 @@ interface StringMap {
  */
 function stallMeter(): (map: StringMap, keys: string[]) => number {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh function per map type, see above
-  return new Function('map', 'keys', `
+  return new Function(
+    'map',
+    'keys',
+    `
     const value = {};
     let worst = 0;
     for (const key of keys) {
@@ -33,7 +36,8 @@ function stallMeter(): (map: StringMap, keys: string[]) => number {
       const took = performance.now() - started;
       if (took > worst) worst = took;
     }
-    return worst;`) as (map: StringMap, keys: string[]) => number;
+    return worst;`,
+  ) as (map: StringMap, keys: string[]) => number;
 }
 
 const shards = Number(process.argv[2] ?? 256);

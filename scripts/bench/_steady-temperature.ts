@@ -6,7 +6,12 @@
 import { connectAsync } from 'mqtt';
 import { until } from '../../test/support/until.js';
 
-export async function steadyTemperatureLatency(port: number, topicFilter: string, report: (n: number, celsius: number) => void, count = 1000): Promise<number[]> {
+export async function steadyTemperatureLatency(
+  port: number,
+  topicFilter: string,
+  report: (n: number, celsius: number) => void,
+  count = 1000,
+): Promise<number[]> {
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   const sub = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });

@@ -18,7 +18,8 @@ const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 })
 const devices = new DeviceService({ stateDir: dir, store: configSchema.parse({}).store, system, log });
 await devices.start();
 const ids = Array.from({ length: 100 }, (_, i) => `zigbee:0x${i.toString(16).padStart(16, '0')}`);
-for (const [i, id] of ids.entries()) if (devices.device(id) === undefined) devices.addDevice({ id, friendlyName: `sensor ${i}`, radio: 'zigbee' });
+for (const [i, id] of ids.entries())
+  if (devices.device(id) === undefined) devices.addDevice({ id, friendlyName: `sensor ${i}`, radio: 'zigbee' });
 for (const id of ids) {
   const counter = (await devices.state.get(id))?.values.counter;
   process.stdout.write(`state ${id} ${typeof counter === 'number' ? counter : 0}\n`);

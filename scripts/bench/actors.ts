@@ -218,7 +218,9 @@ interface Stalls {
 /** Runs _registry-stall.ts in a fresh process with the given V8 flags. */
 function registryStalls(v8Flags: string[]): Stalls {
   const script = fileURLToPath(new URL('_registry-stall.ts', import.meta.url));
-  const result = spawnSync(process.execPath, ['--expose-gc', ...v8Flags, '--import', 'tsx', script, String(REGISTRY_SHARDS)], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--expose-gc', ...v8Flags, '--import', 'tsx', script, String(REGISTRY_SHARDS)], {
+    encoding: 'utf8',
+  });
   const last = result.stdout.trim().split('\n').at(-1) ?? '';
   if (result.status !== 0 || !last.startsWith('{')) throw new Error(`registry stall run failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(last) as Stalls;
@@ -235,7 +237,9 @@ process.stderr.write(`ask: ${round(ask)} msgs/s\n`);
 activeBytes = await heapPerActiveActor();
 process.stderr.write(`active actor: ${round(activeBytes)} bytes\n`);
 const passivated = await heapPerPassivatedActor();
-process.stderr.write(`passivated actor: ${round(passivated.perPassivated)} bytes (+${round(passivated.perSnapshot)} with in-memory snapshots); reactivation p99 ${round(passivated.reactivationP99Us)} µs\n`);
+process.stderr.write(
+  `passivated actor: ${round(passivated.perPassivated)} bytes (+${round(passivated.perSnapshot)} with in-memory snapshots); reactivation p99 ${round(passivated.reactivationP99Us)} µs\n`,
+);
 // the structures' own stalls: a young generation big enough that no scavenge lands in the run
 const stalls = registryStalls(['--min-semi-space-size=256', '--max-semi-space-size=256']);
 // and as a default Node sees them, collector pauses included

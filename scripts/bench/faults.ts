@@ -44,10 +44,14 @@ interface Counts {
 /** Runs the hub for `runSeconds`; resolves with its counts, or undefined when it died. */
 function runHub(port: number, runSeconds: number): Promise<Counts | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', hubScript, String(port), join(scratch, 'state'), String(runSeconds), String(warmup)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', hubScript, String(port), join(scratch, 'state'), String(runSeconds), String(warmup)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('close', (code) => {

@@ -65,10 +65,22 @@ try {
       logging: { format: 'json' },
       metrics: { enabled: true, host: '127.0.0.1', port: metricsPort },
       uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, maxPayloadBytes: MAX_PAYLOAD_BYTES },
-      radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'lamp' }, { type: 'relay', pin: 22, name: 'victim' }] } },
+      radios: {
+        gpio: {
+          enabled: true,
+          simulate: true,
+          devices: [
+            { type: 'relay', pin: 17, name: 'lamp' },
+            { type: 'relay', pin: 22, name: 'victim' },
+          ],
+        },
+      },
     }),
   );
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', gcPreload, main, 'start', '--config', config], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH ?? '', HOME: scratch } });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', gcPreload, main, 'start', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { PATH: process.env.PATH ?? '', HOME: scratch },
+  });
   hub = child;
   let logLines = 0;
   let logBytes = 0;
@@ -118,7 +130,8 @@ try {
     }
   });
   await mqtt.subscribeAsync(['answers/#', `${base}/bridge/response/#`, `${base}/bridge/event`, `${base}/bridge/devices`], { qos: 1 });
-  for (const began = Date.now(); victimId === undefined; await sleep(20)) if (Date.now() - began > 10_000) throw new Error('no victim device in bridge/devices');
+  for (const began = Date.now(); victimId === undefined; await sleep(20))
+    if (Date.now() - began > 10_000) throw new Error('no victim device in bridge/devices');
   const victim = victimId;
 
   let next = 0;
@@ -128,11 +141,14 @@ try {
     const id = `v${next++}`;
     state = !state;
     sentAt.set(id, performance.now());
-    return mqtt.publishAsync(`${base}/lamp/set`, JSON.stringify({ state: state ? 'ON' : 'OFF' }), { qos: 1, properties: { responseTopic: `answers/${id}` } });
+    return mqtt.publishAsync(`${base}/lamp/set`, JSON.stringify({ state: state ? 'ON' : 'OFF' }), {
+      qos: 1,
+      properties: { responseTopic: `answers/${id}` },
+    });
   };
   // warm-up: valid commands only, then the starting RSS
   for (let i = 0; i < 200; i++) await sendValid();
-  for (const began = Date.now(); latencies.length < 200 && Date.now() - began < 30_000; ) await sleep(20);
+  for (const began = Date.now(); latencies.length < 200 && Date.now() - began < 30_000;) await sleep(20);
   latencies.length = 0;
   const rssBefore = await rssAfterGc(child);
 
@@ -152,18 +168,23 @@ try {
     if (wait > 1) await sleep(wait);
     void sendOne(i);
   }
-  for (let i = steady; i < total; ) {
+  for (let i = steady; i < total;) {
     const burst: Promise<unknown>[] = [];
     for (let n = 0; n < burstSize && i < total; n++, i++) burst.push(sendOne(i));
     await Promise.all(burst);
     await sleep(2000);
   }
-  for (const began = Date.now(); expected.some((id) => !answered.has(id)) && Date.now() - began < 60_000 && exited === undefined; ) await sleep(100);
+  for (const began = Date.now(); expected.some((id) => !answered.has(id)) && Date.now() - began < 60_000 && exited === undefined;)
+    await sleep(100);
   // what the hub holds once the storm is over
   await sleep(2000);
   const rssAfter = exited === undefined ? await rssAfterGc(child) : 0;
   const metrics = exited === undefined ? await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text() : '';
-  const sum = (name: string) => [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?)$`, 'gm'))].reduce((acc, match) => acc + Number(match[1]), 0);
+  const sum = (name: string) =>
+    [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?)$`, 'gm'))].reduce(
+      (acc, match) => acc + Number(match[1]),
+      0,
+    );
   const result = {
     messages: total,
     steady_rate_per_s: ratePerS,

@@ -14,7 +14,9 @@ const available = readdirSync(here)
 
 const [name, ...args] = process.argv.slice(2);
 if (name === undefined || !available.includes(name)) {
-  process.stderr.write(`${name === undefined ? 'name a benchmark' : `no benchmark "${name}"`}: npm run bench -- <${available.join('|')}>\n`);
+  process.stderr.write(
+    `${name === undefined ? 'name a benchmark' : `no benchmark "${name}"`}: npm run bench -- <${available.join('|')}>\n`,
+  );
   process.exit(2);
 }
 const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', `${here}${name}.ts`, ...args], { stdio: 'inherit' });

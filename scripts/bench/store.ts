@@ -56,10 +56,25 @@ async function prepare(count: number): Promise<string> {
   const dir = await scratchDir();
   const registry = new DeviceRegistry({ dir: join(dir, 'registry'), shards: defaults.registryShards, writeIntervalMs: 1000, log });
   await registry.load();
-  for (let i = 0; i < count; i++) registry.put({ id: idOf(i), friendlyName: `floor ${i % 5}/room ${i % 40}/sensor ${i}`, radio: 'zigbee', model: 'WSDCGQ11LM', vendor: 'Aqara' });
+  for (let i = 0; i < count; i++)
+    registry.put({
+      id: idOf(i),
+      friendlyName: `floor ${i % 5}/room ${i % 40}/sensor ${i}`,
+      radio: 'zigbee',
+      model: 'WSDCGQ11LM',
+      vendor: 'Aqara',
+    });
   await registry.flush();
-  const state = await DeviceStateStore.open({ dir: join(dir, 'state'), log, shards: defaults.stateShards, batchIntervalMs: defaults.journalBatchMs, compactIntervalMs: 0, compactAfterDevices: 10_000_000 });
-  for (let i = 0; i < count; i++) void state.record(idOf(i), { values: { temperature: 21.5, humidity: 40, battery: 90, linkquality: 120 }, lastSeen: 1_700_000_000_000 });
+  const state = await DeviceStateStore.open({
+    dir: join(dir, 'state'),
+    log,
+    shards: defaults.stateShards,
+    batchIntervalMs: defaults.journalBatchMs,
+    compactIntervalMs: 0,
+    compactAfterDevices: 10_000_000,
+  });
+  for (let i = 0; i < count; i++)
+    void state.record(idOf(i), { values: { temperature: 21.5, humidity: 40, battery: 90, linkquality: 120 }, lastSeen: 1_700_000_000_000 });
   await state.close();
   return dir;
 }
@@ -77,7 +92,12 @@ function startup(dir: string): { ready_ms: number; devices: number; rss_mb: numb
 }
 
 /** One simulated hour of 100 devices reporting every 10 s; time advances in 10 ms steps. */
-async function simulatedHour(): Promise<{ bytesPerReport: number; counterBytesPerReport: number; fsyncsPerSecond: number; reports: number }> {
+async function simulatedHour(): Promise<{
+  bytesPerReport: number;
+  counterBytesPerReport: number;
+  fsyncsPerSecond: number;
+  reports: number;
+}> {
   const dir = await scratchDir();
   const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
   // the journal and compaction timers are driven by simulated time below, at the default cadence
@@ -104,7 +124,11 @@ async function simulatedHour(): Promise<{ bytesPerReport: number; counterBytesPe
     if (t % 100 === 0) {
       const id = ids[(t / 100) % 100] as string;
       temperature = round(temperature + (Math.random() - 0.5) * 0.2, 2);
-      void hour.report(id, { temperature, humidity: 40 + Math.round(Math.random() * 5), linkquality: 100 + Math.round(Math.random() * 20) });
+      void hour.report(id, {
+        temperature,
+        humidity: 40 + Math.round(Math.random() * 5),
+        linkquality: 100 + Math.round(Math.random() * 20),
+      });
       reports++;
     }
     if (t % defaults.journalBatchMs === 0) {
@@ -134,7 +158,13 @@ const LIVES = ['kill', 'clean', 'kill', 'kill', 'clean', 'kill'] as const;
  * recovered, checked against what was acknowledged before: reports missing after a SIGKILL,
  * counted apart for a kill in the first life and in later ones (after clean stops and restarts).
  */
-async function lostOnSigkill(): Promise<{ lostFirstLife: number; lostLaterLives: number; acknowledged: number; kills: number; cleanStops: number }> {
+async function lostOnSigkill(): Promise<{
+  lostFirstLife: number;
+  lostLaterLives: number;
+  acknowledged: number;
+  kills: number;
+  cleanStops: number;
+}> {
   const dir = await scratchDir();
   const acknowledged = new Map<string, number>();
   let count = 0;
@@ -172,7 +202,13 @@ async function lostOnSigkill(): Promise<{ lostFirstLife: number; lostLaterLives:
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  return { lostFirstLife, lostLaterLives, acknowledged: count, kills: LIVES.filter((end) => end === 'kill').length, cleanStops: LIVES.filter((end) => end === 'clean').length };
+  return {
+    lostFirstLife,
+    lostLaterLives,
+    acknowledged: count,
+    kills: LIVES.filter((end) => end === 'kill').length,
+    cleanStops: LIVES.filter((end) => end === 'clean').length,
+  };
 }
 
 try {
@@ -181,9 +217,13 @@ try {
   const hundred = startup(await prepare(100_000));
   process.stderr.write(`start-up, 100k devices: ${round(hundred.ready_ms)} ms (rss ${round(hundred.rss_mb)} MB)\n`);
   const hour = await simulatedHour();
-  process.stderr.write(`simulated hour: ${hour.reports} reports, ${round(hour.bytesPerReport, 1)} bytes written per report, ${round(hour.fsyncsPerSecond, 2)} fsyncs/s\n`);
+  process.stderr.write(
+    `simulated hour: ${hour.reports} reports, ${round(hour.bytesPerReport, 1)} bytes written per report, ${round(hour.fsyncsPerSecond, 2)} fsyncs/s\n`,
+  );
   const sigkill = await lostOnSigkill();
-  process.stderr.write(`${sigkill.kills} SIGKILLs, ${sigkill.cleanStops} clean stops: ${sigkill.lostFirstLife + sigkill.lostLaterLives} of ${sigkill.acknowledged} acknowledged reports lost (first life ${sigkill.lostFirstLife}, later lives ${sigkill.lostLaterLives})\n`);
+  process.stderr.write(
+    `${sigkill.kills} SIGKILLs, ${sigkill.cleanStops} clean stops: ${sigkill.lostFirstLife + sigkill.lostLaterLives} of ${sigkill.acknowledged} acknowledged reports lost (first life ${sigkill.lostFirstLife}, later lives ${sigkill.lostLaterLives})\n`,
+  );
   console.log(
     JSON.stringify({
       bench: 'store',

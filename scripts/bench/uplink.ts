@@ -76,12 +76,22 @@ interface Hub {
 
 async function startHub(port: number, stateDir: string, drainRatePerS: number, startupWaitMs = 5000, reconnectMs = 100): Promise<Hub> {
   const hub = await startBridgedHub(
-    { hubId: 'bench', stateDir, uplink: { port, startupWaitMs, reconnectMinMs: reconnectMs, reconnectMaxMs: 2 * reconnectMs, drainRatePerS, healthIntervalS: 0 } },
+    {
+      hubId: 'bench',
+      stateDir,
+      uplink: { port, startupWaitMs, reconnectMinMs: reconnectMs, reconnectMaxMs: 2 * reconnectMs, drainRatePerS, healthIntervalS: 0 },
+    },
     { mailboxCapacity: 1_000_000 },
   );
   const ids = Array.from({ length: 100 }, (_, i) => `zigbee:0x${i.toString(16).padStart(16, '0')}`);
   ids.forEach((id, i) => {
-    if (hub.devices.device(id) === undefined) hub.devices.addDevice({ id, friendlyName: `button${i}`, radio: 'zigbee', capabilities: [{ type: 'enum', name: 'action', property: 'action', access: 1, values: ['single'] }] });
+    if (hub.devices.device(id) === undefined)
+      hub.devices.addDevice({
+        id,
+        friendlyName: `button${i}`,
+        radio: 'zigbee',
+        capabilities: [{ type: 'enum', name: 'action', property: 'action', access: 1, values: ['single'] }],
+      });
   });
   return { devices: hub.devices, bridge: hub.bridge, ids, stop: hub.stop };
 }
@@ -101,7 +111,7 @@ async function subscriber(port: number, filter: string, onMessage: (t: number, n
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  for (const began = performance.now(); !check(); ) {
+  for (const began = performance.now(); !check();) {
     if (performance.now() - began > timeoutMs) throw new Error(`timed out: ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -146,7 +156,14 @@ async function rawThroughput(port: number, count: number, withState: boolean): P
  * Latencies at a steady rate: `send(n)` publishes event n stamped with now(). The first
  * `warmupS` seconds run at the same rate and are returned apart.
  */
-async function steadyLatency(port: number, filter: string, send: (n: number) => void, ratePerS: number, seconds: number, warmupS = 1): Promise<{ measured: number[]; warmup: number[] }> {
+async function steadyLatency(
+  port: number,
+  filter: string,
+  send: (n: number) => void,
+  ratePerS: number,
+  seconds: number,
+  warmupS = 1,
+): Promise<{ measured: number[]; warmup: number[] }> {
   // each run starts from a collected heap, so none pays for the garbage of the phase before it
   gc();
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -206,10 +223,18 @@ try {
   const raw = await rawThroughput(port, count, true);
   const rawEventsOnly = await rawThroughput(port, count, false);
   const hub = await hubThroughput(port, count);
-  process.stderr.write(`throughput (events/s): hub ${round(hub)}, raw mqtt.js publishing what the hub publishes ${round(raw)}, raw publishing the events alone ${round(rawEventsOnly)}\n`);
+  process.stderr.write(
+    `throughput (events/s): hub ${round(hub)}, raw mqtt.js publishing what the hub publishes ${round(raw)}, raw publishing the events alone ${round(rawEventsOnly)}\n`,
+  );
 
   const steadyHub = await startHub(port, await scratchDir(), 1_000_000);
-  const hubRun = await steadyLatency(port, 'hearth/bench/+', (n) => void steadyHub.devices.report(steadyHub.ids[n % 100] as string, { action: 'single', n, t: now() }), 1000, 10);
+  const hubRun = await steadyLatency(
+    port,
+    'hearth/bench/+',
+    (n) => void steadyHub.devices.report(steadyHub.ids[n % 100] as string, { action: 'single', n, t: now() }),
+    1000,
+    10,
+  );
   const hubLatency = hubRun.measured;
   await steadyHub.stop();
   const rawClient = await connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
@@ -227,7 +252,13 @@ try {
     10,
   );
   const rawLatency = rawRun.measured;
-  const eventsOnlyRun = await steadyLatency(port, 'raw/+', (n) => void rawClient.publishAsync(`raw/button${n % 100}`, JSON.stringify({ action: 'single', n, t: now() }), { qos: 1 }), 1000, 10);
+  const eventsOnlyRun = await steadyLatency(
+    port,
+    'raw/+',
+    (n) => void rawClient.publishAsync(`raw/button${n % 100}`, JSON.stringify({ action: 'single', n, t: now() }), { qos: 1 }),
+    1000,
+    10,
+  );
   const eventsOnly = eventsOnlyRun.measured;
   await rawClient.endAsync();
   const ms = (sorted: number[], p: number) => round(percentile(sorted, p), 2);

@@ -39,14 +39,22 @@ try {
   const port = await freePort();
   broker = await launchMosquitto(port, scratch);
 
-  const kinds: SimulatedKind[] = Array.from({ length: count }, (_, i) => (['climate', 'plug', 'bulb', 'door'] as const)[i % 4] as SimulatedKind);
+  const kinds: SimulatedKind[] = Array.from(
+    { length: count },
+    (_, i) => (['climate', 'plug', 'bulb', 'door'] as const)[i % 4] as SimulatedKind,
+  );
   const network = new SimulatedZigbeeNetwork(kinds);
   const path = registerSimulatedNetwork(network, 'bench');
   const log = pino({ level: 'silent' });
   const stateDir = join(scratch, 'state');
   const radio = new ZigbeeRadio({
     controller: {
-      network: { panID: 0x2b2b, extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8], channelList: [15], networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')] },
+      network: {
+        panID: 0x2b2b,
+        extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8],
+        channelList: [15],
+        networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')],
+      },
       serialPort: { path },
       databasePath: join(stateDir, 'database.db'),
       databaseBackupPath: join(stateDir, 'database.db.backup'),
@@ -74,7 +82,9 @@ try {
   hub.devices.events.on('bench', 'device.state', ({ changed }) => {
     if (changed.includes('temperature') || changed.includes('power')) handled++;
   });
-  const sorted = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: Math.round(celsius * 100) }));
+  const sorted = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) =>
+    sensors[n % sensors.length]?.report('msTemperatureMeasurement', { measuredValue: Math.round(celsius * 100) }),
+  );
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
   process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
 

@@ -35,13 +35,24 @@ try {
   const port = await freePort();
   broker = await launchMosquitto(port, scratch);
 
-  const kinds: SimulatedKind[] = Array.from({ length: nodes }, (_, i) => (['switch', 'dimmer', 'multisensor', 'plug'] as const)[i % 4] as SimulatedKind);
+  const kinds: SimulatedKind[] = Array.from(
+    { length: nodes },
+    (_, i) => (['switch', 'dimmer', 'multisensor', 'plug'] as const)[i % 4] as SimulatedKind,
+  );
   const network = new SimulatedZWaveNetwork(kinds);
   const log = pino({ level: 'silent' });
   const stateDir = join(scratch, 'state');
-  const radio = new ZWaveRadio({ port: network.port, driverOptions: { storage: { cacheDir: join(stateDir, 'zwave') }, logConfig: { enabled: false }, ...network.driverOptions }, log, afterStop: () => network.close() });
+  const radio = new ZWaveRadio({
+    port: network.port,
+    driverOptions: { storage: { cacheDir: join(stateDir, 'zwave') }, logConfig: { enabled: false }, ...network.driverOptions },
+    log,
+    afterStop: () => network.close(),
+  });
   const began = performance.now();
-  const hub = await startBridgedHub({ hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } }, { radios: [radio], log, mailboxCapacity: 1_000_000 });
+  const hub = await startBridgedHub(
+    { hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } },
+    { radios: [radio], log, mailboxCapacity: 1_000_000 },
+  );
   await until(() => hub.devices.size >= nodes, 600_000, 'every node registered');
   const interviewS = (performance.now() - began) / 1000;
   process.stderr.write(`${nodes} nodes interviewed and registered in ${round(interviewS)} s\n`);
@@ -51,15 +62,21 @@ try {
   hub.devices.events.on('bench', 'device.state', ({ changed }) => {
     if (changed.includes('temperature')) handled++;
   });
-  const latencies = await steadyTemperatureLatency(port, 'hearth/bench/+', (n, celsius) => void sensors[n % sensors.length]?.reportSensor('temperature', celsius));
+  const latencies = await steadyTemperatureLatency(
+    port,
+    'hearth/bench/+',
+    (n, celsius) => void sensors[n % sensors.length]?.reportSensor('temperature', celsius),
+  );
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   process.stderr.write(`steady 100/s: p50 ${round(pct(0.5))} ms, p99 ${round(pct(0.99))} ms\n`);
   const burst = 5000;
   handled = 0;
   const burstBegan = performance.now();
-  await Promise.all(sensors.map(async (sensor, index) => {
-    for (let n = index; n < burst; n += sensors.length) await sensor.reportSensor('temperature', 10 + (n % 1000) / 100);
-  }));
+  await Promise.all(
+    sensors.map(async (sensor, index) => {
+      for (let n = index; n < burst; n += sensors.length) await sensor.reportSensor('temperature', 10 + (n % 1000) / 100);
+    }),
+  );
   await until(() => handled >= burst * 0.99, 120_000, 'the burst reached the actors');
   const reportsPerS = handled / ((performance.now() - burstBegan) / 1000);
   process.stderr.write(`burst: ${handled} reports at ${round(reportsPerS, 0)}/s\n`);

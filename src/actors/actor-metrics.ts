@@ -23,12 +23,27 @@ export class KindStats {
   maxDepth = 0;
 }
 
-type CounterField = 'activations' | 'passivations' | 'passivationFailures' | 'restarts' | 'failures' | 'rejections' | 'escalations' | 'messages' | 'cancelled' | 'dropped' | 'deadLetters';
+type CounterField =
+  | 'activations'
+  | 'passivations'
+  | 'passivationFailures'
+  | 'restarts'
+  | 'failures'
+  | 'rejections'
+  | 'escalations'
+  | 'messages'
+  | 'cancelled'
+  | 'dropped'
+  | 'deadLetters';
 
 const COUNTERS: [CounterField, string, string][] = [
   ['activations', 'hearth_actor_activations_total', 'Incarnations started (first activation, re-activation after passivation, restart).'],
   ['passivations', 'hearth_actor_passivations_total', 'Actors passivated (snapshot saved, memory freed).'],
-  ['passivationFailures', 'hearth_actor_passivation_failures_total', 'Passivations that failed (onPassivate or the snapshot store threw); the actor stayed active.'],
+  [
+    'passivationFailures',
+    'hearth_actor_passivation_failures_total',
+    'Passivations that failed (onPassivate or the snapshot store threw); the actor stayed active.',
+  ],
   ['restarts', 'hearth_actor_restarts_total', 'Restarts after a failure.'],
   ['failures', 'hearth_actor_failures_total', 'Handler or start-up failures.'],
   ['rejections', 'hearth_actor_rejections_total', 'Messages an actor refused (an invalid command, a radio that said no); not failures.'],

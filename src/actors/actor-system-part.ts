@@ -33,6 +33,12 @@ export class ActorSystemPart implements Part {
   health(): PartHealth {
     if (!this.running) return { status: 'stopped' };
     const totals = this.system.metrics.totals();
-    return { status: 'ok', registered: this.system.size, active: this.system.activeCount, failures: totals.failures, escalations: totals.escalations };
+    return {
+      status: 'ok',
+      registered: this.system.size,
+      active: this.system.activeCount,
+      failures: totals.failures,
+      escalations: totals.escalations,
+    };
   }
 }

@@ -76,9 +76,7 @@ export class ActorSystem implements CellSource {
     this.now = params.now ?? (() => performance.now());
     this.random = params.random ?? Math.random;
     this.registry = new ShardedMap<Entry>(this.config.registryShards);
-    this.dispatcher = new Dispatcher(DISPATCH, (error) =>
-      this.log.error({ err: error }, `actor runtime error: ${describeError(error)}`),
-    );
+    this.dispatcher = new Dispatcher(DISPATCH, (error) => this.log.error({ err: error }, `actor runtime error: ${describeError(error)}`));
     this.host = this.createHost();
   }
 
@@ -209,7 +207,8 @@ export class ActorSystem implements CellSource {
   }
 
   private assertFree(id: string): void {
-    if (typeof id !== 'string' || id.length === 0) throw new HearthError(ErrorCode.ActorNotFound, `actor id: expected a non-empty string, got ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || id.length === 0)
+      throw new HearthError(ErrorCode.ActorNotFound, `actor id: expected a non-empty string, got ${JSON.stringify(id)}`);
     if (this.registry.has(id)) throw new HearthError(ErrorCode.ActorExists, `an actor with id ${id} already exists`);
   }
 
@@ -303,7 +302,14 @@ export class ActorSystem implements CellSource {
 
   private escalate(cell: Cell, cause: unknown): void {
     if (this.onEscalation === undefined) cell.quarantine(cause);
-    else this.onEscalation({ id: cell.id, kind: cell.kind.name, cause, restart: () => cell.restartNow(cause), quarantine: () => cell.quarantine(cause) });
+    else
+      this.onEscalation({
+        id: cell.id,
+        kind: cell.kind.name,
+        cause,
+        restart: () => cell.restartNow(cause),
+        quarantine: () => cell.quarantine(cause),
+      });
   }
 
   private createHost(): CellHost {

@@ -36,7 +36,10 @@ export class Dispatcher {
   constructor(
     private readonly options: DispatcherOptions = DISPATCH,
     /** A turn that threw: a bug in the runtime, reported rather than stalling every actor. */
-    private readonly onError: (error: unknown) => void = (error) => queueMicrotask(() => { throw error; }),
+    private readonly onError: (error: unknown) => void = (error) =>
+      queueMicrotask(() => {
+        throw error;
+      }),
   ) {}
 
   schedule(runnable: Runnable): void {

@@ -32,7 +32,10 @@ export function directiveAfter(cause: unknown, during: FailedWhile, context: Fai
   if (directive === 'resume' && during === 'starting') directive = 'restart';
   const what = `${id} ${during === 'starting' ? 'could not start' : 'failed'}: ${describeError(cause)}`;
   if (directive === 'restart' && !context.budget.tryTake(context.now)) {
-    log.error({ err: cause, restarts: strategy.budget.maxRestarts, windowMs: strategy.budget.windowMs }, `${what}; restart budget spent, escalating`);
+    log.error(
+      { err: cause, restarts: strategy.budget.maxRestarts, windowMs: strategy.budget.windowMs },
+      `${what}; restart budget spent, escalating`,
+    );
     return 'escalate';
   }
   log.warn({ err: cause, directive }, `${what}; ${directive}`);

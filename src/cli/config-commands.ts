@@ -24,7 +24,8 @@ export async function configCheckCommand(file: string): Promise<number> {
 export async function configSchemaCommand(options: { format: string; output?: string | undefined }): Promise<number> {
   let text: string;
   if (options.format === 'markdown') text = configurationMarkdown();
-  else if (options.format === 'json') text = `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
+  else if (options.format === 'json')
+    text = `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
   else {
     process.stderr.write(`hearth: --format: expected json or markdown, got ${JSON.stringify(options.format)}\n`);
     return ExitCode.Usage;

@@ -16,7 +16,9 @@ export interface ConfigSource extends LoadOptions {
 export function resolveConfigSource(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigSource {
   const named = explicit ?? env.HEARTH_CONFIG;
   if (named !== undefined && named !== '') return { file: named, label: named, demo: false, env };
-  const candidates = [env.CONFIGURATION_DIRECTORY?.split(':')[0], '/etc/hearth'].filter((dir): dir is string => dir !== undefined && dir !== '');
+  const candidates = [env.CONFIGURATION_DIRECTORY?.split(':')[0], '/etc/hearth'].filter(
+    (dir): dir is string => dir !== undefined && dir !== '',
+  );
   for (const dir of candidates) {
     const file = join(dir, 'hearth.yaml');
     if (existsSync(file)) return { file, label: file, demo: false, env };

@@ -35,7 +35,12 @@ export function checkNodeVersion(versionText = process.versions.node): CheckResu
   const need = `hearth needs ${MINIMUM_NODE.join('.')} or later`;
   return ok
     ? { check: 'node', ok, detail: `v${versionText} (${need})` }
-    : { check: 'node', ok, detail: `v${versionText} is too old (${need})`, fix: 'install Node.js 20.19+ (Debian 13 and Raspberry Pi OS ship it) or Node 24 LTS' };
+    : {
+        check: 'node',
+        ok,
+        detail: `v${versionText} is too old (${need})`,
+        fix: 'install Node.js 20.19+ (Debian 13 and Raspberry Pi OS ship it) or Node 24 LTS',
+      };
 }
 
 async function checkStateDir(path: string): Promise<CheckResult> {
@@ -52,10 +57,20 @@ async function checkStateDir(path: string): Promise<CheckResult> {
         await access(parent, constants.W_OK);
         return { check: 'state', ok: true, detail: `${path} will be created on start` };
       } catch {
-        return { check: 'state', ok: false, detail: `${path} does not exist and ${parent} is not writable`, fix: `create ${path} for the user that runs hearth, or set stateDir` };
+        return {
+          check: 'state',
+          ok: false,
+          detail: `${path} does not exist and ${parent} is not writable`,
+          fix: `create ${path} for the user that runs hearth, or set stateDir`,
+        };
       }
     }
-    return { check: 'state', ok: false, detail: `${path}: ${code ?? String(error)}`, fix: 'run hearth as the user that owns the state directory, or set stateDir' };
+    return {
+      check: 'state',
+      ok: false,
+      detail: `${path}: ${code ?? String(error)}`,
+      fix: 'run hearth as the user that owns the state directory, or set stateDir',
+    };
   }
 }
 
@@ -68,9 +83,20 @@ async function checkSerialPort(radio: string, path: string): Promise<CheckResult
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      return { check, ok: false, detail: `${path} does not exist`, fix: 'plug the stick in, and name it by its stable path: ls -l /dev/serial/by-id/' };
+      return {
+        check,
+        ok: false,
+        detail: `${path} does not exist`,
+        fix: 'plug the stick in, and name it by its stable path: ls -l /dev/serial/by-id/',
+      };
     }
-    if (code === 'EACCES') return { check, ok: false, detail: `${path}: permission denied`, fix: 'add the user that runs hearth to the dialout group (usermod -aG dialout USER), then log in again' };
+    if (code === 'EACCES')
+      return {
+        check,
+        ok: false,
+        detail: `${path}: permission denied`,
+        fix: 'add the user that runs hearth to the dialout group (usermod -aG dialout USER), then log in again',
+      };
     return { check, ok: false, detail: `${path}: ${code ?? String(error)}`, fix: 'check that no other program holds the port' };
   }
 }
@@ -93,7 +119,12 @@ async function checkGpio(sysfsPath: string): Promise<CheckResult> {
     const listed = chips.map((chip) => `${chip.label} at base ${chip.base} (${chip.ngpio} lines)`).join(', ');
     return { check: 'gpio', ok: true, detail: `${sysfsPath}/export is writable${listed === '' ? '' : `; chips: ${listed}`}` };
   } catch {
-    return { check: 'gpio', ok: false, detail: `${sysfsPath}/export: permission denied`, fix: 'add the user that runs hearth to the gpio group (usermod -aG gpio USER)' };
+    return {
+      check: 'gpio',
+      ok: false,
+      detail: `${sysfsPath}/export: permission denied`,
+      fix: 'add the user that runs hearth to the gpio group (usermod -aG gpio USER)',
+    };
   }
 }
 
@@ -124,7 +155,12 @@ export async function runDoctor(options: { config?: string | undefined }, env: N
   const source = resolveConfigSource(options.config, env);
   const loaded = await loadConfig(source);
   if (!loaded.ok) {
-    results.push({ check: 'config', ok: false, detail: `${source.label}: ${loaded.problems.map(formatProblem).join('; ')}`, fix: 'correct the options named above (hearth config check FILE)' });
+    results.push({
+      check: 'config',
+      ok: false,
+      detail: `${source.label}: ${loaded.problems.map(formatProblem).join('; ')}`,
+      fix: 'correct the options named above (hearth config check FILE)',
+    });
     return results;
   }
   const config = loaded.config;

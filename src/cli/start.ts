@@ -22,7 +22,9 @@ export async function startCommand(options: { config?: string | undefined }): Pr
   const source = resolveConfigSource(options.config);
   const loaded = await loadConfig(source);
   if (!loaded.ok) {
-    process.stderr.write(`hearth: ${source.label}: invalid configuration\n${loaded.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+    process.stderr.write(
+      `hearth: ${source.label}: invalid configuration\n${loaded.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`,
+    );
     process.exit(ExitCode.Config);
   }
   const config = loaded.config;

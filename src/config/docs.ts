@@ -7,7 +7,8 @@ import { configOptions, configSections, type ConfigOption } from './options.js';
 
 function typeText(option: ConfigOption): string {
   if (option.enum !== undefined) return option.enum.map((value) => `\`${String(value)}\``).join(' | ');
-  if (option.type === 'integer' && option.minimum !== undefined && option.maximum !== undefined) return `integer ${option.minimum}-${option.maximum}`;
+  if (option.type === 'integer' && option.minimum !== undefined && option.maximum !== undefined)
+    return `integer ${option.minimum}-${option.maximum}`;
   if (option.type === 'object') return 'mapping';
   return option.type;
 }
@@ -48,7 +49,8 @@ export function configurationMarkdown(): string {
     lines.push('| option | type | default | environment | description |', '| --- | --- | --- | --- | --- |');
     for (const option of options) {
       const name = `\`${option.key}\`${option.secret ? ' 🔒' : ''}`;
-      const fallback = option.defaultText === undefined ? 'unset' : option.defaultIsValue ? `\`${option.defaultText}\`` : option.defaultText;
+      const fallback =
+        option.defaultText === undefined ? 'unset' : option.defaultIsValue ? `\`${option.defaultText}\`` : option.defaultText;
       lines.push(`| ${name} | ${cell(typeText(option))} | ${cell(fallback)} | \`${option.env}\` | ${cell(option.description)} |`);
     }
     lines.push('');

@@ -31,7 +31,10 @@ export function readEnvOverrides(env: NodeJS.ProcessEnv): { overrides: EnvOverri
     try {
       overrides.push({ path: option.path, variable, value: parseYaml(raw) as unknown });
     } catch (error) {
-      problems.push({ where: variable, message: `cannot be read as a value for ${option.key}: ${(error as Error).message.split('\n')[0]}` });
+      problems.push({
+        where: variable,
+        message: `cannot be read as a value for ${option.key}: ${(error as Error).message.split('\n')[0]}`,
+      });
     }
   }
   return { overrides, problems };

@@ -39,7 +39,12 @@ function resolve(device: GpioDeviceConfig, profile: BoardProfile, index: number)
   if (device.pin !== undefined) return { line: device.pin };
   const line = profile.header.get(device.headerPin as number);
   if (line === undefined) {
-    return { code: ErrorCode.GpioPinUnsafe, path: [index, 'headerPin'], value: device.headerPin, message: `header pin ${device.headerPin} carries power or ground, not a GPIO line; see hardware/gpio/header-40pin.json for the header's map` };
+    return {
+      code: ErrorCode.GpioPinUnsafe,
+      path: [index, 'headerPin'],
+      value: device.headerPin,
+      message: `header pin ${device.headerPin} carries power or ground, not a GPIO line; see hardware/gpio/header-40pin.json for the header's map`,
+    };
   }
   return { line };
 }
@@ -61,12 +66,22 @@ export function gpioPinProblems(devices: readonly GpioDeviceConfig[], board?: Bo
     const value = device[field];
     const unsafe = unsafeReason(profile, resolved.line);
     if (unsafe !== undefined) {
-      problems.push({ code: ErrorCode.GpioPinUnsafe, path: [index, field], value, message: `GPIO${resolved.line} (${describePin(device)}) is unsafe to use on ${onWhat}: ${unsafe}; pick another line (GPIO4-27 are free on a bare board)` });
+      problems.push({
+        code: ErrorCode.GpioPinUnsafe,
+        path: [index, field],
+        value,
+        message: `GPIO${resolved.line} (${describePin(device)}) is unsafe to use on ${onWhat}: ${unsafe}; pick another line (GPIO4-27 are free on a bare board)`,
+      });
       return;
     }
     const first = usedBy.get(resolved.line);
     if (first !== undefined) {
-      problems.push({ code: ErrorCode.GpioPinDuplicate, path: [index, field], value, message: `GPIO${resolved.line} (${describePin(device)}) is already used by devices[${first}]: one device per pin` });
+      problems.push({
+        code: ErrorCode.GpioPinDuplicate,
+        path: [index, field],
+        value,
+        message: `GPIO${resolved.line} (${describePin(device)}) is already used by devices[${first}]: one device per pin`,
+      });
       return;
     }
     usedBy.set(resolved.line, index);

@@ -25,7 +25,12 @@ export function describeValue(value: unknown, secret = false): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   // quoted: control characters and non-characters escaped, as in every error naming a user's text
-  const text = typeof value === 'string' ? quoted(value) : typeof value === 'function' || typeof value === 'symbol' ? typeof value : `${value as number | boolean | bigint}`;
+  const text =
+    typeof value === 'string'
+      ? quoted(value)
+      : typeof value === 'function' || typeof value === 'symbol'
+        ? typeof value
+        : `${value as number | boolean | bigint}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -75,7 +80,9 @@ function expectation(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.message.startsWith('expected ') ? issue.message : `expected ${ARTICLE_TYPES[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
-      return issue.message.startsWith('expected ') ? issue.message : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return issue.message.startsWith('expected ')
+        ? issue.message
+        : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
     case 'too_big':
     case 'invalid_format':

@@ -15,14 +15,22 @@ import { zigbee, zwave } from './serial-radio-schema.js';
 /** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
 function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
   const found = forbiddenCharacter(topic);
-  if (found !== undefined) ctx.addIssue({ code: 'custom', input: topic, message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed` });
+  if (found !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      input: topic,
+      message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed`,
+    });
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function defaultHubId(): string {
-  const name = hostname().toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return name.length > 0 ? name.slice(0, 64) : 'hearth';
 }
 
@@ -51,7 +59,7 @@ const logging = z
 const tls = z
   .strictObject({
     ca: z.string().optional().describe('Path to the CA certificate (PEM) that signed the broker certificate.'),
-    cert: z.string().optional().describe('Path to this hub\'s client certificate (PEM).'),
+    cert: z.string().optional().describe("Path to this hub's client certificate (PEM)."),
     key: z.string().optional().describe('Path to the private key (PEM) of the client certificate.'),
     rejectUnauthorized: z.boolean().default(true).describe('Refuse brokers whose certificate does not verify.'),
   })
@@ -73,22 +81,34 @@ const uplink = z
     password: secret(z.string().optional().describe('Password for the broker; never logged.')),
     clientId: z.string().optional().describe('MQTT client id; hearth-<hubId> when unset.'),
     keepaliveS: intRange(5, 3600).default(60).describe('MQTT keepalive in seconds.'),
-    reconnectMinMs: intRange(100, 600_000).default(1000).describe('Delay before the first reconnect attempt; it doubles per failed attempt, with jitter.'),
+    reconnectMinMs: intRange(100, 600_000)
+      .default(1000)
+      .describe('Delay before the first reconnect attempt; it doubles per failed attempt, with jitter.'),
     reconnectMaxMs: intRange(100, 3_600_000).default(30_000).describe('Upper bound on the delay between reconnect attempts.'),
-    sessionExpiryS: intRange(0, 4_294_967_295).default(3600).describe('How long the broker keeps the hub\'s session (subscriptions, queued commands) while it is away (MQTT 5).'),
+    sessionExpiryS: intRange(0, 4_294_967_295)
+      .default(3600)
+      .describe("How long the broker keeps the hub's session (subscriptions, queued commands) while it is away (MQTT 5)."),
     startupWaitMs: intRange(0, 600_000)
       .default(5000)
       .describe('How long start-up waits for the first broker connection before going on offline.'),
     outboxMaxBytes: intRange(65_536, 4_294_967_295)
       .default(64 * 1024 * 1024)
-      .describe('Bytes of messages the outbox keeps for the broker; past it the oldest events go first, never a device\'s latest state.'),
-    drainRatePerS: intRange(1, 1_000_000).default(500).describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
+      .describe("Bytes of messages the outbox keeps for the broker; past it the oldest events go first, never a device's latest state."),
+    drainRatePerS: intRange(1, 1_000_000)
+      .default(500)
+      .describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
     maxInFlight: intRange(1, 65_535).default(500).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
     healthIntervalS: intRange(0, 86_400).default(60).describe('How often bridge/health is published (0: never).'),
     commandMaxAgeS: intRange(0, 604_800)
       .default(60)
-      .describe('A command older than this when it reaches the hub (queued by the broker while the hub was away) is not carried out, and is answered COMMAND_EXPIRED (0: no limit).'),
-    maxPayloadBytes: intRange(64, 16_777_216).default(65_536).describe('Largest command or bridge request payload accepted; larger ones get an error answer. Over MQTT 5 the hub also announces a Maximum Packet Size of this plus 68 KiB, so the broker drops bigger publishes before they reach the hub.'),
+      .describe(
+        'A command older than this when it reaches the hub (queued by the broker while the hub was away) is not carried out, and is answered COMMAND_EXPIRED (0: no limit).',
+      ),
+    maxPayloadBytes: intRange(64, 16_777_216)
+      .default(65_536)
+      .describe(
+        'Largest command or bridge request payload accepted; larger ones get an error answer. Over MQTT 5 the hub also announces a Maximum Packet Size of this plus 68 KiB, so the broker drops bigger publishes before they reach the hub.',
+      ),
     embeddedBroker: z
       .enum(['off', 'auto'])
       .default('off')
@@ -100,13 +120,18 @@ const uplink = z
 
 const homeassistant = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Publish Home Assistant MQTT discovery for every device (and republish when Home Assistant announces itself online).'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Publish Home Assistant MQTT discovery for every device (and republish when Home Assistant announces itself online).'),
     prefix: z
       .string()
       .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
       .superRefine(mqttTextOnly)
       .default('homeassistant')
-      .describe('Home Assistant\'s discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.'),
+      .describe(
+        "Home Assistant's discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.",
+      ),
   })
   .prefault({})
   .describe('Home Assistant MQTT discovery.');
@@ -118,7 +143,9 @@ const metrics = z
     port: intRange(0, 65535).default(9733).describe('Port of the HTTP endpoint (0 picks a free one).'),
     maxConnections: intRange(1, 1000)
       .default(16)
-      .describe('Most connections the HTTP endpoint holds at once; more are closed at once. A connection idle, or slow to send its request, for 10 s is closed.'),
+      .describe(
+        'Most connections the HTTP endpoint holds at once; more are closed at once. A connection idle, or slow to send its request, for 10 s is closed.',
+      ),
   })
   .prefault({})
   .describe('Metrics and health over HTTP.');
@@ -136,18 +163,24 @@ const powerOfTwo = intRange(1, 65536).refine((value) => (value & (value - 1)) ==
 
 const actors = z
   .strictObject({
-    registryShards: powerOfTwo.default(256).describe('Shards of the actor registry (a power of two); more shards, a shorter worst stall as it grows.'),
+    registryShards: powerOfTwo
+      .default(256)
+      .describe('Shards of the actor registry (a power of two); more shards, a shorter worst stall as it grows.'),
     maxActive: intRange(1, 1_000_000).default(5000).describe('Live actors above which the least recently used idle ones are passivated.'),
     idleTimeoutMs: intRange(0, 86_400_000).default(900_000).describe('An actor idle this long is passivated (0: never by time).'),
     sweepIntervalMs: intRange(10, 3_600_000).default(1000).describe('How often idle actors are looked for.'),
     sweepBudget: intRange(1, 100_000).default(200).describe('Most actors one idle sweep looks at, so a sweep never stalls the hub.'),
-    mailboxCapacity: intRange(1, 1_000_000).default(1000).describe('Most messages waiting for one actor; past it a sender gets MAILBOX_FULL.'),
+    mailboxCapacity: intRange(1, 1_000_000)
+      .default(1000)
+      .describe('Most messages waiting for one actor; past it a sender gets MAILBOX_FULL.'),
     askTimeoutMs: intRange(1, 600_000).default(5000).describe('How long a request to an actor waits for its reply.'),
     restart: z
       .strictObject({
         maxRestarts: intRange(0, 1000).default(5).describe('Restarts of one actor allowed within windowMs; one more escalates.'),
         windowMs: intRange(1, 86_400_000).default(60_000).describe('The sliding window of the restart budget.'),
-        backoffInitialMs: intRange(0, 600_000).default(100).describe('Delay before the first restart; it doubles per restart in the window, with jitter.'),
+        backoffInitialMs: intRange(0, 600_000)
+          .default(100)
+          .describe('Delay before the first restart; it doubles per restart in the window, with jitter.'),
         backoffMaxMs: intRange(0, 3_600_000).default(30_000).describe('Upper bound on the restart delay.'),
       })
       .prefault({})
@@ -159,11 +192,17 @@ const actors = z
 const store = z
   .strictObject({
     registryShards: powerOfTwo.default(64).describe('Files the device registry is split into (a power of two); a change rewrites one.'),
-    writeIntervalMs: intRange(10, 600_000).default(1000).describe('At most one write per registry, rooms or settings file per this interval.'),
+    writeIntervalMs: intRange(10, 600_000)
+      .default(1000)
+      .describe('At most one write per registry, rooms or settings file per this interval.'),
     journalBatchMs: intRange(1, 10_000).default(200).describe('State changes gather this long before one write and one fsync commit them.'),
     stateShards: powerOfTwo.default(64).describe('Files the state snapshot is split into (a power of two).'),
-    compactIntervalMs: intRange(0, 86_400_000).default(600_000).describe('How often changed state is folded into the snapshot (0: only by count and at stop).'),
-    compactAfterDevices: intRange(1, 10_000_000).default(10_000).describe('Fold into the snapshot once this many devices changed since the last one.'),
+    compactIntervalMs: intRange(0, 86_400_000)
+      .default(600_000)
+      .describe('How often changed state is folded into the snapshot (0: only by count and at stop).'),
+    compactAfterDevices: intRange(1, 10_000_000)
+      .default(10_000)
+      .describe('Fold into the snapshot once this many devices changed since the last one.'),
   })
   .prefault({})
   .describe('The store: device registry, rooms, settings and the state journal, under stateDir.');
@@ -192,7 +231,12 @@ const gpioDevice = z
   })
   .superRefine((device, ctx) => {
     if ((device.pin === undefined) === (device.headerPin === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['pin'], input: device.pin ?? device.headerPin, message: 'expected exactly one of pin (the BCM GPIO number, 17 for GPIO17) or headerPin (the physical pin 1-40, 11 for GPIO17)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pin'],
+        input: device.pin ?? device.headerPin,
+        message: 'expected exactly one of pin (the BCM GPIO number, 17 for GPIO17) or headerPin (the physical pin 1-40, 11 for GPIO17)',
+      });
     }
   });
 export type GpioDeviceConfig = z.output<typeof gpioDevice>;
@@ -203,17 +247,21 @@ const gpio = z
     simulate: z
       .boolean()
       .default(false)
-      .describe('Run against a simulated sysfs GPIO tree (the real onoff in a private mount namespace; as root) or, where that cannot be made, simulated pins in the process.'),
+      .describe(
+        'Run against a simulated sysfs GPIO tree (the real onoff in a private mount namespace; as root) or, where that cannot be made, simulated pins in the process.',
+      ),
     sysfsPath: z
       .string()
       .startsWith('/', { error: 'expected an absolute path' })
       .default('/sys/class/gpio')
-      .describe('Where the kernel\'s sysfs GPIO lives; hearth reads the chips\' bases there (onoff itself always uses /sys/class/gpio).'),
+      .describe("Where the kernel's sysfs GPIO lives; hearth reads the chips' bases there (onoff itself always uses /sys/class/gpio)."),
     board: z
       .enum(GPIO_BOARDS, { error: `expected one of ${GPIO_BOARDS.join(', ')}` })
       .default('auto')
       .describe('Board profile (hardware/gpio): auto reads /proc/device-tree/model; the simulator runs a Pi 4 B on auto.'),
-    debounceMs: intRange(0, 1000).default(20).describe('Default debounce of input pins: an edge counts once the line stayed quiet this long.'),
+    debounceMs: intRange(0, 1000)
+      .default(20)
+      .describe('Default debounce of input pins: an edge counts once the line stayed quiet this long.'),
     doubleClickMs: intRange(50, 2000).default(300).describe('Default window of a button: a second press within it makes a double click.'),
     longPressMs: intRange(100, 10_000).default(800).describe('Default hold of a button that makes a long press.'),
     occupancyHoldS: intRange(1, 86_400).default(60).describe('Default time a motion sensor reports occupancy after its last motion.'),
@@ -226,22 +274,35 @@ const gpio = z
   })
   .prefault({})
   .superRefine((gpio, ctx) => {
-    for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board)) ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
+    for (const problem of gpioPinProblems(gpio.devices, gpio.board === 'auto' ? undefined : gpio.board))
+      ctx.addIssue({ code: 'custom', path: ['devices', ...problem.path], input: problem.value, message: problem.message });
     const named = new Map<string, number>();
     gpio.devices.forEach((device, index) => {
       if (device.name === undefined) return;
       const first = named.get(device.name.toLowerCase());
       if (first === undefined) named.set(device.name.toLowerCase(), index);
-      else ctx.addIssue({ code: 'custom', path: ['devices', index, 'name'], input: device.name, message: nameMessage('friendly name', device.name, `also the name of devices.${first}`) });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices', index, 'name'],
+          input: device.name,
+          message: nameMessage('friendly name', device.name, `also the name of devices.${first}`),
+        });
     });
   })
   .describe('GPIO (onoff).');
 
 const restart = z
   .strictObject({
-    minMs: intRange(100, 600_000).default(1000).describe('Delay before the first restart of a radio that failed; it doubles per failed restart, with jitter.'),
-    maxMs: intRange(1000, 86_400_000).default(300_000).describe('Upper bound on the delay between restarts; a radio given up on is retried at this interval forever.'),
-    maxAttempts: intRange(1, 1000).default(10).describe('Failed restarts in a row after which the radio counts as down (bridge/health, /health) instead of restarting.'),
+    minMs: intRange(100, 600_000)
+      .default(1000)
+      .describe('Delay before the first restart of a radio that failed; it doubles per failed restart, with jitter.'),
+    maxMs: intRange(1000, 86_400_000)
+      .default(300_000)
+      .describe('Upper bound on the delay between restarts; a radio given up on is retried at this interval forever.'),
+    maxAttempts: intRange(1, 1000)
+      .default(10)
+      .describe('Failed restarts in a row after which the radio counts as down (bridge/health, /health) instead of restarting.'),
   })
   .prefault({})
   .describe('Restarting a radio whose driver failed or could not start, while the rest of the hub runs on.');
@@ -257,14 +318,36 @@ interface BreakerDefaults {
 function breakerOptions(kind: string, defaults: BreakerDefaults) {
   return z
     .strictObject({
-      threshold: intRange(1, 1000).default(defaults.threshold).describe(`Radio faults in a row (controller timeouts, serial errors) after which the ${kind} radio's breaker opens and its commands fail at once with CIRCUIT_OPEN.`),
-      deviceThreshold: intRange(1, 1000).default(defaults.deviceThreshold).describe(`Failed commands in a row to one ${kind} device (no acknowledgement) after which that device's breaker opens; a sleeping device's queued command is no failure.`),
-      probeMinMs: intRange(100, 3_600_000).default(2000).describe('Delay before the first half-open probe (a cheap ping, never a user\'s command) of an open breaker; it doubles per failed probe, with jitter.'),
+      threshold: intRange(1, 1000)
+        .default(defaults.threshold)
+        .describe(
+          `Radio faults in a row (controller timeouts, serial errors) after which the ${kind} radio's breaker opens and its commands fail at once with CIRCUIT_OPEN.`,
+        ),
+      deviceThreshold: intRange(1, 1000)
+        .default(defaults.deviceThreshold)
+        .describe(
+          `Failed commands in a row to one ${kind} device (no acknowledgement) after which that device's breaker opens; a sleeping device's queued command is no failure.`,
+        ),
+      probeMinMs: intRange(100, 3_600_000)
+        .default(2000)
+        .describe(
+          "Delay before the first half-open probe (a cheap ping, never a user's command) of an open breaker; it doubles per failed probe, with jitter.",
+        ),
       probeMaxMs: intRange(100, 86_400_000).default(120_000).describe('Upper bound on the delay between probes of an open breaker.'),
-      restartAfterProbes: intRange(1, 1000).default(5).describe(`Failed probes in a row of an open ${kind} radio breaker after which the radio's driver is presumed stuck and restarted (radios.restart).`),
-      maxConcurrent: intRange(1, 10_000).default(defaults.maxConcurrent).describe(`Most commands in flight on the ${kind} radio at once (its bulkhead), so a recovering network is not flooded.`),
-      maxQueued: intRange(0, 1_000_000).default(200).describe('Commands waiting for a place in the bulkhead; past it a command fails at once with RADIO_BUSY.'),
-      commandTimeoutMs: intRange(100, 3_600_000).default(defaults.commandTimeoutMs).describe(`A ${kind} command still unanswered after this long fails with TIMEOUT and counts as a radio fault (a hung driver).`),
+      restartAfterProbes: intRange(1, 1000)
+        .default(5)
+        .describe(
+          `Failed probes in a row of an open ${kind} radio breaker after which the radio's driver is presumed stuck and restarted (radios.restart).`,
+        ),
+      maxConcurrent: intRange(1, 10_000)
+        .default(defaults.maxConcurrent)
+        .describe(`Most commands in flight on the ${kind} radio at once (its bulkhead), so a recovering network is not flooded.`),
+      maxQueued: intRange(0, 1_000_000)
+        .default(200)
+        .describe('Commands waiting for a place in the bulkhead; past it a command fails at once with RADIO_BUSY.'),
+      commandTimeoutMs: intRange(100, 3_600_000)
+        .default(defaults.commandTimeoutMs)
+        .describe(`A ${kind} command still unanswered after this long fails with TIMEOUT and counts as a radio fault (a hung driver).`),
     })
     .prefault({})
     .describe(`Circuit breakers and bulkhead of the ${kind} radio.`);
@@ -296,7 +379,7 @@ export const configSchema = z
       .startsWith('/', { error: 'expected an absolute path' })
       .default(defaultStateDir)
       .meta({ defaultText: '$STATE_DIRECTORY or /var/lib/hearth' })
-      .describe('Directory for the hub\'s state (registry, journal, radio databases).'),
+      .describe("Directory for the hub's state (registry, journal, radio databases)."),
     logging,
     uplink,
     homeassistant,

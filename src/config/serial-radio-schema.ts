@@ -31,33 +31,57 @@ export const zigbee = z
     adapter: z
       .enum(['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'ezsp', 'zoh'])
       .optional()
-      .describe('The coordinator\'s adapter type (zigbee-herdsman\'s name for it); discovered from the USB ids when unset.'),
+      .describe("The coordinator's adapter type (zigbee-herdsman's name for it); discovered from the USB ids when unset."),
     baudRate: intRange(1200, 4_000_000).default(115_200).describe('Serial speed of the coordinator.'),
-    rtscts: z.boolean().default(false).describe('Hardware flow control on the coordinator\'s serial port.'),
+    rtscts: z.boolean().default(false).describe("Hardware flow control on the coordinator's serial port."),
     channel: intRange(11, 26).default(11).describe('Zigbee channel (11-26) the network is formed on.'),
-    panId: intRange(1, 0xfffe).optional().describe('PAN id (1-65534); a random one is generated on first start and kept in the state directory when unset.'),
+    panId: intRange(1, 0xfffe)
+      .optional()
+      .describe('PAN id (1-65534); a random one is generated on first start and kept in the state directory when unset.'),
     extendedPanId: z
       .string()
       .regex(/^(0x)?[0-9a-fA-F]{16}$/, { error: 'expected 8 bytes as 16 hex digits' })
       .optional()
       .describe('Extended PAN id (16 hex digits); generated on first start and kept when unset.'),
-    networkKey: secret(hexKey.optional().describe('Zigbee network key; generated on first start and kept in the state directory when unset; never logged.')),
+    networkKey: secret(
+      hexKey.optional().describe('Zigbee network key; generated on first start and kept in the state directory when unset; never logged.'),
+    ),
     availability: z
       .strictObject({
-        activeTimeoutS: intRange(10, 86_400).default(600).describe('A mains-powered device silent this long is pinged; it is offline when it does not answer.'),
-        passiveTimeoutS: intRange(60, 604_800).default(90_000).describe('A battery device silent this long is offline (it sleeps and cannot be pinged).'),
+        activeTimeoutS: intRange(10, 86_400)
+          .default(600)
+          .describe('A mains-powered device silent this long is pinged; it is offline when it does not answer.'),
+        passiveTimeoutS: intRange(60, 604_800)
+          .default(90_000)
+          .describe('A battery device silent this long is offline (it sleeps and cannot be pinged).'),
       })
       .prefault({})
-      .describe('When Zigbee devices count as offline (Zigbee2MQTT\'s defaults).'),
-    maxReportsPerS: intRange(1, 10_000).default(20).describe('Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.'),
-    backupIntervalS: intRange(60, 604_800).default(86_400).describe('How often the coordinator backup is written (it is also written on stop).'),
+      .describe("When Zigbee devices count as offline (Zigbee2MQTT's defaults)."),
+    maxReportsPerS: intRange(1, 10_000)
+      .default(20)
+      .describe(
+        'Reports per second one device may send before its reports are merged (latest values win) and passed on at this rate, so a flooding device cannot starve the others.',
+      ),
+    backupIntervalS: intRange(60, 604_800)
+      .default(86_400)
+      .describe('How often the coordinator backup is written (it is also written on stop).'),
     passlist: z
       .array(ieeeAddress)
       .max(10_000)
       .default([])
-      .describe('IEEE addresses (0x and 16 hex digits) of the only devices allowed to join; empty: any device not on the blocklist. A refused device is sent away and reported as a device_refused bridge/event.'),
-    blocklist: z.array(ieeeAddress).max(10_000).default([]).describe('IEEE addresses of devices never allowed to join (those in the network are removed at start); ignored when passlist is set.'),
-    maxDevices: intRange(1, 10_000).default(200).describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
+      .describe(
+        'IEEE addresses (0x and 16 hex digits) of the only devices allowed to join; empty: any device not on the blocklist. A refused device is sent away and reported as a device_refused bridge/event.',
+      ),
+    blocklist: z
+      .array(ieeeAddress)
+      .max(10_000)
+      .default([])
+      .describe(
+        'IEEE addresses of devices never allowed to join (those in the network are removed at start); ignored when passlist is set.',
+      ),
+    maxDevices: intRange(1, 10_000)
+      .default(200)
+      .describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)
@@ -76,12 +100,14 @@ const zwaveKeys = z
 export const zwave = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the Z-Wave radio.'),
-    simulate: z.boolean().default(false).describe('Use zwave-js\'s mock controller instead of a stick.'),
+    simulate: z.boolean().default(false).describe("Use zwave-js's mock controller instead of a stick."),
     serialPort: serialPort.describe('Controller serial port (/dev/serial/by-id/…) or tcp://host:port.'),
     securityKeys: zwaveKeys,
     maxDevices: intRange(1, 232)
       .default(100)
-      .describe('Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.'),
+      .describe(
+        'Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.',
+      ),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

@@ -20,7 +20,10 @@ export class CommandError extends HearthError {
     readonly problems: CommandProblem[],
   ) {
     // the first few problems named, the rest counted: 5,000 unknown keys make no 750 kB message
-    super(ErrorCode.CommandInvalid, `${deviceId}: ${listedProblems(problems.map((p) => `${boundedText(p.attribute, 100)}: ${p.message}`))}`);
+    super(
+      ErrorCode.CommandInvalid,
+      `${deviceId}: ${listedProblems(problems.map((p) => `${boundedText(p.attribute, 100)}: ${p.message}`))}`,
+    );
   }
 
   override toJSON(): { code: typeof ErrorCode.CommandInvalid; message: string; problems: CommandProblem[] } {
@@ -49,22 +52,34 @@ function checkValue(feature: Feature, value: unknown, path: string, problems: Co
   switch (feature.type) {
     case 'binary': {
       const allowed = [feature.value_on, feature.value_off, ...(feature.value_toggle === undefined ? [] : [feature.value_toggle])];
-      const match = allowed.find((candidate) => candidate === value || (typeof candidate === 'string' && typeof value === 'string' && candidate.toLowerCase() === value.toLowerCase()));
+      const match = allowed.find(
+        (candidate) =>
+          candidate === value ||
+          (typeof candidate === 'string' && typeof value === 'string' && candidate.toLowerCase() === value.toLowerCase()),
+      );
       return match ?? problem(`expected one of ${allowed.map(show).join(', ')}, got ${show(value)}`);
     }
     case 'numeric': {
       const preset = typeof value === 'string' ? feature.presets?.find((p) => p.name === value) : undefined;
       if (preset !== undefined) return preset.value;
-      const presets = feature.presets === undefined || feature.presets.length === 0 ? '' : ` or one of ${feature.presets.map((p) => show(p.name)).join(', ')}`;
+      const presets =
+        feature.presets === undefined || feature.presets.length === 0
+          ? ''
+          : ` or one of ${feature.presets.map((p) => show(p.name)).join(', ')}`;
       const expected = `expected a number${range(feature)}${feature.unit ? ` ${feature.unit}` : ''}${presets}`;
       if (typeof value !== 'number' || !Number.isFinite(value)) return problem(`${expected}, got ${show(value)}`);
-      if ((feature.value_min !== undefined && value < feature.value_min) || (feature.value_max !== undefined && value > feature.value_max)) {
+      if (
+        (feature.value_min !== undefined && value < feature.value_min) ||
+        (feature.value_max !== undefined && value > feature.value_max)
+      ) {
         return problem(`${expected}, got ${value}`);
       }
       return value;
     }
     case 'enum':
-      return feature.values.includes(value as string | number) ? value : problem(`expected one of ${feature.values.map(show).join(', ')}, got ${show(value)}`);
+      return feature.values.includes(value as string | number)
+        ? value
+        : problem(`expected one of ${feature.values.map(show).join(', ')}, got ${show(value)}`);
     case 'text':
       return typeof value === 'string' ? value : problem(`expected text, got ${show(value)}`);
     case 'composite': {
@@ -75,15 +90,18 @@ function checkValue(feature: Feature, value: unknown, path: string, problems: Co
       const parts = new Map(feature.features.map((f) => [f.property, f]));
       for (const [key, part] of Object.entries(value)) {
         const sub = parts.get(key);
-        if (sub === undefined) problems.push({ attribute: `${path}.${key}`, message: `no such part (it has ${[...parts.keys()].join(', ')})` });
+        if (sub === undefined)
+          problems.push({ attribute: `${path}.${key}`, message: `no such part (it has ${[...parts.keys()].join(', ')})` });
         else out[key] = checkValue(sub, part, `${path}.${key}`, problems);
       }
       return out;
     }
     case 'list': {
       if (!Array.isArray(value)) return problem(`expected a list, got ${show(value)}`);
-      if (feature.length_min !== undefined && value.length < feature.length_min) return problem(`expected at least ${feature.length_min} items, got ${value.length}`);
-      if (feature.length_max !== undefined && value.length > feature.length_max) return problem(`expected at most ${feature.length_max} items, got ${value.length}`);
+      if (feature.length_min !== undefined && value.length < feature.length_min)
+        return problem(`expected at least ${feature.length_min} items, got ${value.length}`);
+      if (feature.length_max !== undefined && value.length > feature.length_max)
+        return problem(`expected at most ${feature.length_max} items, got ${value.length}`);
       const item = feature.item_type;
       return item === undefined ? value : value.map((entry, index) => checkValue(item, entry, `${path}[${index}]`, problems));
     }
@@ -93,7 +111,9 @@ function checkValue(feature: Feature, value: unknown, path: string, problems: Co
 /** Validates a command payload; throws CommandError naming every problem. */
 export function validateCommand(deviceId: string, capabilities: readonly Capability[], payload: unknown): Record<string, unknown> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new CommandError(deviceId, [{ attribute: '(payload)', message: `expected an object such as {"state": "ON"}, got ${show(payload)}` }]);
+    throw new CommandError(deviceId, [
+      { attribute: '(payload)', message: `expected an object such as {"state": "ON"}, got ${show(payload)}` },
+    ]);
   }
   const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));
   const problems: CommandProblem[] = [];

@@ -252,16 +252,25 @@ class DeviceActor {
     const capabilities = this.ports.capabilities(this.record);
     const command = validateCommand(this.record.id, capabilities, payload);
     const radio = this.ports.radio(this.record.radio);
-    if (radio === undefined) throw new HearthError(ErrorCode.RadioUnavailable, `${this.record.id}: the ${this.record.radio} radio is not running`);
+    if (radio === undefined)
+      throw new HearthError(ErrorCode.RadioUnavailable, `${this.record.id}: the ${this.record.radio} radio is not running`);
     const id = this.record.id;
-    const call = { send: () => radio.send(id, command), ping: () => radio.ping(id), faultScope: (error: unknown) => radio.faultScope(error) };
+    const call = {
+      send: () => radio.send(id, command),
+      ping: () => radio.ping(id),
+      faultScope: (error: unknown) => radio.faultScope(error),
+    };
     try {
       const breaker = this.breakerFor();
       await (breaker === undefined ? call.send() : breaker.run(call));
     } catch (error) {
       // a radio's own verdict (asleep and queued, a circuit open) keeps its code
       if (isHearthError(error)) throw error;
-      throw new HearthError(ErrorCode.RadioCommandFailed, `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}: ${describeError(error)}`, { cause: error });
+      throw new HearthError(
+        ErrorCode.RadioCommandFailed,
+        `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}: ${describeError(error)}`,
+        { cause: error },
+      );
     }
     // the device took the command: its state is what we set (a toggle flips it)
     const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));
@@ -269,7 +278,7 @@ class DeviceActor {
     for (const [key, value] of Object.entries(command)) {
       const feature = features.get(key);
       if (feature?.type === 'binary' && feature.value_toggle !== undefined && value === feature.value_toggle) {
-        values[key] = this.state.values[key] === (feature).value_on ? feature.value_off : feature.value_on;
+        values[key] = this.state.values[key] === feature.value_on ? feature.value_off : feature.value_on;
       } else if (feature !== undefined && (feature.access & ACCESS_SET) !== 0) {
         values[key] = value;
       }

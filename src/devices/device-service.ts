@@ -81,10 +81,24 @@ export class DeviceService implements Part {
   async start(): Promise<void> {
     const began = performance.now();
     const { stateDir, store, log } = this.options;
-    const registry = new DeviceRegistry({ dir: join(stateDir, 'registry'), shards: store.registryShards, writeIntervalMs: store.writeIntervalMs, log, damage: this.damage });
+    const registry = new DeviceRegistry({
+      dir: join(stateDir, 'registry'),
+      shards: store.registryShards,
+      writeIntervalMs: store.writeIntervalMs,
+      log,
+      damage: this.damage,
+    });
     await registry.load();
     this.registryStore = registry;
-    this.roomsDoc = new Low<RoomData[]>(new DurableJsonFile(join(stateDir, 'rooms.json'), (value) => roomsSchema.parse(value), log, this.documentDamage('rooms', join(stateDir, 'rooms.json'))), []);
+    this.roomsDoc = new Low<RoomData[]>(
+      new DurableJsonFile(
+        join(stateDir, 'rooms.json'),
+        (value) => roomsSchema.parse(value),
+        log,
+        this.documentDamage('rooms', join(stateDir, 'rooms.json')),
+      ),
+      [],
+    );
     await this.roomsDoc.read();
     const roomsDoc = this.roomsDoc;
     this.roomsWriter = new CoalescingWriter(() => roomsDoc.write(), store.writeIntervalMs, log, 'rooms.json');
@@ -94,7 +108,15 @@ export class DeviceService implements Part {
       roomsWriter.markDirty();
       this.changed('rooms');
     });
-    this.settingsDoc = new Low<Record<string, unknown>>(new DurableJsonFile(join(stateDir, 'settings.json'), (value) => settingsSchema.parse(value), log, this.documentDamage('settings', join(stateDir, 'settings.json'))), {});
+    this.settingsDoc = new Low<Record<string, unknown>>(
+      new DurableJsonFile(
+        join(stateDir, 'settings.json'),
+        (value) => settingsSchema.parse(value),
+        log,
+        this.documentDamage('settings', join(stateDir, 'settings.json')),
+      ),
+      {},
+    );
     await this.settingsDoc.read();
     const settingsDoc = this.settingsDoc;
     this.settingsWriter = new CoalescingWriter(() => settingsDoc.write(), store.writeIntervalMs, log, 'settings.json');
@@ -107,7 +129,8 @@ export class DeviceService implements Part {
       compactAfterDevices: store.compactAfterDevices,
       damage: this.damage,
     });
-    if (this.stateStore.recovery.corrupt > 0) log.warn({ corrupt: this.stateStore.recovery.corrupt }, 'the state journal had torn or corrupt records; kept every good one');
+    if (this.stateStore.recovery.corrupt > 0)
+      log.warn({ corrupt: this.stateStore.recovery.corrupt }, 'the state journal had torn or corrupt records; kept every good one');
     const stateStore = this.stateStore;
     this.kind = deviceKind({
       record: (id) => registry.get(id),
@@ -256,7 +279,11 @@ export class DeviceService implements Part {
   command(id: string, payload: unknown): Promise<DeviceView> {
     const radio = this.registry.get(id)?.radio;
     const commandTimeoutMs = radio === undefined ? undefined : this.options.breakers?.[radio].commandTimeoutMs;
-    return this.options.system.ask<DeviceView>(id, { type: 'set', payload }, commandTimeoutMs === undefined ? {} : { timeoutMs: 2 * commandTimeoutMs + 1000 });
+    return this.options.system.ask<DeviceView>(
+      id,
+      { type: 'set', payload },
+      commandTimeoutMs === undefined ? {} : { timeoutMs: 2 * commandTimeoutMs + 1000 },
+    );
   }
 
   /** Has the device's radio read `keys` back from the device (a `/get`); the answers arrive as reports before this resolves. */

@@ -60,7 +60,12 @@ function checkName(name: unknown): string {
 
 /** A room id from a name: "Living Room" → "living-room". */
 export function roomIdFrom(name: string): string {
-  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  const slug = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
   return slug.length > 0 ? slug : 'room';
 }
 
@@ -102,7 +107,11 @@ export class Rooms {
     const clean = checkName(name);
     this.assertNameFree(clean);
     let roomId = id ?? roomIdFrom(clean);
-    if (!ROOM_ID.test(roomId)) throw new HearthError(ErrorCode.RoomNameInvalid, `room id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit, got ${JSON.stringify(roomId)}`);
+    if (!ROOM_ID.test(roomId))
+      throw new HearthError(
+        ErrorCode.RoomNameInvalid,
+        `room id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit, got ${JSON.stringify(roomId)}`,
+      );
     if (this.rooms.has(roomId)) {
       if (id !== undefined) throw new HearthError(ErrorCode.RoomExists, `a room with id ${JSON.stringify(id)} already exists`);
       let n = 2;
@@ -139,7 +148,10 @@ export class Rooms {
     const current = this.roomOfDevice.get(deviceId);
     if (current === room) return room.toJSON();
     if (current !== undefined) {
-      throw new HearthError(ErrorCode.DeviceInOtherRoom, `${deviceId} is in room ${JSON.stringify(current.name)} (${current.id}); remove it there first`);
+      throw new HearthError(
+        ErrorCode.DeviceInOtherRoom,
+        `${deviceId} is in room ${JSON.stringify(current.name)} (${current.id}); remove it there first`,
+      );
     }
     const at = position === undefined ? room.order.length : Math.max(0, Math.min(room.order.length, Math.trunc(position)));
     room.order.splice(at, 0, deviceId);
@@ -151,7 +163,8 @@ export class Rooms {
 
   removeDevice(id: string, deviceId: string): RoomData {
     const room = this.room(id);
-    if (!room.members.has(deviceId)) throw new HearthError(ErrorCode.DeviceNotInRoom, `${deviceId} is not in room ${JSON.stringify(room.name)} (${room.id})`);
+    if (!room.members.has(deviceId))
+      throw new HearthError(ErrorCode.DeviceNotInRoom, `${deviceId} is not in room ${JSON.stringify(room.name)} (${room.id})`);
     this.detach(room, deviceId);
     this.onChange();
     return room.toJSON();
@@ -191,7 +204,15 @@ export class Rooms {
   /** The room's state, derived now from its devices. */
   stateOf(id: string, view: (deviceId: string) => RoomMemberView | undefined): RoomState {
     const room = this.room(id);
-    const state: RoomState = { devices: room.order.length, lights_on: 0, lights_off: 0, all_lights_on: false, any_light_on: false, any_contact_open: false, any_occupancy: false };
+    const state: RoomState = {
+      devices: room.order.length,
+      lights_on: 0,
+      lights_off: 0,
+      all_lights_on: false,
+      any_light_on: false,
+      any_contact_open: false,
+      any_occupancy: false,
+    };
     const temperatures: number[] = [];
     const humidities: number[] = [];
     for (const deviceId of room.order) {

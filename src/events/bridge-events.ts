@@ -39,7 +39,15 @@ export interface BridgeEventMap {
   command_failed: { device: string; code: string; message: string };
   command_queued: { device: string; code: string; message: string };
   radio_state: { radio: RadioKind; state: string; error?: string; attempts?: number; retry_in_ms?: number };
-  breaker_state: { radio: RadioKind; scope: 'radio' | 'device'; state: BreakerState; device?: string; friendly_name?: string; error?: string; retry_in_ms?: number };
+  breaker_state: {
+    radio: RadioKind;
+    scope: 'radio' | 'device';
+    state: BreakerState;
+    device?: string;
+    friendly_name?: string;
+    error?: string;
+    retry_in_ms?: number;
+  };
   zwave_grant_security: { radio: 'zwave'; requested_classes: string[]; client_side_auth: boolean; answer_with: string };
   zwave_validate_dsk: { radio: 'zwave'; dsk: string; answer_with: string };
   zwave_inclusion_aborted: { radio: 'zwave' };

@@ -71,7 +71,10 @@ export class EventBus<M extends object> {
   private deliver(registration: Registration, event: keyof M, payload: unknown): void {
     const failed = (error: unknown): void => {
       this.failures++;
-      this.log.error({ err: error, event: String(event), owner: registration.owner }, `a listener of ${registration.owner} failed on ${String(event)}: ${describeError(error)}`);
+      this.log.error(
+        { err: error, event: String(event), owner: registration.owner },
+        `a listener of ${registration.owner} failed on ${String(event)}: ${describeError(error)}`,
+      );
     };
     try {
       const result = (registration.listener as Listener<unknown>)(payload);

@@ -31,7 +31,8 @@ export function loadMemoryTable(file = memoryTableFile): MemoryBudget[] {
     .forEach((line, index) => {
       if (line.trim() === '' || line.startsWith('#')) return;
       const [model, high, max] = line.split('\t');
-      if (model === undefined || high === undefined || max === undefined) throw new Error(`${file}:${index + 1}: expected model, memory_high and memory_max separated by tabs`);
+      if (model === undefined || high === undefined || max === undefined)
+        throw new Error(`${file}:${index + 1}: expected model, memory_high and memory_max separated by tabs`);
       rows.push({ model, highBytes: parseSize(high), maxBytes: parseSize(max) });
     });
   return rows;
@@ -39,7 +40,9 @@ export function loadMemoryTable(file = memoryTableFile): MemoryBudget[] {
 
 /** The budget for a board's model string: the first row whose model starts it, else "*". */
 export function budgetFor(model: string | undefined, table: readonly MemoryBudget[]): MemoryBudget | undefined {
-  return table.find((row) => row.model !== '*' && model !== undefined && model.startsWith(row.model)) ?? table.find((row) => row.model === '*');
+  return (
+    table.find((row) => row.model !== '*' && model !== undefined && model.startsWith(row.model)) ?? table.find((row) => row.model === '*')
+  );
 }
 
 /** The device tree's model ("Raspberry Pi 4 Model B Rev 1.5"), undefined off a device-tree board. */

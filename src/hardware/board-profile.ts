@@ -27,7 +27,10 @@ const profileSchema = z.strictObject({
   sysfsLayouts: z.record(z.string(), z.array(chipSchema).min(1)),
 });
 
-const headerSchema = z.strictObject({ description: z.string(), pins: z.record(z.string(), z.union([z.number().int().min(0), z.string()])) });
+const headerSchema = z.strictObject({
+  description: z.string(),
+  pins: z.record(z.string(), z.union([z.number().int().min(0), z.string()])),
+});
 
 export interface BoardProfile {
   id: BoardId;
@@ -87,7 +90,8 @@ export function headerPinOf(profile: BoardProfile, line: number): number | undef
 export function unsafeReason(profile: BoardProfile, line: number): string | undefined {
   const listed = profile.unsafe.get(line);
   if (listed !== undefined) return listed;
-  if (headerPinOf(profile, line) === undefined) return `not on the ${profile.name}'s 40-pin header: the board itself uses it (SD card, Wi-Fi, power control)`;
+  if (headerPinOf(profile, line) === undefined)
+    return `not on the ${profile.name}'s 40-pin header: the board itself uses it (SD card, Wi-Fi, power control)`;
   return undefined;
 }
 
@@ -97,11 +101,18 @@ export async function detectBoard(modelFile = '/proc/device-tree/model'): Promis
   try {
     model = (await readFile(modelFile, 'utf8')).replace(/\0/g, '').trim();
   } catch (error) {
-    throw new HearthError(ErrorCode.GpioBoardUnknown, `cannot tell which board this is (${modelFile} is unreadable): set radios.gpio.board to one of ${BOARD_IDS.join(', ')}`, { cause: error });
+    throw new HearthError(
+      ErrorCode.GpioBoardUnknown,
+      `cannot tell which board this is (${modelFile} is unreadable): set radios.gpio.board to one of ${BOARD_IDS.join(', ')}`,
+      { cause: error },
+    );
   }
   for (const id of BOARD_IDS) {
     const profile = boardProfile(id);
     if (profile.models.some((prefix) => model.startsWith(prefix))) return profile;
   }
-  throw new HearthError(ErrorCode.GpioBoardUnknown, `this board (${JSON.stringify(model)}) has no profile in hardware/gpio: set radios.gpio.board to the closest of ${BOARD_IDS.join(', ')}`);
+  throw new HearthError(
+    ErrorCode.GpioBoardUnknown,
+    `this board (${JSON.stringify(model)}) has no profile in hardware/gpio: set radios.gpio.board to the closest of ${BOARD_IDS.join(', ')}`,
+  );
 }

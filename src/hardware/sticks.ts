@@ -26,7 +26,8 @@ export const udevRulesFile = fileURLToPath(new URL('../../hardware/udev/99-heart
 
 export function loadSticks(file = sticksFile): Stick[] {
   const parsed = z.object({ sticks: z.array(stickSchema) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data.sticks;
 }
 
@@ -91,7 +92,9 @@ export function udevRules(sticks: readonly Stick[]): string {
     if (stick.usb.product !== undefined) match.push(`ATTRS{product}=="${stick.usb.product}"`);
     lines.push(`# ${stick.name}${stick.note === undefined ? '' : ` (${stick.note})`}`);
     // the first rule that names a device wins: a generic one must not rename a known stick
-    lines.push(`${match.join(', ')}, ENV{HEARTH_RADIO}!="?*", ENV{HEARTH_RADIO}="${stick.id}", GROUP="dialout", MODE="0660", SYMLINK+="${stick.link}"`);
+    lines.push(
+      `${match.join(', ')}, ENV{HEARTH_RADIO}!="?*", ENV{HEARTH_RADIO}="${stick.id}", GROUP="dialout", MODE="0660", SYMLINK+="${stick.link}"`,
+    );
   }
   lines.push('', 'LABEL="hearth_radios_end"', '');
   return lines.join('\n');

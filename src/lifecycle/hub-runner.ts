@@ -88,7 +88,12 @@ export class HubRunner {
     let hanging = 'start-up';
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new HearthError(ErrorCode.PartStopTimeout, `stopping did not finish within ${this.stopTimeoutMs} ms; still waiting for ${hanging}`));
+        reject(
+          new HearthError(
+            ErrorCode.PartStopTimeout,
+            `stopping did not finish within ${this.stopTimeoutMs} ms; still waiting for ${hanging}`,
+          ),
+        );
       }, this.stopTimeoutMs);
       timer.unref();
     });
@@ -127,7 +132,10 @@ export class HubRunner {
     const parts: Record<string, PartHealth> = {};
     for (const part of this.parts) {
       const wasStarted = this.started.includes(part);
-      parts[part.name] = wasStarted || part === this.current ? part.health() : { status: this.phase === 'stopped' || this.phase === 'stopping' ? 'stopped' : 'starting' };
+      parts[part.name] =
+        wasStarted || part === this.current
+          ? part.health()
+          : { status: this.phase === 'stopped' || this.phase === 'stopping' ? 'stopped' : 'starting' };
     }
     return { status: this.overall(parts), parts };
   }

@@ -83,7 +83,15 @@ export function flattenCapabilities(capabilities: readonly Capability[]): Featur
 }
 
 /** Properties that are events (a button press), never state to keep. */
-export const TRANSIENT_PROPERTIES: ReadonlySet<string> = new Set(['action', 'action_group', 'action_rate', 'action_step_size', 'action_transition_time', 'action_duration', 'click']);
+export const TRANSIENT_PROPERTIES: ReadonlySet<string> = new Set([
+  'action',
+  'action_group',
+  'action_rate',
+  'action_step_size',
+  'action_transition_time',
+  'action_duration',
+  'click',
+]);
 
 export function isTransient(property: string): boolean {
   return TRANSIENT_PROPERTIES.has(property);

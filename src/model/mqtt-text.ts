@@ -32,7 +32,7 @@ function forbiddenKind(codePoint: number): string | undefined {
 /** The first character of `text` that MQTT forbids in a topic, if any. */
 export function forbiddenCharacter(text: string): ForbiddenCharacter | undefined {
   if (!SUSPECT.test(text)) return undefined;
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const codePoint = text.codePointAt(index) as number;
     const what = forbiddenKind(codePoint);
     if (what !== undefined) return { index, codePoint, what };
@@ -64,7 +64,7 @@ export function quoted(text: string): string {
   const characters = [...text];
   const shown = characters.length > QUOTE_MAX ? `${characters.slice(0, QUOTE_MAX).join('')}…` : text;
   let out = '';
-  for (let index = 0; index < shown.length; ) {
+  for (let index = 0; index < shown.length;) {
     const codePoint = shown.codePointAt(index) as number;
     const width = codePoint > 0xffff ? 2 : 1;
     const bad = forbiddenKind(codePoint) !== undefined || codePoint === 0x2028 || codePoint === 0x2029;
@@ -90,7 +90,8 @@ export function publishTopicProblem(topic: string): string | undefined {
   const found = forbiddenCharacter(topic);
   if (found !== undefined) return `the topic ${quoted(topic)} has ${describeForbidden(topic, found)}`;
   const wildcard = /[#+]/.exec(topic);
-  if (wildcard !== null) return `the topic ${quoted(topic)} has the MQTT wildcard ${wildcard[0]} at character ${[...topic.slice(0, wildcard.index)].length + 1}`;
+  if (wildcard !== null)
+    return `the topic ${quoted(topic)} has the MQTT wildcard ${wildcard[0]} at character ${[...topic.slice(0, wildcard.index)].length + 1}`;
   const bytes = Buffer.byteLength(topic);
   if (bytes > MAX_TOPIC_BYTES) return `the topic is ${bytes} bytes, over MQTT's ${MAX_TOPIC_BYTES}`;
   return undefined;

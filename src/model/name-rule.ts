@@ -31,7 +31,8 @@ export function nameProblem(name: unknown, max = FRIENDLY_NAME_MAX): string | un
   const found = forbiddenCharacter(name);
   if (found !== undefined) return `${describeForbidden(name, found)} is not allowed (MQTT forbids it in a topic)`;
   const wildcard = /[#+]/.exec(name);
-  if (wildcard !== null) return `the MQTT wildcard ${wildcard[0]} at character ${[...name.slice(0, wildcard.index)].length + 1} is not allowed`;
+  if (wildcard !== null)
+    return `the MQTT wildcard ${wildcard[0]} at character ${[...name.slice(0, wildcard.index)].length + 1} is not allowed`;
   if (name.startsWith('/') || name.endsWith('/')) return 'a leading or trailing / is not allowed';
   if (name.includes('//')) return `an empty segment (//) at character ${[...name.slice(0, name.indexOf('//'))].length + 1} is not allowed`;
   if (/\/\d+$/.test(name)) return 'a last segment of digits (/1) is not allowed (Zigbee2MQTT keeps it for endpoint topics)';
@@ -53,8 +54,10 @@ export function friendlyNameProblem(name: unknown, ownId?: string): string | und
   if (segments[0] === 'bridge') return '"bridge" and the names under it are reserved (the hub\'s own topics)';
   const command = segments.find((segment) => COMMAND_SEGMENTS.has(segment));
   if (command !== undefined) return `a segment "${command}" is not allowed (its topics would read as a command)`;
-  if (segments.at(-1) === 'availability') return 'a last segment "availability" is not allowed (it is another device\'s availability topic)';
-  if (DEVICE_ID_SHAPE.test(name as string)) return 'a name shaped like a device id (zigbee:…, zwave:…, gpio:…, 0x + 16 hex digits) is not allowed (ids always find their device)';
+  if (segments.at(-1) === 'availability')
+    return 'a last segment "availability" is not allowed (it is another device\'s availability topic)';
+  if (DEVICE_ID_SHAPE.test(name as string))
+    return 'a name shaped like a device id (zigbee:…, zwave:…, gpio:…, 0x + 16 hex digits) is not allowed (ids always find their device)';
   return undefined;
 }
 

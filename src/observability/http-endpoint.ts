@@ -44,20 +44,30 @@ export class HttpEndpoint implements Part {
   async start(): Promise<void> {
     const idleMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     // the request timeouts are checked every connectionsCheckingInterval (Node's default is 30 s)
-    const server = createServer({ connectionsCheckingInterval: Math.min(1000, idleMs), headersTimeout: idleMs, requestTimeout: idleMs, keepAliveTimeout: Math.min(5000, idleMs) }, (request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        this.options.log.error({ err: error }, 'http request failed');
-        if (!response.headersSent) response.writeHead(500);
-        response.end();
-      });
-    });
+    const server = createServer(
+      {
+        connectionsCheckingInterval: Math.min(1000, idleMs),
+        headersTimeout: idleMs,
+        requestTimeout: idleMs,
+        keepAliveTimeout: Math.min(5000, idleMs),
+      },
+      (request, response) => {
+        this.handle(request, response).catch((error: unknown) => {
+          this.options.log.error({ err: error }, 'http request failed');
+          if (!response.headersSent) response.writeHead(500);
+          response.end();
+        });
+      },
+    );
     server.maxConnections = this.options.maxConnections;
     // a socket that never sends a byte: no request timeout applies to it yet
     server.setTimeout(idleMs, (socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         const hint = error.code === 'EADDRINUSE' ? ' (port in use: set metrics.port to another port)' : '';
-        reject(new Error(`cannot listen on ${this.options.host}:${this.options.port}: ${error.code ?? error.message}${hint}`, { cause: error }));
+        reject(
+          new Error(`cannot listen on ${this.options.host}:${this.options.port}: ${error.code ?? error.message}${hint}`, { cause: error }),
+        );
       };
       server.once('error', onError);
       server.listen(this.options.port, this.options.host, () => {
@@ -69,7 +79,10 @@ export class HttpEndpoint implements Part {
     const address = this.address;
     this.options.log.info({ url: `http://${address?.address}:${address?.port}` }, 'serving /metrics and /health');
     if (!isLoopbackHost(this.options.host)) {
-      this.options.log.warn({ host: this.options.host }, `metrics.host is ${this.options.host}, not loopback: /metrics and /health (device counts, broker address, errors) can be read by anyone who reaches this host; bind 127.0.0.1 and put a proxy or firewall in front if they must be reached from elsewhere`);
+      this.options.log.warn(
+        { host: this.options.host },
+        `metrics.host is ${this.options.host}, not loopback: /metrics and /health (device counts, broker address, errors) can be read by anyone who reaches this host; bind 127.0.0.1 and put a proxy or firewall in front if they must be reached from elsewhere`,
+      );
     }
   }
 

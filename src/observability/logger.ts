@@ -23,7 +23,17 @@ export interface LoggingOptions {
 }
 
 /** Field names that hold secrets wherever they appear in a logged object. */
-const REDACT_PATHS = ['password', 'networkKey', 'securityKeys', '*.password', '*.networkKey', '*.securityKeys', '*.*.password', '*.*.networkKey', '*.*.securityKeys'];
+const REDACT_PATHS = [
+  'password',
+  'networkKey',
+  'securityKeys',
+  '*.password',
+  '*.networkKey',
+  '*.securityKeys',
+  '*.*.password',
+  '*.*.networkKey',
+  '*.*.securityKeys',
+];
 
 function usePretty(options: LoggingOptions): boolean {
   if (options.format === 'pretty') return true;
@@ -45,7 +55,13 @@ export class Logging {
     const destination =
       options.destination ??
       (usePretty(options)
-        ? pretty({ colorize: process.stdout.isTTY, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,module', messageFormat: '{if module}[{module}] {end}{msg}' })
+        ? pretty({
+            colorize: process.stdout.isTTY,
+            sync: true,
+            translateTime: 'SYS:HH:MM:ss.l',
+            ignore: 'pid,hostname,module',
+            messageFormat: '{if module}[{module}] {end}{msg}',
+          })
         : pino.destination({ dest: 1, sync: true }));
     this.root = pino(
       {

@@ -87,7 +87,11 @@ export function openNotifier(env: NodeJS.ProcessEnv, onFailure: NotifyFailure): 
     const unixDgram = require('unix-dgram') as typeof import('unix-dgram');
     socket = unixDgram.createSocket('unix_dgram');
   } catch (error) {
-    throw new HearthError(ErrorCode.NotifyUnavailable, `NOTIFY_SOCKET is set but unix-dgram cannot be loaded (is its native module built for this Node and CPU?)`, { cause: error });
+    throw new HearthError(
+      ErrorCode.NotifyUnavailable,
+      `NOTIFY_SOCKET is set but unix-dgram cannot be loaded (is its native module built for this Node and CPU?)`,
+      { cause: error },
+    );
   }
   return new SocketNotifier(socket, path, watchdogIntervalMs(env), onFailure);
 }

@@ -44,7 +44,10 @@ export type SecurityClassName = (typeof SECURITY_CLASS_NAMES)[number];
 export type InclusionAnswer = { grant: { securityClasses: SecurityClassName[]; clientSideAuth?: boolean } } | { pin: string | undefined };
 
 /** The bridge events a radio may raise itself; the hub raises the rest (joins, leaves, its state, breakers, commands). */
-export type RadioEventType = Exclude<keyof BridgeEventMap, 'device_joined' | 'device_leave' | 'radio_state' | 'breaker_state' | 'command_failed' | 'command_queued'>;
+export type RadioEventType = Exclude<
+  keyof BridgeEventMap,
+  'device_joined' | 'device_leave' | 'radio_state' | 'breaker_state' | 'command_failed' | 'command_queued'
+>;
 
 /** What a radio tells the hub. Calls must not throw back into the radio. */
 export interface RadioListener {

@@ -16,7 +16,10 @@ export async function radiosFromConfig(config: HearthConfig, logging: ModuleLogg
   const radios: Radio[] = [];
   const { zwave, zigbee, gpio } = config.radios;
   if (zwave.enabled) radios.push(await (await import('./zwave/zwave-from-config.js')).zwaveRadioFromConfig(config, logging));
-  if (gpio.enabled) radios.push((await import('./gpio/gpio-from-config.js')).gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState));
+  if (gpio.enabled)
+    radios.push(
+      (await import('./gpio/gpio-from-config.js')).gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState),
+    );
   if (zigbee.enabled) radios.push(await (await import('./zigbee/zigbee-from-config.js')).zigbeeRadioFromConfig(config, logging));
   return radios;
 }

@@ -75,7 +75,14 @@ export class DeviceBreaker {
   /** A breaker from its persisted state; a state this version cannot read starts closed. */
   private static create(options: DeviceBreakerOptions, snapshot: unknown): CircuitBreakerPolicy {
     const make = (initialState?: unknown): CircuitBreakerPolicy =>
-      circuitBreaker(handleWhen((error) => error instanceof CountedFault), { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(options.deviceThreshold), ...(initialState === undefined ? {} : { initialState }) });
+      circuitBreaker(
+        handleWhen((error) => error instanceof CountedFault),
+        {
+          halfOpenAfter: 0,
+          breaker: new ConsecutiveBreaker(options.deviceThreshold),
+          ...(initialState === undefined ? {} : { initialState }),
+        },
+      );
     if (snapshot === undefined || snapshot === null) return make();
     try {
       return make(snapshot);
@@ -151,8 +158,15 @@ export class DeviceBreaker {
   }
 
   private openError(retryInMs: number | undefined, cause?: unknown): HearthError {
-    const retry = retryInMs === undefined ? 'a probe is under way' : `the device is probed again in ${Math.max(0, Math.round(retryInMs / 1000))} s or when it is heard from`;
-    return new HearthError(ErrorCode.CircuitOpen, `${this.id}: the device's circuit breaker is open after ${this.options.deviceThreshold} failed commands in a row${this.lastFault === undefined ? '' : ` (last: ${this.lastFault})`}; ${retry}`, cause === undefined ? undefined : { cause });
+    const retry =
+      retryInMs === undefined
+        ? 'a probe is under way'
+        : `the device is probed again in ${Math.max(0, Math.round(retryInMs / 1000))} s or when it is heard from`;
+    return new HearthError(
+      ErrorCode.CircuitOpen,
+      `${this.id}: the device's circuit breaker is open after ${this.options.deviceThreshold} failed commands in a row${this.lastFault === undefined ? '' : ` (last: ${this.lastFault})`}; ${retry}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 
   private announce(state: BreakerState): void {
@@ -167,7 +181,8 @@ export class DeviceBreaker {
   /** Persists the state when it changed; a closed breaker with nothing counted is stored as null. */
   private save(): void {
     const json = this.policy.toJSON() as { ownState: OpenState; breakerState: unknown };
-    const snapshot = json.ownState.value === CircuitState.Closed && (json.breakerState === 0 || json.breakerState === undefined) ? null : json;
+    const snapshot =
+      json.ownState.value === CircuitState.Closed && (json.breakerState === 0 || json.breakerState === undefined) ? null : json;
     const text = JSON.stringify(snapshot);
     if (text === this.persisted) return;
     this.persisted = text;

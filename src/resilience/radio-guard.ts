@@ -17,7 +17,17 @@
  * recovers with nobody sending, so its half-open delay is 0, no user call reaches it unless
  * it is closed (`gate`), and the probes are scheduled here. cockatiel 3 (4 needs Node 22).
  */
-import { BrokenCircuitError, BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, type BulkheadPolicy, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhen,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Logger } from 'pino';
 import type { BreakerOptions } from '../config/schema.js';
 import type { RadioKind } from '../model/device-id.js';
@@ -64,7 +74,9 @@ export class RadioGuard {
     const { radio, options } = guard;
     this.kind = radio.kind;
     this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof ProbeFailure || isHearthError(error, ErrorCode.Timeout) || radio.faultScope(error) === 'radio'),
+      handleWhen(
+        (error) => error instanceof ProbeFailure || isHearthError(error, ErrorCode.Timeout) || radio.faultScope(error) === 'radio',
+      ),
       { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(options.threshold) },
     );
     this.breaker.onBreak((reason) => this.broke('error' in reason ? reason.error : undefined));
@@ -94,7 +106,10 @@ export class RadioGuard {
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
         this.stats.busy++;
-        throw new HearthError(ErrorCode.RadioBusy, `${what}: the ${this.kind} radio has ${this.guard.options.maxConcurrent} commands in flight and ${this.guard.options.maxQueued} waiting; try again later`);
+        throw new HearthError(
+          ErrorCode.RadioBusy,
+          `${what}: the ${this.kind} radio has ${this.guard.options.maxConcurrent} commands in flight and ${this.guard.options.maxQueued} waiting; try again later`,
+        );
       }
       if (error instanceof BrokenCircuitError) throw this.openError(what);
       throw error;
@@ -109,7 +124,10 @@ export class RadioGuard {
   }
 
   private openError(what: string): HearthError {
-    return new HearthError(ErrorCode.CircuitOpen, `${what}: the ${this.kind} radio's circuit breaker is open after ${this.guard.options.threshold} radio faults in a row${this.lastFault === undefined ? '' : ` (last: ${this.lastFault})`}; it is probed and closes by itself when the radio answers`);
+    return new HearthError(
+      ErrorCode.CircuitOpen,
+      `${what}: the ${this.kind} radio's circuit breaker is open after ${this.guard.options.threshold} radio faults in a row${this.lastFault === undefined ? '' : ` (last: ${this.lastFault})`}; it is probed and closes by itself when the radio answers`,
+    );
   }
 
   private async timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -120,7 +138,10 @@ export class RadioGuard {
       return await Promise.race([
         fn(),
         new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new HearthError(ErrorCode.Timeout, `${what}: the ${this.kind} radio did not answer within ${ms} ms`)), ms);
+          timer = setTimeout(
+            () => reject(new HearthError(ErrorCode.Timeout, `${what}: the ${this.kind} radio did not answer within ${ms} ms`)),
+            ms,
+          );
         }),
       ]);
     } finally {
@@ -135,12 +156,18 @@ export class RadioGuard {
       this.failedProbes++;
       this.stats.probeFailures++;
       if (this.failedProbes % this.guard.options.restartAfterProbes === 0) {
-        this.guard.log.warn({ fault: this.lastFault }, `${this.kind}: the radio failed ${this.failedProbes} probes in a row; restarting it`);
+        this.guard.log.warn(
+          { fault: this.lastFault },
+          `${this.kind}: the radio failed ${this.failedProbes} probes in a row; restarting it`,
+        );
         this.guard.onStuck?.(this.lastFault ?? 'no answer to its probes');
       }
     } else {
       this.stats.opens++;
-      this.guard.log.error({ fault: this.lastFault }, `${this.kind}: ${this.guard.options.threshold} radio faults in a row; the radio's breaker opens and its commands fail at once (last: ${this.lastFault ?? 'unknown'})`);
+      this.guard.log.error(
+        { fault: this.lastFault },
+        `${this.kind}: ${this.guard.options.threshold} radio faults in a row; the radio's breaker opens and its commands fail at once (last: ${this.lastFault ?? 'unknown'})`,
+      );
     }
     const { probeMinMs, probeMaxMs } = this.guard.options;
     const delay = backoffDelay(probeMinMs, probeMaxMs, this.failedProbes, this.guard.random);

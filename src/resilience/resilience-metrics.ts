@@ -26,7 +26,7 @@ export class ResilienceMetrics {
     const guards = this.guards;
     new Gauge({
       name: 'hearth_radio_breaker_state',
-      help: 'State of each radio\'s circuit breaker: 0 closed, 1 half-open, 2 open.',
+      help: "State of each radio's circuit breaker: 0 closed, 1 half-open, 2 open.",
       labelNames: ['radio'],
       registers: [registry],
       collect() {
@@ -37,7 +37,7 @@ export class ResilienceMetrics {
     const states = this.radioStates;
     new Gauge({
       name: 'hearth_radio_state',
-      help: 'Each radio\'s supervision state: 1 for the state it is in (running, restarting, down, …), 0 for the others.',
+      help: "Each radio's supervision state: 1 for the state it is in (running, restarting, down, …), 0 for the others.",
       labelNames: ['radio', 'state'],
       registers: [registry],
       collect() {
@@ -69,13 +69,47 @@ export class ResilienceMetrics {
         },
       });
     };
-    stat('hearth_radio_breaker_rejected_total', 'Commands refused at once (CIRCUIT_OPEN) because the radio\'s breaker was open.', (guard) => guard.stats.rejected, 'counter');
-    stat('hearth_radio_bulkhead_rejected_total', 'Commands refused (RADIO_BUSY) because the radio\'s bulkhead queue was full.', (guard) => guard.stats.busy, 'counter');
-    stat('hearth_radio_commands_in_flight', 'Commands running on the radio now (inside its bulkhead).', (guard) => guard.stats.inFlight, 'gauge');
-    this.opens = new Counter({ name: 'hearth_breaker_opens_total', help: 'Times a breaker opened (scope radio or device; a failed probe re-opening it is not counted).', labelNames: ['radio', 'scope'], registers: [registry] });
-    this.probes = new Counter({ name: 'hearth_breaker_probes_total', help: 'Half-open probes of open breakers (scope radio or device).', labelNames: ['radio', 'scope'], registers: [registry] });
-    this.commandFailures = new Counter({ name: 'hearth_command_failures_total', help: 'Commands and bridge requests that failed, by error code.', labelNames: ['code'], registers: [registry] });
-    this.suppressedWarnings = new Counter({ name: 'hearth_command_failure_warnings_suppressed_total', help: 'Failure warnings left out of the log by its rate limit (a few per error code and device per minute are logged).', registers: [registry] });
+    stat(
+      'hearth_radio_breaker_rejected_total',
+      "Commands refused at once (CIRCUIT_OPEN) because the radio's breaker was open.",
+      (guard) => guard.stats.rejected,
+      'counter',
+    );
+    stat(
+      'hearth_radio_bulkhead_rejected_total',
+      "Commands refused (RADIO_BUSY) because the radio's bulkhead queue was full.",
+      (guard) => guard.stats.busy,
+      'counter',
+    );
+    stat(
+      'hearth_radio_commands_in_flight',
+      'Commands running on the radio now (inside its bulkhead).',
+      (guard) => guard.stats.inFlight,
+      'gauge',
+    );
+    this.opens = new Counter({
+      name: 'hearth_breaker_opens_total',
+      help: 'Times a breaker opened (scope radio or device; a failed probe re-opening it is not counted).',
+      labelNames: ['radio', 'scope'],
+      registers: [registry],
+    });
+    this.probes = new Counter({
+      name: 'hearth_breaker_probes_total',
+      help: 'Half-open probes of open breakers (scope radio or device).',
+      labelNames: ['radio', 'scope'],
+      registers: [registry],
+    });
+    this.commandFailures = new Counter({
+      name: 'hearth_command_failures_total',
+      help: 'Commands and bridge requests that failed, by error code.',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+    this.suppressedWarnings = new Counter({
+      name: 'hearth_command_failure_warnings_suppressed_total',
+      help: 'Failure warnings left out of the log by its rate limit (a few per error code and device per minute are logged).',
+      registers: [registry],
+    });
   }
 
   watch(guard: RadioGuard): void {

@@ -64,7 +64,9 @@ export class DeviceRegistry {
 
   private makeShard(index: number): Shard {
     const path = join(this.options.dir, `shard-${String(index).padStart(3, '0')}.json`);
-    const file = new DurableJsonFile<ShardDocument>(path, validateShard, this.options.log, (problem, action) => this.options.damage?.note({ kind: 'document', area: 'registry', file: path, problem, action }));
+    const file = new DurableJsonFile<ShardDocument>(path, validateShard, this.options.log, (problem, action) =>
+      this.options.damage?.note({ kind: 'document', area: 'registry', file: path, problem, action }),
+    );
     const db = new Low<ShardDocument>(file, {});
     const writer = new CoalescingWriter(() => db.write(), this.options.writeIntervalMs, this.options.log, file.path);
     return { db, writer };
@@ -95,7 +97,10 @@ export class DeviceRegistry {
     // between leaves a record twice (harmless, the next load settles it), never nowhere
     const sources = new Set<Shard>();
     const destinations = new Set<Shard>();
-    const all = [...this.shards.map((shard, index) => [index, shard] as const), ...foreign.map((shard, i) => [this.shards.length + i, shard] as const)];
+    const all = [
+      ...this.shards.map((shard, index) => [index, shard] as const),
+      ...foreign.map((shard, i) => [this.shards.length + i, shard] as const),
+    ];
     for (const [index, shard] of all) {
       for (const [id, record] of Object.entries(shard.db.data)) {
         const home = this.shardIndex(id);
@@ -117,7 +122,10 @@ export class DeviceRegistry {
       for (const record of Object.values(shard.db.data)) {
         const problem = friendlyNameProblem(record.friendlyName, record.id);
         if (problem !== undefined) {
-          this.options.log.warn({ device: record.id, code: ErrorCode.DeviceNameInvalid }, `${nameMessage('friendly name', record.friendlyName, problem)}; the device is named by its id again`);
+          this.options.log.warn(
+            { device: record.id, code: ErrorCode.DeviceNameInvalid },
+            `${nameMessage('friendly name', record.friendlyName, problem)}; the device is named by its id again`,
+          );
           record.friendlyName = record.id;
           shard.writer.markDirty();
         }
@@ -150,7 +158,8 @@ export class DeviceRegistry {
     const problem = friendlyNameProblem(name, id);
     if (problem !== undefined) throw new HearthError(ErrorCode.DeviceNameInvalid, nameMessage('friendly name', name, problem));
     const holder = this.byName.get(name.toLowerCase());
-    if (holder !== undefined && holder !== id) throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${quoted(name)} is taken by ${holder}`);
+    if (holder !== undefined && holder !== id)
+      throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${quoted(name)} is taken by ${holder}`);
   }
 
   /** Adds a device, or replaces its record. */

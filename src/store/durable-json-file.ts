@@ -54,7 +54,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
     if (previous.kind === 'ok') {
       const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(this.path, aside);
-      this.log.error({ path: this.path, keptAs: aside, reason: main.reason, using: previousPath }, `${this.path} is corrupt (${main.reason}); kept it as ${aside} and using the last good copy ${previousPath}`);
+      this.log.error(
+        { path: this.path, keptAs: aside, reason: main.reason, using: previousPath },
+        `${this.path} is corrupt (${main.reason}); kept it as ${aside} and using the last good copy ${previousPath}`,
+      );
       await writeFileAtomic(this.path, JSON.stringify(previous.data));
       this.onDamage?.(main.reason, `started from the good copy ${previousPath}; the damaged file is kept as ${aside}`);
       return previous.data;

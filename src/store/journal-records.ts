@@ -45,17 +45,20 @@ function readRecordAt(bytes: Buffer, offset: number): Read {
   const checksum = bytes.readUInt32LE(offset + 4);
   if (length > MAX_RECORD) return { problem: `impossible record length ${length} at byte ${offset}`, torn: false };
   const next = offset + HEADER + length;
-  if (next > bytes.length) return { problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)`, torn: true };
+  if (next > bytes.length)
+    return { problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)`, torn: true };
   const payload = bytes.subarray(offset + HEADER, next);
   // every payload is the JSON of [seq, entry]: a cheap test before the checksum while resyncing
-  if (payload[0] !== OPEN_BRACKET || crc32(payload) !== checksum) return { problem: `checksum mismatch at byte ${offset}`, torn: false, next };
+  if (payload[0] !== OPEN_BRACKET || crc32(payload) !== checksum)
+    return { problem: `checksum mismatch at byte ${offset}`, torn: false, next };
   let decoded: unknown;
   try {
     decoded = JSON.parse(payload.toString());
   } catch {
     return { problem: `unreadable record at byte ${offset}`, torn: false, next };
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'number') return { problem: `malformed record at byte ${offset}`, torn: false, next };
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'number')
+    return { problem: `malformed record at byte ${offset}`, torn: false, next };
   return { record: [decoded[0], decoded[1]], next };
 }
 
@@ -79,7 +82,12 @@ function resync(bytes: Buffer, offset: number, framedNext: number | undefined): 
  * it kept; a bad stretch at the end (a torn last write) ends the good part (`goodBytes`).
  * `spans` are the byte ranges of the good records, in order.
  */
-export function decodeSegment(bytes: Buffer): { records: [number, unknown][]; goodBytes: number; damage: SegmentDamage[]; spans: [number, number][] } {
+export function decodeSegment(bytes: Buffer): {
+  records: [number, unknown][];
+  goodBytes: number;
+  damage: SegmentDamage[];
+  spans: [number, number][];
+} {
   const records: [number, unknown][] = [];
   const damage: SegmentDamage[] = [];
   const spans: [number, number][] = [];

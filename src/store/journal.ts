@@ -107,7 +107,10 @@ export class Journal<T> {
    * Opens the journal in `dir` (created when missing), hands every recorded entry to `replay`
    * in order, and starts a fresh segment for new appends.
    */
-  static async open<T>(options: JournalOptions, replay: (seq: number, entry: T) => void): Promise<{ journal: Journal<T>; report: RecoveryReport }> {
+  static async open<T>(
+    options: JournalOptions,
+    replay: (seq: number, entry: T) => void,
+  ): Promise<{ journal: Journal<T>; report: RecoveryReport }> {
     await mkdir(options.dir, { recursive: true });
     const segments = (await readdir(options.dir))
       .map((name) => SEGMENT_PATTERN.exec(name))
@@ -152,7 +155,10 @@ export class Journal<T> {
     const tornTailOnly = decoded.damage.length === 1 && decoded.damage[0]?.torn === true;
     const problems = decoded.damage.map((d) => `${d.problem} (${d.bytes} bytes ${d.torn ? 'torn off' : 'skipped'})`).join('; ');
     if (tornTailOnly) {
-      log.warn({ path, goodBytes: decoded.goodBytes, droppedBytes: bytes.length - decoded.goodBytes }, `journal ${path}: ${problems}; recovered up to the last good record and cut the rest`);
+      log.warn(
+        { path, goodBytes: decoded.goodBytes, droppedBytes: bytes.length - decoded.goodBytes },
+        `journal ${path}: ${problems}; recovered up to the last good record and cut the rest`,
+      );
       await truncate(path, decoded.goodBytes);
       return { path, problems: decoded.damage };
     }

@@ -23,7 +23,8 @@ export class StateDirectory implements Part {
       await access(this.path, constants.R_OK | constants.W_OK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const fix = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? ': run hearth as a user that may write there, or set stateDir' : '';
+      const fix =
+        code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? ': run hearth as a user that may write there, or set stateDir' : '';
       throw new Error(`state directory ${this.path} is not usable: ${describeError(error)}${fix}`, { cause: error });
     }
     this.ready = true;

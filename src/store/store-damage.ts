@@ -37,7 +37,13 @@ export class StoreDamage {
     for (const damaged of report.damaged) {
       const bad = damaged.problems.filter((problem) => !problem.torn);
       if (bad.length === 0) continue;
-      this.note({ kind: 'journal', area, file: damaged.path, problem: bad.map((problem) => problem.problem).join('; '), action: journalAction(damaged) });
+      this.note({
+        kind: 'journal',
+        area,
+        file: damaged.path,
+        problem: bad.map((problem) => problem.problem).join('; '),
+        action: journalAction(damaged),
+      });
     }
   }
 
@@ -57,5 +63,9 @@ function journalAction(damaged: JournalDamage): string {
 /** A part's health for its findings: degraded, naming every damaged file, or nothing to say. */
 export function damageHealth(findings: DamageFinding[]): { status: 'degraded'; detail: string; damaged: DamageFinding[] } | undefined {
   if (findings.length === 0) return undefined;
-  return { status: 'degraded', detail: `store damage found at start: ${findings.map((f) => `${f.file}: ${f.problem} (${f.action})`).join('; ')}`, damaged: findings };
+  return {
+    status: 'degraded',
+    detail: `store damage found at start: ${findings.map((f) => `${f.file}: ${f.problem} (${f.action})`).join('; ')}`,
+    damaged: findings,
+  };
 }

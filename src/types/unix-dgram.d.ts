@@ -9,7 +9,10 @@ declare module 'unix-dgram' {
     close(): void;
   }
 
-  export function createSocket(type: 'unix_dgram', listener?: (message: Buffer, info: { size: number; path?: string }) => void): UnixDgramSocket;
+  export function createSocket(
+    type: 'unix_dgram',
+    listener?: (message: Buffer, info: { size: number; path?: string }) => void,
+  ): UnixDgramSocket;
 
   const unixDgram: { createSocket: typeof createSocket };
   export default unixDgram;

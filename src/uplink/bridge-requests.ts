@@ -29,7 +29,11 @@ export interface BridgeContext {
 const deviceRef = z.string({ error: 'expected a device friendly name or id' }).min(1, { error: 'expected a device friendly name or id' });
 
 const schemas = {
-  permit_join: z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional(), device: deviceRef.optional() }),
+  permit_join: z.object({
+    value: z.boolean({ error: 'expected true or false' }),
+    time: z.int().min(1).max(254).optional(),
+    device: deviceRef.optional(),
+  }),
   'device/rename': z.object({ from: deviceRef, to: z.string({ error: 'expected the new friendly name' }) }),
   'device/remove': z.object({ id: deviceRef }),
   'device/options': z.object({
@@ -43,13 +47,20 @@ const schemas = {
   'room/create': z.object({ name: z.string({ error: 'expected the room name' }), id: z.string().optional() }),
   'room/rename': z.object({ id: z.string({ error: 'expected the room id' }), name: z.string({ error: 'expected the new name' }) }),
   'room/delete': z.object({ id: z.string({ error: 'expected the room id' }) }),
-  'room/add_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef, position: z.int().min(0).optional() }),
+  'room/add_device': z.object({
+    room: z.string({ error: 'expected the room id' }),
+    device: deviceRef,
+    position: z.int().min(0).optional(),
+  }),
   'room/remove_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef }),
   health_check: z.object({}),
   backup: z.object({ include_network_key: z.boolean({ error: 'expected true or false' }).optional() }),
   'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),
   'zwave/grant_security': z.object({
-    securityClasses: z.array(z.enum(SECURITY_CLASS_NAMES, { error: `expected security classes among ${SECURITY_CLASS_NAMES.join(', ')}` }), { error: 'expected the granted security classes (an empty list declines)' }),
+    securityClasses: z.array(
+      z.enum(SECURITY_CLASS_NAMES, { error: `expected security classes among ${SECURITY_CLASS_NAMES.join(', ')}` }),
+      { error: 'expected the granted security classes (an empty list declines)' },
+    ),
     clientSideAuth: z.boolean().optional(),
   }),
   'zwave/validate_dsk': z.object({ pin: z.string({ error: 'expected the 5-digit PIN as a string' }).optional() }),
@@ -86,7 +97,12 @@ const handlers: Handlers = {
     return { value: request.value, time: seconds };
   },
   'zwave/grant_security': (request, context) => {
-    context.radios.answerInclusion({ grant: { securityClasses: request.securityClasses, ...(request.clientSideAuth === undefined ? {} : { clientSideAuth: request.clientSideAuth }) } });
+    context.radios.answerInclusion({
+      grant: {
+        securityClasses: request.securityClasses,
+        ...(request.clientSideAuth === undefined ? {} : { clientSideAuth: request.clientSideAuth }),
+      },
+    });
     return { securityClasses: request.securityClasses };
   },
   'zwave/validate_dsk': (request, context) => {
@@ -116,7 +132,8 @@ const handlers: Handlers = {
   'room/create': (request, context) => context.devices.rooms.create(request.name, request.id),
   'room/rename': (request, context) => context.devices.rooms.rename(request.id, request.name),
   'room/delete': (request, context) => context.devices.rooms.delete(request.id),
-  'room/add_device': (request, context) => context.devices.rooms.addDevice(request.room, deviceOf(context, request.device).id, request.position),
+  'room/add_device': (request, context) =>
+    context.devices.rooms.addDevice(request.room, deviceOf(context, request.device).id, request.position),
   'room/remove_device': (request, context) => context.devices.rooms.removeDevice(request.room, deviceOf(context, request.device).id),
   health_check: (_request, context) => ({ healthy: true, health: context.health() }),
 };
@@ -136,7 +153,11 @@ export class BridgeRequests {
   /** Answers one request; never throws. */
   async handle(command: string, payload: Buffer): Promise<BridgeResponse> {
     if (payload.length > this.maxPayloadBytes) {
-      return failure(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.maxPayloadBytes}`, undefined);
+      return failure(
+        ErrorCode.PayloadTooLarge,
+        `payload of ${payload.length} bytes is over the limit of ${this.maxPayloadBytes}`,
+        undefined,
+      );
     }
     let body: unknown;
     const text = payload.toString('utf8');
@@ -147,10 +168,17 @@ export class BridgeRequests {
     }
     const shapeProblem = payloadShapeProblem(body);
     if (shapeProblem !== undefined) return failure(ErrorCode.PayloadInvalid, shapeProblem, undefined);
-    const transaction = typeof body === 'object' && body !== null && !Array.isArray(body) ? echoableTransaction((body as { transaction?: unknown }).transaction) : undefined;
+    const transaction =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? echoableTransaction((body as { transaction?: unknown }).transaction)
+        : undefined;
     // an own key of the table only: `__proto__`, `constructor` or `toString` is no command
     if (!Object.hasOwn(schemas, command)) {
-      return failure(ErrorCode.UnknownCommand, `unknown bridge request ${quotedName(command)}; known: ${BRIDGE_COMMANDS.join(', ')}`, transaction);
+      return failure(
+        ErrorCode.UnknownCommand,
+        `unknown bridge request ${quotedName(command)}; known: ${BRIDGE_COMMANDS.join(', ')}`,
+        transaction,
+      );
     }
     const name = command as BridgeCommand;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -159,7 +187,11 @@ export class BridgeRequests {
     const { transaction: _ignored, ...fields } = body as Record<string, unknown>;
     const parsed = schemas[name].safeParse(fields);
     if (!parsed.success) {
-      const problems = listedProblems(parsed.error.issues.map((issue) => `${issue.path.length > 0 ? boundedText(issue.path.join('.'), 100) : '(payload)'}: ${issue.message}`));
+      const problems = listedProblems(
+        parsed.error.issues.map(
+          (issue) => `${issue.path.length > 0 ? boundedText(issue.path.join('.'), 100) : '(payload)'}: ${issue.message}`,
+        ),
+      );
       return failure(ErrorCode.PayloadInvalid, `${name}: ${problems}`, transaction);
     }
     try {

@@ -121,17 +121,29 @@ export class CommandAge {
     const sent = sentAt(packet);
     if (sent !== undefined) {
       const age = now - sent;
-      return age > limit ? { expired: true, reason: `sent ${seconds(age)} ago (sent_at), older than the limit of ${seconds(limit)}` } : { expired: false };
+      return age > limit
+        ? { expired: true, reason: `sent ${seconds(age)} ago (sent_at), older than the limit of ${seconds(limit)}` }
+        : { expired: false };
     }
     if (packet?.retain === true) {
-      return { expired: true, reason: `a retained command, of unknown age (give it a sent_at user property to have it carried out within ${seconds(limit)})` };
+      return {
+        expired: true,
+        reason: `a retained command, of unknown age (give it a sent_at user property to have it carried out within ${seconds(limit)})`,
+      };
     }
     const since = this.backlogSince;
     if (since === undefined) return { expired: false };
-    if (since === -Infinity) return { expired: true, reason: 'queued by the broker while the hub was away, for an unknown time, so possibly older than the limit' };
+    if (since === -Infinity)
+      return {
+        expired: true,
+        reason: 'queued by the broker while the hub was away, for an unknown time, so possibly older than the limit',
+      };
     const bound = now - since;
     return bound > limit
-      ? { expired: true, reason: `queued by the broker while the hub was away (${seconds(bound)}), so possibly older than the limit of ${seconds(limit)}` }
+      ? {
+          expired: true,
+          reason: `queued by the broker while the hub was away (${seconds(bound)}), so possibly older than the limit of ${seconds(limit)}`,
+        }
       : { expired: false };
   }
 }

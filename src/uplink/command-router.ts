@@ -57,7 +57,8 @@ function getKeys(text: string): string[] | string {
   }
   const shapeProblem = payloadShapeProblem(body);
   if (shapeProblem !== undefined) return shapeProblem;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `a /get payload is a JSON object naming attributes ({"state":""}), got ${preview(body)}`;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return `a /get payload is a JSON object naming attributes ({"state":""}), got ${preview(body)}`;
   return Object.keys(body);
 }
 
@@ -77,7 +78,10 @@ export class CommandRouter {
   private readonly warnings: WarningLimiter;
 
   constructor(private readonly options: RouterOptions) {
-    this.warnings = new WarningLimiter({ log: options.log, ...(options.onWarningSuppressed === undefined ? {} : { onSuppressed: options.onWarningSuppressed }) });
+    this.warnings = new WarningLimiter({
+      log: options.log,
+      ...(options.onWarningSuppressed === undefined ? {} : { onSuppressed: options.onWarningSuppressed }),
+    });
   }
 
   /** Ends the log rate limit's window (its summary is logged). */
@@ -112,7 +116,10 @@ export class CommandRouter {
       const device = boundedText(incoming.device, MAX_ECHOED_NAME_CHARS);
       const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
       this.noteFailure(device, record?.id ?? '(unknown device)', response);
-      this.options.reply({ topic: this.options.topics.bridge('event'), payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut } })) });
+      this.options.reply({
+        topic: this.options.topics.bridge('event'),
+        payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut } })),
+      });
       if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
     };
     if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${quotedName(incoming.device)}`);
@@ -152,8 +159,12 @@ export class CommandRouter {
       if (isHearthError(error, ErrorCode.DeviceAsleepQueued)) {
         // not a failure: the radio carries it out when the device wakes up
         const queued = { device: incoming.device, code: error.code, message: error.message };
-        this.options.reply({ topic: this.options.topics.bridge('event'), payload: JSON.stringify({ type: 'command_queued', data: queued }) });
-        if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: { queued: true, code: error.code, message: error.message } }, correlationData);
+        this.options.reply({
+          topic: this.options.topics.bridge('event'),
+          payload: JSON.stringify({ type: 'command_queued', data: queued }),
+        });
+        if (responseTopic !== undefined)
+          this.answer(responseTopic, { status: 'ok', data: { queued: true, code: error.code, message: error.message } }, correlationData);
         return;
       }
       fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, error instanceof Error ? error.message : String(error));
@@ -162,7 +173,10 @@ export class CommandRouter {
 
   private answer(topic: string, response: BridgeResponse, correlationData: Buffer | undefined): void {
     const error = response.error;
-    const payload = error === undefined ? JSON.stringify(response) : fittedAnswer(error.message, (message) => JSON.stringify({ ...response, error: { ...error, message } }));
+    const payload =
+      error === undefined
+        ? JSON.stringify(response)
+        : fittedAnswer(error.message, (message) => JSON.stringify({ ...response, error: { ...error, message } }));
     const reply: Reply = { topic, payload };
     if (correlationData !== undefined) reply.correlationData = correlationData;
     this.options.reply(reply);

@@ -29,7 +29,8 @@ export class EmbeddedBroker implements Part {
   async start(): Promise<void> {
     const probe = await probeTcp(this.host, this.port);
     if (probe !== 'refused') {
-      this.decision = probe === 'open' ? 'a broker answers; embedded broker not needed' : 'address unreachable; embedded broker not started';
+      this.decision =
+        probe === 'open' ? 'a broker answers; embedded broker not needed' : 'address unreachable; embedded broker not started';
       this.log.debug({ host: this.host, port: this.port, probe }, this.decision);
       return;
     }
@@ -45,7 +46,10 @@ export class EmbeddedBroker implements Part {
     this.broker = broker;
     this.server = server;
     this.decision = `running on ${this.host}:${this.port}`;
-    this.log.warn({ host: this.host, port: this.port }, 'no MQTT broker answered; running an embedded broker (for trying hearth, not for a hub in service)');
+    this.log.warn(
+      { host: this.host, port: this.port },
+      'no MQTT broker answered; running an embedded broker (for trying hearth, not for a hub in service)',
+    );
   }
 
   async stop(): Promise<void> {

@@ -58,7 +58,11 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
   if (uplink.username !== undefined) options.username = uplink.username;
   if (uplink.password !== undefined) options.password = uplink.password;
   if (uplink.protocol === 'mqtts') {
-    const [ca, cert, key] = await Promise.all([readPem(uplink.tls.ca, 'ca'), readPem(uplink.tls.cert, 'cert'), readPem(uplink.tls.key, 'key')]);
+    const [ca, cert, key] = await Promise.all([
+      readPem(uplink.tls.ca, 'ca'),
+      readPem(uplink.tls.cert, 'cert'),
+      readPem(uplink.tls.key, 'key'),
+    ]);
     if (ca !== undefined) options.ca = ca;
     if (cert !== undefined) options.cert = cert;
     if (key !== undefined) options.key = key;
@@ -128,7 +132,11 @@ export class MqttLink implements Part {
     // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled (its own
     // 'close' handler schedules it, so this one must run first) to back off with jitter
     client.prependListener('close', () => {
-      client.options.reconnectPeriod = backoffDelay(this.config.uplink.reconnectMinMs, this.config.uplink.reconnectMaxMs, this.reconnectAttempts++);
+      client.options.reconnectPeriod = backoffDelay(
+        this.config.uplink.reconnectMinMs,
+        this.config.uplink.reconnectMaxMs,
+        this.reconnectAttempts++,
+      );
     });
     client.on('connect', () => {
       this.reconnectAttempts = 0;
@@ -142,7 +150,11 @@ export class MqttLink implements Part {
         topics[topic] = { qos: 1, nl: noLocal };
       }
       if (Object.keys(topics).length > 0) {
-        client.subscribeAsync(topics).catch((error: unknown) => this.log.warn({ err: error, topics: Object.keys(topics) }, `could not subscribe: ${describeError(error)}`));
+        client
+          .subscribeAsync(topics)
+          .catch((error: unknown) =>
+            this.log.warn({ err: error, topics: Object.keys(topics) }, `could not subscribe: ${describeError(error)}`),
+          );
       }
     });
     client.on('close', () => {
@@ -190,6 +202,12 @@ export class MqttLink implements Part {
     if (this.client === undefined) return { status: 'stopped' };
     if (this.client.connected) return { status: 'ok', broker: this.url };
     const since = this.offlineSince?.toISOString();
-    return { status: 'degraded', detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`, broker: this.url, since, attempts: this.reconnectAttempts };
+    return {
+      status: 'degraded',
+      detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`,
+      broker: this.url,
+      since,
+      attempts: this.reconnectAttempts,
+    };
   }
 }

@@ -135,7 +135,11 @@ export class Outbox {
     const outbox = new Outbox(options, journal, Math.max(lastSeq, journal.nextSequence - 1), report);
     for (const message of recovered.values()) outbox.insert(hold(message, true));
     outbox.recordsSinceCheckpoint = report.records;
-    if (outbox.queue.size > 0) options.log.info({ pending: outbox.queue.size, bytes: outbox.bytesHeld }, 'outbox recovered messages not yet acknowledged by the broker');
+    if (outbox.queue.size > 0)
+      options.log.info(
+        { pending: outbox.queue.size, bytes: outbox.bytesHeld },
+        'outbox recovered messages not yet acknowledged by the broker',
+      );
     return outbox;
   }
 
@@ -198,7 +202,16 @@ export class Outbox {
   enqueue(outgoing: OutgoingMessage): Promise<number> {
     const { topic, payload, retain, kind } = outgoing;
     const bytes = Buffer.byteLength(topic) + Buffer.byteLength(payload);
-    const message: Held = { topic, payload, retain, kind, seq: this.nextSeq++, at: (this.options.now ?? Date.now)(), bytes, written: false };
+    const message: Held = {
+      topic,
+      payload,
+      retain,
+      kind,
+      seq: this.nextSeq++,
+      at: (this.options.now ?? Date.now)(),
+      bytes,
+      written: false,
+    };
     this.insert(message);
     this.added.set(message.seq, message);
     if (this.addRecord === undefined) {
@@ -238,10 +251,16 @@ export class Outbox {
       this.droppedEvents++;
     }
     if (dropped.length > 0) {
-      this.options.log.warn({ dropped: dropped.length, droppedTotal: this.droppedEvents, maxBytes: this.options.maxBytes }, `outbox full: dropped the ${dropped.length} oldest event(s)`);
+      this.options.log.warn(
+        { dropped: dropped.length, droppedTotal: this.droppedEvents, maxBytes: this.options.maxBytes },
+        `outbox full: dropped the ${dropped.length} oldest event(s)`,
+      );
     } else if (this.bytesHeld > this.options.maxBytes && !this.warnedFull) {
       this.warnedFull = true;
-      this.options.log.warn({ bytes: this.bytesHeld, maxBytes: this.options.maxBytes }, 'outbox is over its bound with device states only; keeping them (a device\'s latest state is never dropped)');
+      this.options.log.warn(
+        { bytes: this.bytesHeld, maxBytes: this.options.maxBytes },
+        "outbox is over its bound with device states only; keeping them (a device's latest state is never dropped)",
+      );
     }
     return dropped;
   }

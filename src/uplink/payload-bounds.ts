@@ -59,7 +59,11 @@ export function echoableTransaction(transaction: unknown): unknown {
  */
 export function fittedAnswer(message: string, render: (message: string) => string): string {
   let text = render(message);
-  for (let keep = Math.floor(message.length / 2); Buffer.byteLength(text) > MAX_ERROR_ANSWER_BYTES && keep > 0; keep = Math.floor(keep / 2)) {
+  for (
+    let keep = Math.floor(message.length / 2);
+    Buffer.byteLength(text) > MAX_ERROR_ANSWER_BYTES && keep > 0;
+    keep = Math.floor(keep / 2)
+  ) {
     text = render(boundedText(message, keep));
   }
   return text;

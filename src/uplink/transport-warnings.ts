@@ -11,11 +11,19 @@ export function transportWarnings(config: HearthConfig): string[] {
   const warnings: string[] = [];
   const plain = uplink.protocol === 'mqtt';
   if (plain && uplink.password !== undefined && !isLoopbackHost(uplink.host)) {
-    warnings.push(`uplink.password goes in the clear over plain mqtt to ${uplink.host}: anyone on the way can read it; set uplink.protocol: mqtts`);
+    warnings.push(
+      `uplink.password goes in the clear over plain mqtt to ${uplink.host}: anyone on the way can read it; set uplink.protocol: mqtts`,
+    );
   }
   const tlsSet = (['ca', 'cert', 'key'] as const).filter((field) => uplink.tls[field] !== undefined).map((field) => `uplink.tls.${field}`);
   if (!uplink.tls.rejectUnauthorized) tlsSet.push('uplink.tls.rejectUnauthorized');
-  if (plain && tlsSet.length > 0) warnings.push(`${tlsSet.join(', ')} set, but uplink.protocol is mqtt: the connection is plaintext and they are not used; set uplink.protocol: mqtts`);
-  if (!plain && !uplink.tls.rejectUnauthorized) warnings.push(`uplink.tls.rejectUnauthorized is false: the broker's certificate is not checked, so anyone on the way can pose as the broker and read the hub's credentials and traffic`);
+  if (plain && tlsSet.length > 0)
+    warnings.push(
+      `${tlsSet.join(', ')} set, but uplink.protocol is mqtt: the connection is plaintext and they are not used; set uplink.protocol: mqtts`,
+    );
+  if (!plain && !uplink.tls.rejectUnauthorized)
+    warnings.push(
+      `uplink.tls.rejectUnauthorized is false: the broker's certificate is not checked, so anyone on the way can pose as the broker and read the hub's credentials and traffic`,
+    );
   return warnings;
 }

@@ -42,14 +42,24 @@ export class RadioDeviceAdapter {
     devices.events.on(owner, 'device.removed', ({ record }) => {
       if (record.radio !== radio.kind || !running()) return;
       if (this.leaving.delete(record.id)) return;
-      radio.forget(record.id).catch((error: unknown) => log.warn({ err: error, device: record.id }, `${radio.kind}: could not take ${record.id} out of the network: ${describeError(error)}`));
+      radio
+        .forget(record.id)
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error, device: record.id },
+            `${radio.kind}: could not take ${record.id} out of the network: ${describeError(error)}`,
+          ),
+        );
     });
     devices.attachRadio(radio.kind, {
       send: async (id, payload) => {
         if (!running()) throw unavailable();
         const outcome = await guard.run(id, () => radio.send(id, payload));
         if (outcome.status === 'queued') {
-          throw new HearthError(ErrorCode.DeviceAsleepQueued, `${id} is asleep: the command waits in the ${radio.kind} radio's queue and is carried out when it wakes up`);
+          throw new HearthError(
+            ErrorCode.DeviceAsleepQueued,
+            `${id} is asleep: the command waits in the ${radio.kind} radio's queue and is carried out when it wakes up`,
+          );
         }
       },
       ping: async (id) => {
@@ -73,7 +83,8 @@ export class RadioDeviceAdapter {
       (...args: A): void => {
         try {
           const result = fn(...args);
-          if (result instanceof Promise) result.catch((error: unknown) => log.warn({ err: error }, `${radio.kind}: ${what} failed: ${describeError(error)}`));
+          if (result instanceof Promise)
+            result.catch((error: unknown) => log.warn({ err: error }, `${radio.kind}: ${what} failed: ${describeError(error)}`));
         } catch (error) {
           log.warn({ err: error }, `${radio.kind}: ${what} failed: ${describeError(error)}`);
         }
@@ -99,7 +110,12 @@ export class RadioDeviceAdapter {
       }),
       deviceJoined: guarded('a join', (id: string, details: { ieee_address?: string; node_id?: number } = {}) => {
         this.joined.add(id);
-        emitBridgeEvent(devices, 'device_joined', { id, friendly_name: devices.device(id)?.friendlyName ?? id, radio: radio.kind, ...details });
+        emitBridgeEvent(devices, 'device_joined', {
+          id,
+          friendly_name: devices.device(id)?.friendlyName ?? id,
+          radio: radio.kind,
+          ...details,
+        });
       }),
       event: (type, data) => emitBridgeEvent(devices, type, data),
       failed: (error) => this.options.failed(error),
@@ -111,7 +127,13 @@ export class RadioDeviceAdapter {
     const { devices, radio } = this.options;
     const known = devices.device(device.id);
     const named = known === undefined ? this.nameFor(device) : { name: known.friendlyName };
-    const record: DeviceRecord = { ...known, id: device.id, friendlyName: named.name, radio: radio.kind, capabilities: device.capabilities };
+    const record: DeviceRecord = {
+      ...known,
+      id: device.id,
+      friendlyName: named.name,
+      radio: radio.kind,
+      capabilities: device.capabilities,
+    };
     for (const key of ['model', 'vendor', 'firmware'] as const) {
       const value = device[key];
       if (value !== undefined) record[key] = value;
@@ -121,8 +143,10 @@ export class RadioDeviceAdapter {
     const refused = named.refused === undefined ? {} : { refused_name: named.refused };
     // a radio that says when a device joins has said so already (a name it carries is known only
     // after its interview, so its refusal is an event of its own); a GPIO pin from config joins here
-    if (!this.joined.delete(device.id)) emitBridgeEvent(devices, 'device_joined', { id: device.id, friendly_name: record.friendlyName, radio: radio.kind, ...refused });
-    else if (named.refused !== undefined) emitBridgeEvent(devices, 'device_name_refused', { id: device.id, friendly_name: record.friendlyName, refused_name: named.refused });
+    if (!this.joined.delete(device.id))
+      emitBridgeEvent(devices, 'device_joined', { id: device.id, friendly_name: record.friendlyName, radio: radio.kind, ...refused });
+    else if (named.refused !== undefined)
+      emitBridgeEvent(devices, 'device_name_refused', { id: device.id, friendly_name: record.friendlyName, refused_name: named.refused });
   }
 
   /**
@@ -140,7 +164,10 @@ export class RadioDeviceAdapter {
       problem === undefined
         ? { code: ErrorCode.DeviceNameTaken, message: nameMessage('friendly name', name, `taken by ${holder?.id ?? '?'}`) }
         : { code: ErrorCode.DeviceNameInvalid, message: nameMessage('friendly name', name, problem) };
-    this.options.log.warn({ device: device.id, code: refused.code }, `${this.options.radio.kind}: ${device.id} carries a name that is not used: ${refused.message}; it is named by its id`);
+    this.options.log.warn(
+      { device: device.id, code: refused.code },
+      `${this.options.radio.kind}: ${device.id} carries a name that is not used: ${refused.message}; it is named by its id`,
+    );
     return { name: device.id, refused };
   }
 }

@@ -14,7 +14,11 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
     permitJoin: async (seconds, via) => {
       const radio = via === undefined ? undefined : parseDeviceId(via).radio;
       const parts = running().filter((part) => radio === undefined || part.radio.kind === radio);
-      if (parts.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, `no radio is running that devices could join${radio === undefined ? '' : ` through ${via} (the ${radio} radio)`}`);
+      if (parts.length === 0)
+        throw new HearthError(
+          ErrorCode.RadioUnavailable,
+          `no radio is running that devices could join${radio === undefined ? '' : ` through ${via} (the ${radio} radio)`}`,
+        );
       await Promise.all(parts.map((part) => part.radio.permitJoin(seconds, via)));
     },
     backup: async (options = {}) => {
@@ -25,12 +29,14 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
     },
     exclusion: async (seconds) => {
       const excluding = running().flatMap((part) => (part.radio.exclude === undefined ? [] : [part.radio.exclude(seconds)]));
-      if (excluding.length === 0) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
+      if (excluding.length === 0)
+        throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
       await Promise.all(excluding);
     },
     answerInclusion: (answer) => {
       const asking = running().find((part) => part.radio.answerInclusion !== undefined);
-      if (asking?.radio.answerInclusion === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio asks questions during inclusion (Z-Wave does, for S2)');
+      if (asking?.radio.answerInclusion === undefined)
+        throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio asks questions during inclusion (Z-Wave does, for S2)');
       asking.radio.answerInclusion(answer);
     },
   };

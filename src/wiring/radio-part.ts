@@ -47,7 +47,6 @@ export interface RadioPartOptions {
 /** running: up; restarting: failed, a restart is due; down: failed `maxAttempts` restarts in a row (retried at the cap). */
 export type RadioState = 'stopped' | 'starting' | 'running' | 'restarting' | 'down';
 
-
 export class RadioPart implements Part {
   readonly name: string;
   private stateNow: RadioState = 'stopped';
@@ -62,13 +61,23 @@ export class RadioPart implements Part {
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
-    this.breakers = new BreakerEvents({ kind: options.radio.kind, devices: options.devices, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+    this.breakers = new BreakerEvents({
+      kind: options.radio.kind,
+      devices: options.devices,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    });
     const guardOptions: ConstructorParameters<typeof RadioGuard>[0] = {
       radio: options.radio,
       options: options.breaker,
       log: options.log,
       onTransition: (transition) => this.breakers.changed(transition),
-      onStuck: (fault) => this.restart(new HearthError(ErrorCode.RadioUnavailable, `the ${options.radio.kind} radio did not answer ${options.breaker.restartAfterProbes} probes in a row (${fault})`)),
+      onStuck: (fault) =>
+        this.restart(
+          new HearthError(
+            ErrorCode.RadioUnavailable,
+            `the ${options.radio.kind} radio did not answer ${options.breaker.restartAfterProbes} probes in a row (${fault})`,
+          ),
+        ),
     };
     if (options.random !== undefined) guardOptions.random = options.random;
     this.guard = new RadioGuard(guardOptions);
@@ -78,7 +87,11 @@ export class RadioPart implements Part {
       log: options.log,
       guard: this.guard,
       running: () => this.stateNow === 'running',
-      unavailable: () => new HearthError(ErrorCode.RadioUnavailable, `the ${options.radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`),
+      unavailable: () =>
+        new HearthError(
+          ErrorCode.RadioUnavailable,
+          `the ${options.radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`,
+        ),
       failed: (error) => this.restart(error),
     });
     options.metrics?.watch(this.guard);
@@ -138,8 +151,17 @@ export class RadioPart implements Part {
     const givenUp = this.attempts > policy.maxAttempts;
     this.setState(givenUp ? 'down' : 'restarting');
     const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
-    log.error({ err: error, attempts: this.attempts, retryInMs: delay }, `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`);
-    emitBridgeEvent(devices, 'radio_state', { radio: radio.kind, state: this.stateNow, error: this.lastError, attempts: this.attempts, retry_in_ms: delay });
+    log.error(
+      { err: error, attempts: this.attempts, retryInMs: delay },
+      `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`,
+    );
+    emitBridgeEvent(devices, 'radio_state', {
+      radio: radio.kind,
+      state: this.stateNow,
+      error: this.lastError,
+      attempts: this.attempts,
+      retry_in_ms: delay,
+    });
     for (const record of devices.records()) if (record.radio === radio.kind) devices.availability(record.id, false);
     this.retry = setTimeout(() => {
       this.retry = undefined;
@@ -179,7 +201,11 @@ export class RadioPart implements Part {
       const openDevices = this.breakers.devicesWithOpenBreaker();
       if (openDevices.length > 0) health.devicesWithOpenBreaker = openDevices;
       if (this.guard.state === 'closed') return health;
-      return { ...health, status: 'degraded', detail: `circuit breaker ${this.guard.state.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe` };
+      return {
+        ...health,
+        status: 'degraded',
+        detail: `circuit breaker ${this.guard.state.replace('_', '-')}: commands fail at once with CIRCUIT_OPEN until the radio answers its probe`,
+      };
     }
     const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round(this.options.restart.maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
     return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };

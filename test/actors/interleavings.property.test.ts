@@ -15,8 +15,18 @@ type Message = { seq: number; mode: 'sync' | 'async' | 'fail' } | { seq: number;
 const ACTORS = ['a', 'b', 'c', 'd'];
 
 const command = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('tell' as const), actor: fc.nat(3), mode: fc.constantFrom('sync' as const, 'async' as const) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('ask' as const), actor: fc.nat(3), mode: fc.constantFrom('sync' as const, 'async' as const, 'get' as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ op: fc.constant('tell' as const), actor: fc.nat(3), mode: fc.constantFrom('sync' as const, 'async' as const) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('ask' as const),
+      actor: fc.nat(3),
+      mode: fc.constantFrom('sync' as const, 'async' as const, 'get' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('fail' as const), actor: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('passivate' as const), actor: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('sweep' as const) }) },

@@ -3,7 +3,7 @@ import { isHearthError } from '../../src/errors.js';
 import { counterKind, gate, metricValue, scrape, testSystem, until } from './support.js';
 
 describe('tell and ask', () => {
-  it('handles one actor\'s messages strictly in order, one at a time, async handlers included', async () => {
+  it("handles one actor's messages strictly in order, one at a time, async handlers included", async () => {
     const { system } = testSystem();
     const { kind, recorder } = counterKind();
     const ref = system.spawn(kind, 'a');
@@ -83,7 +83,9 @@ describe('tell and ask', () => {
     const { system } = testSystem();
     const { kind } = counterKind();
     system.spawn(kind, 'a');
-    expect(() => system.tell('nobody', { type: 'get' })).toThrow(expect.objectContaining({ code: 'ACTOR_NOT_FOUND', message: 'no actor with id nobody' }));
+    expect(() => system.tell('nobody', { type: 'get' })).toThrow(
+      expect.objectContaining({ code: 'ACTOR_NOT_FOUND', message: 'no actor with id nobody' }),
+    );
     await expect(system.ask('nobody', { type: 'get' })).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
     expect(() => system.ref('nobody')).toThrow(/no actor with id nobody/);
     expect(() => system.spawn(kind, 'a')).toThrow(expect.objectContaining({ code: 'ACTOR_EXISTS' }));

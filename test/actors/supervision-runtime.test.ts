@@ -30,8 +30,18 @@ describe('supervision', () => {
     expect(await total).toBe(15);
     expect(recorder.handled.get('a')).toEqual(['0', '1', '2', '3', '4']);
     expect(recorder.events).toEqual([
-      'a:start', 'a:add 5', 'a:fail driver hiccup', 'a:stop',
-      'a:start', 'a:restart after driver hiccup', 'a:add 1', 'a:add 1', 'a:add 1', 'a:add 1', 'a:add 1', 'a:get',
+      'a:start',
+      'a:add 5',
+      'a:fail driver hiccup',
+      'a:stop',
+      'a:start',
+      'a:restart after driver hiccup',
+      'a:add 1',
+      'a:add 1',
+      'a:add 1',
+      'a:add 1',
+      'a:add 1',
+      'a:get',
     ]);
     expect(recorder.createdFrom.map((c) => c.snapshot)).toEqual([undefined, { total: 10 }]);
   });
@@ -54,7 +64,10 @@ describe('supervision', () => {
     const ref = system.spawn(kind, 'a');
     for (let i = 0; i < 3; i++) ref.tell({ type: 'fail', error: `crash ${i}` });
     const waiting = ref.ask({ type: 'get' });
-    await expect(waiting).rejects.toMatchObject({ code: 'ACTOR_ESCALATED', message: expect.stringContaining('a escalated a failure and was stopped: crash 2') });
+    await expect(waiting).rejects.toMatchObject({
+      code: 'ACTOR_ESCALATED',
+      message: expect.stringContaining('a escalated a failure and was stopped: crash 2'),
+    });
     expect(system.isActive('a')).toBe(false);
     expect(system.has('a')).toBe(true);
     // a fresh incarnation with a fresh budget
@@ -77,7 +90,12 @@ describe('supervision', () => {
     await ref.ask({ type: 'get' });
     const failures = lines.filter((line) => line.actor === 'a' && (line.level as number) >= 40);
     expect(failures.map((line) => (line.err as { message: string }).message)).toEqual(['oops 0', 'oops 1', 'oops 2', 'oops 3']);
-    expect(failures.map((line) => line.msg)).toEqual(['a failed: oops 0; restart', 'a failed: oops 1; restart', 'a failed: oops 2; restart', 'a failed: oops 3; restart']);
+    expect(failures.map((line) => line.msg)).toEqual([
+      'a failed: oops 0; restart',
+      'a failed: oops 1; restart',
+      'a failed: oops 2; restart',
+      'a failed: oops 3; restart',
+    ]);
   });
 
   it('refills the restart budget as its window slides: a rare failure never escalates', async () => {
@@ -95,7 +113,7 @@ describe('supervision', () => {
     expect(sample('hearth_actor_escalations_total', 'counter')).toBe(0);
   });
 
-  it('hands top-level escalations to the system\'s handler, which may restart the actor', async () => {
+  it("hands top-level escalations to the system's handler, which may restart the actor", async () => {
     const seen: string[] = [];
     const { system } = testSystem(
       { restart: { maxRestarts: 0, windowMs: 60_000 } },
@@ -160,7 +178,7 @@ describe('supervision', () => {
 });
 
 describe('rejections', () => {
-  it('fails the ask with the error itself for a kind\'s rejections, without supervision or a failure count', async () => {
+  it("fails the ask with the error itself for a kind's rejections, without supervision or a failure count", async () => {
     const { system, lines } = testSystem();
     const { kind, recorder } = counterKind();
     const refusing = { ...kind, isRejection: (error: unknown) => error instanceof Error && error.message.startsWith('invalid') };

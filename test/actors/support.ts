@@ -52,7 +52,10 @@ export interface Recorder {
   createdFrom: { id: string; snapshot: CounterSnapshot | undefined }[];
 }
 
-export function counterKind(options: CounterOptions = {}): { kind: ActorKind<CounterMessage, number, CounterSnapshot>; recorder: Recorder } {
+export function counterKind(options: CounterOptions = {}): {
+  kind: ActorKind<CounterMessage, number, CounterSnapshot>;
+  recorder: Recorder;
+} {
   const recorder: Recorder = { events: [], handled: new Map(), createdFrom: [] };
   const kind: ActorKind<CounterMessage, number, CounterSnapshot> = {
     name: options.name ?? 'counter',

@@ -5,7 +5,11 @@ import { cleanEnv, runHearth } from '../support/hearth-process.js';
 
 describe('hearth config check', () => {
   it('prints three path-qualified errors for three wrong values and exits non-zero', async () => {
-    const { file } = await writeConfig({ uplink: { port: 'abc' }, metrics: { enabled: 'yes' }, radios: { gpio: { sysfsPath: 'relative/path' } } });
+    const { file } = await writeConfig({
+      uplink: { port: 'abc' },
+      metrics: { enabled: 'yes' },
+      radios: { gpio: { sysfsPath: 'relative/path' } },
+    });
     const { code, stderr, stdout } = await runHearth(['config', 'check', file]);
     expect(code).toBe(78);
     expect(stdout).toBe('');

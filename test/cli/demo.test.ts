@@ -14,11 +14,20 @@ describe('hearth start without a config file', () => {
   it('runs the demo profile with an embedded broker and logs that it is ready', async () => {
     const home = await tempDir();
     const port = await freePort();
-    const env = cleanEnv({ HOME: home, XDG_STATE_HOME: join(home, 'state'), HEARTH_UPLINK_PORT: String(port), HEARTH_METRICS_PORT: '0', HEARTH_LOGGING_FORMAT: 'json' });
+    const env = cleanEnv({
+      HOME: home,
+      XDG_STATE_HOME: join(home, 'state'),
+      HEARTH_UPLINK_PORT: String(port),
+      HEARTH_METRICS_PORT: '0',
+      HEARTH_LOGGING_FORMAT: 'json',
+    });
     const hearth = new HearthProcess(['start'], env);
     const ready = await hearth.waitForMessage('hearth is ready');
     expect(ready).toMatchObject({ health: 'ok', ready_ms: expect.any(Number), rss_mb: expect.any(Number) });
-    expect(hearth.lines.find((line) => line.msg === 'starting hearth')).toMatchObject({ config: 'demo profile (no config file found)', hubId: 'demo' });
+    expect(hearth.lines.find((line) => line.msg === 'starting hearth')).toMatchObject({
+      config: 'demo profile (no config file found)',
+      hubId: 'demo',
+    });
     expect(hearth.lines.some((line) => line.module === 'uplink.embedded-broker' && line.level === 'warn')).toBe(true);
     expect(existsSync(join(home, 'state', 'hearth-demo'))).toBe(true);
 

@@ -36,9 +36,21 @@ async function plugIn(root: string, tty: string, byId: string, usb: Record<strin
 async function fakeMachine(): Promise<{ dev: string; sys: string; root: string }> {
   const root = await tempDir();
   await mkdir(join(root, 'dev/serial/by-id'), { recursive: true });
-  await plugIn(root, 'ttyUSB0', 'usb-ITead_Sonoff_Zigbee_3.0_USB_Dongle_Plus_c0ffee-if00-port0', { idVendor: '10c4', idProduct: 'ea60', product: 'Sonoff Zigbee 3.0 USB Dongle Plus', manufacturer: 'ITead' }, '1-1');
+  await plugIn(
+    root,
+    'ttyUSB0',
+    'usb-ITead_Sonoff_Zigbee_3.0_USB_Dongle_Plus_c0ffee-if00-port0',
+    { idVendor: '10c4', idProduct: 'ea60', product: 'Sonoff Zigbee 3.0 USB Dongle Plus', manufacturer: 'ITead' },
+    '1-1',
+  );
   await plugIn(root, 'ttyACM0', 'usb-0658_0200-if00', { idVendor: '0658', idProduct: '0200' }, '1-2');
-  await plugIn(root, 'ttyUSB1', 'usb-Prolific_USB-Serial_Controller-if00-port0', { idVendor: '067b', idProduct: '2303', product: 'USB-Serial Controller' }, '1-3');
+  await plugIn(
+    root,
+    'ttyUSB1',
+    'usb-Prolific_USB-Serial_Controller-if00-port0',
+    { idVendor: '067b', idProduct: '2303', product: 'USB-Serial Controller' },
+    '1-3',
+  );
   return { dev: join(root, 'dev'), sys: join(root, 'sys'), root };
 }
 
@@ -79,7 +91,9 @@ describe('doctor: serial ports', () => {
 async function systemctlShowing(properties: Record<string, string>): Promise<string> {
   const dir = await tempDir();
   const command = join(dir, 'systemctl');
-  const text = Object.entries(properties).map(([key, value]) => `${key}=${value}`).join('\n');
+  const text = Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
   await writeFile(command, `#!/bin/sh\n[ "$1" = show ] || exit 1\ncat <<'EOF'\n${text}\nEOF\n`);
   await chmod(command, 0o755);
   return command;
@@ -107,14 +121,28 @@ describe('doctor: the service, memory and disk', () => {
     });
     const { file } = await writeConfig({ uplink: { port: await freePort() } });
     const { stdout } = await runHearth(['doctor', '--config', file], cleanEnv({ SYSTEMCTL: systemctl }));
-    expect(line(stdout, 'service')).toEqual(['OK    service      hearth.service is active (running) since Mon 2026-11-30 09:00:00 UTC, restarted 2 times by systemd; status: ok: 9 parts running']);
-    expect(line(stdout, 'memory')[0]).toMatch(/^OK\s+memory\s+.*: budget 512 MB \(row "\*"\); hearth uses 150 MB of 256 MB \(MemoryMax\); .* available on the board$/);
+    expect(line(stdout, 'service')).toEqual([
+      'OK    service      hearth.service is active (running) since Mon 2026-11-30 09:00:00 UTC, restarted 2 times by systemd; status: ok: 9 parts running',
+    ]);
+    expect(line(stdout, 'memory')[0]).toMatch(
+      /^OK\s+memory\s+.*: budget 512 MB \(row "\*"\); hearth uses 150 MB of 256 MB \(MemoryMax\); .* available on the board$/,
+    );
     expect(line(stdout, 'disk')[0]).toMatch(/^OK\s+disk\s+\d+.* free of .* on the file system of /);
-    expect(line(stdout, 'disk writes')[0]).toMatch(/a journal commit \(4 KiB \+ fdatasync\) takes [\d.]+ ms \(slowest [\d.]+ ms\), bulk writes [\d.]+ MB\/s$/);
+    expect(line(stdout, 'disk writes')[0]).toMatch(
+      /a journal commit \(4 KiB \+ fdatasync\) takes [\d.]+ ms \(slowest [\d.]+ ms\), bulk writes [\d.]+ MB\/s$/,
+    );
   });
 
   it('fails a service that is not running, with where to look', async () => {
-    const systemctl = await systemctlShowing({ LoadState: 'loaded', ActiveState: 'failed', SubState: 'failed', NRestarts: '5', StatusText: 'could not start: radio zwave failed', MemoryCurrent: '[not set]', MemoryMax: 'infinity' });
+    const systemctl = await systemctlShowing({
+      LoadState: 'loaded',
+      ActiveState: 'failed',
+      SubState: 'failed',
+      NRestarts: '5',
+      StatusText: 'could not start: radio zwave failed',
+      MemoryCurrent: '[not set]',
+      MemoryMax: 'infinity',
+    });
     const { file } = await writeConfig({ uplink: { port: await freePort() } });
     const { stdout, code } = await runHearth(['doctor', '--config', file], cleanEnv({ SYSTEMCTL: systemctl }));
     expect(line(stdout, 'service')).toEqual([
@@ -127,11 +155,22 @@ describe('doctor: the service, memory and disk', () => {
   it('fails memory near the limit, or more than the board has left to give', () => {
     const service = { installed: true, active: true, memoryCurrent: 240 * MB, memoryMax: 256 * MB };
     const near = checkMemory({ model: 'Raspberry Pi Zero 2 W Rev 1.0', available: 200 * MB, service });
-    expect(near).toMatchObject({ ok: false, detail: 'Raspberry Pi Zero 2 W Rev 1.0: budget 256 MB (row "Raspberry Pi Zero 2 W"); hearth uses 240 MB of 256 MB (MemoryMax); 200 MB available on the board' });
+    expect(near).toMatchObject({
+      ok: false,
+      detail:
+        'Raspberry Pi Zero 2 W Rev 1.0: budget 256 MB (row "Raspberry Pi Zero 2 W"); hearth uses 240 MB of 256 MB (MemoryMax); 200 MB available on the board',
+    });
     expect(near.fix).toContain('close to its limit');
-    const tight = checkMemory({ model: 'Raspberry Pi Zero 2 W Rev 1.0', available: 60 * MB, service: { ...service, memoryCurrent: 120 * MB } });
+    const tight = checkMemory({
+      model: 'Raspberry Pi Zero 2 W Rev 1.0',
+      available: 60 * MB,
+      service: { ...service, memoryCurrent: 120 * MB },
+    });
     expect(tight).toMatchObject({ ok: false, fix: expect.stringContaining('less free memory than hearth may still take (136 MB)') });
-    expect(checkMemory({ model: 'Raspberry Pi 4 Model B Rev 1.5', available: 3000 * MB, service: undefined })).toMatchObject({ ok: true, detail: expect.stringContaining('budget 512 MB (row "Raspberry Pi 4 Model B")') });
+    expect(checkMemory({ model: 'Raspberry Pi 4 Model B Rev 1.5', available: 3000 * MB, service: undefined })).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('budget 512 MB (row "Raspberry Pi 4 Model B")'),
+    });
   });
 
   it('measures the disk where the state goes and leaves nothing behind', async () => {
@@ -141,11 +180,13 @@ describe('doctor: the service, memory and disk', () => {
     expect(probe.bulkMbPerS).toBeGreaterThan(0);
     expect(await readdir(dir)).toEqual([]);
     expect((await checkDiskSpace(join(dir, 'state'))).detail).toContain(`on the file system of ${dir}`);
-    expect((await checkWriteRate(join(dir, 'state'))).detail).toMatch(new RegExp(`^${dir} \\(${dir}/state does not exist yet\\): a journal commit`));
+    expect((await checkWriteRate(join(dir, 'state'))).detail).toMatch(
+      new RegExp(`^${dir} \\(${dir}/state does not exist yet\\): a journal commit`),
+    );
   });
 });
 
-describe('doctor: the broker\'s TLS', () => {
+describe("doctor: the broker's TLS", () => {
   it('verifies the broker certificate against uplink.tls.ca, and names the fix when another CA signed it', async () => {
     const pki = await makePki();
     const broker = await Mosquitto.start({ tls: { ca: pki.ca, cert: pki.serverCert, key: pki.serverKey } });
@@ -162,14 +203,22 @@ describe('doctor: the broker\'s TLS', () => {
     expect(await checkTls(good, await mqttOptionsFrom(good), earlier)).toEqual({
       check: 'tls',
       ok: true,
-      detail: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${broker.port}: certificate for 127\\.0\\.0\\.1 by ca, valid until \\d{4}-\\d\\d-\\d\\d \\(2\\d days\\); verified against ${pki.ca}$`)),
+      detail: expect.stringMatching(
+        new RegExp(
+          `^127\\.0\\.0\\.1:${broker.port}: certificate for 127\\.0\\.0\\.1 by ca, valid until \\d{4}-\\d\\d-\\d\\d \\(2\\d days\\); verified against ${pki.ca}$`,
+        ),
+      ),
     });
-    expect(await checkTls(good, await mqttOptionsFrom(good))).toMatchObject({ ok: false, detail: expect.stringContaining('verified, but it expires soon'), fix: 'renew the broker\'s certificate before it expires' });
+    expect(await checkTls(good, await mqttOptionsFrom(good))).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('verified, but it expires soon'),
+      fix: "renew the broker's certificate before it expires",
+    });
     const wrong = await configFor(pki.otherCa);
     expect(await checkTls(wrong, await mqttOptionsFrom(wrong), earlier)).toMatchObject({
       ok: false,
       detail: expect.stringContaining('does not verify: SELF_SIGNED_CERT_IN_CHAIN'),
-      fix: 'set uplink.tls.ca to the CA certificate that signed the broker\'s',
+      fix: "set uplink.tls.ca to the CA certificate that signed the broker's",
     });
   });
 });

@@ -30,7 +30,9 @@ describe('hearth doctor', () => {
     expect(checkLines(stdout, 'node')[0]).toMatch(/^OK\s+node\s+v\d+\.\d+/);
     expect(checkLines(stdout, 'config')[0]).toContain(`${file} is valid`);
     expect(checkLines(stdout, 'zigbee port')[0]).toMatch(/^OK .*\/dev\/null is accessible/);
-    expect(checkLines(stdout, 'broker')[0]).toMatch(new RegExp(`^OK .*mqtt://127.0.0.1:${mosquitto.port} accepted a connection \\(MQTT 5\\)`));
+    expect(checkLines(stdout, 'broker')[0]).toMatch(
+      new RegExp(`^OK .*mqtt://127.0.0.1:${mosquitto.port} accepted a connection \\(MQTT 5\\)`),
+    );
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('all checks passed');
     expect(code).toBe(0);
   });
@@ -46,7 +48,10 @@ describe('hearth doctor', () => {
       expect.stringMatching(/^FAIL .*\/dev\/ttyNOPE does not exist/),
       'fix: plug the stick in, and name it by its stable path: ls -l /dev/serial/by-id/',
     ]);
-    expect(checkLines(stdout, 'gpio')).toEqual([expect.stringMatching(/^FAIL .*\/nonexistent\/gpio does not exist/), expect.stringMatching(/^fix: .*disable radios\.gpio/)]);
+    expect(checkLines(stdout, 'gpio')).toEqual([
+      expect.stringMatching(/^FAIL .*\/nonexistent\/gpio does not exist/),
+      expect.stringMatching(/^fix: .*disable radios\.gpio/),
+    ]);
     expect(checkLines(stdout, 'broker')).toEqual([
       expect.stringMatching(new RegExp(`^FAIL .*mqtt://127.0.0.1:${closedPort}: .*refused`, 'i')),
       'fix: start the broker, or set uplink.host and uplink.port to one that runs',
@@ -59,7 +64,10 @@ describe('hearth doctor', () => {
     const mosquitto = await broker({ users: { hub: 'right-password' } });
     const { file } = await writeConfig({ uplink: { port: mosquitto.port, username: 'hub', password: 'wrong-password' } });
     const { code, stdout, stderr } = await runHearth(['doctor', '--config', file]);
-    expect(checkLines(stdout, 'broker')).toEqual([expect.stringMatching(/^FAIL .*(not authorized|bad user name or password)/i), 'fix: check uplink.username and uplink.password']);
+    expect(checkLines(stdout, 'broker')).toEqual([
+      expect.stringMatching(/^FAIL .*(not authorized|bad user name or password)/i),
+      'fix: check uplink.username and uplink.password',
+    ]);
     expect(stdout + stderr).not.toContain('wrong-password');
     expect(code).toBe(1);
   });

@@ -34,7 +34,12 @@ describe('loading the configuration', () => {
     const file = await yamlFile('hubId: attic\nuplink:\n  host: broker.example\n  port: 8883\nlogging:\n  modules:\n    uplink: debug\n');
     const config = await loadConfigOrThrow({
       file,
-      env: { HEARTH_UPLINK_PORT: '1884', HEARTH_LOGGING_MODULES: '{radios.zigbee: trace}', HEARTH_UPLINK_USERNAME: '0123', PATH: '/usr/bin' },
+      env: {
+        HEARTH_UPLINK_PORT: '1884',
+        HEARTH_LOGGING_MODULES: '{radios.zigbee: trace}',
+        HEARTH_UPLINK_USERNAME: '0123',
+        PATH: '/usr/bin',
+      },
     });
     expect(config.hubId).toBe('attic');
     expect(config.uplink.host).toBe('broker.example');
@@ -79,7 +84,10 @@ describe('loading the configuration', () => {
     expect(await problemsOf('radios:\n  zwave:\n    enabled: true\n')).toEqual([
       'radios.zwave.serialPort: required when the radio is enabled and not simulated (e.g. /dev/serial/by-id/…), got nothing',
     ]);
-    const simulated = await loadConfigOrThrow({ file: await yamlFile('radios:\n  zwave:\n    enabled: true\n    simulate: true\n'), env: {} });
+    const simulated = await loadConfigOrThrow({
+      file: await yamlFile('radios:\n  zwave:\n    enabled: true\n    simulate: true\n'),
+      env: {},
+    });
     expect(simulated.radios.zwave.simulate).toBe(true);
   });
 
@@ -87,17 +95,24 @@ describe('loading the configuration', () => {
     const file = await yamlFile('uplink:\n  port: 1883\n   host: x\n');
     const result = await loadConfig({ file, env: {} });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(formatProblem(result.problems[0]!)).toBe(`${file}:2:9: not valid YAML: Nested mappings are not allowed in compact mappings`);
+    if (!result.ok)
+      expect(formatProblem(result.problems[0]!)).toBe(`${file}:2:9: not valid YAML: Nested mappings are not allowed in compact mappings`);
   });
 
   it('refuses a file that is not a mapping, and a file that does not exist', async () => {
     expect(await problemsOf('- a\n- b\n')).toEqual([expect.stringMatching(/: expected a mapping of options at the top level$/)]);
     const missing = await loadConfig({ file: '/nonexistent/hearth.yaml', env: {} });
-    expect(missing.ok ? [] : missing.problems.map(formatProblem)).toEqual(['/nonexistent/hearth.yaml: cannot read the config file: no such file']);
+    expect(missing.ok ? [] : missing.problems.map(formatProblem)).toEqual([
+      '/nonexistent/hearth.yaml: cannot read the config file: no such file',
+    ]);
   });
 
   it('lays the file over a profile', async () => {
-    const config = await loadConfigOrThrow({ profile: { hubId: 'demo', metrics: { enabled: true } }, file: await yamlFile('metrics:\n  port: 9999\n'), env: {} });
+    const config = await loadConfigOrThrow({
+      profile: { hubId: 'demo', metrics: { enabled: true } },
+      file: await yamlFile('metrics:\n  port: 9999\n'),
+      env: {},
+    });
     expect(config.hubId).toBe('demo');
     expect(config.metrics).toMatchObject({ enabled: true, port: 9999 });
   });

@@ -25,12 +25,21 @@ describe('the configuration schema and its documentation', () => {
     const names = configOptions.map((option) => option.env);
     expect(new Set(names).size).toBe(names.length);
     expect(configOptions.find((option) => option.key === 'uplink.port')?.env).toBe('HEARTH_UPLINK_PORT');
-    expect(configOptions.find((option) => option.key === 'radios.zwave.securityKeys.s2AccessControl')?.env).toBe('HEARTH_RADIOS_ZWAVE_SECURITY_KEYS_S2_ACCESS_CONTROL');
+    expect(configOptions.find((option) => option.key === 'radios.zwave.securityKeys.s2AccessControl')?.env).toBe(
+      'HEARTH_RADIOS_ZWAVE_SECURITY_KEYS_S2_ACCESS_CONTROL',
+    );
   });
 
   it('marks the broker password and every network key as secret', () => {
     const secrets = configOptions.filter((option) => option.secret).map((option) => option.key);
-    expect(secrets).toEqual(expect.arrayContaining(['uplink.password', 'radios.zigbee.networkKey', 'radios.zwave.securityKeys.s0Legacy', 'radios.zwave.securityKeys.s2AccessControl']));
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'uplink.password',
+        'radios.zigbee.networkKey',
+        'radios.zwave.securityKeys.s0Legacy',
+        'radios.zwave.securityKeys.s2AccessControl',
+      ]),
+    );
   });
 
   it('keeps docs/errors.md equal to what src/error-docs.ts generates, with every code in it (npm run docs)', async () => {

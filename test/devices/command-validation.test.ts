@@ -4,7 +4,9 @@ import type { Capability } from '../../src/model/capabilities.js';
 import { CommandError, validateCommand } from '../../src/devices/command-validation.js';
 
 /** What zigbee-herdsman-converters exposes for a colour-temperature bulb and a sensor button. */
-const bulb = JSON.parse(JSON.stringify([e.light_brightness_colortemp([153, 500]), e.effect(), e.action(['on', 'off']), e.temperature()])) as Capability[];
+const bulb = JSON.parse(
+  JSON.stringify([e.light_brightness_colortemp([153, 500]), e.effect(), e.action(['on', 'off']), e.temperature()]),
+) as Capability[];
 
 function problemsOf(payload: unknown): string[] {
   try {
@@ -19,7 +21,9 @@ function problemsOf(payload: unknown): string[] {
 
 describe('command validation against converter exposes', () => {
   it('accepts what the device exposes as settable, normalising spellings and presets', () => {
-    expect(validateCommand('zigbee:0x00158d0001a2b3c4', bulb, { state: 'on', brightness: 128, color_temp: 'warm', effect: 'blink' })).toEqual({
+    expect(
+      validateCommand('zigbee:0x00158d0001a2b3c4', bulb, { state: 'on', brightness: 128, color_temp: 'warm', effect: 'blink' }),
+    ).toEqual({
       state: 'ON',
       brightness: 128,
       color_temp: 454,
@@ -51,18 +55,36 @@ describe('command validation against converter exposes', () => {
   });
 
   it('puts the device id and every problem in the message', () => {
-    expect(() => validateCommand('zigbee:0x00158d0001a2b3c4', bulb, { brightness: -1 })).toThrow('zigbee:0x00158d0001a2b3c4: brightness: expected a number 0-254, got -1');
+    expect(() => validateCommand('zigbee:0x00158d0001a2b3c4', bulb, { brightness: -1 })).toThrow(
+      'zigbee:0x00158d0001a2b3c4: brightness: expected a number 0-254, got -1',
+    );
   });
 
   it('checks the parts of a composite and the items of a list', () => {
     const caps: Capability[] = [
-      { type: 'composite', name: 'color_xy', property: 'color', access: 2, features: [
-        { type: 'numeric', name: 'x', property: 'x', access: 2, value_min: 0, value_max: 1 },
-        { type: 'numeric', name: 'y', property: 'y', access: 2, value_min: 0, value_max: 1 },
-      ] },
-      { type: 'list', name: 'schedule', property: 'schedule', access: 2, length_max: 2, item_type: { type: 'numeric', name: 't', property: 't', access: 2, value_min: 5, value_max: 30 } },
+      {
+        type: 'composite',
+        name: 'color_xy',
+        property: 'color',
+        access: 2,
+        features: [
+          { type: 'numeric', name: 'x', property: 'x', access: 2, value_min: 0, value_max: 1 },
+          { type: 'numeric', name: 'y', property: 'y', access: 2, value_min: 0, value_max: 1 },
+        ],
+      },
+      {
+        type: 'list',
+        name: 'schedule',
+        property: 'schedule',
+        access: 2,
+        length_max: 2,
+        item_type: { type: 'numeric', name: 't', property: 't', access: 2, value_min: 5, value_max: 30 },
+      },
     ];
-    expect(validateCommand('zigbee:0x1', caps, { color: { x: 0.3, y: 0.4 }, schedule: [20, 21] })).toEqual({ color: { x: 0.3, y: 0.4 }, schedule: [20, 21] });
+    expect(validateCommand('zigbee:0x1', caps, { color: { x: 0.3, y: 0.4 }, schedule: [20, 21] })).toEqual({
+      color: { x: 0.3, y: 0.4 },
+      schedule: [20, 21],
+    });
     expect(() => validateCommand('zigbee:0x1', caps, { color: { x: 2, z: 1 }, schedule: [4] })).toThrow(
       'zigbee:0x1: color.x: expected a number 0-1, got 2; color.z: no such part (it has x, y); schedule[0]: expected a number 5-30, got 4',
     );

@@ -82,7 +82,11 @@ describe('device actor', () => {
     expect(h.emitted.map((x) => x.changed)).toEqual([['state', 'brightness'], []]);
     await h.system.shutdown();
     const again = await h.reopen(); // the store was not closed: the journal alone carries it
-    expect(await again.system.ask<DeviceView>(lampId, { type: 'get' })).toMatchObject({ friendlyName: 'living/lamp', state: { state: 'ON', brightness: 100 }, lastSeen: 1_700_000_000_000 });
+    expect(await again.system.ask<DeviceView>(lampId, { type: 'get' })).toMatchObject({
+      friendlyName: 'living/lamp',
+      state: { state: 'ON', brightness: 100 },
+      lastSeen: 1_700_000_000_000,
+    });
   });
 
   it('turns transient attributes into events that are never stored', async () => {
@@ -154,7 +158,10 @@ describe('device actor', () => {
     await h.system.ask(lampId, { type: 'availability', online: false });
     expect((await h.system.ask<DeviceView>(lampId, { type: 'get' })).availability).toBe('offline');
     h.records.delete(remoteId);
-    await expect(h.system.ask(remoteId, { type: 'get' })).rejects.toMatchObject({ code: 'DEVICE_NOT_FOUND', message: `no device with id ${remoteId} in the registry` });
+    await expect(h.system.ask(remoteId, { type: 'get' })).rejects.toMatchObject({
+      code: 'DEVICE_NOT_FOUND',
+      message: `no device with id ${remoteId} in the registry`,
+    });
     expect(h.system.has(remoteId)).toBe(false);
   });
 });

@@ -17,7 +17,12 @@ const contact = JSON.parse(JSON.stringify([e.contact(), e.battery()])) as Capabi
 async function service(stateDir: string) {
   const { log } = capturingLog();
   const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
-  const devices = new DeviceService({ stateDir, store: configSchema.parse({ store: { writeIntervalMs: 20, journalBatchMs: 5 } }).store, system, log });
+  const devices = new DeviceService({
+    stateDir,
+    store: configSchema.parse({ store: { writeIntervalMs: 20, journalBatchMs: 5 } }).store,
+    system,
+    log,
+  });
   await devices.start();
   return {
     devices,
@@ -38,8 +43,12 @@ describe('the devices part', () => {
     first.devices.rooms.create('Living', 'living');
     first.devices.rooms.addDevice('living', lamp);
     first.devices.rooms.addDevice('living', door);
-    await (await first.devices.report(lamp, { state: 'ON', brightness: 200 })).persisted;
-    await (await first.devices.report(door, { contact: false, battery: 80 })).persisted;
+    await (
+      await first.devices.report(lamp, { state: 'ON', brightness: 200 })
+    ).persisted;
+    await (
+      await first.devices.report(door, { contact: false, battery: 80 })
+    ).persisted;
     first.devices.setSetting('permitJoin', false);
     await first.stop();
 
@@ -52,7 +61,12 @@ describe('the devices part', () => {
     expect(second.devices.setting('permitJoin')).toBe(false);
     expect((await second.devices.get(lamp)).state).toEqual({ state: 'ON', brightness: 200 });
     expect(second.system.activeCount).toBe(1);
-    expect(await second.devices.roomState('living')).toMatchObject({ devices: 2, lights_on: 1, all_lights_on: true, any_contact_open: true });
+    expect(await second.devices.roomState('living')).toMatchObject({
+      devices: 2,
+      lights_on: 1,
+      all_lights_on: true,
+      any_contact_open: true,
+    });
     await second.stop();
   });
 
@@ -62,7 +76,9 @@ describe('the devices part', () => {
     first.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
     first.devices.rooms.create('Living', 'living');
     first.devices.rooms.addDevice('living', lamp);
-    await (await first.devices.report(lamp, { state: 'ON' })).persisted;
+    await (
+      await first.devices.report(lamp, { state: 'ON' })
+    ).persisted;
     await first.devices.removeDevice(lamp);
     expect(first.system.has(lamp)).toBe(false);
     expect(first.devices.device(lamp)).toBeUndefined();
@@ -75,14 +91,22 @@ describe('the devices part', () => {
     await second.stop();
   });
 
-  it('puts the store\'s metrics on the hub registry', async () => {
+  it("puts the store's metrics on the hub registry", async () => {
     const { log } = capturingLog();
     const metrics = new Registry();
     const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
-    const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log, metrics });
+    const devices = new DeviceService({
+      stateDir: await tempDir(),
+      store: configSchema.parse({ store: { journalBatchMs: 5 } }).store,
+      system,
+      log,
+      metrics,
+    });
     await devices.start();
     devices.addDevice({ id: door, friendlyName: 'hall/door', radio: 'zigbee', capabilities: contact });
-    await (await devices.report(door, { contact: true })).persisted;
+    await (
+      await devices.report(door, { contact: true })
+    ).persisted;
     const text = await metrics.metrics();
     expect(text).toMatch(/^hearth_store_fsyncs_total [1-9]\d*$/m);
     expect(text).toMatch(/^hearth_store_bytes_written_total [1-9]\d*$/m);

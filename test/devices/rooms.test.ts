@@ -35,13 +35,15 @@ describe('rooms', () => {
     expect(rooms.has('living', lamp2)).toBe(true);
     expect(rooms.roomOf(lamp2)?.id).toBe('living');
     expect(rooms.addDevice('living', lamp1).devices).toEqual([door, lamp1, lamp2]); // idempotent
-    expect(() => rooms.addDevice('hall', lamp1)).toThrow(expect.objectContaining({ code: 'DEVICE_IN_OTHER_ROOM', message: `${lamp1} is in room "Living" (living); remove it there first` }));
+    expect(() => rooms.addDevice('hall', lamp1)).toThrow(
+      expect.objectContaining({ code: 'DEVICE_IN_OTHER_ROOM', message: `${lamp1} is in room "Living" (living); remove it there first` }),
+    );
     rooms.removeDevice('living', lamp1);
     expect(rooms.addDevice('hall', lamp1).devices).toEqual([lamp1]);
     expect(rooms.get('living').devices).toEqual([door, lamp2]);
   });
 
-  it('frees a deleted device from its room, and a deleted room\'s devices', () => {
+  it("frees a deleted device from its room, and a deleted room's devices", () => {
     const { rooms } = tracked();
     rooms.create('Living', 'living');
     rooms.addDevice('living', lamp1);
@@ -59,11 +61,17 @@ describe('rooms', () => {
     const { rooms } = tracked();
     rooms.create('Kitchen');
     expect(() => rooms.get('attic')).toThrow(expect.objectContaining({ code: 'ROOM_NOT_FOUND', message: 'no room with id "attic"' }));
-    expect(() => rooms.create('kitchen')).toThrow(expect.objectContaining({ code: 'ROOM_EXISTS', message: 'a room named "Kitchen" already exists (id kitchen)' }));
+    expect(() => rooms.create('kitchen')).toThrow(
+      expect.objectContaining({ code: 'ROOM_EXISTS', message: 'a room named "Kitchen" already exists (id kitchen)' }),
+    );
     expect(() => rooms.create('Other', 'kitchen')).toThrow(expect.objectContaining({ code: 'ROOM_EXISTS' }));
-    expect(() => rooms.create('')).toThrow(expect.objectContaining({ code: 'ROOM_NAME_INVALID', message: 'room name "": expected at least 1 character' }));
+    expect(() => rooms.create('')).toThrow(
+      expect.objectContaining({ code: 'ROOM_NAME_INVALID', message: 'room name "": expected at least 1 character' }),
+    );
     expect(() => rooms.create('a/#')).toThrow(expect.objectContaining({ code: 'ROOM_NAME_INVALID' }));
-    expect(() => rooms.create('Attic', 'Bad Id')).toThrow(expect.objectContaining({ code: 'ROOM_NAME_INVALID', message: expect.stringContaining('"Bad Id"') }));
+    expect(() => rooms.create('Attic', 'Bad Id')).toThrow(
+      expect.objectContaining({ code: 'ROOM_NAME_INVALID', message: expect.stringContaining('"Bad Id"') }),
+    );
     expect(() => rooms.removeDevice('kitchen', lamp1)).toThrow(expect.objectContaining({ code: 'DEVICE_NOT_IN_ROOM' }));
     expect(() => rooms.rename('attic', 'x')).toThrow(expect.objectContaining({ code: 'ROOM_NOT_FOUND' }));
     expect(() => rooms.addDevice('attic', lamp1)).toThrow(expect.objectContaining({ code: 'ROOM_NOT_FOUND' }));

@@ -70,14 +70,25 @@ describe('the event bus', () => {
     const { log } = capturingLog();
     const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });
     const events = new EventBus<HubEventMap>(log);
-    const devices = new DeviceService({ stateDir: await tempDir(), store: configSchema.parse({ store: { journalBatchMs: 5 } }).store, system, log, events });
+    const devices = new DeviceService({
+      stateDir: await tempDir(),
+      store: configSchema.parse({ store: { journalBatchMs: 5 } }).store,
+      system,
+      log,
+      events,
+    });
     await devices.start();
     onTestFinished(async () => {
       await system.shutdown();
       await devices.stop();
     });
     const lamp = 'zigbee:0x00158d0001a2b3c4';
-    devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[] });
+    devices.addDevice({
+      id: lamp,
+      friendlyName: 'lamp',
+      radio: 'zigbee',
+      capabilities: JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[],
+    });
     const seen: unknown[] = [];
     events.on('uplink.bridge', 'device.state', () => {
       throw new Error('the uplink listener failed');

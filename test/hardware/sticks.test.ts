@@ -16,7 +16,9 @@ describe('the stick table and its udev rules', () => {
       const rule = rules.filter((line) => line.includes(`ENV{HEARTH_RADIO}="${stick.id}"`));
       expect(rule, stick.id).toHaveLength(1);
       expect(rule[0]).toContain(`ATTRS{idVendor}=="${stick.usb.vendorId}", ATTRS{idProduct}=="${stick.usb.productId}"`);
-      expect(rule[0]).toMatch(new RegExp(`GROUP="dialout", MODE="0660", SYMLINK\\+="${stick.radio === 'zigbee' ? 'ttyZigbee' : 'ttyZWave'}"$`));
+      expect(rule[0]).toMatch(
+        new RegExp(`GROUP="dialout", MODE="0660", SYMLINK\\+="${stick.radio === 'zigbee' ? 'ttyZigbee' : 'ttyZWave'}"$`),
+      );
     }
     // a rule that names only ids comes after every rule that also names a product string
     const lastSpecific = rules.findLastIndex((line) => line.includes('ATTRS{product}'));
@@ -48,7 +50,11 @@ describe('the board memory table', () => {
   const table = loadMemoryTable();
 
   it('budgets each Raspberry Pi by its device-tree model, and any other machine by "*"', () => {
-    expect(budgetFor('Raspberry Pi Zero 2 W Rev 1.0', table)).toMatchObject({ model: 'Raspberry Pi Zero 2 W', maxBytes: 256 * 2 ** 20, highBytes: 224 * 2 ** 20 });
+    expect(budgetFor('Raspberry Pi Zero 2 W Rev 1.0', table)).toMatchObject({
+      model: 'Raspberry Pi Zero 2 W',
+      maxBytes: 256 * 2 ** 20,
+      highBytes: 224 * 2 ** 20,
+    });
     expect(budgetFor('Raspberry Pi 3 Model B Plus Rev 1.3', table)?.model).toBe('Raspberry Pi 3 Model B Plus');
     expect(budgetFor('Raspberry Pi 3 Model B Rev 1.2', table)?.model).toBe('Raspberry Pi 3 Model B');
     expect(budgetFor('Raspberry Pi 5 Model B Rev 1.0', table)?.maxBytes).toBe(512 * 2 ** 20);

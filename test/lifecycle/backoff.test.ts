@@ -5,7 +5,9 @@ import { backoffDelay } from '../../src/lifecycle/backoff.js';
 describe('backoff', () => {
   it('doubles per attempt up to the bound', () => {
     const none = () => 1;
-    expect([0, 1, 2, 3, 4, 10, 1000].map((attempt) => backoffDelay(100, 1000, attempt, none))).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 10, 1000].map((attempt) => backoffDelay(100, 1000, attempt, none))).toEqual([
+      100, 200, 400, 800, 1000, 1000, 1000,
+    ]);
   });
 
   it('draws the delay from its upper half, never above it', () => {

@@ -34,7 +34,11 @@ class RecordingPart implements Part {
 describe('HubRunner', () => {
   it('starts parts in order and stops them in reverse', async () => {
     const events: string[] = [];
-    const runner = new HubRunner([new RecordingPart('a', events), new RecordingPart('b', events), new RecordingPart('c', events)], silent, 1000);
+    const runner = new HubRunner(
+      [new RecordingPart('a', events), new RecordingPart('b', events), new RecordingPart('c', events)],
+      silent,
+      1000,
+    );
     expect(await runner.start()).toBe(true);
     expect(runner.health().status).toBe('ok');
     await runner.stop();
@@ -44,7 +48,11 @@ describe('HubRunner', () => {
 
   it('names the part that failed to start and stops the ones already started', async () => {
     const events: string[] = [];
-    const runner = new HubRunner([new RecordingPart('a', events), new RecordingPart('zigbee', events, { failStart: true }), new RecordingPart('c', events)], silent, 1000);
+    const runner = new HubRunner(
+      [new RecordingPart('a', events), new RecordingPart('zigbee', events, { failStart: true }), new RecordingPart('c', events)],
+      silent,
+      1000,
+    );
     const error: unknown = await runner.start().catch((e: unknown) => e);
     expect(isHearthError(error, ErrorCode.PartStartFailed)).toBe(true);
     expect((error as Error).message).toBe('zigbee failed to start: serial port /dev/ttyACM0 vanished');
@@ -53,7 +61,11 @@ describe('HubRunner', () => {
 
   it('aborts a part that is starting when a stop is requested, and never starts the rest', async () => {
     const events: string[] = [];
-    const runner = new HubRunner([new RecordingPart('a', events), new RecordingPart('slow', events, { startMs: 60_000 }), new RecordingPart('c', events)], silent, 1000);
+    const runner = new HubRunner(
+      [new RecordingPart('a', events), new RecordingPart('slow', events, { startMs: 60_000 }), new RecordingPart('c', events)],
+      silent,
+      1000,
+    );
     const started = runner.start();
     await vi.waitFor(() => expect(events).toContain('start slow'));
     expect(runner.health()).toMatchObject({ status: 'starting', parts: { a: { status: 'ok' }, c: { status: 'starting' } } });

@@ -9,8 +9,18 @@ describe('device ids', () => {
   });
 
   it('names what is wrong with a bad id', () => {
-    for (const bad of ['zigbee:00158d0001a2b3c4', 'zigbee:0x00158D0001A2B3C4', 'zwave:1:0', 'zwave:1:233', 'gpio:a:1', 'kitchen lamp', '']) {
-      expect(() => parseDeviceId(bad)).toThrow(expect.objectContaining({ code: 'DEVICE_ID_INVALID', message: expect.stringContaining(JSON.stringify(bad)) }));
+    for (const bad of [
+      'zigbee:00158d0001a2b3c4',
+      'zigbee:0x00158D0001A2B3C4',
+      'zwave:1:0',
+      'zwave:1:233',
+      'gpio:a:1',
+      'kitchen lamp',
+      '',
+    ]) {
+      expect(() => parseDeviceId(bad)).toThrow(
+        expect.objectContaining({ code: 'DEVICE_ID_INVALID', message: expect.stringContaining(JSON.stringify(bad)) }),
+      );
     }
   });
 });

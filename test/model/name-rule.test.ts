@@ -11,15 +11,32 @@ describe('the name rule', () => {
       expect(problem, `${JSON.stringify(name)} (${why})`).toBeDefined();
       if (why.startsWith('U+')) expect(problem).toContain(`${why} (`);
     }
-    expect(friendlyNameProblem('evil\u0001name')).toBe('U+0001 (a control character) at character 5 is not allowed (MQTT forbids it in a topic)');
+    expect(friendlyNameProblem('evil\u0001name')).toBe(
+      'U+0001 (a control character) at character 5 is not allowed (MQTT forbids it in a topic)',
+    );
     expect(friendlyNameProblem('🙂\u0085')).toBe('U+0085 (a control character) at character 2 is not allowed (MQTT forbids it in a topic)');
     expect(friendlyNameProblem('lone\ud800high')).toContain('U+D800 (a lone UTF-16 surrogate (not valid UTF-8)) at character 5');
     expect(friendlyNameProblem('a/b//c')).toBe('an empty segment (//) at character 4 is not allowed');
     expect(friendlyNameProblem('bridge/x')).toContain('reserved');
   });
 
-  it('lets through what Zigbee2MQTT allows and is not reserved, and a device\'s own id', () => {
-    for (const name of ['living/lamp', 'Küche Licht', '客厅/灯', '🙂 lamp', 'a b', 'settings/lamp', 'lamp/setter', 'bridges', 'my bridge', 'lamp/availability/x', '__proto__', 'constructor', 'toString', 'x'.repeat(128)]) {
+  it("lets through what Zigbee2MQTT allows and is not reserved, and a device's own id", () => {
+    for (const name of [
+      'living/lamp',
+      'Küche Licht',
+      '客厅/灯',
+      '🙂 lamp',
+      'a b',
+      'settings/lamp',
+      'lamp/setter',
+      'bridges',
+      'my bridge',
+      'lamp/availability/x',
+      '__proto__',
+      'constructor',
+      'toString',
+      'x'.repeat(128),
+    ]) {
       expect(friendlyNameProblem(name), name).toBeUndefined();
     }
     expect(friendlyNameProblem('zigbee:0x00158d0001a2b3c4', 'zigbee:0x00158d0001a2b3c4')).toBeUndefined();
@@ -47,6 +64,6 @@ describe('the name rule', () => {
     expect(publishTopicProblem('')).toBe('the topic is empty');
     expect(publishTopicProblem('hearth/a\uffff')).toContain('U+FFFF (a Unicode non-character) at character 9');
     expect(publishTopicProblem('hearth/+')).toContain('wildcard +');
-    expect(publishTopicProblem('x'.repeat(65_536))).toContain('over MQTT\'s 65535');
+    expect(publishTopicProblem('x'.repeat(65_536))).toContain("over MQTT's 65535");
   });
 });

@@ -11,7 +11,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { HttpEndpoint } from '../../src/observability/http-endpoint.js';
 import { until } from '../support/until.js';
 
-async function startEndpoint(options: { host?: string; maxConnections?: number; idleTimeoutMs?: number } = {}): Promise<{ endpoint: HttpEndpoint; port: number; lines: Record<string, unknown>[] }> {
+async function startEndpoint(
+  options: { host?: string; maxConnections?: number; idleTimeoutMs?: number } = {},
+): Promise<{ endpoint: HttpEndpoint; port: number; lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -44,7 +46,7 @@ function openSocket(port: number): Promise<{ socket: Socket; closed: Promise<voi
   });
 }
 
-describe('the HTTP endpoint\'s limits', () => {
+describe("the HTTP endpoint's limits", () => {
   it('holds at most maxConnections connections and closes the ones past it', async () => {
     const { port } = await startEndpoint({ maxConnections: 4, idleTimeoutMs: 60_000 });
     const sockets: Awaited<ReturnType<typeof openSocket>>[] = [];
@@ -84,6 +86,8 @@ describe('the HTTP endpoint\'s limits', () => {
     const loopback = await startEndpoint();
     expect(loopback.lines.filter((line) => line.level === 40)).toEqual([]);
     const everywhere = await startEndpoint({ host: '0.0.0.0' });
-    expect(everywhere.lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([expect.stringMatching(/^metrics\.host is 0\.0\.0\.0, not loopback/)]);
+    expect(everywhere.lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      expect.stringMatching(/^metrics\.host is 0\.0\.0\.0, not loopback/),
+    ]);
   });
 });

@@ -13,7 +13,12 @@ const quiet = new Logging({ level: 'silent', format: 'json', modules: {}, destin
 async function startHub(brokerPort: number): Promise<{ hub: Hub; base: string }> {
   const config = await loadConfigOrThrow({
     env: {},
-    profile: { hubId: 'metrics', stateDir: `${await tempDir()}/state`, uplink: { port: brokerPort, startupWaitMs: 2000 }, metrics: { enabled: true, port: 0 } },
+    profile: {
+      hubId: 'metrics',
+      stateDir: `${await tempDir()}/state`,
+      uplink: { port: brokerPort, startupWaitMs: 2000 },
+      metrics: { enabled: true, port: 0 },
+    },
   });
   const hub = await Hub.create(config, quiet);
   onTestFinished(() => hub.stop());

@@ -4,7 +4,11 @@ import { loadConfigOrThrow } from '../../src/config/load.js';
 import { Logging, type LoggingOptions } from '../../src/observability/logger.js';
 import { secretsOf } from '../../src/observability/secrets.js';
 
-function capture(options: Omit<LoggingOptions, 'destination'>): { logging: Logging; lines: () => Record<string, unknown>[]; text: () => string } {
+function capture(options: Omit<LoggingOptions, 'destination'>): {
+  logging: Logging;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} {
   let text = '';
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -29,7 +33,9 @@ describe('logging', () => {
     const { logging, lines } = capture({ level: 'info', format: 'json', modules: {} });
     logging.forModule('uplink').info({ broker: 'mqtt://x' }, 'connected');
     logging.forModule('uplink').debug('hidden at info');
-    expect(lines()).toEqual([expect.objectContaining({ level: 'info', module: 'uplink', broker: 'mqtt://x', msg: 'connected', time: expect.any(String) })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({ level: 'info', module: 'uplink', broker: 'mqtt://x', msg: 'connected', time: expect.any(String) }),
+    ]);
   });
 
   it('applies per-module levels, the longest configured prefix winning', () => {
@@ -65,7 +71,15 @@ describe('logging', () => {
     const output = text();
     expect(output.split('\n').length).toBeGreaterThan(7);
     expect(output).toContain('[redacted]');
-    for (const forbidden of [password, JSON.stringify(password).slice(1, -1), zigbeeKey, zigbeeKey.toLowerCase(), bytes.join(','), s2Key.slice(2), s2Key.slice(2).toLowerCase()]) {
+    for (const forbidden of [
+      password,
+      JSON.stringify(password).slice(1, -1),
+      zigbeeKey,
+      zigbeeKey.toLowerCase(),
+      bytes.join(','),
+      s2Key.slice(2),
+      s2Key.slice(2).toLowerCase(),
+    ]) {
       expect(output.toLowerCase()).not.toContain(forbidden.toLowerCase());
     }
   });

@@ -15,9 +15,12 @@ import { zigbeeRadioOptions } from '../../src/radios/zigbee/radio-options.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('secrets made at run time', () => {
-  it('keeps a generated Zigbee network key out of herdsman\'s key-mismatch log', async () => {
+  it("keeps a generated Zigbee network key out of herdsman's key-mismatch log", async () => {
     const stateDir = await tempDir();
-    const config = await loadConfigOrThrow({ env: {}, profile: { stateDir, radios: { zigbee: { enabled: true, serialPort: '/dev/null' } } } });
+    const config = await loadConfigOrThrow({
+      env: {},
+      profile: { stateDir, radios: { zigbee: { enabled: true, serialPort: '/dev/null' } } },
+    });
     let text = '';
     const destination = new Writable({
       write(chunk: Buffer, _encoding, callback) {
@@ -27,7 +30,9 @@ describe('secrets made at run time', () => {
     });
     const logging = new Logging({ level: 'debug', format: 'json', modules: {}, secrets: secretsOf(config), destination });
     const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
-    const options = zigbeeRadioOptions(config, logging.forModule('radios.zigbee'), herdsmanLog, '/dev/null', (secrets) => logging.learnSecrets(secrets));
+    const options = zigbeeRadioOptions(config, logging.forModule('radios.zigbee'), herdsmanLog, '/dev/null', (secrets) =>
+      logging.learnSecrets(secrets),
+    );
     if (typeof options.controller !== 'function') throw new Error('expected the settings to be made at start');
     // what the radio's start does first: the network's identity, generated and kept
     const settings = await options.controller();
@@ -36,7 +41,10 @@ describe('secrets made at run time', () => {
     routeHerdsmanLogs(herdsmanLog);
     const keyBuffer = Buffer.from(key, 'hex');
     // herdsman's own lines (zigbee-herdsman's z-stack adapter manager, on a key mismatch and at debug)
-    herdsmanLogger.error(`- Network Key: configured=${keyBuffer.toString('hex')}, adapter:active=00112233445566778899aabbccddeeff adapter:preconfigured=${keyBuffer.toString('hex')}`, 'zh:adapter:zstack:manager');
+    herdsmanLogger.error(
+      `- Network Key: configured=${keyBuffer.toString('hex')}, adapter:active=00112233445566778899aabbccddeeff adapter:preconfigured=${keyBuffer.toString('hex')}`,
+      'zh:adapter:zstack:manager',
+    );
     herdsmanLogger.debug(() => ` - networkKey: ${keyBuffer.toString('hex').toUpperCase()}`, 'zh:adapter:zstack:manager');
     herdsmanLogger.info(`network options ${JSON.stringify({ networkKey: [...keyBuffer] })}`, 'zh:controller');
     const lines = text.split('\n').filter((line) => line !== '');

@@ -23,7 +23,9 @@ describe('secrets on the real process', () => {
     // The lines that carry the secrets' places: the config dump and the connect options.
     const dump = await hearth.waitForMessage('effective configuration');
     await hearth.waitForMessage('connecting to the broker');
-    await hearth.waitForLine((line) => typeof line.msg === 'string' && /broker error: .*(not authorized|bad user name or password)/i.test(line.msg));
+    await hearth.waitForLine(
+      (line) => typeof line.msg === 'string' && /broker error: .*(not authorized|bad user name or password)/i.test(line.msg),
+    );
     await hearth.waitForMessage('hearth is ready');
     hearth.signal('SIGTERM');
     expect((await hearth.exited).code).toBe(0);

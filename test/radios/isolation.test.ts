@@ -30,12 +30,20 @@ async function threeRadioHub() {
   const log = pino({ level: 'silent' });
   const zwave = new ZWaveRadio({
     port: zwaveNetwork.port,
-    driverOptions: { storage: { cacheDir: await tempDir() }, logConfig: { enabled: false }, ...zwaveNetwork.driverOptions, timeouts: { ...zwaveNetwork.driverOptions.timeouts, ack: 400 },
+    driverOptions: {
+      storage: { cacheDir: await tempDir() },
+      logConfig: { enabled: false },
+      ...zwaveNetwork.driverOptions,
+      timeouts: { ...zwaveNetwork.driverOptions.timeouts, ack: 400 },
       // one controller attempt: a hung controller fails a command in one ACK timeout, not three
-      attempts: { controller: 1 } },
+      attempts: { controller: 1 },
+    },
     log,
   });
-  const config = await loadConfigOrThrow({ env: {}, profile: { radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }] } } } });
+  const config = await loadConfigOrThrow({
+    env: {},
+    profile: { radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }] } } },
+  });
   const pins = new InProcessPins();
   const gpio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.resolve(boardProfile('pi-4b')), backend: () => pins, log });
   const hub = await startZigbeeHub(['bulb'], { breaker: fast, otherRadios: [zwave, gpio], otherBreakers: { zwave: fast, gpio: fast } });
@@ -55,7 +63,8 @@ async function threeRadioHub() {
     }
     await hub.devices.command(RELAY, { state });
     expect(pins.level(17)).toBe(state === 'ON' ? 1 : 0);
-    for (const kind of ['zigbee', 'zwave', 'gpio'].filter((k) => k !== besides)) expect(part(kind)?.health(), kind).toMatchObject({ status: 'ok', breaker: 'closed' });
+    for (const kind of ['zigbee', 'zwave', 'gpio'].filter((k) => k !== besides))
+      expect(part(kind)?.health(), kind).toMatchObject({ status: 'ok', breaker: 'closed' });
   };
   return { ...hub, zwaveNetwork, pins, part, bulb, othersWork };
 }
@@ -72,7 +81,11 @@ describe('a radio fault beside the other radios', () => {
     expect(hub.part('zwave')?.health()).toMatchObject({ breaker: 'open' });
 
     hub.zwaveNetwork.hung(false);
-    await hub.watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('breaker_state') && p.includes('"zwave"') && p.includes('"closed"'), 10_000);
+    await hub.watch.waitFor(
+      'hearth/zb/bridge/event',
+      (p) => p.includes('breaker_state') && p.includes('"zwave"') && p.includes('"closed"'),
+      10_000,
+    );
     await hub.devices.command(nodeIdOf(2), { state: 'ON' });
     expect(hub.zwaveNetwork.device(2).level).toBe(true);
   }, 60_000);
@@ -88,7 +101,11 @@ describe('a radio fault beside the other radios', () => {
     expect(hub.part('zigbee')?.health()).toMatchObject({ breaker: 'open' });
 
     hub.network.fault = undefined;
-    await hub.watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('breaker_state') && p.includes('"zigbee"') && p.includes('"closed"'), 10_000);
+    await hub.watch.waitFor(
+      'hearth/zb/bridge/event',
+      (p) => p.includes('breaker_state') && p.includes('"zigbee"') && p.includes('"closed"'),
+      10_000,
+    );
     await hub.devices.command(idOf(hub.bulb), { state: 'ON' });
     expect(hub.bulb.attribute('genOnOff', 'onOff')).toBe(1);
   }, 60_000);

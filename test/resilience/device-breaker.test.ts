@@ -15,7 +15,11 @@ const noAck = (): Error => new Error('no ack from the device');
 function breaker(snapshot?: unknown) {
   const transitions: BreakerTransition[] = [];
   const persisted: unknown[] = [];
-  const device = new DeviceBreaker('zwave-7', 'zwave', options, snapshot, { persist: (s) => persisted.push(s), transition: (t) => transitions.push(t), now: () => Date.now() });
+  const device = new DeviceBreaker('zwave-7', 'zwave', options, snapshot, {
+    persist: (s) => persisted.push(s),
+    transition: (t) => transitions.push(t),
+    now: () => Date.now(),
+  });
   return { device, transitions, persisted };
 }
 
@@ -58,7 +62,10 @@ describe('DeviceBreaker on a fake clock', () => {
 
   it('doubles the delay after a failed probe, and keeps it across a reload from its persisted state', async () => {
     const { device, transitions, persisted } = breaker();
-    const failing = call(() => Promise.reject(noAck()), () => Promise.reject(noAck()));
+    const failing = call(
+      () => Promise.reject(noAck()),
+      () => Promise.reject(noAck()),
+    );
     for (let i = 0; i < options.deviceThreshold; i++) await expect(device.run(failing.c)).rejects.toThrow();
     const first = transitions.at(-1)?.retryInMs ?? 0;
     vi.advanceTimersByTime(first);

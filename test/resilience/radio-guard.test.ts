@@ -10,7 +10,16 @@ import { ErrorCode, HearthError } from '../../src/errors.js';
 import type { BreakerTransition } from '../../src/model/breaker-state.js';
 import { RadioGuard } from '../../src/resilience/radio-guard.js';
 
-const options: BreakerOptions = { threshold: 2, deviceThreshold: 3, probeMinMs: 1000, probeMaxMs: 4000, restartAfterProbes: 3, maxConcurrent: 2, maxQueued: 1, commandTimeoutMs: 500 };
+const options: BreakerOptions = {
+  threshold: 2,
+  deviceThreshold: 3,
+  probeMinMs: 1000,
+  probeMaxMs: 4000,
+  restartAfterProbes: 3,
+  maxConcurrent: 2,
+  maxQueued: 1,
+  commandTimeoutMs: 500,
+};
 const radioFault = (): HearthError => new HearthError(ErrorCode.Timeout, 'controller did not answer');
 
 function guardWith(probe: () => Promise<void>) {
@@ -18,7 +27,14 @@ function guardWith(probe: () => Promise<void>) {
   const stuck: string[] = [];
   const radio = { kind: 'zwave' as const, faultScope: () => 'radio' as const, probe: vi.fn(probe) };
   // random() = 1 draws the top of the jitter range: each delay is exactly its full backoff step
-  const guard = new RadioGuard({ radio, options, log: pino({ level: 'silent' }), onTransition: (t) => transitions.push(t), onStuck: (fault) => stuck.push(fault), random: () => 1 });
+  const guard = new RadioGuard({
+    radio,
+    options,
+    log: pino({ level: 'silent' }),
+    onTransition: (t) => transitions.push(t),
+    onStuck: (fault) => stuck.push(fault),
+    random: () => 1,
+  });
   return { guard, radio, transitions, stuck };
 }
 

@@ -49,7 +49,10 @@ async function systemctlStandIn(dir: string, root: string): Promise<{ command: s
   const log = join(dir, 'systemctl.log');
   const command = join(dir, 'systemctl');
   await writeFile(log, '');
-  await writeFile(command, `#!/bin/sh\necho "$*" >>'${log}'\nif [ "$1" = restart ] && [ -e '${root}/opt/hearth/current/BROKEN' ]; then exit 1; fi\nexit 0\n`);
+  await writeFile(
+    command,
+    `#!/bin/sh\necho "$*" >>'${log}'\nif [ "$1" = restart ] && [ -e '${root}/opt/hearth/current/BROKEN' ]; then exit 1; fi\nexit 0\n`,
+  );
   await chmod(command, 0o755);
   return { command, calls: async () => (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '') };
 }
@@ -67,19 +70,37 @@ async function snapshot(root: string): Promise<Map<string, string>> {
       else if (info.isDirectory()) {
         entries.set(key, `dir ${mode} ${info.uid}:${info.gid}`);
         await walk(path);
-      } else entries.set(key, `file ${mode} ${info.uid}:${info.gid} ${createHash('sha256').update(await readFile(path)).digest('hex').slice(0, 16)}`);
+      } else
+        entries.set(
+          key,
+          `file ${mode} ${info.uid}:${info.gid} ${createHash('sha256')
+            .update(await readFile(path))
+            .digest('hex')
+            .slice(0, 16)}`,
+        );
     }
   };
   await walk(root);
   return entries;
 }
 
-async function install(release: string, root: string, systemctl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function install(
+  release: string,
+  root: string,
+  systemctl: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return installUnder(undefined, release, root, systemctl, ...args);
 }
 
 /** install.sh run by a shell whose umask is `umask` (the caller's, when undefined). */
-async function installUnder(umask: string | undefined, release: string, root: string, systemctl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function installUnder(
+  umask: string | undefined,
+  release: string,
+  root: string,
+  systemctl: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = [join(release, 'scripts/install.sh'), '--root', root, '--board-model', 'Raspberry Pi Zero 2 W Rev 1.0', ...args];
   const command = umask === undefined ? script : ['-c', `umask ${umask} && exec bash "$@"`, 'install', ...script];
   try {
@@ -119,7 +140,13 @@ describe('scripts/install.sh', () => {
     const hearthGid = idOf(passwd, 'hearth', 3);
 
     const files = await snapshot(root);
-    const installed = [...files.keys()].filter((path) => !path.startsWith('/etc/passwd') && !path.startsWith('/etc/group') && !path.startsWith('/etc/shadow') && !path.startsWith('/etc/gshadow'));
+    const installed = [...files.keys()].filter(
+      (path) =>
+        !path.startsWith('/etc/passwd') &&
+        !path.startsWith('/etc/group') &&
+        !path.startsWith('/etc/shadow') &&
+        !path.startsWith('/etc/gshadow'),
+    );
     const fromRelease = (await snapshot(release)).keys();
     expect(installed.sort()).toEqual(
       [
@@ -149,10 +176,18 @@ describe('scripts/install.sh', () => {
     expect(files.get('/usr/local/bin/hearth')).toBe('link -> /opt/hearth/current/bin/hearth');
     expect(files.get('/etc/hearth')).toMatch(/^dir 755 0:0$/);
     expect(files.get('/etc/hearth/hearth.yaml')).toMatch(new RegExp(`^file 640 0:${hearthGid} `));
-    expect(await readFile(join(root, 'etc/hearth/hearth.yaml'), 'utf8')).toBe(await readFile(join(repoRoot, 'systemd/hearth.yaml.template'), 'utf8'));
-    expect(await readFile(join(root, 'etc/systemd/system/hearth.service'), 'utf8')).toBe(await readFile(join(repoRoot, 'systemd/hearth.service'), 'utf8'));
-    expect(await readFile(join(root, 'etc/udev/rules.d/99-hearth-radios.rules'), 'utf8')).toBe(await readFile(join(repoRoot, 'hardware/udev/99-hearth-radios.rules'), 'utf8'));
-    expect(await readFile(join(root, 'etc/systemd/system/hearth.service.d/memory.conf'), 'utf8')).toMatch(/\[Service\]\nMemoryHigh=224M\nMemoryMax=256M\n$/);
+    expect(await readFile(join(root, 'etc/hearth/hearth.yaml'), 'utf8')).toBe(
+      await readFile(join(repoRoot, 'systemd/hearth.yaml.template'), 'utf8'),
+    );
+    expect(await readFile(join(root, 'etc/systemd/system/hearth.service'), 'utf8')).toBe(
+      await readFile(join(repoRoot, 'systemd/hearth.service'), 'utf8'),
+    );
+    expect(await readFile(join(root, 'etc/udev/rules.d/99-hearth-radios.rules'), 'utf8')).toBe(
+      await readFile(join(repoRoot, 'hardware/udev/99-hearth-radios.rules'), 'utf8'),
+    );
+    expect(await readFile(join(root, 'etc/systemd/system/hearth.service.d/memory.conf'), 'utf8')).toMatch(
+      /\[Service\]\nMemoryHigh=224M\nMemoryMax=256M\n$/,
+    );
     expect(files.get('/opt/hearth/1.0.0/bin/hearth')).toMatch(/^file 755 0:0 /);
     expect(await systemctl.calls()).toEqual(['daemon-reload', 'enable hearth.service', 'restart hearth.service']);
 
@@ -172,7 +207,9 @@ describe('scripts/install.sh', () => {
     const files = await snapshot(root);
     expect(files.get('/opt/hearth')).toBe('dir 755 0:0');
     expect(files.get('/opt')).toBe('dir 755 0:0');
-    const writable = [...files].filter(([, entry]) => !entry.startsWith('link') && (parseInt(entry.split(' ')[1] ?? '0', 8) & 0o022) !== 0).map(([path, entry]) => `${path}: ${entry}`);
+    const writable = [...files]
+      .filter(([, entry]) => !entry.startsWith('link') && (parseInt(entry.split(' ')[1] ?? '0', 8) & 0o022) !== 0)
+      .map(([path, entry]) => `${path}: ${entry}`);
     expect(writable).toEqual([]);
   });
 
@@ -227,7 +264,24 @@ describe('scripts/install.sh', () => {
     expect(removed.code, removed.stderr).toBe(0);
     const left = [...(await snapshot(root)).keys()].filter((path) => !/^\/etc\/(passwd|group|shadow|gshadow)/.test(path));
     expect(left.sort()).toEqual(
-      ['/etc', '/etc/hearth', '/etc/hearth/hearth.yaml', '/etc/systemd', '/etc/systemd/system', '/etc/udev', '/etc/udev/rules.d', '/opt', '/usr', '/usr/local', '/usr/local/bin', '/var', '/var/lib', '/var/lib/hearth', '/var/lib/hearth/snapshots', '/var/lib/hearth/snapshots/0.json'].sort(),
+      [
+        '/etc',
+        '/etc/hearth',
+        '/etc/hearth/hearth.yaml',
+        '/etc/systemd',
+        '/etc/systemd/system',
+        '/etc/udev',
+        '/etc/udev/rules.d',
+        '/opt',
+        '/usr',
+        '/usr/local',
+        '/usr/local/bin',
+        '/var',
+        '/var/lib',
+        '/var/lib/hearth',
+        '/var/lib/hearth/snapshots',
+        '/var/lib/hearth/snapshots/0.json',
+      ].sort(),
     );
     expect(await readFile(join(root, 'etc/hearth/hearth.yaml'), 'utf8')).toBe(config);
     expect((await systemctl.calls()).slice(-2)).toEqual(['disable --now hearth.service', 'daemon-reload']);

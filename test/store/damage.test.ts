@@ -26,7 +26,13 @@ async function startHub(stateDir: string) {
   const { log, lines } = capturingLog();
   const metrics = new Registry();
   const hub = await startBridgedHub(
-    { hubId: 'dmg', stateDir, uplink: { port: await freePort(), startupWaitMs: 0, healthIntervalS: 0 }, homeassistant: { enabled: false }, store: { journalBatchMs: 5, stateShards: STATE_SHARDS } },
+    {
+      hubId: 'dmg',
+      stateDir,
+      uplink: { port: await freePort(), startupWaitMs: 0, healthIntervalS: 0 },
+      homeassistant: { enabled: false },
+      store: { journalBatchMs: 5, stateShards: STATE_SHARDS },
+    },
     { log, metrics },
   );
   onTestFinished(() => hub.stop());
@@ -45,20 +51,31 @@ async function seeded(): Promise<string> {
   const hub = await startHub(stateDir);
   ids.forEach((id, i) => hub.devices.addDevice({ id, friendlyName: `sensor${i}`, radio: 'zigbee' }));
   await hub.stop();
-  const store = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
+  const store = await DeviceStateStore.open(
+    stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }),
+  );
   for (const [i, id] of ids.entries()) await store.record(id, { values: { n: i } });
   // not closed (that would fold the journal into the snapshot): as a crash leaves it, only its file let go
   await store.flushJournal();
   await (store as unknown as { journal: { close(): Promise<void> } }).journal.close();
   const outbox = await Outbox.open({ dir: join(stateDir, 'outbox'), log: silent, maxBytes: 1_000_000, batchIntervalMs: 1 });
-  for (let i = 0; i < 5; i++) await outbox.enqueue({ topic: `hearth/dmg/sensor${i}`, payload: JSON.stringify({ action: 'single', n: i }), retain: false, kind: 'event' });
+  for (let i = 0; i < 5; i++)
+    await outbox.enqueue({
+      topic: `hearth/dmg/sensor${i}`,
+      payload: JSON.stringify({ action: 'single', n: i }),
+      retain: false,
+      kind: 'event',
+    });
   await outbox.close();
   return stateDir;
 }
 
 /** Flips a byte inside the payload of record `index` of the journal's newest segment with that many records. */
 async function flipRecord(dir: string, index: number): Promise<string> {
-  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.log')).sort().reverse()) {
+  for (const name of (await readdir(dir))
+    .filter((n) => n.endsWith('.log'))
+    .sort()
+    .reverse()) {
     const path = join(dir, name);
     const bytes = await readFile(path);
     const starts: number[] = [];
@@ -73,7 +90,11 @@ async function flipRecord(dir: string, index: number): Promise<string> {
 }
 
 describe('damage on disk', () => {
-  for (const [label, index] of [['first', 0], ['middle', 2], ['last', 4]] as const) {
+  for (const [label, index] of [
+    ['first', 0],
+    ['middle', 2],
+    ['last', 4],
+  ] as const) {
     it(`a flipped byte in the ${label} record of the state journal costs that record only, reported`, async () => {
       const stateDir = await seeded();
       const file = await flipRecord(join(stateDir, 'state/journal'), index);
@@ -91,7 +112,10 @@ describe('damage on disk', () => {
       const stateDir = await seeded();
       const file = await flipRecord(join(stateDir, 'outbox'), index);
       const hub = await startHub(stateDir);
-      const kept = hub.bridge.outbox.pending().filter((m) => m.payload.includes('"action"')).map((m) => (JSON.parse(m.payload) as { n: number }).n);
+      const kept = hub.bridge.outbox
+        .pending()
+        .filter((m) => m.payload.includes('"action"'))
+        .map((m) => (JSON.parse(m.payload) as { n: number }).n);
       expect(kept).toEqual([0, 1, 2, 3, 4].filter((n) => n !== index));
       const health = hub.bridge.health();
       expect(health.status).toBe('degraded');
@@ -106,7 +130,9 @@ describe('damage on disk', () => {
   it('half a snapshot shard costs only its devices, which start from what the journal still knows', async () => {
     const stateDir = await seeded();
     // a clean stop folds everything into the snapshot shards
-    const store = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
+    const store = await DeviceStateStore.open(
+      stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }),
+    );
     await store.close();
     const shardOf = async (id: string): Promise<string> => {
       for (const name of (await readdir(join(stateDir, 'state/snapshot'))).filter((n) => /^shard-\d+\.json$/.test(n))) {
@@ -118,12 +144,18 @@ describe('damage on disk', () => {
     const inShard = [];
     for (const id of ids) if ((await shardOf(id)) === file) inShard.push(id);
     // one of its devices changed after the snapshot: the journal knows that much
-    const later = await DeviceStateStore.open(stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }));
+    const later = await DeviceStateStore.open(
+      stateStoreOptions(join(stateDir, 'state'), silent, { shards: STATE_SHARDS, batchIntervalMs: 1, compactIntervalMs: 0 }),
+    );
     await later.record(ids[0] as string, { values: { n: 100 } });
     await later.flushJournal();
     await (later as unknown as { journal: { close(): Promise<void> } }).journal.close();
     await truncate(file, Math.floor((await readFile(file)).length / 2));
-    await Promise.all((await readdir(join(stateDir, 'state/snapshot'))).filter((n) => n.endsWith('.prev')).map((n) => truncate(join(stateDir, 'state/snapshot', n), 0)));
+    await Promise.all(
+      (await readdir(join(stateDir, 'state/snapshot')))
+        .filter((n) => n.endsWith('.prev'))
+        .map((n) => truncate(join(stateDir, 'state/snapshot', n), 0)),
+    );
 
     const hub = await startHub(stateDir);
     // found at start, before any of its devices is read
@@ -146,14 +178,19 @@ describe('damage on disk', () => {
     const file = join(dir, shards[0] as string);
     await truncate(file, Math.floor((await readFile(file)).length / 2));
     const hub = await startHub(stateDir);
-    expect(hub.devices.records().map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(
+      hub.devices
+        .records()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     const health = hub.devices.health();
     expect(health.status).toBe('degraded');
     expect(String(health.detail)).toContain(file);
     expect(await hub.metric('hearth_store_damaged_files', 'document')).toBe(1);
     expect(hub.warned(file)).toBe(true);
   });
-  it('an older version\'s actor snapshots journal, damaged too, is left alone: not read, not reported, not deleted', async () => {
+  it("an older version's actor snapshots journal, damaged too, is left alone: not read, not reported, not deleted", async () => {
     const stateDir = await tempDir();
     const journalDir = join(stateDir, 'snapshots', 'journal');
     await mkdir(journalDir, { recursive: true });

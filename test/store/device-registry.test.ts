@@ -38,7 +38,9 @@ describe('device registry', () => {
   it('names what is wrong: a taken or bad friendly name, a bad id, an unknown device', async () => {
     const { registry } = await openRegistry(await tempDir());
     registry.put(device(1, 'hall/lamp'));
-    expect(() => registry.put(device(2, 'Hall/Lamp'))).toThrow(expect.objectContaining({ code: 'DEVICE_NAME_TAKEN', message: `friendly name "Hall/Lamp" is taken by ${idOf(1)}` }));
+    expect(() => registry.put(device(2, 'Hall/Lamp'))).toThrow(
+      expect.objectContaining({ code: 'DEVICE_NAME_TAKEN', message: `friendly name "Hall/Lamp" is taken by ${idOf(1)}` }),
+    );
     expect(() => registry.put(device(2, 'a/#'))).toThrow(expect.objectContaining({ code: 'DEVICE_NAME_INVALID' }));
     expect(() => registry.put(device(2, '0x00158d0001a2b3c4'))).toThrow(expect.objectContaining({ code: 'DEVICE_NAME_INVALID' }));
     expect(() => registry.put({ ...device(2), id: 'lamp' })).toThrow(expect.objectContaining({ code: 'DEVICE_ID_INVALID' }));
@@ -97,7 +99,9 @@ describe('device registry', () => {
       const registry = new DeviceRegistry({ dir, shards: 1, writeIntervalMs: 10, log: capturingLog().log });
       await expect(registry.load()).rejects.toMatchObject({
         code: 'STORE_CORRUPT',
-        message: expect.stringMatching(/^\/.*\/shard-000\.json is corrupt \(.+\) and there is no good copy \(.*shard-000\.json\.prev: missing\); restore it from a backup, or move it away to start that part of the store empty$/),
+        message: expect.stringMatching(
+          /^\/.*\/shard-000\.json is corrupt \(.+\) and there is no good copy \(.*shard-000\.json\.prev: missing\); restore it from a backup, or move it away to start that part of the store empty$/,
+        ),
       });
     }
     expect(await readdir(dir)).toEqual(['shard-000.json']); // left in place: the next start refuses too
@@ -107,7 +111,10 @@ describe('device registry', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'shard-000.json'), JSON.stringify({ [idOf(1)]: { id: idOf(1), radio: 'bluetooth' } }));
     const registry = new DeviceRegistry({ dir, shards: 1, writeIntervalMs: 10, log: capturingLog().log });
-    await expect(registry.load()).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining('not a registry shard') });
+    await expect(registry.load()).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      message: expect.stringContaining('not a registry shard'),
+    });
   });
 
   it('always loads after the writing process is killed with SIGKILL, again and again', async () => {

@@ -12,7 +12,9 @@ const lamp = 'zigbee:0x00158d0001a2b3c4';
 const sensor = 'zwave:3735928559:5';
 
 function open(dir: string, options: Partial<DeviceStateStoreOptions> = {}) {
-  return DeviceStateStore.open(stateStoreOptions(dir, capturingLog().log, { shards: 4, batchIntervalMs: 5, compactIntervalMs: 0, ...options }));
+  return DeviceStateStore.open(
+    stateStoreOptions(dir, capturingLog().log, { shards: 4, batchIntervalMs: 5, compactIntervalMs: 0, ...options }),
+  );
 }
 
 describe('device state store', () => {

@@ -16,7 +16,10 @@ const silent = pino({ level: 'silent' });
 async function openJournal(dir: string, options: { batchIntervalMs?: number; segmentBytes?: number } = {}) {
   const replayed: [number, Entry][] = [];
   const { log, lines } = capturingLog();
-  const { journal, report } = await Journal.open<Entry>({ dir, log, batchIntervalMs: defaultsOf('store').journalBatchMs, ...options }, (seq, entry) => replayed.push([seq, entry]));
+  const { journal, report } = await Journal.open<Entry>(
+    { dir, log, batchIntervalMs: defaultsOf('store').journalBatchMs, ...options },
+    (seq, entry) => replayed.push([seq, entry]),
+  );
   return { journal, report, replayed, lines };
 }
 
@@ -60,7 +63,10 @@ describe('journal', () => {
       const copy = await tempDir();
       await writeFile(join(copy, segment as string), original.subarray(0, cut));
       const { replayed, report, journal: reopened, lines } = await openJournal(copy);
-      expect(replayed.map(([, entry]) => entry.value), `cut at byte ${cut}`).toEqual([0, 1, 2, 3]);
+      expect(
+        replayed.map(([, entry]) => entry.value),
+        `cut at byte ${cut}`,
+      ).toEqual([0, 1, 2, 3]);
       expect(report.corrupt, `cut at byte ${cut}`).toBe(cut === lastStart ? 0 : 1);
       if (cut > lastStart) expect(lines.some((line) => String(line.msg).includes('recovered up to the last good record'))).toBe(true);
       const spotCheck = cut === lastStart || cut === lastStart + 5 || cut === size - 1;
@@ -112,17 +118,33 @@ describe('journal', () => {
         await writeFile(join(copy, segment as string), bytes);
         const { replayed, report, journal: reopened, lines } = await openJournal(copy);
         const label = `${where} of record ${index}`;
-        expect(replayed.map(([, entry]) => entry.value), label).toEqual([0, 1, 2, 3, 4].filter((value) => value !== index));
+        expect(
+          replayed.map(([, entry]) => entry.value),
+          label,
+        ).toEqual([0, 1, 2, 3, 4].filter((value) => value !== index));
         expect(report.corrupt, label).toBe(1);
-        expect(report.damaged.map((damage) => damage.path), label).toEqual([join(copy, segment as string)]);
-        expect(lines.some((line) => Number(line.level) >= 40 && String(line.msg).includes(segment as string)), label).toBe(true);
+        expect(
+          report.damaged.map((damage) => damage.path),
+          label,
+        ).toEqual([join(copy, segment as string)]);
+        expect(
+          lines.some((line) => Number(line.level) >= 40 && String(line.msg).includes(segment as string)),
+          label,
+        ).toBe(true);
         // a damaged record with good ones after it: the damaged file is kept aside
-        if (index < 4) expect((await readdir(copy)).some((name) => name.startsWith(`${segment as string}.corrupt-`)), label).toBe(true);
+        if (index < 4)
+          expect(
+            (await readdir(copy)).some((name) => name.startsWith(`${segment as string}.corrupt-`)),
+            label,
+          ).toBe(true);
         // the last record's number is free again only when that record is gone (nothing can refer to it)
         expect(await reopened.append({ device: 'zigbee:0x9', value: 9 }), label).toBe(index === 4 ? 5 : 6);
         await reopened.close();
         const again = await openJournal(copy);
-        expect(again.replayed.map(([, entry]) => entry.value), label).toEqual([...[0, 1, 2, 3, 4].filter((value) => value !== index), 9]);
+        expect(
+          again.replayed.map(([, entry]) => entry.value),
+          label,
+        ).toEqual([...[0, 1, 2, 3, 4].filter((value) => value !== index), 9]);
         expect(again.report.corrupt, label).toBe(0);
         await again.journal.close();
       }
@@ -142,7 +164,10 @@ describe('journal', () => {
     await second.journal.close();
     // and above what the caller says a snapshot covers, with no segment left at all
     const empty = await tempDir();
-    const third = await Journal.open<Entry>({ dir: empty, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs, afterSeq: 41 }, () => undefined);
+    const third = await Journal.open<Entry>(
+      { dir: empty, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs, afterSeq: 41 },
+      () => undefined,
+    );
     expect(await third.journal.append({ device: 'zigbee:0x1', value: 0 })).toBe(42);
     await third.journal.close();
   });
@@ -181,7 +206,10 @@ describe('journal under SIGKILL', () => {
       await LineChild.crashAfter(writer, [dir], (line) => acknowledged.add(Number(line)), 50, 200);
     }
     const replayed = new Set<number>();
-    const { journal, report } = await Journal.open<Entry>({ dir, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs }, (seq) => replayed.add(seq));
+    const { journal, report } = await Journal.open<Entry>(
+      { dir, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs },
+      (seq) => replayed.add(seq),
+    );
     await journal.close();
     expect(acknowledged.size).toBeGreaterThan(100);
     const lost = [...acknowledged].filter((seq) => !replayed.has(seq));

@@ -67,7 +67,7 @@ describe('the hub across a clean stop, a restart and a SIGKILL', () => {
     const third = await start();
     const from = watch.received.length;
     await watch.client.publishAsync(`${BULB}/get`, '', { qos: 1 });
-    await until(() => brightnessSince(from).length > 0, 15_000, 'the bulb\'s state');
+    await until(() => brightnessSince(from).length > 0, 15_000, "the bulb's state");
     expect(brightnessSince(from)).toEqual(brightnessSince(from).map(() => 77));
     third.signal('SIGTERM');
     expect((await third.exited).code).toBe(0);

@@ -25,11 +25,21 @@ type Step =
   | { kind: 'kill-restart' };
 
 const work: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('report' as const), device: fc.nat(DEVICES - 1), count: fc.integer({ min: 1, max: 4 }), awaitAcks: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('report' as const),
+      device: fc.nat(DEVICES - 1),
+      count: fc.integer({ min: 1, max: 4 }),
+      awaitAcks: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'compact' as const }) },
 );
 /** A life: some reports and compactions, then its end, a clean stop or a SIGKILL, and the next start. */
-const life: fc.Arbitrary<Step[]> = fc.tuple(fc.array(work, { minLength: 1, maxLength: 3 }), fc.constantFrom<Step>({ kind: 'clean-restart' }, { kind: 'kill-restart' })).map(([steps, end]) => [...steps, end]);
+const life: fc.Arbitrary<Step[]> = fc
+  .tuple(fc.array(work, { minLength: 1, maxLength: 3 }), fc.constantFrom<Step>({ kind: 'clean-restart' }, { kind: 'kill-restart' }))
+  .map(([steps, end]) => [...steps, end]);
 
 /** One life of the store; its recovered values, and what it acknowledges as it goes. */
 class Life {
@@ -69,8 +79,14 @@ async function run(steps: Step[]): Promise<string[]> {
       const recovered = life.recovered.get(id);
       const acked = lastAcked.get(id);
       const sent = lastSent.get(id);
-      const ok = how === 'clean' ? recovered === sent : acked === undefined || (recovered !== undefined && recovered >= acked && recovered <= (sent ?? 0));
-      if (!ok) problems.push(`after step ${index} (${how} restart) ${id}: acknowledged ${String(acked)}, last sent ${String(sent)}, recovered ${String(recovered)}`);
+      const ok =
+        how === 'clean'
+          ? recovered === sent
+          : acked === undefined || (recovered !== undefined && recovered >= acked && recovered <= (sent ?? 0));
+      if (!ok)
+        problems.push(
+          `after step ${index} (${how} restart) ${id}: acknowledged ${String(acked)}, last sent ${String(sent)}, recovered ${String(recovered)}`,
+        );
     }
   };
   const absorb = (): void => {

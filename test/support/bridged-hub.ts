@@ -40,7 +40,10 @@ export interface BridgedHubOptions {
 
 export async function startBridgedHub(profile: Record<string, unknown>, options: BridgedHubOptions = {}): Promise<BridgedHub> {
   const log = options.log ?? pino({ level: 'silent' });
-  const actors = { ...(profile.actors as Record<string, unknown> | undefined), ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }) };
+  const actors = {
+    ...(profile.actors as Record<string, unknown> | undefined),
+    ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }),
+  };
   const config = await loadConfigOrThrow({ env: {}, profile: { ...profile, actors } });
   const hub = await Hub.create(
     config,
@@ -48,5 +51,14 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
     { radios: options.radios ?? [], ...(options.metrics === undefined ? {} : { registry: options.metrics }) },
   );
   if (!(await hub.start())) throw new Error('the hub did not start');
-  return { hub, config, system: hub.actors.system, devices: hub.devices, bridge: hub.bridge, link: hub.link, radios: hub.radios, stop: () => hub.stop() };
+  return {
+    hub,
+    config,
+    system: hub.actors.system,
+    devices: hub.devices,
+    bridge: hub.bridge,
+    link: hub.link,
+    radios: hub.radios,
+    stop: () => hub.stop(),
+  };
 }

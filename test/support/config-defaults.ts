@@ -20,5 +20,13 @@ export function actorsConfig(changes: NonNullable<HearthConfigInput['actors']> =
 /** Options of a DeviceStateStore in `dir` from the `store` defaults, as the hub maps them, with a test's changes. */
 export function stateStoreOptions(dir: string, log: Logger, changes: Partial<DeviceStateStoreOptions> = {}): DeviceStateStoreOptions {
   const store = defaultsOf('store');
-  return { dir, log, shards: store.stateShards, batchIntervalMs: store.journalBatchMs, compactIntervalMs: store.compactIntervalMs, compactAfterDevices: store.compactAfterDevices, ...changes };
+  return {
+    dir,
+    log,
+    shards: store.stateShards,
+    batchIntervalMs: store.journalBatchMs,
+    compactIntervalMs: store.compactIntervalMs,
+    compactAfterDevices: store.compactAfterDevices,
+    ...changes,
+  };
 }

@@ -30,7 +30,11 @@ export class HearthProcess {
 
   /** `preload`: modules imported before hearth's own (test instruments such as a loop blocker). */
   constructor(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), preload: string[] = []) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((file) => ['--import', file]), main, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((file) => ['--import', file]), main, ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let pending = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -44,7 +48,9 @@ export class HearthProcess {
       }
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })),
+    );
     onTestFinished(async () => {
       if (this.child.exitCode === null && this.child.signalCode === null) {
         this.child.kill('SIGKILL');
@@ -73,7 +79,10 @@ export class HearthProcess {
     const seen = this.lines.find(predicate);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${this.stdout}\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${this.stdout}\n${this.stderr}`)),
+        timeoutMs,
+      );
       void this.exited.then(({ code }) => {
         clearTimeout(timer);
         reject(new Error(`hearth exited (${code}) before a matching log line; output:\n${this.stdout}\n${this.stderr}`));

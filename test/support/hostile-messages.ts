@@ -44,32 +44,82 @@ const MANY_KEYS = manyKeys(5000);
 const SOME_KEYS = manyKeys(900);
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
 /** Names that are hostile but cannot get the hub itself disconnected (those are the name rule's own tests). */
-const HOSTILE_NAMES = ['bridge/state', 'bridge', 'a/set', 'b/get', 'c/availability', '__proto__', 'constructor', '', ' ', 'a//b', '/lead', 'trail/', 'zigbee:0x00158d0001ffffff', 'n'.repeat(20_000), 'ünï/çødé', '😀/🔥'];
+const HOSTILE_NAMES = [
+  'bridge/state',
+  'bridge',
+  'a/set',
+  'b/get',
+  'c/availability',
+  '__proto__',
+  'constructor',
+  '',
+  ' ',
+  'a//b',
+  '/lead',
+  'trail/',
+  'zigbee:0x00158d0001ffffff',
+  'n'.repeat(20_000),
+  'ünï/çødé',
+  '😀/🔥',
+];
 const CONTROL_NAMES = ['evil\u0001name', 'del\u007f', 'nel\u0085', 'nonchar\uffff', 'nonchar\ufdd0', 'nul\u0000'];
-const REQUESTS = ['permit_join', 'device/rename', 'device/remove', 'device/options', 'room/create', 'room/add_device', 'health_check', 'zwave/validate_dsk'];
+const REQUESTS = [
+  'permit_join',
+  'device/rename',
+  'device/remove',
+  'device/options',
+  'room/create',
+  'room/add_device',
+  'health_check',
+  'zwave/validate_dsk',
+];
 
 export function hostileMessage(random: () => number, targets: HostileTargets): HostileMessage {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const { device } = targets;
   const commandTopics = [`${device}/set`, `${device}/set/state`, `bridge/request/${pick(REQUESTS)}`];
-  const text = (kind: string, topic: string, payload: string, answered = true): HostileMessage => ({ kind, topic, payload: Buffer.from(payload), answered });
+  const text = (kind: string, topic: string, payload: string, answered = true): HostileMessage => ({
+    kind,
+    topic,
+    payload: Buffer.from(payload),
+    answered,
+  });
   switch (Math.floor(random() * 11)) {
     case 0:
       return text('deep_nesting', pick([...commandTopics, `${device}/get`]), pick([DEEP_ARRAY, DEEP_OBJECT]));
     case 1:
       return random() < 0.5
         ? text('many_keys', pick(commandTopics), MANY_KEYS)
-        : text('many_keys', pick([`${device}/set`, 'bridge/request/device/options']), random() < 0.5 ? SOME_KEYS : JSON.stringify({ id: device, options: JSON.parse(SOME_KEYS) as unknown }));
+        : text(
+            'many_keys',
+            pick([`${device}/set`, 'bridge/request/device/options']),
+            random() < 0.5 ? SOME_KEYS : JSON.stringify({ id: device, options: JSON.parse(SOME_KEYS) as unknown }),
+          );
     case 2: {
       // past maxPayloadBytes but within the packet size: answered PAYLOAD_TOO_LARGE; past the packet size: dropped by the broker
       const dropped = random() < 0.1;
-      const size = dropped ? maximumPacketSizeFor(targets.maxPayloadBytes) + 1024 : targets.maxPayloadBytes + 1 + Math.floor(random() * 1000);
-      return { kind: dropped ? 'oversized_dropped' : 'oversized', topic: pick(commandTopics), payload: Buffer.alloc(size, 0x78), answered: !dropped };
+      const size = dropped
+        ? maximumPacketSizeFor(targets.maxPayloadBytes) + 1024
+        : targets.maxPayloadBytes + 1 + Math.floor(random() * 1000);
+      return {
+        kind: dropped ? 'oversized_dropped' : 'oversized',
+        topic: pick(commandTopics),
+        payload: Buffer.alloc(size, 0x78),
+        answered: !dropped,
+      };
     }
     case 3:
       return random() < 0.5
-        ? text('wrong_types', `${device}/set`, pick(['{"state":5}', '{"state":[1,2]}', '{"state":{"on":true}}', 'null', '[]', '42', '"ON"', 'true', '{"state":null}']))
-        : text('wrong_types', pick(['bridge/request/permit_join', 'bridge/request/device/rename', 'bridge/request/room/create']), pick(['{"value":"yes"}', '{"from":5,"to":[]}', '{"name":{}}', '[1,2]', '"x"', '{"value":true,"time":1e309}']));
+        ? text(
+            'wrong_types',
+            `${device}/set`,
+            pick(['{"state":5}', '{"state":[1,2]}', '{"state":{"on":true}}', 'null', '[]', '42', '"ON"', 'true', '{"state":null}']),
+          )
+        : text(
+            'wrong_types',
+            pick(['bridge/request/permit_join', 'bridge/request/device/rename', 'bridge/request/room/create']),
+            pick(['{"value":"yes"}', '{"from":5,"to":[]}', '{"name":{}}', '[1,2]', '"x"', '{"value":true,"time":1e309}']),
+          );
     case 4: {
       const name = pick(PROTOTYPE_NAMES);
       return pick([
@@ -82,7 +132,16 @@ export function hostileMessage(random: () => number, targets: HostileTargets): H
       ]);
     }
     case 5:
-      return text('unknown_command', pick(['bridge/request/reboot', `bridge/request/x/${Math.floor(random() * 1e9)}`, 'bridge/request/device/ota_update/check', `bridge/request/${'z'.repeat(500)}`]), '{}');
+      return text(
+        'unknown_command',
+        pick([
+          'bridge/request/reboot',
+          `bridge/request/x/${Math.floor(random() * 1e9)}`,
+          'bridge/request/device/ota_update/check',
+          `bridge/request/${'z'.repeat(500)}`,
+        ]),
+        '{}',
+      );
     case 6: {
       const bytes = Buffer.alloc(1 + Math.floor(random() * 300));
       for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
@@ -95,7 +154,15 @@ export function hostileMessage(random: () => number, targets: HostileTargets): H
     case 8:
       return text('hostile_name', 'bridge/request/device/rename', JSON.stringify({ from: 'nobody', to: pick(CONTROL_NAMES) }));
     case 9:
-      return text('hostile_name', pick(['bridge/request/room/create', 'bridge/request/device/options']), JSON.stringify({ name: pick([...HOSTILE_NAMES, ...CONTROL_NAMES]), id: pick(['__proto__', 'constructor', 'x'.repeat(5000)]), options: {} }));
+      return text(
+        'hostile_name',
+        pick(['bridge/request/room/create', 'bridge/request/device/options']),
+        JSON.stringify({
+          name: pick([...HOSTILE_NAMES, ...CONTROL_NAMES]),
+          id: pick(['__proto__', 'constructor', 'x'.repeat(5000)]),
+          options: {},
+        }),
+      );
     default:
       return text('unknown_device', `${pick(['nobody', 'x'.repeat(3000), 'a/b/c'])}/set`, '{"state":"ON"}');
   }

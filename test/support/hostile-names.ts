@@ -34,7 +34,7 @@ export const HOSTILE_NAMES: readonly (readonly [name: string, why: string])[] = 
   ['lamp/get', 'reserved'],
   ['a/set/b', 'reserved'],
   ['door/availability', 'reserved'],
-  [OTHER_ID, 'another device\'s id'],
+  [OTHER_ID, "another device's id"],
   ['zwave:1:2', 'id-shaped'],
   ['gpio:0:17', 'id-shaped'],
   ['0x00158d0001a2b3c9', 'IEEE address'],

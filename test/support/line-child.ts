@@ -15,7 +15,9 @@ export class LineChild {
    * With `commands`, its stdin is a pipe that `send` writes lines to.
    */
   constructor(script: string, args: string[], onLine: (line: string) => void, options: { commands?: boolean } = {}) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: [options.commands === true ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: [options.commands === true ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+    });
     this.exited = new Promise((resolve) => this.process.once('close', () => resolve()));
     let markReady!: () => void;
     let ready = false;

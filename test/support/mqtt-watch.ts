@@ -35,11 +35,15 @@ export class MqttWatch {
   /** The first message (already received or to come) on `topic` whose payload matches. */
   waitFor(topic: string, payload?: string | ((payload: string) => boolean), timeoutMs = 15_000): Promise<Received> {
     const predicate = (message: Received): boolean =>
-      message.topic === topic && (payload === undefined || (typeof payload === 'string' ? message.payload === payload : payload(message.payload)));
+      message.topic === topic &&
+      (payload === undefined || (typeof payload === 'string' ? message.payload === payload : payload(message.payload)));
     const seen = this.received.find(predicate);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`nothing on ${topic} within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`nothing on ${topic} within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         predicate,
         resolve: (message) => {
@@ -52,7 +56,12 @@ export class MqttWatch {
 }
 
 /** The retained message on a topic right now, read by a fresh subscriber (undefined if none). */
-export async function retainedOn(url: string, topic: string, waitMs = 500, options: { username?: string; password?: string } = {}): Promise<string | undefined> {
+export async function retainedOn(
+  url: string,
+  topic: string,
+  waitMs = 500,
+  options: { username?: string; password?: string } = {},
+): Promise<string | undefined> {
   const client = await connectAsync(url, { reconnectPeriod: 0, ...options });
   try {
     const got = new Promise<string>((resolve) => client.on('message', (_topic, payload) => resolve(payload.toString())));

@@ -8,8 +8,15 @@ import type { IPublishPacket } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { CommandAge, sentAt } from '../../src/uplink/command-age.js';
 
-const packet = (sent: string | undefined, retain = false): IPublishPacket =>
-  ({ cmd: 'publish', topic: 'hearth/h1/lamp/set', payload: Buffer.from('{}'), qos: 1, dup: false, retain, ...(sent === undefined ? {} : { properties: { userProperties: { sent_at: sent } } }) });
+const packet = (sent: string | undefined, retain = false): IPublishPacket => ({
+  cmd: 'publish',
+  topic: 'hearth/h1/lamp/set',
+  payload: Buffer.from('{}'),
+  qos: 1,
+  dup: false,
+  retain,
+  ...(sent === undefined ? {} : { properties: { userProperties: { sent_at: sent } } }),
+});
 
 function age(maxAgeMs: number) {
   const clock = { now: 1_700_000_000_000 };

@@ -21,8 +21,7 @@ const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
 
 async function hub(port: number, stateDir: string, commandMaxAgeS: number): Promise<BridgedHub & { sent: Record<string, unknown>[] }> {
-  const started = await startBridgedHub(
-  {
+  const started = await startBridgedHub({
     hubId: 'h1',
     stateDir,
     uplink: { port, startupWaitMs: 5000, reconnectMinMs: 100, reconnectMaxMs: 200, commandMaxAgeS, healthIntervalS: 0 },
@@ -36,8 +35,12 @@ async function hub(port: number, stateDir: string, commandMaxAgeS: number): Prom
   };
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];
-  started.devices.attachRadio('zigbee', radioPort((_id, payload) => Promise.resolve(void sent.push(payload))));
-  if (started.devices.device(lamp) === undefined) started.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
+  started.devices.attachRadio(
+    'zigbee',
+    radioPort((_id, payload) => Promise.resolve(void sent.push(payload))),
+  );
+  if (started.devices.device(lamp) === undefined)
+    started.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
   await until(() => started.link.connected, 10_000, 'the hub is connected');
   await subscribed(port);
   return { ...started, stop, sent };
@@ -76,15 +79,22 @@ async function hubCutOff(commandMaxAgeS: number) {
   return { relay, watch, phone, sent };
 }
 
-const expiredEvents = (watch: MqttWatch) => watch.received.filter((m) => m.topic === 'hearth/h1/bridge/event' && m.payload.includes('COMMAND_EXPIRED'));
+const expiredEvents = (watch: MqttWatch) =>
+  watch.received.filter((m) => m.topic === 'hearth/h1/bridge/event' && m.payload.includes('COMMAND_EXPIRED'));
 
 describe('command age', () => {
   it('drops commands queued during an outage longer than the limit, unless sent_at shows them fresh', async () => {
     const { relay, watch, phone, sent } = await hubCutOff(1);
     await phone.publishAsync('hearth/h1/lamp/set', '{"state":"ON"}', { qos: 1 });
     await sleep(1500);
-    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":20}', { qos: 1, properties: { userProperties: { sent_at: String(Date.now()) } } });
-    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":30}', { qos: 1, properties: { userProperties: { sent_at: new Date(Date.now() - 5000).toISOString() } } });
+    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":20}', {
+      qos: 1,
+      properties: { userProperties: { sent_at: String(Date.now()) } },
+    });
+    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":30}', {
+      qos: 1,
+      properties: { userProperties: { sent_at: new Date(Date.now() - 5000).toISOString() } },
+    });
     relay.mend();
 
     const expired = await watch.waitFor('hearth/h1/bridge/event', (p) => p.includes('COMMAND_EXPIRED') && p.includes('away'));
@@ -117,9 +127,15 @@ describe('command age', () => {
     await phone.publishAsync('hearth/h1/lamp/set', '{"state":"ON"}', { qos: 1, retain: true });
     const { sent } = await hub(broker.port, await tempDir(), 60);
     const expired = await watch.waitFor('hearth/h1/bridge/event', (p) => p.includes('COMMAND_EXPIRED'));
-    expect(JSON.parse(expired.payload)).toMatchObject({ data: { device: 'lamp', code: 'COMMAND_EXPIRED', message: expect.stringContaining('retained') } });
+    expect(JSON.parse(expired.payload)).toMatchObject({
+      data: { device: 'lamp', code: 'COMMAND_EXPIRED', message: expect.stringContaining('retained') },
+    });
     // a retained command with a fresh sent_at is carried out
-    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":40}', { qos: 1, retain: true, properties: { userProperties: { sent_at: String(Date.now()) } } });
+    await phone.publishAsync('hearth/h1/lamp/set', '{"brightness":40}', {
+      qos: 1,
+      retain: true,
+      properties: { userProperties: { sent_at: String(Date.now()) } },
+    });
     await watch.waitFor('hearth/h1/lamp', (p) => p.includes('"brightness":40'));
     expect(sent).toEqual([{ brightness: 40 }]);
   });

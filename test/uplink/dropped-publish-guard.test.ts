@@ -17,8 +17,16 @@ async function droppingBroker(): Promise<Mosquitto> {
   return broker;
 }
 
-async function client(broker: Mosquitto, guard: DroppedPublishGuard, clientId: string): Promise<{ client: MqttClient; closes: () => number }> {
-  const client = await connectAsync(broker.url, { clientId, clean: false, reconnectPeriod: 50, protocolVersion: 5, properties: { sessionExpiryInterval: 60 } }, false);
+async function client(
+  broker: Mosquitto,
+  guard: DroppedPublishGuard,
+  clientId: string,
+): Promise<{ client: MqttClient; closes: () => number }> {
+  const client = await connectAsync(
+    broker.url,
+    { clientId, clean: false, reconnectPeriod: 50, protocolVersion: 5, properties: { sessionExpiryInterval: 60 } },
+    false,
+  );
   let closes = 0;
   client.on('close', () => closes++);
   guard.attach(client);

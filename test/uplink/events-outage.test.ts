@@ -35,7 +35,8 @@ async function failuresCounted(port: number): Promise<number> {
 async function failuresInOutbox(dir: string): Promise<number> {
   let count = 0;
   for (const entry of (await journalEntries(dir)) as { o: string; m?: unknown }[]) {
-    if ((entry.o === 'b' || entry.o === 'c') && Array.isArray(entry.m)) count += (entry.m as unknown[][]).filter((packed) => String(packed[2]).includes('"command_failed"')).length;
+    if ((entry.o === 'b' || entry.o === 'c') && Array.isArray(entry.m))
+      count += (entry.m as unknown[][]).filter((packed) => String(packed[2]).includes('"command_failed"')).length;
   }
   return count;
 }
@@ -77,7 +78,10 @@ describe('bridge events through an outage and a SIGKILL', () => {
     // one command answered while all is well: the hub is subscribed
     await first.waitForMessage('connected to the broker');
     const probes: Promise<unknown>[] = [];
-    const probe = setInterval(() => probes.push(events.client.publishAsync('hearth/out/ghost-probe/set', '{"state":"ON"}', { qos: 1 })), 300);
+    const probe = setInterval(
+      () => probes.push(events.client.publishAsync('hearth/out/ghost-probe/set', '{"state":"ON"}', { qos: 1 })),
+      300,
+    );
     await until(() => arrivals.length > 0, 15_000, 'the first answer').finally(() => clearInterval(probe));
     await Promise.all(probes);
     expect(await eventually(async () => (await failuresCounted(metricsPort)) === arrivals.length, 5_000)).toBe(true);

@@ -27,12 +27,23 @@ async function hostileHub() {
   const broker = await Mosquitto.start();
   onTestFinished(() => broker.stop());
   const { log, lines } = capturingLog();
-  const hub = await startBridgedHub({ hubId: 'hostile', stateDir: await tempDir(), uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 }, store: { journalBatchMs: 20 } }, { log });
+  const hub = await startBridgedHub(
+    {
+      hubId: 'hostile',
+      stateDir: await tempDir(),
+      uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 },
+      store: { journalBatchMs: 20 },
+    },
+    { log },
+  );
   onTestFinished(hub.stop);
   hub.devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
   hub.devices.addDevice({ id: victim, friendlyName: 'victim', radio: 'zigbee', capabilities: bulb });
   const sent: Record<string, unknown>[] = [];
-  hub.devices.attachRadio('zigbee', radioPort((_id, command) => Promise.resolve(void sent.push(command))));
+  hub.devices.attachRadio(
+    'zigbee',
+    radioPort((_id, command) => Promise.resolve(void sent.push(command))),
+  );
 
   const client = await connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
   onTestFinished(() => client.endAsync(true));
@@ -64,17 +75,25 @@ describe('hostile input', () => {
     const deepObject = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     for (const topic of ['lamp/set', 'lamp/set/state', 'lamp/get', 'bridge/request/permit_join', 'bridge/request/device/rename']) {
       for (const payload of [deepArray, deepObject]) {
-        expect(await ask(topic, payload), topic).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('nested deeper') } });
+        expect(await ask(topic, payload), topic).toMatchObject({
+          status: 'error',
+          error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('nested deeper') },
+        });
       }
     }
     // 5,000 unknown keys (62 kB): refused for its key count, the answer small
     const keys = (count: number) => JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1])));
-    expect(await ask('lamp/set', keys(5000))).toMatchObject({ error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('more than 1000 keys') } });
+    expect(await ask('lamp/set', keys(5000))).toMatchObject({
+      error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('more than 1000 keys') },
+    });
     // 900 unknown keys: each is a problem, the first few named and the rest counted
     const many = await ask('lamp/set', keys(900));
     expect(many).toMatchObject({ error: { code: 'COMMAND_INVALID', message: expect.stringContaining('k0: no such attribute') } });
     expect((many.error as { message: string }).message).toContain('and 895 more (900 problems in all)');
-    const options = await ask('bridge/request/device/options', JSON.stringify({ id: 'lamp', options: JSON.parse(keys(900)) as unknown, transaction: 'x'.repeat(1000) }));
+    const options = await ask(
+      'bridge/request/device/options',
+      JSON.stringify({ id: 'lamp', options: JSON.parse(keys(900)) as unknown, transaction: 'x'.repeat(1000) }),
+    );
     expect(options).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_INVALID' } });
     expect(options.transaction, 'a big transaction is not echoed').toBeUndefined();
     await until(() => bridgeAnswers.filter((m) => m.payload.includes('COMMAND_INVALID')).length > 0, 5000, 'the command_failed event');
@@ -92,29 +111,41 @@ describe('hostile input', () => {
       if (i % 20 === 0) {
         // a valid command between the hostile ones, answered ok
         valid++;
-        expect(await ask('lamp/set', JSON.stringify({ brightness: 1 + (i % 250) }))).toMatchObject({ status: 'ok', data: { brightness: 1 + (i % 250) } });
+        expect(await ask('lamp/set', JSON.stringify({ brightness: 1 + (i % 250) }))).toMatchObject({
+          status: 'ok',
+          data: { brightness: 1 + (i % 250) },
+        });
         continue;
       }
       const message = hostileMessage(random, { device: 'lamp', victimId: victim, maxPayloadBytes: hub.config.uplink.maxPayloadBytes });
       const id = nextId();
       if (message.answered) expected.push(id);
-      pending.push(client.publishAsync(`hearth/hostile/${message.topic}`, message.payload, { qos: 1, properties: { responseTopic: `answers/${id}` } }));
+      pending.push(
+        client.publishAsync(`hearth/hostile/${message.topic}`, message.payload, { qos: 1, properties: { responseTopic: `answers/${id}` } }),
+      );
       if (pending.length >= 50) {
         await Promise.all(pending);
         pending = [];
       }
     }
     await Promise.all(pending);
-    await until(() => expected.every((id) => answers.has(id)), 30_000, `answers to all ${expected.length} hostile messages (${expected.filter((id) => !answers.has(id)).length} missing)`);
+    await until(
+      () => expected.every((id) => answers.has(id)),
+      30_000,
+      `answers to all ${expected.length} hostile messages (${expected.filter((id) => !answers.has(id)).length} missing)`,
+    );
     const errors = [...answers.values()].filter((payload) => payload.includes('"status":"error"'));
     expect(errors.length).toBeGreaterThan(300);
-    for (const payload of [...answers.values(), ...bridgeAnswers.map((m) => m.payload)]) expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
+    for (const payload of [...answers.values(), ...bridgeAnswers.map((m) => m.payload)])
+      expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
     for (const payload of errors) expect(JSON.parse(payload)).toMatchObject({ error: { code: expect.stringMatching(/^[A-Z_]+$/) } });
     expect(hub.system.statsOf(DEVICE_KIND_NAME)).toMatchObject({ failures: 0, restarts: 0 });
     expect(sent.filter((command) => 'brightness' in command)).toHaveLength(valid);
     // a few warnings per cause: the lamp's invalid commands are not logged one by one
     const warnings = lines.filter((line) => line.level === 40 && typeof line.where === 'string');
-    const lampInvalid = warnings.filter((line) => line.where === 'lamp' && (line.error as { code?: string } | undefined)?.code === 'PAYLOAD_INVALID');
+    const lampInvalid = warnings.filter(
+      (line) => line.where === 'lamp' && (line.error as { code?: string } | undefined)?.code === 'PAYLOAD_INVALID',
+    );
     expect(lampInvalid.length).toBeLessThanOrEqual(5);
     expect(warnings.length).toBeLessThan(errors.length / 2);
   }, 120_000);

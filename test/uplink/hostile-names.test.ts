@@ -17,23 +17,42 @@ import { radioPort } from '../support/radio-port.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const LAMP = 'zigbee:0x00158d0001a2b3c4';
-const onOff: Capability[] = [{ type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }] } as unknown as Capability];
+const onOff: Capability[] = [
+  {
+    type: 'switch',
+    features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }],
+  } as unknown as Capability,
+];
 
 async function setUp() {
   const broker = await Mosquitto.start({ logConnections: true });
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/hn/#');
   const capture = captureLog();
-  const hub = await startBridgedHub({ hubId: 'hn', stateDir: await tempDir(), uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 }, store: { journalBatchMs: 5 } }, { log: capture.log });
+  const hub = await startBridgedHub(
+    {
+      hubId: 'hn',
+      stateDir: await tempDir(),
+      uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 },
+      store: { journalBatchMs: 5 },
+    },
+    { log: capture.log },
+  );
   onTestFinished(hub.stop);
-  hub.devices.attachRadio('zigbee', radioPort(() => Promise.resolve()));
+  hub.devices.attachRadio(
+    'zigbee',
+    radioPort(() => Promise.resolve()),
+  );
   hub.devices.addDevice({ id: LAMP, friendlyName: 'lamp', radio: 'zigbee', capabilities: onOff });
   hub.devices.addDevice({ id: OTHER_ID, friendlyName: 'plug', radio: 'zigbee', capabilities: onOff });
   let transaction = 0;
   const request = async (command: string, body: Record<string, unknown>) => {
     const id = ++transaction;
     await watch.client.publishAsync(`hearth/hn/bridge/request/${command}`, JSON.stringify({ ...body, transaction: id }), { qos: 1 });
-    const answer = await watch.waitFor(`hearth/hn/bridge/response/${command}`, (p) => (JSON.parse(p) as { transaction?: unknown }).transaction === id);
+    const answer = await watch.waitFor(
+      `hearth/hn/bridge/response/${command}`,
+      (p) => (JSON.parse(p) as { transaction?: unknown }).transaction === id,
+    );
     return JSON.parse(answer.payload) as { status: string; data: Record<string, unknown>; error?: { code: string; message: string } };
   };
   // an MQTT 5 client: a command's answer comes on its response topic
@@ -64,7 +83,10 @@ describe('hostile friendly names over MQTT', () => {
     expect((await request('device/rename', { from: 'lamp', to: 'PLUG' })).error).toMatchObject({ code: 'DEVICE_NAME_TAKEN' });
     expect(hub.devices.device(LAMP)?.friendlyName).toBe('lamp');
 
-    expect(await request('device/rename', { from: 'lamp', to: 'living/lamp' })).toMatchObject({ status: 'ok', data: { to: 'living/lamp' } });
+    expect(await request('device/rename', { from: 'lamp', to: 'living/lamp' })).toMatchObject({
+      status: 'ok',
+      data: { to: 'living/lamp' },
+    });
     await watch.client.publishAsync('hearth/hn/living/lamp/set', '{"state":"ON"}', { qos: 1 });
     await watch.waitFor('hearth/hn/living/lamp', (p) => p.includes('"ON"'));
     expect(broker.log).not.toContain('malformed');
@@ -79,7 +101,9 @@ describe('hostile friendly names over MQTT', () => {
       expect(await command(`${name}/set`, '{"state":"ON"}'), name).toMatchObject({ status: 'error', error: { code: 'DEVICE_NOT_FOUND' } });
       expect(await command(`${name}/get`, ''), name).toMatchObject({ status: 'error', error: { code: 'DEVICE_NOT_FOUND' } });
       expect((await request('device/remove', { id: name })).error, name).toMatchObject({ code: 'DEVICE_NOT_FOUND' });
-      expect((await request('device/options', { id: name, options: { retain: false } })).error, name).toMatchObject({ code: 'DEVICE_NOT_FOUND' });
+      expect((await request('device/options', { id: name, options: { retain: false } })).error, name).toMatchObject({
+        code: 'DEVICE_NOT_FOUND',
+      });
     }
     expect(await request('device/rename', { from: 'lamp', to: 'constructor' })).toMatchObject({ status: 'ok' });
     expect(await command('constructor/set', '{"state":"ON"}')).toMatchObject({ status: 'ok' });

@@ -17,14 +17,50 @@ import { radioPort } from '../support/radio-port.js';
 const lamp = 'zigbee:0x00158d0001a2b3c4';
 const bulb = JSON.parse(JSON.stringify([e.light_brightness_colortemp([153, 500])])) as Capability[];
 
-const setTopics = ['lamp/set', 'lamp/set/brightness', 'lamp/set/state', 'lamp/set/color_temp', 'lamp/set/nothing', 'nobody/set', 'lamp/get'] as const;
-const requestTopics = ['bridge/request/permit_join', 'bridge/request/device/rename', 'bridge/request/room/create', 'bridge/request/room/add_device', 'bridge/request/health_check', 'bridge/request/no_such_thing'] as const;
+const setTopics = [
+  'lamp/set',
+  'lamp/set/brightness',
+  'lamp/set/state',
+  'lamp/set/color_temp',
+  'lamp/set/nothing',
+  'nobody/set',
+  'lamp/get',
+] as const;
+const requestTopics = [
+  'bridge/request/permit_join',
+  'bridge/request/device/rename',
+  'bridge/request/room/create',
+  'bridge/request/room/add_device',
+  'bridge/request/health_check',
+  'bridge/request/no_such_thing',
+] as const;
 
 const payload = fc.oneof(
   fc.json(),
   fc.string(),
-  fc.constantFrom('', '{', '{"state":', 'null', '[]', '"ON"', 'ON', 'off', '{"brightness":"high"}', '{"brightness":-5}', '{"color_temp":"warm"}', '{"state":"TOGGLE"}'),
-  fc.record({ state: fc.oneof(fc.constantFrom('ON', 'OFF', 'on', 'TOGGLE'), fc.string()), brightness: fc.oneof(fc.integer({ min: -100, max: 400 }), fc.string()) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+  fc.constantFrom(
+    '',
+    '{',
+    '{"state":',
+    'null',
+    '[]',
+    '"ON"',
+    'ON',
+    'off',
+    '{"brightness":"high"}',
+    '{"brightness":-5}',
+    '{"color_temp":"warm"}',
+    '{"state":"TOGGLE"}',
+  ),
+  fc
+    .record(
+      {
+        state: fc.oneof(fc.constantFrom('ON', 'OFF', 'on', 'TOGGLE'), fc.string()),
+        brightness: fc.oneof(fc.integer({ min: -100, max: 400 }), fc.string()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o)),
   fc.uint8Array({ maxLength: 80 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
   fc.constant('x'.repeat(2000)),
 );
@@ -38,7 +74,15 @@ describe('random and malformed input', () => {
       {
         hubId: 'fuzz',
         stateDir,
-        uplink: { port: broker.port, startupWaitMs: 3000, outboxMaxBytes: 1 << 26, drainRatePerS: 100_000, maxInFlight: 500, maxPayloadBytes: 1024, healthIntervalS: 0 },
+        uplink: {
+          port: broker.port,
+          startupWaitMs: 3000,
+          outboxMaxBytes: 1 << 26,
+          drainRatePerS: 100_000,
+          maxInFlight: 500,
+          maxPayloadBytes: 1024,
+          healthIntervalS: 0,
+        },
         store: { journalBatchMs: 20 },
       },
       { mailboxCapacity: 100_000 },
@@ -46,10 +90,16 @@ describe('random and malformed input', () => {
     onTestFinished(stop);
     devices.addDevice({ id: lamp, friendlyName: 'lamp', radio: 'zigbee', capabilities: bulb });
     const sent: Record<string, unknown>[] = [];
-    devices.attachRadio('zigbee', radioPort((_id, command) => Promise.resolve(void sent.push(command))));
+    devices.attachRadio(
+      'zigbee',
+      radioPort((_id, command) => Promise.resolve(void sent.push(command))),
+    );
 
     const watch = await MqttWatch.connect(`mqtt://127.0.0.1:${broker.port}`, 'hearth/fuzz/bridge/#');
-    const messages = fc.sample(fc.tuple(fc.oneof(fc.constantFrom(...setTopics), fc.constantFrom(...requestTopics)), payload), { numRuns: 10_000, seed: 424242 });
+    const messages = fc.sample(fc.tuple(fc.oneof(fc.constantFrom(...setTopics), fc.constantFrom(...requestTopics)), payload), {
+      numRuns: 10_000,
+      seed: 424242,
+    });
     let sets = 0;
     let requests = 0;
     let pending: Promise<unknown>[] = [];
@@ -64,9 +114,10 @@ describe('random and malformed input', () => {
       }
     }
     await Promise.all(pending);
-    const errors = () => watch.received.filter((m) => m.topic === 'hearth/fuzz/bridge/event' && m.payload.includes('command_failed')).length;
+    const errors = () =>
+      watch.received.filter((m) => m.topic === 'hearth/fuzz/bridge/event' && m.payload.includes('command_failed')).length;
     const responses = () => watch.received.filter((m) => m.topic.startsWith('hearth/fuzz/bridge/response/')).length;
-    for (const began = Date.now(); errors() + sent.length < sets || responses() < requests; ) {
+    for (const began = Date.now(); errors() + sent.length < sets || responses() < requests;) {
       if (Date.now() - began > 60_000) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -85,6 +136,8 @@ describe('random and malformed input', () => {
     expect((await devices.get(lamp)).state).toEqual(expected);
     // still running
     await watch.client.publishAsync('hearth/fuzz/bridge/request/health_check', '{"transaction":"last"}', { qos: 1 });
-    expect(JSON.parse((await watch.waitFor('hearth/fuzz/bridge/response/health_check', (p) => p.includes('"last"'))).payload)).toMatchObject({ status: 'ok' });
+    expect(
+      JSON.parse((await watch.waitFor('hearth/fuzz/bridge/response/health_check', (p) => p.includes('"last"'))).payload),
+    ).toMatchObject({ status: 'ok' });
   }, 120_000);
 });

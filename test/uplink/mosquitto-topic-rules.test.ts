@@ -15,7 +15,10 @@ async function publishOnce(url: string, clientId: string, topic: string): Promis
   const client = await connectAsync(url, { reconnectPeriod: 0, clientId, protocolVersion: 5 });
   try {
     const closed = new Promise<'dropped'>((resolve) => client.once('close', () => resolve('dropped')));
-    const acked = client.publishAsync(topic, 'x', { qos: 1 }).then(() => 'acked' as const, () => 'dropped' as const);
+    const acked = client.publishAsync(topic, 'x', { qos: 1 }).then(
+      () => 'acked' as const,
+      () => 'dropped' as const,
+    );
     return await Promise.race([acked, closed]);
   } finally {
     await client.endAsync(true);
@@ -30,7 +33,11 @@ describe('Mosquitto and forbidden characters in a topic', () => {
     const broker = await Mosquitto.start({ logConnections: true });
     onTestFinished(() => broker.stop());
     const label = (character: string) => (character.codePointAt(0) ?? 0).toString(16);
-    const results = await Promise.all([...DROPPED, ...TAKEN].map(async (character) => [character, await publishOnce(broker.url, `c-${label(character)}`, `t/a${character}b`)] as const));
+    const results = await Promise.all(
+      [...DROPPED, ...TAKEN].map(
+        async (character) => [character, await publishOnce(broker.url, `c-${label(character)}`, `t/a${character}b`)] as const,
+      ),
+    );
     for (const [character, result] of results) {
       const dropped = DROPPED.includes(character);
       expect(result, `U+${label(character)}`).toBe(dropped ? 'dropped' : 'acked');

@@ -19,7 +19,7 @@ async function linkTo(port: number, uplink: Record<string, unknown> = {}, hubId 
 }
 
 async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  for (const began = Date.now(); !check(); ) {
+  for (const began = Date.now(); !check();) {
     if (Date.now() - began > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -101,7 +101,13 @@ describe('MqttLink reconnecting', () => {
   it('backs off with jitter after refused logins instead of hammering the broker, and never gives up', async () => {
     const broker = await Mosquitto.start({ users: { hub: 'right' } });
     onTestFinished(() => broker.stop());
-    const link = await linkTo(broker.port, { username: 'hub', password: 'wrong', startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 400 });
+    const link = await linkTo(broker.port, {
+      username: 'hub',
+      password: 'wrong',
+      startupWaitMs: 0,
+      reconnectMinMs: 100,
+      reconnectMaxMs: 400,
+    });
     const began = Date.now();
     await link.start(new AbortController().signal);
     // six refused attempts, the last two past the cap: it keeps trying
@@ -117,7 +123,6 @@ describe('MqttLink reconnecting', () => {
     expect([0, 1, 2, 3, 10].map((attempt) => reconnectDelay(1000, 30_000, attempt, () => 0))).toEqual([500, 1000, 2000, 4000, 15_000]);
   });
 });
-
 
 describe('MqttLink over TLS', () => {
   it('connects with a client certificate the broker requires, and names the refusal without one or with the wrong CA', async () => {
@@ -136,9 +141,16 @@ describe('MqttLink over TLS', () => {
     await eventually(() => anonymous.health().detail !== undefined && anonymous.health().detail !== 'broker unreachable');
     expect(anonymous.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/certificate required/i) });
 
-    const wrongCa = await linkTo(broker.port, { ...tls, startupWaitMs: 0, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } }, 'tls-wrong-ca');
+    const wrongCa = await linkTo(
+      broker.port,
+      { ...tls, startupWaitMs: 0, tls: { ca: pki.otherCa, cert: pki.clientCert, key: pki.clientKey } },
+      'tls-wrong-ca',
+    );
     await wrongCa.start(new AbortController().signal);
     await eventually(() => wrongCa.health().detail !== undefined && wrongCa.health().detail !== 'broker unreachable');
-    expect(wrongCa.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/self-signed certificate|unable to verify|certificate/i) });
+    expect(wrongCa.health()).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringMatching(/self-signed certificate|unable to verify|certificate/i),
+    });
   }, 60_000);
 });

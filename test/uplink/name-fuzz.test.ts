@@ -21,7 +21,12 @@ import { until } from '../support/until.js';
 const BASE = 'hearth/fz';
 const LAMP = 'zigbee:0x00158d0001a2b3c4';
 const DEVICES = 25;
-const onOff: Capability[] = [{ type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }] } as unknown as Capability];
+const onOff: Capability[] = [
+  {
+    type: 'switch',
+    features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }],
+  } as unknown as Capability,
+];
 
 /** Written apart from src/model/mqtt-text.ts: what Mosquitto drops a client for in a topic, or cannot be UTF-8. */
 function brokerWouldDrop(topic: string): boolean {
@@ -36,12 +41,59 @@ function brokerWouldDrop(topic: string): boolean {
 }
 
 const piece = fc.oneof(
-  fc.constantFrom('/', '#', '+', ' ', '\u0000', '\u0001', '\t', '\u001f', '\u007f', '\u0085', '\u009f', '\u00a0', '\ufdd0', '\ufdef', '\ufdf0', '\ufffd', '\ufffe', '\uffff', '\u{1fffe}', '\u{10ffff}', '\u{1f642}', '\ud800', '\udc00', '\u2028', 'é', '灯'),
-  fc.constantFrom('bridge', 'Bridge', 'set', 'get', 'availability', 'state', 'zigbee:', 'zwave:1:2', 'gpio:', '0x00158d0001a2b3c9', '1', '42', '__proto__', 'constructor', 'lamp', 'living'),
+  fc.constantFrom(
+    '/',
+    '#',
+    '+',
+    ' ',
+    '\u0000',
+    '\u0001',
+    '\t',
+    '\u001f',
+    '\u007f',
+    '\u0085',
+    '\u009f',
+    '\u00a0',
+    '\ufdd0',
+    '\ufdef',
+    '\ufdf0',
+    '\ufffd',
+    '\ufffe',
+    '\uffff',
+    '\u{1fffe}',
+    '\u{10ffff}',
+    '\u{1f642}',
+    '\ud800',
+    '\udc00',
+    '\u2028',
+    'é',
+    '灯',
+  ),
+  fc.constantFrom(
+    'bridge',
+    'Bridge',
+    'set',
+    'get',
+    'availability',
+    'state',
+    'zigbee:',
+    'zwave:1:2',
+    'gpio:',
+    '0x00158d0001a2b3c9',
+    '1',
+    '42',
+    '__proto__',
+    'constructor',
+    'lamp',
+    'living',
+  ),
   fc.string({ unit: 'binary', maxLength: 3 }),
   fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 6 }),
 );
-const names = fc.oneof(fc.array(piece, { maxLength: 10 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 140 }));
+const names = fc.oneof(
+  fc.array(piece, { maxLength: 10 }).map((parts) => parts.join('')),
+  fc.string({ unit: 'binary', maxLength: 140 }),
+);
 
 describe('fuzzing names through the rename path', () => {
   it('holds the rule over 10,000 names, and the broker takes everything the hub publishes after a sample of renames', async () => {
@@ -71,9 +123,17 @@ describe('fuzzing names through the rename path', () => {
     const broker = await Mosquitto.start({ logConnections: true });
     onTestFinished(() => broker.stop());
     const watch = await MqttWatch.connect(broker.url, `${BASE}/#`);
-    const hub = await startBridgedHub({ hubId: 'fz', stateDir: await tempDir(), uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 }, store: { journalBatchMs: 5 } });
+    const hub = await startBridgedHub({
+      hubId: 'fz',
+      stateDir: await tempDir(),
+      uplink: { port: broker.port, startupWaitMs: 3000, healthIntervalS: 0 },
+      store: { journalBatchMs: 5 },
+    });
     onTestFinished(hub.stop);
-    hub.devices.attachRadio('zigbee', radioPort(() => Promise.resolve()));
+    hub.devices.attachRadio(
+      'zigbee',
+      radioPort(() => Promise.resolve()),
+    );
     // a round trip costs tens of ms on loopback: the sample is spread over devices renamed side by side
     const lamps = Array.from({ length: DEVICES }, (_, i) => `zigbee:0x00158d0001a2b${String(i).padStart(3, '0')}`);
     for (const [i, id] of lamps.entries()) {
@@ -84,7 +144,10 @@ describe('fuzzing names through the rename path', () => {
     const rename = async (from: string, to: string) => {
       const id = ++transaction;
       await watch.client.publishAsync(`${BASE}/bridge/request/device/rename`, JSON.stringify({ from, to, transaction: id }), { qos: 1 });
-      const answer = await watch.waitFor(`${BASE}/bridge/response/device/rename`, (p) => (JSON.parse(p) as { transaction: number }).transaction === id);
+      const answer = await watch.waitFor(
+        `${BASE}/bridge/response/device/rename`,
+        (p) => (JSON.parse(p) as { transaction: number }).transaction === id,
+      );
       return JSON.parse(answer.payload) as { status: string; error?: { code: string } };
     };
     // refused ones first: an accepted name after them must still get through

@@ -29,13 +29,19 @@ describe('a poisoned outbox', () => {
     const watch = await MqttWatch.connect(broker.url, 'hearth/op/#');
     const capture = captureLog();
     const metrics = new Registry();
-    const hub = await startBridgedHub({ hubId: 'op', stateDir: await tempDir(), uplink: uplink(broker.port), store: { journalBatchMs: 5 } }, { log: capture.log, metrics });
+    const hub = await startBridgedHub(
+      { hubId: 'op', stateDir: await tempDir(), uplink: uplink(broker.port), store: { journalBatchMs: 5 } },
+      { log: capture.log, metrics },
+    );
     onTestFinished(hub.stop);
     hub.devices.addDevice({ id: SENSOR, friendlyName: 'sensor', radio: 'zigbee', capabilities: temperature });
     await watch.waitFor('hearth/op/bridge/devices', (p) => p.includes(SENSOR));
 
     // over the broker's max_packet_size
-    hub.hub.events.emit('bridge.event', bridgeEvent('device_interview', { id: SENSOR, status: 'failed', message: `too_big ${'x'.repeat(4000)}` }));
+    hub.hub.events.emit(
+      'bridge.event',
+      bridgeEvent('device_interview', { id: SENSOR, status: 'failed', message: `too_big ${'x'.repeat(4000)}` }),
+    );
     await hub.devices.report(SENSOR, { temperature: 21.5 });
     hub.hub.events.emit('bridge.event', bridgeEvent('device_announce', { id: 'after' }));
 
@@ -57,13 +63,21 @@ describe('a poisoned outbox', () => {
     const watch = await MqttWatch.connect(broker.url, 'hearth/op/#');
     const stateDir = await tempDir();
     // what an older version enqueued after a rename to "evil\u0001name"
-    const old = await Outbox.open({ dir: join(stateDir, 'outbox'), log: pino({ level: 'silent' }), maxBytes: 1_000_000, batchIntervalMs: 1 });
+    const old = await Outbox.open({
+      dir: join(stateDir, 'outbox'),
+      log: pino({ level: 'silent' }),
+      maxBytes: 1_000_000,
+      batchIntervalMs: 1,
+    });
     await old.enqueue({ topic: 'hearth/op/evil\u0001name', payload: '{"state":"ON"}', retain: true, kind: 'state' });
     await old.enqueue({ topic: 'hearth/op/after', payload: '{"n":1}', retain: false, kind: 'event' });
     await old.close();
 
     const capture = captureLog();
-    const hub = await startBridgedHub({ hubId: 'op', stateDir, uplink: uplink(broker.port), store: { journalBatchMs: 5 } }, { log: capture.log });
+    const hub = await startBridgedHub(
+      { hubId: 'op', stateDir, uplink: uplink(broker.port), store: { journalBatchMs: 5 } },
+      { log: capture.log },
+    );
     onTestFinished(hub.stop);
     await watch.waitFor('hearth/op/after', '{"n":1}');
     await until(() => hub.bridge.outbox.size === 0, 5000, 'an empty outbox');

@@ -6,8 +6,18 @@ import { Outbox, type OutgoingMessage } from '../../src/uplink/outbox.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const state = (device: string, payload: object): OutgoingMessage => ({ topic: `hearth/hub/${device}`, payload: JSON.stringify(payload), retain: true, kind: 'state' });
-const event = (device: string, action: string): OutgoingMessage => ({ topic: `hearth/hub/${device}/action`, payload: JSON.stringify({ action }), retain: false, kind: 'event' });
+const state = (device: string, payload: object): OutgoingMessage => ({
+  topic: `hearth/hub/${device}`,
+  payload: JSON.stringify(payload),
+  retain: true,
+  kind: 'state',
+});
+const event = (device: string, action: string): OutgoingMessage => ({
+  topic: `hearth/hub/${device}/action`,
+  payload: JSON.stringify({ action }),
+  retain: false,
+  kind: 'event',
+});
 
 async function open(dir: string, maxBytes = 1024 * 1024, checkpointEvery = 10_000) {
   const { log, lines } = capturingLog();

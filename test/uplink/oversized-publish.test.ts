@@ -41,9 +41,13 @@ describe('an oversized publish (MQTT 5)', () => {
     phone.on('message', (_topic, payload) => answers.push(payload.toString()));
     const command = async (state: 'ON' | 'OFF'): Promise<void> => {
       const before = answers.length;
-      await phone.publishAsync('hearth/big/lamp/set', JSON.stringify({ state }), { qos: 1, properties: { responseTopic: 'phone/answers' } });
+      await phone.publishAsync('hearth/big/lamp/set', JSON.stringify({ state }), {
+        qos: 1,
+        properties: { responseTopic: 'phone/answers' },
+      });
       await watch.waitFor('hearth/big/lamp', (payload) => payload.includes(`"state":"${state}"`), 20_000);
-      for (const began = Date.now(); answers.length === before && Date.now() - began < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const began = Date.now(); answers.length === before && Date.now() - began < 10_000;)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(JSON.parse(answers.at(-1) ?? '{}')).toMatchObject({ status: 'ok', data: { state } });
     };
     await command('ON');
@@ -69,7 +73,8 @@ describe('an oversized publish (MQTT 5)', () => {
     const again = new HearthProcess(['start', '--config', file]);
     await again.waitForMessage('hearth is ready');
     await phone.publishAsync('hearth/big/lamp/set', '{"state":"ON"}', { qos: 1, properties: { responseTopic: 'phone/answers' } });
-    for (const began = Date.now(); answers.length < 3 && Date.now() - began < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const began = Date.now(); answers.length < 3 && Date.now() - began < 20_000;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(JSON.parse(answers[2] ?? '{}')).toMatchObject({ status: 'ok' });
     expect(again.stdout).not.toContain('PAYLOAD_TOO_LARGE');
     await phone.publishAsync('hearth/big/lamp/set', '', { qos: 1, retain: true });

@@ -4,7 +4,14 @@
  * when small.
  */
 import { describe, expect, it } from 'vitest';
-import { echoableTransaction, fittedAnswer, MAX_ERROR_ANSWER_BYTES, MAX_PAYLOAD_DEPTH, MAX_PAYLOAD_ENTRIES, payloadShapeProblem } from '../../src/uplink/payload-bounds.js';
+import {
+  echoableTransaction,
+  fittedAnswer,
+  MAX_ERROR_ANSWER_BYTES,
+  MAX_PAYLOAD_DEPTH,
+  MAX_PAYLOAD_ENTRIES,
+  payloadShapeProblem,
+} from '../../src/uplink/payload-bounds.js';
 import { boundedText, listedProblems, preview } from '../../src/bounded-text.js';
 
 const nested = (depth: number): unknown => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);

@@ -19,7 +19,10 @@ async function startLink(uplink: Record<string, unknown>): Promise<{ link: MqttL
       callback();
     },
   });
-  const config = await loadConfigOrThrow({ env: {}, profile: { hubId: 'warn', stateDir: '/tmp/unused', uplink: { startupWaitMs: 0, ...uplink } } });
+  const config = await loadConfigOrThrow({
+    env: {},
+    profile: { hubId: 'warn', stateDir: '/tmp/unused', uplink: { startupWaitMs: 0, ...uplink } },
+  });
   const link = new MqttLink(config, pino({ level: 'info' }, destination));
   onTestFinished(() => link.stop());
   await link.start(new AbortController().signal);
@@ -38,13 +41,23 @@ describe('transport warnings at start', () => {
     const broker = await Mosquitto.start();
     onTestFinished(() => broker.stop());
     // the CA file is never even read: nothing of TLS is used
-    const { link, warnings } = await startLink({ port: broker.port, startupWaitMs: 10_000, tls: { ca: '/nonexistent/ca.pem', rejectUnauthorized: false } });
+    const { link, warnings } = await startLink({
+      port: broker.port,
+      startupWaitMs: 10_000,
+      tls: { ca: '/nonexistent/ca.pem', rejectUnauthorized: false },
+    });
     expect(link.connected).toBe(true);
-    expect(warnings()).toEqual([expect.stringMatching(/^uplink\.tls\.ca, uplink\.tls\.rejectUnauthorized set, but uplink\.protocol is mqtt: the connection is plaintext/)]);
+    expect(warnings()).toEqual([
+      expect.stringMatching(
+        /^uplink\.tls\.ca, uplink\.tls\.rejectUnauthorized set, but uplink\.protocol is mqtt: the connection is plaintext/,
+      ),
+    ]);
   });
 
-  it('warns when the broker\'s certificate is not checked', async () => {
+  it("warns when the broker's certificate is not checked", async () => {
     const { warnings } = await startLink({ host: '192.0.2.10', protocol: 'mqtts', port: 8883, tls: { rejectUnauthorized: false } });
-    expect(warnings()).toEqual([expect.stringMatching(/^uplink\.tls\.rejectUnauthorized is false: the broker's certificate is not checked/)]);
+    expect(warnings()).toEqual([
+      expect.stringMatching(/^uplink\.tls\.rejectUnauthorized is false: the broker's certificate is not checked/),
+    ]);
   });
 });

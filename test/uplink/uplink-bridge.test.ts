@@ -18,17 +18,26 @@ const bulb = JSON.parse(JSON.stringify([e.light_brightness()])) as Capability[];
 const buttons = JSON.parse(JSON.stringify([e.action(['single', 'double']), e.battery()])) as Capability[];
 
 async function hub(port: number, stateDir: string) {
-  const { devices, bridge, link, stop } = await startBridgedHub(
-    {
-      hubId: 'h1',
-      stateDir,
-      uplink: { port, startupWaitMs: 3000, reconnectMaxMs: 2000, drainRatePerS: 2000, maxInFlight: 100, maxPayloadBytes: 1024, healthIntervalS: 1 },
-      store: { journalBatchMs: 5 },
+  const { devices, bridge, link, stop } = await startBridgedHub({
+    hubId: 'h1',
+    stateDir,
+    uplink: {
+      port,
+      startupWaitMs: 3000,
+      reconnectMaxMs: 2000,
+      drainRatePerS: 2000,
+      maxInFlight: 100,
+      maxPayloadBytes: 1024,
+      healthIntervalS: 1,
     },
-  );
+    store: { journalBatchMs: 5 },
+  });
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];
-  devices.attachRadio('zigbee', radioPort((_id, payload) => Promise.resolve(void sent.push(payload))));
+  devices.attachRadio(
+    'zigbee',
+    radioPort((_id, payload) => Promise.resolve(void sent.push(payload))),
+  );
   return { devices, bridge, link, sent };
 }
 
@@ -75,7 +84,11 @@ describe('uplink bridge', () => {
     const response = await watch.waitFor('hearth/h1/bridge/response/health_check');
     expect(JSON.parse(response.payload)).toMatchObject({ status: 'ok', data: { healthy: true }, transaction: 't-1' });
     await watch.client.publishAsync('hearth/h1/bridge/request/room/create', '{"name":"Living","transaction":2}', { qos: 1 });
-    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/create')).payload)).toMatchObject({ status: 'ok', data: { id: 'living' }, transaction: 2 });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/create')).payload)).toMatchObject({
+      status: 'ok',
+      data: { id: 'living' },
+      transaction: 2,
+    });
 
     const rooms = await watch.waitFor('hearth/h1/bridge/rooms', (p) => p.includes('"living"'));
     expect(JSON.parse(rooms.payload)).toEqual([{ id: 'living', name: 'Living', devices: [] }]);
@@ -116,7 +129,10 @@ describe('uplink bridge', () => {
     expect(JSON.parse((await retainedOn(url, 'hearth/h1/hall/lamp')) ?? '{}')).toMatchObject({ state: 'ON', brightness: 100 });
 
     await watch.client.publishAsync('hearth/h1/bridge/request/device/remove', '{"id":"hall/lamp","transaction":"r"}', { qos: 1 });
-    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/device/remove')).payload)).toMatchObject({ status: 'ok', transaction: 'r' });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/device/remove')).payload)).toMatchObject({
+      status: 'ok',
+      transaction: 'r',
+    });
     await watch.waitFor('hearth/h1/hall/lamp', '');
     expect(await retainedOn(url, 'hearth/h1/hall/lamp')).toBeUndefined();
     expect(await retainedOn(url, 'hearth/h1/hall/lamp/availability')).toBeUndefined();
@@ -147,13 +163,17 @@ describe('uplink bridge', () => {
     await broker.restart();
     const watch = await MqttWatch.connect(url, 'hearth/h1/#');
     relay.mend();
-    for (let i = 0; i < 3; i++) await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && !p.includes('action'), 20_000);
+    for (let i = 0; i < 3; i++)
+      await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && !p.includes('action'), 20_000);
     for (let i = 0; i < 3; i++) {
-      const events = watch.received.filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action')).map((m) => (JSON.parse(m.payload) as { battery: number }).battery);
+      const events = watch.received
+        .filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action'))
+        .map((m) => (JSON.parse(m.payload) as { battery: number }).battery);
       expect(events, `button${i}`).toEqual(Array.from({ length: 30 }, (_, n) => 100 - n));
     }
     // every message leaves the outbox as its PUBACK comes in
-    for (const began = Date.now(); bridge.outbox.size > 0 && Date.now() - began < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const began = Date.now(); bridge.outbox.size > 0 && Date.now() - began < 10_000;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(bridge.outbox.size).toBe(0);
   }, 90_000);
 });
@@ -172,7 +192,8 @@ describe('uplink bridge under SIGKILL during an outage', () => {
     const printed: string[] = [];
     const first = run('report', printed);
     await broker.kill(); // the outage begins; the hub keeps reporting into its outbox
-    for (const began = Date.now(); printed.length < 100 && Date.now() - began < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const began = Date.now(); printed.length < 100 && Date.now() - began < 20_000;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 200));
     await first.kill();
     const committed = printed.filter((line) => line.startsWith('button'));
@@ -182,9 +203,14 @@ describe('uplink bridge under SIGKILL during an outage', () => {
     const watch = await MqttWatch.connect(`mqtt://127.0.0.1:${broker.port}`, 'hearth/crash/#');
     run('idle');
     for (let i = 0; i < 3; i++) {
-      const last = committed.filter((line) => line.startsWith(`button${i} `)).at(-1)?.split(' ')[1];
+      const last = committed
+        .filter((line) => line.startsWith(`button${i} `))
+        .at(-1)
+        ?.split(' ')[1];
       await watch.waitFor(`hearth/crash/button${i}`, (p) => p.includes('"action"') && p.includes(`"n":${last}`), 30_000);
-      const delivered = watch.received.filter((m) => m.topic === `hearth/crash/button${i}` && m.payload.includes('"action"')).map((m) => (JSON.parse(m.payload) as { n: number }).n);
+      const delivered = watch.received
+        .filter((m) => m.topic === `hearth/crash/button${i}` && m.payload.includes('"action"'))
+        .map((m) => (JSON.parse(m.payload) as { n: number }).n);
       const expected = committed.filter((line) => line.startsWith(`button${i} `)).map((line) => Number(line.split(' ')[1]));
       // every committed event, once, in order (a few more may follow: committed, not yet printed)
       expect(delivered.slice(0, expected.length), `button${i}`).toEqual(expected);

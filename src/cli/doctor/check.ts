@@ -9,5 +9,9 @@ export interface CheckResult {
 export const MB = 1024 * 1024;
 
 export function mb(bytes: number): string {
-  return bytes >= 10 * 1024 * MB ? `${(bytes / (1024 * MB)).toFixed(0)} GB` : bytes >= 1024 * MB ? `${(bytes / (1024 * MB)).toFixed(1)} GB` : `${Math.round(bytes / MB)} MB`;
+  return bytes >= 10 * 1024 * MB
+    ? `${(bytes / (1024 * MB)).toFixed(0)} GB`
+    : bytes >= 1024 * MB
+      ? `${(bytes / (1024 * MB)).toFixed(1)} GB`
+      : `${Math.round(bytes / MB)} MB`;
 }

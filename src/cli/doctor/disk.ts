@@ -32,7 +32,13 @@ export async function checkDiskSpace(stateDir: string): Promise<CheckResult> {
   const free = stats.bavail * stats.bsize;
   const total = stats.blocks * stats.bsize;
   const detail = `${mb(free)} free of ${mb(total)} on the file system of ${dir}`;
-  if (free < MIN_FREE_BYTES) return { check: 'disk', ok: false, detail, fix: `free space on it (journalctl --vacuum-size=50M; apt-get clean): the store needs at least ${mb(MIN_FREE_BYTES)}` };
+  if (free < MIN_FREE_BYTES)
+    return {
+      check: 'disk',
+      ok: false,
+      detail,
+      fix: `free space on it (journalctl --vacuum-size=50M; apt-get clean): the store needs at least ${mb(MIN_FREE_BYTES)}`,
+    };
   return { check: 'disk', ok: true, detail };
 }
 
@@ -61,7 +67,11 @@ export async function probeWrites(dir: string, commits = 10): Promise<WriteProbe
     await handle.sync();
     const seconds = (performance.now() - began) / 1000;
     times.sort((a, b) => a - b);
-    return { commitP50Ms: times[Math.floor(times.length / 2)] ?? 0, commitMaxMs: times.at(-1) ?? 0, bulkMbPerS: 4 / Math.max(seconds, 1e-6) };
+    return {
+      commitP50Ms: times[Math.floor(times.length / 2)] ?? 0,
+      commitMaxMs: times.at(-1) ?? 0,
+      bulkMbPerS: 4 / Math.max(seconds, 1e-6),
+    };
   } finally {
     await handle.close();
     await rm(file, { force: true });
@@ -76,11 +86,20 @@ export async function checkWriteRate(stateDir: string): Promise<CheckResult> {
     probe = await probeWrites(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { check: 'disk writes', ok: true, detail: `not measured: cannot write in ${where} (${code}); run doctor as the user that runs hearth (sudo -u hearth hearth doctor) once it exists` };
+    return {
+      check: 'disk writes',
+      ok: true,
+      detail: `not measured: cannot write in ${where} (${code}); run doctor as the user that runs hearth (sudo -u hearth hearth doctor) once it exists`,
+    };
   }
   const detail = `${where}: a journal commit (4 KiB + fdatasync) takes ${probe.commitP50Ms.toFixed(1)} ms (slowest ${probe.commitMaxMs.toFixed(1)} ms), bulk writes ${probe.bulkMbPerS.toFixed(1)} MB/s`;
   if (probe.commitP50Ms > SLOW_COMMIT_MS) {
-    return { check: 'disk writes', ok: false, detail, fix: `this card is slow (over ${SLOW_COMMIT_MS} ms per commit): use a better SD card (A1/A2 rated) or a USB SSD, or raise store.journalBatchMs` };
+    return {
+      check: 'disk writes',
+      ok: false,
+      detail,
+      fix: `this card is slow (over ${SLOW_COMMIT_MS} ms per commit): use a better SD card (A1/A2 rated) or a USB SSD, or raise store.journalBatchMs`,
+    };
   }
   return { check: 'disk writes', ok: true, detail };
 }

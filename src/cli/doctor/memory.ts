@@ -28,7 +28,8 @@ export interface MemoryFacts {
 
 export function checkMemory(facts: MemoryFacts): CheckResult {
   const budget = budgetFor(facts.model, loadMemoryTable());
-  if (budget === undefined) return { check: 'memory', ok: false, detail: 'hardware/memory.tsv has no row for this board and no "*" row', fix: 'reinstall hearth' };
+  if (budget === undefined)
+    return { check: 'memory', ok: false, detail: 'hardware/memory.tsv has no row for this board and no "*" row', fix: 'reinstall hearth' };
   const board = facts.model === undefined ? 'this machine (no device-tree model)' : facts.model;
   const limit = facts.service?.memoryMax ?? budget.maxBytes;
   const limitText = `${mb(limit)}${facts.service?.memoryMax === undefined ? ' (the budget in hardware/memory.tsv)' : ' (MemoryMax)'}`;
@@ -38,11 +39,21 @@ export function checkMemory(facts: MemoryFacts): CheckResult {
   if (facts.available !== undefined) parts.push(`${mb(facts.available)} available on the board`);
   const detail = parts.join('; ');
   if (used !== undefined && used > NEAR_LIMIT * limit) {
-    return { check: 'memory', ok: false, detail, fix: 'hearth is close to its limit and will be killed and restarted past it: lower actors.maxActive or uplink.outboxMaxBytes, or raise MemoryMax in /etc/systemd/system/hearth.service.d/memory.conf' };
+    return {
+      check: 'memory',
+      ok: false,
+      detail,
+      fix: 'hearth is close to its limit and will be killed and restarted past it: lower actors.maxActive or uplink.outboxMaxBytes, or raise MemoryMax in /etc/systemd/system/hearth.service.d/memory.conf',
+    };
   }
   const room = limit - (used ?? 0);
   if (facts.available !== undefined && facts.available < room) {
-    return { check: 'memory', ok: false, detail, fix: `the board has less free memory than hearth may still take (${mb(room)}): stop other services, or lower MemoryMax so the kernel does not run out first` };
+    return {
+      check: 'memory',
+      ok: false,
+      detail,
+      fix: `the board has less free memory than hearth may still take (${mb(room)}): stop other services, or lower MemoryMax so the kernel does not run out first`,
+    };
   }
   return { check: 'memory', ok: true, detail };
 }

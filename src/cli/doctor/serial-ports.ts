@@ -81,20 +81,35 @@ function describeUsb(usb: UsbIdentity | undefined): string {
 
 export function checkSerialPorts(ports: readonly SerialPortInfo[]): CheckResult[] {
   if (ports.length === 0) {
-    return [{ check: 'serial', ok: true, detail: 'no USB serial ports (/dev/serial/by-id/ is empty): no Zigbee or Z-Wave stick is plugged in' }];
+    return [
+      { check: 'serial', ok: true, detail: 'no USB serial ports (/dev/serial/by-id/ is empty): no Zigbee or Z-Wave stick is plugged in' },
+    ];
   }
   return ports.map((port) => {
     const what =
       port.sticks.length === 0
         ? 'not a stick hearth knows'
-        : port.sticks.map((stick) => `${stick.name}, ${stick.radio === 'zigbee' ? `Zigbee coordinator (${stick.adapter ?? '?'})` : 'Z-Wave controller'}, /dev/${stick.link}`).join(' or ');
+        : port.sticks
+            .map(
+              (stick) =>
+                `${stick.name}, ${stick.radio === 'zigbee' ? `Zigbee coordinator (${stick.adapter ?? '?'})` : 'Z-Wave controller'}, /dev/${stick.link}`,
+            )
+            .join(' or ');
     const note = port.sticks.find((stick) => stick.note !== undefined)?.note;
-    return { check: 'serial', ok: true, detail: `${port.byId} -> ${port.device}: ${describeUsb(port.usb)}: ${what}${note === undefined ? '' : ` (${note})`}` };
+    return {
+      check: 'serial',
+      ok: true,
+      detail: `${port.byId} -> ${port.device}: ${describeUsb(port.usb)}: ${what}${note === undefined ? '' : ` (${note})`}`,
+    };
   });
 }
 
 /** A configured port that is a known stick of the other radio: the usual mix-up with two sticks. */
-export async function checkRadioPortKind(radio: 'zigbee' | 'zwave', configured: string, ports: readonly SerialPortInfo[]): Promise<CheckResult | undefined> {
+export async function checkRadioPortKind(
+  radio: 'zigbee' | 'zwave',
+  configured: string,
+  ports: readonly SerialPortInfo[],
+): Promise<CheckResult | undefined> {
   let device: string;
   try {
     device = basename(await realpath(configured));

@@ -21,7 +21,16 @@ export interface ServiceState {
   memoryMax?: number;
 }
 
-const PROPERTIES = ['LoadState', 'ActiveState', 'SubState', 'NRestarts', 'StatusText', 'ActiveEnterTimestamp', 'MemoryCurrent', 'MemoryMax'];
+const PROPERTIES = [
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'NRestarts',
+  'StatusText',
+  'ActiveEnterTimestamp',
+  'MemoryCurrent',
+  'MemoryMax',
+];
 
 function bytes(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) && value !== '18446744073709551615' ? Number(value) : undefined;
@@ -63,12 +72,25 @@ export async function serviceState(env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 export function checkService(state: ServiceState | undefined): CheckResult {
-  if (state === undefined) return { check: 'service', ok: true, detail: 'systemctl not found: not a systemd machine, hearth runs by hand here' };
-  if (!state.installed) return { check: 'service', ok: true, detail: 'hearth.service is not installed (hearth runs by hand here); scripts/install.sh installs it' };
-  const restarts = state.restarts === undefined || state.restarts === 0 ? '' : `, restarted ${state.restarts} time${state.restarts === 1 ? '' : 's'} by systemd`;
+  if (state === undefined)
+    return { check: 'service', ok: true, detail: 'systemctl not found: not a systemd machine, hearth runs by hand here' };
+  if (!state.installed)
+    return {
+      check: 'service',
+      ok: true,
+      detail: 'hearth.service is not installed (hearth runs by hand here); scripts/install.sh installs it',
+    };
+  const restarts =
+    state.restarts === undefined || state.restarts === 0
+      ? ''
+      : `, restarted ${state.restarts} time${state.restarts === 1 ? '' : 's'} by systemd`;
   const status = state.statusText === undefined ? '' : `; status: ${state.statusText}`;
   if (state.active) {
-    return { check: 'service', ok: true, detail: `hearth.service is ${state.activeState ?? 'active'} (${state.subState ?? '?'})${state.since === undefined ? '' : ` since ${state.since}`}${restarts}${status}` };
+    return {
+      check: 'service',
+      ok: true,
+      detail: `hearth.service is ${state.activeState ?? 'active'} (${state.subState ?? '?'})${state.since === undefined ? '' : ` since ${state.since}`}${restarts}${status}`,
+    };
   }
   return {
     check: 'service',

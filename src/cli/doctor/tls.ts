@@ -17,10 +17,10 @@ function name(certificate: PeerCertificate['subject'] | undefined): string {
 }
 
 const fixes: Record<string, string> = {
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'set uplink.tls.ca to the CA certificate that signed the broker\'s',
-  SELF_SIGNED_CERT_IN_CHAIN: 'set uplink.tls.ca to the CA certificate that signed the broker\'s',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'set uplink.tls.ca to the broker\'s own (self-signed) certificate',
-  CERT_HAS_EXPIRED: 'renew the broker\'s certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "set uplink.tls.ca to the CA certificate that signed the broker's",
+  SELF_SIGNED_CERT_IN_CHAIN: "set uplink.tls.ca to the CA certificate that signed the broker's",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "set uplink.tls.ca to the broker's own (self-signed) certificate",
+  CERT_HAS_EXPIRED: "renew the broker's certificate",
   ERR_TLS_CERT_ALTNAME_INVALID: 'set uplink.host to a name the certificate is for (see its subject above)',
 };
 
@@ -40,7 +40,10 @@ export async function checkTls(config: HearthConfig, options: IClientOptions, no
     });
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      const error = socket.authorizationError === null ? undefined : String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError);
+      const error =
+        socket.authorizationError === null
+          ? undefined
+          : String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError);
       // the host name check rejectUnauthorized would make
       const hostError = socket.authorized ? checkHost(host, cert) : undefined;
       socket.destroy();
@@ -54,18 +57,39 @@ export async function checkTls(config: HearthConfig, options: IClientOptions, no
   });
   const where = `${host}:${port}`;
   if (result.failed !== undefined || result.cert === undefined) {
-    return { check: 'tls', ok: false, detail: `${where}: ${result.failed ?? 'no certificate'}`, fix: 'check uplink.host and uplink.port: a TLS listener must answer there' };
+    return {
+      check: 'tls',
+      ok: false,
+      detail: `${where}: ${result.failed ?? 'no certificate'}`,
+      fix: 'check uplink.host and uplink.port: a TLS listener must answer there',
+    };
   }
   const validTo = Date.parse(result.cert.valid_to);
   const days = Math.floor((validTo - now) / 86_400_000);
   const detail = `${where}: certificate for ${name(result.cert.subject)} by ${name(result.cert.issuer)}, valid until ${new Date(validTo).toISOString().slice(0, 10)} (${days} days)`;
   if (!result.authorized) {
     const verdict = `${detail}; does not verify: ${result.error ?? 'unknown reason'}`;
-    if (!config.uplink.tls.rejectUnauthorized) return { check: 'tls', ok: true, detail: `${verdict} (accepted: uplink.tls.rejectUnauthorized is false)` };
-    return { check: 'tls', ok: false, detail: verdict, fix: fixes[result.error ?? ''] ?? 'set uplink.tls.ca to the CA that signed the broker\'s certificate' };
+    if (!config.uplink.tls.rejectUnauthorized)
+      return { check: 'tls', ok: true, detail: `${verdict} (accepted: uplink.tls.rejectUnauthorized is false)` };
+    return {
+      check: 'tls',
+      ok: false,
+      detail: verdict,
+      fix: fixes[result.error ?? ''] ?? "set uplink.tls.ca to the CA that signed the broker's certificate",
+    };
   }
-  if (days < EXPIRY_WARNING_DAYS) return { check: 'tls', ok: false, detail: `${detail}; verified, but it expires soon`, fix: 'renew the broker\'s certificate before it expires' };
-  return { check: 'tls', ok: true, detail: `${detail}; verified${config.uplink.tls.ca === undefined ? ' against the system\'s CAs' : ` against ${config.uplink.tls.ca}`}` };
+  if (days < EXPIRY_WARNING_DAYS)
+    return {
+      check: 'tls',
+      ok: false,
+      detail: `${detail}; verified, but it expires soon`,
+      fix: "renew the broker's certificate before it expires",
+    };
+  return {
+    check: 'tls',
+    ok: true,
+    detail: `${detail}; verified${config.uplink.tls.ca === undefined ? " against the system's CAs" : ` against ${config.uplink.tls.ca}`}`,
+  };
 }
 
 /** The host name check a verifying client makes (node's own). */

@@ -15,11 +15,36 @@ export function capabilitiesOf(device: GpioDeviceConfig): Capability[] {
   switch (device.type) {
     case 'relay':
     case 'led':
-      return [{ type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: ACCESS_STATE | ACCESS_SET | ACCESS_GET, value_on: 'ON', value_off: 'OFF', value_toggle: 'TOGGLE' }] }];
+      return [
+        {
+          type: 'switch',
+          features: [
+            {
+              type: 'binary',
+              name: 'state',
+              property: 'state',
+              access: ACCESS_STATE | ACCESS_SET | ACCESS_GET,
+              value_on: 'ON',
+              value_off: 'OFF',
+              value_toggle: 'TOGGLE',
+            },
+          ],
+        },
+      ];
     case 'button':
       return [{ type: 'enum', name: 'action', property: 'action', access: ACCESS_STATE, values: ['single', 'double', 'long'] }];
     case 'contact':
-      return [{ type: 'binary', name: 'contact', property: 'contact', access: ACCESS_STATE | ACCESS_GET, value_on: false, value_off: true, description: 'false: open, true: closed' }];
+      return [
+        {
+          type: 'binary',
+          name: 'contact',
+          property: 'contact',
+          access: ACCESS_STATE | ACCESS_GET,
+          value_on: false,
+          value_off: true,
+          description: 'false: open, true: closed',
+        },
+      ];
     case 'motion':
       return [{ type: 'binary', name: 'occupancy', property: 'occupancy', access: ACCESS_STATE, value_on: true, value_off: false }];
   }

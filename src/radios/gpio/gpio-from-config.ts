@@ -39,5 +39,9 @@ export function gpioRadioFromConfig(config: HearthConfig, log: Logger, restoredS
   }
   const why = namespaceProblem() ?? 'this hub was not started inside a simulation namespace (hearth start makes one)';
   log.warn({ reason: why }, `gpio: no simulated sysfs tree (${why}): the in-process simulated pins stand in, and onoff is not exercised`);
-  return new GpioRadio({ ...common, board: () => Promise.resolve(boardProfile(gpio.board === 'auto' ? SIMULATED_BOARD : gpio.board)), backend: () => new InProcessPins() });
+  return new GpioRadio({
+    ...common,
+    board: () => Promise.resolve(boardProfile(gpio.board === 'auto' ? SIMULATED_BOARD : gpio.board)),
+    backend: () => new InProcessPins(),
+  });
 }

@@ -69,7 +69,13 @@ export class GpioRadio implements Radio {
     for (const pin of planned) {
       if (pin.caution !== undefined) log.warn({ device: pin.id }, `gpio: GPIO${pin.line} (${pin.device.type}): ${pin.caution}`);
       this.pins.set(pin.id, pin);
-      listener.deviceAnnounced({ id: pin.id, vendor: 'hearth', model: `GPIO ${pin.device.type}`, capabilities: capabilitiesOf(pin.device), ...(pin.device.name === undefined ? {} : { name: pin.device.name }) });
+      listener.deviceAnnounced({
+        id: pin.id,
+        vendor: 'hearth',
+        model: `GPIO ${pin.device.type}`,
+        capabilities: capabilitiesOf(pin.device),
+        ...(pin.device.name === undefined ? {} : { name: pin.device.name }),
+      });
       if (isOutput(pin.device)) await this.openOutput(pin, backend, listener);
       else await this.openInput(pin, backend, listener);
       listener.availability(pin.id, true);
@@ -113,13 +119,19 @@ export class GpioRadio implements Radio {
         edgeSeen = true;
         logic.level(value);
       },
-      onError: (error) => listener.failed(new HearthError(ErrorCode.GpioIoFailed, `GPIO${pin.line}: watching the line failed: ${describeError(error)}`, { cause: error })),
+      onError: (error) =>
+        listener.failed(
+          new HearthError(ErrorCode.GpioIoFailed, `GPIO${pin.line}: watching the line failed: ${describeError(error)}`, { cause: error }),
+        ),
     });
     // the level at start is taken once the freshly configured line had time to settle (as an
     // edge is, after the debounce); an edge meanwhile has already said it
-    const settle = setTimeout(() => {
-      if (!edgeSeen && this.started) logic.initial(input.read());
-    }, Math.max(debounceMs, SETTLE_MS));
+    const settle = setTimeout(
+      () => {
+        if (!edgeSeen && this.started) logic.initial(input.read());
+      },
+      Math.max(debounceMs, SETTLE_MS),
+    );
     this.inputs.push({ ...logic, stop: () => (clearTimeout(settle), logic.stop()) });
   }
 
@@ -137,14 +149,23 @@ export class GpioRadio implements Radio {
     if (!this.started) throw new HearthError(ErrorCode.RadioUnavailable, 'the GPIO radio is not running');
     const open = this.outputs.get(deviceId);
     if (open === undefined) {
-      if (this.pins.has(deviceId)) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId} is an input (${this.pins.get(deviceId)?.device.type}): it takes no commands`);
+      if (this.pins.has(deviceId))
+        throw new HearthError(
+          ErrorCode.CommandInvalid,
+          `${deviceId} is an input (${this.pins.get(deviceId)?.device.type}): it takes no commands`,
+        );
       throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not a configured GPIO pin`);
     }
     const keys = Object.keys(payload).filter((key) => key !== 'state');
-    if (keys.length > 0) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: a GPIO ${open.pin.device.type} takes only state, not ${keys.join(', ')}`);
+    if (keys.length > 0)
+      throw new HearthError(
+        ErrorCode.CommandInvalid,
+        `${deviceId}: a GPIO ${open.pin.device.type} takes only state, not ${keys.join(', ')}`,
+      );
     const wanted = String(payload.state).toUpperCase();
     const state = wanted === 'TOGGLE' ? (open.state === 'ON' ? 'OFF' : 'ON') : wanted;
-    if (state !== 'ON' && state !== 'OFF') throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: state must be ON, OFF or TOGGLE, got ${JSON.stringify(payload.state)}`);
+    if (state !== 'ON' && state !== 'OFF')
+      throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: state must be ON, OFF or TOGGLE, got ${JSON.stringify(payload.state)}`);
     await open.output.write(state === 'ON' ? 1 : 0).catch((error: unknown) => {
       throw ioFailure(`GPIO${open.pin.line}: writing the value failed`, error);
     });
@@ -158,7 +179,10 @@ export class GpioRadio implements Radio {
 
   /** The pin stays configured; the device comes back at the next start unless the config drops it. */
   forget(deviceId: string): Promise<void> {
-    this.options.log.info({ device: deviceId }, `gpio: ${deviceId} was removed; it returns at the next start unless radios.gpio.devices drops it`);
+    this.options.log.info(
+      { device: deviceId },
+      `gpio: ${deviceId} was removed; it returns at the next start unless radios.gpio.devices drops it`,
+    );
     return Promise.resolve();
   }
 
@@ -186,7 +210,8 @@ export class GpioRadio implements Radio {
   /** The pin's value can be read. */
   async ping(deviceId: string): Promise<void> {
     const pin = this.pins.get(deviceId);
-    if (pin === undefined || this.backend === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not a configured GPIO pin`);
+    if (pin === undefined || this.backend === undefined)
+      throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not a configured GPIO pin`);
     await this.backend.ping(pin.line).catch((error: unknown) => {
       throw ioFailure(`GPIO${pin.line} cannot be read`, error);
     });

@@ -96,7 +96,8 @@ export class OnoffBackend implements PinBackend {
 
   private numberOf(line: number): number {
     if (this.chip === undefined) throw new Error('the GPIO backend is not open');
-    if (line >= this.chip.ngpio) throw new HearthError(ErrorCode.GpioPinUnsafe, `GPIO${line} is beyond ${this.chip.label}'s ${this.chip.ngpio} lines`);
+    if (line >= this.chip.ngpio)
+      throw new HearthError(ErrorCode.GpioPinUnsafe, `GPIO${line} is beyond ${this.chip.label}'s ${this.chip.ngpio} lines`);
     return this.chip.base + line;
   }
 
@@ -149,11 +150,21 @@ export class OnoffBackend implements PinBackend {
       case 'EPERM':
         return permissionDenied(this.linePath(number), error);
       case 'EBUSY':
-        return new HearthError(ErrorCode.GpioPinBusy, `GPIO${line} (sysfs ${number}) is held by a kernel driver (a dtoverlay in config.txt) or by a program using /dev/gpiochip*: free it there`, { cause: error });
+        return new HearthError(
+          ErrorCode.GpioPinBusy,
+          `GPIO${line} (sysfs ${number}) is held by a kernel driver (a dtoverlay in config.txt) or by a program using /dev/gpiochip*: free it there`,
+          { cause: error },
+        );
       case 'EINVAL':
-        return new HearthError(ErrorCode.GpioChipNotFound, `the kernel refused sysfs GPIO ${number} (GPIO${line}): the chip numbering changed under hearth; restart it`, { cause: error });
+        return new HearthError(
+          ErrorCode.GpioChipNotFound,
+          `the kernel refused sysfs GPIO ${number} (GPIO${line}): the chip numbering changed under hearth; restart it`,
+          { cause: error },
+        );
       default:
-        return new HearthError(ErrorCode.GpioIoFailed, `GPIO${line} (sysfs ${number}) could not be set up: ${(error as Error).message}`, { cause: error });
+        return new HearthError(ErrorCode.GpioIoFailed, `GPIO${line} (sysfs ${number}) could not be set up: ${(error as Error).message}`, {
+          cause: error,
+        });
     }
   }
 
@@ -161,7 +172,10 @@ export class OnoffBackend implements PinBackend {
     // sysfs "high"/"low" set the raw level, so the logical initial value goes through active-low
     const raw = options.initial ^ (options.activeLow ? 1 : 0);
     const Gpio = this.gpioClass();
-    const gpio = await this.claim(line, (number) => new Gpio(number, raw === 1 ? 'high' : 'low', undefined, { activeLow: options.activeLow }));
+    const gpio = await this.claim(
+      line,
+      (number) => new Gpio(number, raw === 1 ? 'high' : 'low', undefined, { activeLow: options.activeLow }),
+    );
     return { write: (value) => gpio.write(value), read: () => gpio.readSync() };
   }
 

@@ -29,7 +29,8 @@ export async function protectBackupFile(path: string, log: Logger): Promise<void
     }
     await fsyncDirectory(dirname(path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: error }, `could not secure the Zigbee coordinator backup ${path}: ${describeError(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log.warn({ err: error }, `could not secure the Zigbee coordinator backup ${path}: ${describeError(error)}`);
   }
 }
 
@@ -46,6 +47,9 @@ export function backupWithoutKeys(backup: unknown): unknown {
   if (!isObject(backup)) return backup;
   const copy: Json = { ...backup };
   if ('network_key' in copy) copy.network_key = withoutKey(copy.network_key);
-  if (Array.isArray(copy.devices)) copy.devices = copy.devices.map((device: unknown) => (isObject(device) && 'link_key' in device ? { ...device, link_key: withoutKey(device.link_key) } : device));
+  if (Array.isArray(copy.devices))
+    copy.devices = copy.devices.map((device: unknown) =>
+      isObject(device) && 'link_key' in device ? { ...device, link_key: withoutKey(device.link_key) } : device,
+    );
   return copy;
 }

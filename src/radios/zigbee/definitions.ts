@@ -34,13 +34,24 @@ export async function resolveDefinition(device: Device): Promise<ResolvedDefinit
 }
 
 /** An incoming message (herdsman's `message` event) through the definition's fromZigbee converters. */
-export async function convertIncoming(definition: Definition, message: Parameters<Definition['fromZigbee'][number]['convert']>[1], state: KeyValue, publish: Publish): Promise<KeyValue> {
+export async function convertIncoming(
+  definition: Definition,
+  message: Parameters<Definition['fromZigbee'][number]['convert']>[1],
+  state: KeyValue,
+  publish: Publish,
+): Promise<KeyValue> {
   const payload: KeyValue = {};
   const device = message.device;
   for (const converter of definition.fromZigbee) {
     const types = Array.isArray(converter.type) ? converter.type : [converter.type];
     if (converter.cluster !== message.cluster || !types.includes(message.type)) continue;
-    const converted = await converter.convert(definition, message as never, publish, {}, { state, device, deviceExposesChanged: () => undefined });
+    const converted = await converter.convert(
+      definition,
+      message as never,
+      publish,
+      {},
+      { state, device, deviceExposesChanged: () => undefined },
+    );
     if (converted !== undefined && converted !== null) Object.assign(payload, converted);
   }
   if (Object.keys(payload).length > 0) postProcessConvertedFromZigbeeMessage(definition, payload, {}, device);
@@ -51,7 +62,8 @@ export async function convertIncoming(definition: Definition, message: Parameter
 function targetEndpoint(definition: Definition, device: Device): Endpoint {
   const mapped = definition.endpoint?.(device).default;
   const endpoint = (mapped === undefined ? undefined : device.getEndpoint(mapped)) ?? device.endpoints[0];
-  if (endpoint === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${device.ieeeAddr} has no endpoints yet (its interview is not done)`);
+  if (endpoint === undefined)
+    throw new HearthError(ErrorCode.DeviceNotReady, `${device.ieeeAddr} has no endpoints yet (its interview is not done)`);
   return endpoint;
 }
 
@@ -65,14 +77,34 @@ function ordered(payload: KeyValue): [string, unknown][] {
   });
 }
 
-function converterFor(definition: Definition, key: string, deviceId: string, what: 'set' | 'read'): NonNullable<Definition['toZigbee']>[number] {
-  const converter = definition.toZigbee.find((candidate) => (candidate.key === undefined || candidate.key.includes(key)) && (what === 'set' ? candidate.convertSet !== undefined : candidate.convertGet !== undefined));
-  if (converter === undefined) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: ${key} cannot be ${what === 'set' ? 'set' : 'read'} on this device (no converter takes it)`);
+function converterFor(
+  definition: Definition,
+  key: string,
+  deviceId: string,
+  what: 'set' | 'read',
+): NonNullable<Definition['toZigbee']>[number] {
+  const converter = definition.toZigbee.find(
+    (candidate) =>
+      (candidate.key === undefined || candidate.key.includes(key)) &&
+      (what === 'set' ? candidate.convertSet !== undefined : candidate.convertGet !== undefined),
+  );
+  if (converter === undefined)
+    throw new HearthError(
+      ErrorCode.CommandInvalid,
+      `${deviceId}: ${key} cannot be ${what === 'set' ? 'set' : 'read'} on this device (no converter takes it)`,
+    );
   return converter;
 }
 
 /** A validated `/set` through the toZigbee converters; the state they report back (Zigbee2MQTT's optimistic state). */
-export async function applySet(definition: Definition, device: Device, deviceId: string, payload: KeyValue, state: KeyValue, publish: Publish): Promise<KeyValue> {
+export async function applySet(
+  definition: Definition,
+  device: Device,
+  deviceId: string,
+  payload: KeyValue,
+  state: KeyValue,
+  publish: Publish,
+): Promise<KeyValue> {
   const endpoint = targetEndpoint(definition, device);
   const used = new Set<unknown>();
   const newState: KeyValue = {};
@@ -81,7 +113,16 @@ export async function applySet(definition: Definition, device: Device, deviceId:
     // one converter takes several keys at once (state and brightness): it sees the whole message
     if (used.has(converter)) continue;
     used.add(converter);
-    const meta = { message: { ...payload }, device, mapped: definition, options: {}, state, endpoint_name: undefined, publish: publish as never, deviceExposesChanged: () => undefined };
+    const meta = {
+      message: { ...payload },
+      device,
+      mapped: definition,
+      options: {},
+      state,
+      endpoint_name: undefined,
+      publish: publish as never,
+      deviceExposesChanged: () => undefined,
+    };
     const result = await converter.convertSet?.(endpoint, key, value, meta);
     if (result?.state !== undefined) Object.assign(newState, result.state);
   }
@@ -89,14 +130,30 @@ export async function applySet(definition: Definition, device: Device, deviceId:
 }
 
 /** A `/get` through the toZigbee converters: each reads its attributes; the answers arrive as messages. */
-export async function applyGet(definition: Definition, device: Device, deviceId: string, keys: readonly string[], state: KeyValue, publish: Publish): Promise<void> {
+export async function applyGet(
+  definition: Definition,
+  device: Device,
+  deviceId: string,
+  keys: readonly string[],
+  state: KeyValue,
+  publish: Publish,
+): Promise<void> {
   const endpoint = targetEndpoint(definition, device);
   const used = new Set<unknown>();
   for (const key of keys) {
     const converter = converterFor(definition, key, deviceId, 'read');
     if (used.has(converter)) continue;
     used.add(converter);
-    const meta = { message: Object.fromEntries(keys.map((k) => [k, ''])), device, mapped: definition, options: {}, state, endpoint_name: undefined, publish: publish as never, deviceExposesChanged: () => undefined };
+    const meta = {
+      message: Object.fromEntries(keys.map((k) => [k, ''])),
+      device,
+      mapped: definition,
+      options: {},
+      state,
+      endpoint_name: undefined,
+      publish: publish as never,
+      deviceExposesChanged: () => undefined,
+    };
     await converter.convertGet?.(endpoint, key, meta);
   }
 }

@@ -15,11 +15,16 @@ export async function askCoordinator(controller: Controller, timeoutMs: number):
     await Promise.race([
       controller.getCoordinatorVersion(),
       new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new HearthError(ErrorCode.Timeout, `the Zigbee coordinator did not answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new HearthError(ErrorCode.Timeout, `the Zigbee coordinator did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } catch (error) {
-    throw isHearthError(error) ? error : new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
+    throw isHearthError(error)
+      ? error
+      : new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -28,7 +33,9 @@ export async function askCoordinator(controller: Controller, timeoutMs: number):
 /** A failed operation on `deviceId` as a coded error, given whether the coordinator still answers. */
 export function deviceFailure(error: unknown, deviceId: string, coordinatorAnswers: boolean): HearthError {
   if (isHearthError(error)) return error;
-  if (!coordinatorAnswers) return new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
-  if (error instanceof Zcl.StatusError) return new HearthError(ErrorCode.RadioCommandFailed, `${deviceId} refused the command: ${describeError(error)}`, { cause: error });
+  if (!coordinatorAnswers)
+    return new HearthError(ErrorCode.RadioUnavailable, `the Zigbee coordinator does not answer: ${describeError(error)}`, { cause: error });
+  if (error instanceof Zcl.StatusError)
+    return new HearthError(ErrorCode.RadioCommandFailed, `${deviceId} refused the command: ${describeError(error)}`, { cause: error });
   return new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer: ${describeError(error)}`, { cause: error });
 }

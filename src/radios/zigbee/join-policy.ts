@@ -43,7 +43,10 @@ export class JoinPolicy {
     const listed = this.listed(ieee);
     if (listed !== undefined) return listed;
     if (!known && devices >= this.options.maxDevices) {
-      return { reason: 'max_devices', message: `the Zigbee network holds ${devices} devices, radios.zigbee.maxDevices is ${this.options.maxDevices}` };
+      return {
+        reason: 'max_devices',
+        message: `the Zigbee network holds ${devices} devices, radios.zigbee.maxDevices is ${this.options.maxDevices}`,
+      };
     }
     return undefined;
   }

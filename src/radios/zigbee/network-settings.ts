@@ -50,8 +50,17 @@ function generated(): StoredNetwork {
 
 function parseStored(text: string, path: string): StoredNetwork {
   const value = JSON.parse(text) as Partial<StoredNetwork>;
-  const ok = Number.isInteger(value.panId) && typeof value.extendedPanId === 'string' && /^[0-9a-f]{16}$/.test(value.extendedPanId) && typeof value.networkKey === 'string' && /^[0-9a-f]{32}$/.test(value.networkKey);
-  if (!ok) throw new HearthError(ErrorCode.StoreCorrupt, `${path}: expected {"panId":<number>,"extendedPanId":<16 hex digits>,"networkKey":<32 hex digits>}`);
+  const ok =
+    Number.isInteger(value.panId) &&
+    typeof value.extendedPanId === 'string' &&
+    /^[0-9a-f]{16}$/.test(value.extendedPanId) &&
+    typeof value.networkKey === 'string' &&
+    /^[0-9a-f]{32}$/.test(value.networkKey);
+  if (!ok)
+    throw new HearthError(
+      ErrorCode.StoreCorrupt,
+      `${path}: expected {"panId":<number>,"extendedPanId":<16 hex digits>,"networkKey":<32 hex digits>}`,
+    );
   return value as StoredNetwork;
 }
 
@@ -59,8 +68,10 @@ function parseStored(text: string, path: string): StoredNetwork {
 export function wellKnownSettings(configured: ConfiguredNetwork): string[] {
   const found: string[] = [];
   if (configured.panId !== undefined && WELL_KNOWN_PAN_IDS.has(configured.panId)) found.push('panId');
-  if (configured.extendedPanId !== undefined && WELL_KNOWN_EXTENDED.has(configured.extendedPanId.replace(/^0x/, '').toLowerCase())) found.push('extendedPanId');
-  if (configured.networkKey !== undefined && configured.networkKey.replace(/^0x/, '').toLowerCase() === WELL_KNOWN_KEY) found.push('networkKey');
+  if (configured.extendedPanId !== undefined && WELL_KNOWN_EXTENDED.has(configured.extendedPanId.replace(/^0x/, '').toLowerCase()))
+    found.push('extendedPanId');
+  if (configured.networkKey !== undefined && configured.networkKey.replace(/^0x/, '').toLowerCase() === WELL_KNOWN_KEY)
+    found.push('networkKey');
   return found;
 }
 
@@ -82,7 +93,8 @@ export async function networkSettings(configured: ConfiguredNetwork, stateDir: s
   try {
     stored = parseStored(await readFile(path, 'utf8'), path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error instanceof HearthError ? error : new HearthError(ErrorCode.StoreCorrupt, `${path}: ${String(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw error instanceof HearthError ? error : new HearthError(ErrorCode.StoreCorrupt, `${path}: ${String(error)}`, { cause: error });
   }
   if (stored === undefined) {
     stored = generated();

@@ -14,16 +14,30 @@ import { networkSettings, wellKnownSettings, zigbeeStateDirectory } from './netw
 import type { ControllerSettings, ZigbeeRadioOptions } from './zigbee-radio.js';
 
 /** herdsman's Controller options; the network's identity is read (or generated and kept) when the radio starts. */
-async function controllerSettings(config: HearthConfig, serialPath: string, log: Logger, learnSecrets: LearnSecrets): Promise<ControllerSettings> {
+async function controllerSettings(
+  config: HearthConfig,
+  serialPath: string,
+  log: Logger,
+  learnSecrets: LearnSecrets,
+): Promise<ControllerSettings> {
   const zigbee = config.radios.zigbee;
   const wellKnown = wellKnownSettings(zigbee);
-  if (wellKnown.length > 0) log.warn({ settings: wellKnown }, `radios.zigbee: ${wellKnown.join(', ')} set to a well-known default: anyone who knows it can join or listen to the network; leave it unset to have a random one generated`);
+  if (wellKnown.length > 0)
+    log.warn(
+      { settings: wellKnown },
+      `radios.zigbee: ${wellKnown.join(', ')} set to a well-known default: anyone who knows it can join or listen to the network; leave it unset to have a random one generated`,
+    );
   const dir = await zigbeeStateDirectory(config.stateDir);
   const network = await networkSettings(zigbee, config.stateDir);
   learnSecrets([Uint8Array.from(network.networkKey)]);
   return {
     network: { panID: network.panId, extendedPanID: network.extendedPanId, channelList: [network.channel], networkKey: network.networkKey },
-    serialPort: { path: serialPath, baudRate: zigbee.baudRate, rtscts: zigbee.rtscts, ...(zigbee.adapter === undefined ? {} : { adapter: zigbee.adapter }) },
+    serialPort: {
+      path: serialPath,
+      baudRate: zigbee.baudRate,
+      rtscts: zigbee.rtscts,
+      ...(zigbee.adapter === undefined ? {} : { adapter: zigbee.adapter }),
+    },
     databasePath: join(dir, 'database.db'),
     databaseBackupPath: join(dir, 'database.db.backup'),
     backupPath: join(dir, 'coordinator_backup.json'),
@@ -34,13 +48,22 @@ async function controllerSettings(config: HearthConfig, serialPath: string, log:
 /** Tells the log scrubber about a secret made at run time (Logging.learnSecrets). */
 export type LearnSecrets = (secrets: readonly (string | Uint8Array)[]) => void;
 
-export function zigbeeRadioOptions(config: HearthConfig, log: Logger, herdsmanLog: Logger, serialPath: string, learnSecrets: LearnSecrets = () => undefined): ZigbeeRadioOptions {
+export function zigbeeRadioOptions(
+  config: HearthConfig,
+  log: Logger,
+  herdsmanLog: Logger,
+  serialPath: string,
+  learnSecrets: LearnSecrets = () => undefined,
+): ZigbeeRadioOptions {
   const zigbee = config.radios.zigbee;
   return {
     controller: () => controllerSettings(config, serialPath, log, learnSecrets),
     log,
     herdsmanLog,
-    availability: { activeTimeoutMs: zigbee.availability.activeTimeoutS * 1000, passiveTimeoutMs: zigbee.availability.passiveTimeoutS * 1000 },
+    availability: {
+      activeTimeoutMs: zigbee.availability.activeTimeoutS * 1000,
+      passiveTimeoutMs: zigbee.availability.passiveTimeoutS * 1000,
+    },
     maxReportsPerS: zigbee.maxReportsPerS,
     backupIntervalMs: zigbee.backupIntervalS * 1000,
     joinPolicy: new JoinPolicy({ passlist: zigbee.passlist, blocklist: zigbee.blocklist, maxDevices: zigbee.maxDevices }),

@@ -10,7 +10,15 @@ import type { Logger } from 'pino';
 import type { PartialZWaveOptions } from 'zwave-js';
 import type { HearthConfig } from '../../config/schema.js';
 
-const ZWAVE_LEVELS: Record<string, string> = { trace: 'silly', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error', silent: 'error' };
+const ZWAVE_LEVELS: Record<string, string> = {
+  trace: 'silly',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'error',
+  silent: 'error',
+};
 
 function key(hex: string | undefined): Buffer | undefined {
   return hex === undefined ? undefined : Buffer.from(hex.replace(/^0x/, ''), 'hex');

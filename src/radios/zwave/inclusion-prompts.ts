@@ -53,7 +53,11 @@ export class InclusionPrompts implements InclusionUserCallbacks {
       const timer = setTimeout(() => this.settleDsk(false), this.answerTimeoutMs);
       timer.unref();
       this.dsk = { resolve, timer };
-      this.event('zwave_validate_dsk', { radio: 'zwave', dsk, answer_with: 'bridge/request/zwave/validate_dsk {"pin":"12345"} with the first 5 digits of the DSK on the device' });
+      this.event('zwave_validate_dsk', {
+        radio: 'zwave',
+        dsk,
+        answer_with: 'bridge/request/zwave/validate_dsk {"pin":"12345"} with the first 5 digits of the DSK on the device',
+      });
     });
   }
 
@@ -66,18 +70,24 @@ export class InclusionPrompts implements InclusionUserCallbacks {
   /** The user's answer to `zwave_grant_security`. */
   answerGrant(answer: GrantAnswer): void {
     const pending = this.grant;
-    if (pending === undefined) throw new HearthError(ErrorCode.RequestFailed, 'no Z-Wave inclusion is waiting for security classes to be granted');
+    if (pending === undefined)
+      throw new HearthError(ErrorCode.RequestFailed, 'no Z-Wave inclusion is waiting for security classes to be granted');
     const requested = new Set(pending.requested.securityClasses);
     const granted = answer.securityClasses.map((name) => SecurityClass[name]);
     const extra = granted.filter((value) => !requested.has(value));
-    if (extra.length > 0) throw new HearthError(ErrorCode.PayloadInvalid, `securityClasses: the device did not request ${extra.map((value) => SecurityClass[value]).join(', ')}`);
+    if (extra.length > 0)
+      throw new HearthError(
+        ErrorCode.PayloadInvalid,
+        `securityClasses: the device did not request ${extra.map((value) => SecurityClass[value]).join(', ')}`,
+      );
     this.settleGrant(granted.length === 0 ? false : { securityClasses: granted, clientSideAuth: answer.clientSideAuth ?? false });
   }
 
   /** The user's PIN for `zwave_validate_dsk` (undefined: the DSK does not match, decline). */
   answerDsk(pin: string | undefined): void {
     if (this.dsk === undefined) throw new HearthError(ErrorCode.RequestFailed, 'no Z-Wave inclusion is waiting for a DSK to be confirmed');
-    if (pin !== undefined && !/^\d{5}$/.test(pin)) throw new HearthError(ErrorCode.PayloadInvalid, `pin: expected the 5 digits printed on the device, got ${JSON.stringify(pin)}`);
+    if (pin !== undefined && !/^\d{5}$/.test(pin))
+      throw new HearthError(ErrorCode.PayloadInvalid, `pin: expected the 5 digits printed on the device, got ${JSON.stringify(pin)}`);
     this.settleDsk(pin ?? false);
   }
 
@@ -103,4 +113,3 @@ export class InclusionPrompts implements InclusionUserCallbacks {
     this.settleDsk(false);
   }
 }
-

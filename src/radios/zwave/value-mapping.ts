@@ -63,7 +63,15 @@ const ELECTRIC: Record<number, { property: string; unit: string }> = {
 };
 
 /** Central Scene key attributes → Zigbee2MQTT-style action suffixes. */
-const SCENE_ACTIONS: Record<number, string> = { 0: 'single', 1: 'release', 2: 'hold', 3: 'double', 4: 'triple', 5: 'quadruple', 6: 'quintuple' };
+const SCENE_ACTIONS: Record<number, string> = {
+  0: 'single',
+  1: 'release',
+  2: 'hold',
+  3: 'double',
+  4: 'triple',
+  5: 'quadruple',
+  6: 'quintuple',
+};
 
 const DOOR_OPEN = 22;
 const DOOR_CLOSED = 23;
@@ -109,9 +117,22 @@ export function valueIdKey(id: ValueID): string {
   return id.propertyKey === undefined ? base : `${base}-${String(id.propertyKey)}`;
 }
 
-const stateFeature = (): Feature => ({ type: 'binary', name: 'state', property: 'state', access: ACCESS_STATE | ACCESS_SET | ACCESS_GET, value_on: 'ON', value_off: 'OFF', value_toggle: 'TOGGLE' });
+const stateFeature = (): Feature => ({
+  type: 'binary',
+  name: 'state',
+  property: 'state',
+  access: ACCESS_STATE | ACCESS_SET | ACCESS_GET,
+  value_on: 'ON',
+  value_off: 'OFF',
+  value_toggle: 'TOGGLE',
+});
 
-function numeric(property: string, unit: string | undefined, access: number, range?: { min?: number | undefined; max?: number | undefined }): Feature {
+function numeric(
+  property: string,
+  unit: string | undefined,
+  access: number,
+  range?: { min?: number | undefined; max?: number | undefined },
+): Feature {
   const feature: Feature = { type: 'numeric', name: property, property, access };
   if (unit !== undefined && unit !== '') feature.unit = unit;
   if (range?.min !== undefined) feature.value_min = range.min;
@@ -168,21 +189,43 @@ export function bindValue({ id, metadata }: NodeValue): ValueBinding | undefined
     const sensor = SENSORS[ccSpecific.sensorType ?? -1];
     if (sensor !== undefined) {
       const property = sensor.property;
-      return { valueId: id, read: (value) => (asNumber(value) === undefined ? {} : { [property]: value }), features: [numeric(property, unit ?? sensor.unit, ACCESS_STATE | ACCESS_GET)] };
+      return {
+        valueId: id,
+        read: (value) => (asNumber(value) === undefined ? {} : { [property]: value }),
+        features: [numeric(property, unit ?? sensor.unit, ACCESS_STATE | ACCESS_GET)],
+      };
     }
   }
   if (cc === CommandClasses.Meter && id.property === 'value' && ccSpecific.meterType === 1) {
     const scale = ELECTRIC[ccSpecific.scale ?? -1];
     if (scale !== undefined) {
       const property = scale.property;
-      return { valueId: id, read: (value) => (asNumber(value) === undefined ? {} : { [property]: value }), features: [numeric(property, scale.unit, ACCESS_STATE | ACCESS_GET)] };
+      return {
+        valueId: id,
+        read: (value) => (asNumber(value) === undefined ? {} : { [property]: value }),
+        features: [numeric(property, scale.unit, ACCESS_STATE | ACCESS_GET)],
+      };
     }
   }
-  if (cc === CommandClasses.Notification && id.property === 'Access Control' && (id.propertyKey === 'Door state' || id.propertyKey === 'Door state (simple)')) {
+  if (
+    cc === CommandClasses.Notification &&
+    id.property === 'Access Control' &&
+    (id.propertyKey === 'Door state' || id.propertyKey === 'Door state (simple)')
+  ) {
     return {
       valueId: id,
       read: (value) => (value === DOOR_OPEN ? { contact: false } : value === DOOR_CLOSED ? { contact: true } : {}),
-      features: [{ type: 'binary', name: 'contact', property: 'contact', access: ACCESS_STATE, value_on: true, value_off: false, description: 'true when closed' }],
+      features: [
+        {
+          type: 'binary',
+          name: 'contact',
+          property: 'contact',
+          access: ACCESS_STATE,
+          value_on: true,
+          value_off: false,
+          description: 'true when closed',
+        },
+      ],
     };
   }
   if (cc === CommandClasses.Notification && id.property === 'Home Security' && id.propertyKey === 'Motion sensor status') {
@@ -193,7 +236,11 @@ export function bindValue({ id, metadata }: NodeValue): ValueBinding | undefined
     };
   }
   if (cc === CommandClasses.Battery && id.property === 'level') {
-    return { valueId: id, read: (value) => (asNumber(value) === undefined ? {} : { battery: value }), features: [numeric('battery', '%', ACCESS_STATE | ACCESS_GET, { min: 0, max: 100 })] };
+    return {
+      valueId: id,
+      read: (value) => (asNumber(value) === undefined ? {} : { battery: value }),
+      features: [numeric('battery', '%', ACCESS_STATE | ACCESS_GET, { min: 0, max: 100 })],
+    };
   }
   if (cc === CommandClasses.Battery && id.property === 'isLow') {
     return {
@@ -263,10 +310,16 @@ export function bindNode(values: readonly NodeValue[]): ValueBinding[] {
 
 function suffixed(binding: ValueBinding, endpoint: number): ValueBinding {
   const rename = (key: string): string => `${key}_${endpoint}`;
-  const renameKeys = (state: Record<string, unknown>) => Object.fromEntries(Object.entries(state).map(([key, value]) => [rename(key), value]));
+  const renameKeys = (state: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(state).map(([key, value]) => [rename(key), value]));
   const out: ValueBinding = {
     valueId: binding.valueId,
-    features: binding.features.map((feature) => ({ ...feature, name: rename(feature.name), property: rename(feature.property), endpoint: String(endpoint) })),
+    features: binding.features.map((feature) => ({
+      ...feature,
+      name: rename(feature.name),
+      property: rename(feature.property),
+      endpoint: String(endpoint),
+    })),
   };
   if (binding.group !== undefined) out.group = binding.group;
   const read = binding.read;
@@ -276,7 +329,11 @@ function suffixed(binding: ValueBinding, endpoint: number): ValueBinding {
     out.writes = {
       ...(writes.target === undefined ? {} : { target: writes.target }),
       keys: writes.keys.map(rename),
-      toZWave: (command, current) => writes.toZWave(Object.fromEntries(Object.entries(command).map(([key, value]) => [key.replace(new RegExp(`_${endpoint}$`), ''), value])), (key) => current(rename(key))),
+      toZWave: (command, current) =>
+        writes.toZWave(
+          Object.fromEntries(Object.entries(command).map(([key, value]) => [key.replace(new RegExp(`_${endpoint}$`), ''), value])),
+          (key) => current(rename(key)),
+        ),
     };
   }
   return out;

@@ -17,7 +17,8 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   // the keys the driver gets, from wherever they came, never reach a log line
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
-  if (!config.radios.zwave.simulate) return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices });
+  if (!config.radios.zwave.simulate)
+    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),

@@ -65,7 +65,9 @@ export function deviceIdentifier(hubId: string, deviceId: string): string {
 
 /** `value_json.temperature`, or `value_json['132-0-wakeUpInterval']` for a key that is no identifier. */
 function valueOf(property: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property) ? `value_json.${property}` : `value_json[${JSON.stringify(property).replaceAll('"', "'")}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property)
+    ? `value_json.${property}`
+    : `value_json[${JSON.stringify(property).replaceAll('"', "'")}]`;
 }
 
 function template(property: string): string {
@@ -83,7 +85,10 @@ function labelOf(feature: Feature): string {
 }
 
 /** What a reported number is to Home Assistant, by property; `units` are the ones its device class accepts. */
-const SENSORS: Record<string, { device_class?: string; units?: string[]; state_class?: string; entity_category?: string; enabled_by_default?: boolean }> = {
+const SENSORS: Record<
+  string,
+  { device_class?: string; units?: string[]; state_class?: string; entity_category?: string; enabled_by_default?: boolean }
+> = {
   temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
   local_temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
   humidity: { device_class: 'humidity', units: ['%'] },
@@ -145,8 +150,12 @@ class EntityBuilder {
   light(features: Feature[], key: string): boolean {
     const state = features.find((feature) => feature.property === 'state' && feature.type === 'binary');
     if (state === undefined) return false;
-    const brightness = features.find((feature): feature is NumericFeature => feature.property === 'brightness' && feature.type === 'numeric');
-    const colorTemp = features.find((feature): feature is NumericFeature => feature.property === 'color_temp' && feature.type === 'numeric');
+    const brightness = features.find(
+      (feature): feature is NumericFeature => feature.property === 'brightness' && feature.type === 'numeric',
+    );
+    const colorTemp = features.find(
+      (feature): feature is NumericFeature => feature.property === 'color_temp' && feature.type === 'numeric',
+    );
     const config: Config = {
       name: null,
       schema: 'json',
@@ -192,7 +201,8 @@ class EntityBuilder {
     const common: Config = { name: labelOf(feature), state_topic: this.stateTopic, value_template: template(property) };
     const category = (feature as { category?: unknown }).category;
     // Home Assistant allows `config` only on what can be set; a reported setting is a diagnostic
-    if (category === 'diagnostic' || category === 'config') common.entity_category = category === 'config' && !settable ? 'diagnostic' : category;
+    if (category === 'diagnostic' || category === 'config')
+      common.entity_category = category === 'config' && !settable ? 'diagnostic' : category;
     switch (feature.type) {
       case 'numeric': {
         if (settable) {
@@ -210,7 +220,8 @@ class EntityBuilder {
         const unit = feature.unit === undefined ? undefined : (UNITS[feature.unit] ?? feature.unit);
         const config: Config = { ...common, state_class: known?.state_class ?? 'measurement' };
         // a device class Home Assistant would refuse with this unit is left out
-        if (known?.device_class !== undefined && (known.units === undefined || (unit !== undefined && known.units.includes(unit)))) config.device_class = known.device_class;
+        if (known?.device_class !== undefined && (known.units === undefined || (unit !== undefined && known.units.includes(unit))))
+          config.device_class = known.device_class;
         if (unit !== undefined) config.unit_of_measurement = unit;
         if (known?.entity_category !== undefined) config.entity_category = known.entity_category;
         if (known?.enabled_by_default !== undefined) config.enabled_by_default = known.enabled_by_default;
@@ -236,7 +247,11 @@ class EntityBuilder {
         if (!reported) return;
         const known = BINARY_SENSORS[property];
         const on = known?.on;
-        const config: Config = { ...common, payload_on: rendered(on ?? feature.value_on), payload_off: rendered(on === undefined ? feature.value_off : !on) };
+        const config: Config = {
+          ...common,
+          payload_on: rendered(on ?? feature.value_on),
+          payload_off: rendered(on === undefined ? feature.value_off : !on),
+        };
         if (known !== undefined) {
           config.device_class = known.device_class;
           if (known.entity_category !== undefined) config.entity_category = known.entity_category;
@@ -254,7 +269,11 @@ class EntityBuilder {
           this.entities.push({
             component: 'event',
             key: property,
-            config: { ...common, event_types: options, value_template: `{% if ${valueOf(property)} is defined %}{{ {"event_type": ${valueOf(property)}} | to_json }}{% endif %}` },
+            config: {
+              ...common,
+              event_types: options,
+              value_template: `{% if ${valueOf(property)} is defined %}{{ {"event_type": ${valueOf(property)}} | to_json }}{% endif %}`,
+            },
           });
           return;
         }
@@ -277,7 +296,9 @@ class EntityBuilder {
   }
 }
 
-function isGroup(capability: Capability): capability is Extract<Capability, { features: Feature[]; type: 'light' | 'switch' | 'lock' | 'climate' | 'fan' | 'cover' }> {
+function isGroup(
+  capability: Capability,
+): capability is Extract<Capability, { features: Feature[]; type: 'light' | 'switch' | 'lock' | 'climate' | 'fan' | 'cover' }> {
   return !('property' in capability);
 }
 
@@ -291,15 +312,22 @@ function entitiesOf(capabilities: readonly Capability[], stateTopic: string, set
     }
     const suffix = capability.endpoint === undefined ? '' : `_${capability.endpoint}`;
     // a light on an endpoint keeps its state under `state_<endpoint>`, which the JSON light schema cannot read: its features stand alone
-    const grouped = capability.type === 'light' && suffix === '' ? builder.light(capability.features, 'light') : capability.type === 'switch' ? builder.switchGroup(capability.features, `switch${suffix}`, capability.endpoint) : false;
+    const grouped =
+      capability.type === 'light' && suffix === ''
+        ? builder.light(capability.features, 'light')
+        : capability.type === 'switch'
+          ? builder.switchGroup(capability.features, `switch${suffix}`, capability.endpoint)
+          : false;
     for (const feature of capability.features) {
       if (!grouped) builder.feature(feature);
-      else if (capability.type === 'light' && !['state', 'brightness', 'color_temp', 'color_xy', 'color_hs'].includes(feature.property)) builder.feature(feature);
+      else if (capability.type === 'light' && !['state', 'brightness', 'color_temp', 'color_xy', 'color_hs'].includes(feature.property))
+        builder.feature(feature);
     }
   }
   // a property exposed twice (a preset repeated) yields one entity
   const unique = new Map<string, Entity>();
-  for (const entity of builder.entities) if (!unique.has(`${entity.component}/${entity.key}`)) unique.set(`${entity.component}/${entity.key}`, entity);
+  for (const entity of builder.entities)
+    if (!unique.has(`${entity.component}/${entity.key}`)) unique.set(`${entity.component}/${entity.key}`, entity);
   return [...unique.values()];
 }
 
@@ -319,7 +347,8 @@ export function deviceDiscovery(context: DiscoveryContext, device: DiscoveryDevi
   block.via_device = bridgeIdentifier(context.hubId);
   if (device.area !== undefined) block.suggested_area = device.area;
   const availability = [{ topic: `${context.base}/bridge/state`, value_template: '{{ value_json.state }}' }];
-  if (device.availability) availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: '{{ value_json.state }}' });
+  if (device.availability)
+    availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: '{{ value_json.state }}' });
   return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`).map((entity) => ({
     topic: `${context.prefix}/${entity.component}/${nodeIdOf(context.hubId)}/${slug}_${slugOf(entity.key)}/config`,
     config: {
@@ -346,7 +375,13 @@ export function bridgeDiscovery(context: DiscoveryContext): DiscoveryMessage {
       payload_on: 'online',
       payload_off: 'offline',
       unique_id: `${bridgeIdentifier(context.hubId)}_connection_state`,
-      device: { identifiers: [bridgeIdentifier(context.hubId)], name: `hearth ${context.hubId}`, model: 'hearth hub', manufacturer: 'hearth', sw_version: context.version },
+      device: {
+        identifiers: [bridgeIdentifier(context.hubId)],
+        name: `hearth ${context.hubId}`,
+        model: 'hearth hub',
+        manufacturer: 'hearth',
+        sw_version: context.version,
+      },
       origin: origin(context),
     },
   };

@@ -131,7 +131,8 @@ export class HomeAssistantDiscovery {
     wanted.set(bridge.topic, JSON.stringify(bridge.config));
     for (const record of devices.records()) {
       const area = devices.rooms.roomOf(record.id)?.name;
-      for (const message of deviceDiscovery(context, { record, area, availability: this.available.has(record.id) })) wanted.set(message.topic, JSON.stringify(message.config));
+      for (const message of deviceDiscovery(context, { record, area, availability: this.available.has(record.id) }))
+        wanted.set(message.topic, JSON.stringify(message.config));
     }
     let changed = 0;
     for (const [topic, payload] of wanted) {

@@ -10,23 +10,44 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { formatProblem } from '../../../src/config/problems.js';
 import { tempDir } from '../../support/temp-dir.js';
-import { namespaceProblem, nodeArgsFor, spawnGpioSimulation, type GpioSimulationSpec } from '../../../src/radios/gpio/simulator/namespace.js';
+import {
+  namespaceProblem,
+  nodeArgsFor,
+  spawnGpioSimulation,
+  type GpioSimulationSpec,
+} from '../../../src/radios/gpio/simulator/namespace.js';
 
 const startRadio = fileURLToPath(new URL('./fixtures/start-radio.ts', import.meta.url));
 
 type Report = { code?: string; message?: string; started?: boolean; probe?: Report; ping?: Report; scope?: string[] };
 
 /** The radio alone inside a simulation (start-radio.ts with `modes` run one after another); its reports. */
-async function radioIn(spec: Omit<GpioSimulationSpec, 'command'>, modes: (string | undefined)[] = [undefined], whenStarted?: (send: (message: object) => void) => void): Promise<Report[]> {
+async function radioIn(
+  spec: Omit<GpioSimulationSpec, 'command'>,
+  modes: (string | undefined)[] = [undefined],
+  whenStarted?: (send: (message: object) => void) => void,
+): Promise<Report[]> {
   expect(namespaceProblem()).toBeUndefined(); // CI runs these as root: required, never skipped
-  const profile = JSON.stringify({ stateDir: await tempDir(), radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } } });
-  const runs = modes.map((mode, index) => `"$0" "$@"${mode === undefined ? '' : ` ${mode}`}${index < modes.length - 1 ? ';' : ''}`).join(' ');
-  const child = spawnGpioSimulation({ ...spec, command: ['sh', '-c', runs, process.execPath, ...nodeArgsFor(startRadio), profile] }, ['ignore', 'pipe', 'pipe']);
+  const profile = JSON.stringify({
+    stateDir: await tempDir(),
+    radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } },
+  });
+  const runs = modes
+    .map((mode, index) => `"$0" "$@"${mode === undefined ? '' : ` ${mode}`}${index < modes.length - 1 ? ';' : ''}`)
+    .join(' ');
+  const child = spawnGpioSimulation({ ...spec, command: ['sh', '-c', runs, process.execPath, ...nodeArgsFor(startRadio), profile] }, [
+    'ignore',
+    'pipe',
+    'pipe',
+  ]);
   let output = '';
   const reports: Report[] = [];
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    for (const line of chunk.toString().split('\n').filter((text) => text.startsWith('{'))) {
+    for (const line of chunk
+      .toString()
+      .split('\n')
+      .filter((text) => text.startsWith('{'))) {
       const report = JSON.parse(line) as Report;
       reports.push(report);
       if (report.started === true) whenStarted?.((message) => child.send(message));
@@ -107,9 +128,15 @@ describe('GPIO errors', () => {
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems.map(formatProblem);
     expect(problems).toEqual([
-      expect.stringMatching(/^radios\.gpio\.devices\.5\.pin: expected exactly one of pin \(the BCM GPIO number, 17 for GPIO17\) or headerPin .*, got nothing$/),
-      expect.stringMatching(/^radios\.gpio\.devices\.1\.headerPin: GPIO17 \(headerPin 11\) is already used by devices\[0\]: one device per pin, got 11$/),
-      expect.stringMatching(/^radios\.gpio\.devices\.2\.pin: GPIO0 \(pin 0\) is unsafe to use on the Raspberry Pi 4 Model B: ID_SD: .*; pick another line .*, got 0$/),
+      expect.stringMatching(
+        /^radios\.gpio\.devices\.5\.pin: expected exactly one of pin \(the BCM GPIO number, 17 for GPIO17\) or headerPin .*, got nothing$/,
+      ),
+      expect.stringMatching(
+        /^radios\.gpio\.devices\.1\.headerPin: GPIO17 \(headerPin 11\) is already used by devices\[0\]: one device per pin, got 11$/,
+      ),
+      expect.stringMatching(
+        /^radios\.gpio\.devices\.2\.pin: GPIO0 \(pin 0\) is unsafe to use on the Raspberry Pi 4 Model B: ID_SD: .*; pick another line .*, got 0$/,
+      ),
       expect.stringMatching(/^radios\.gpio\.devices\.3\.pin: GPIO40 .*not on the Raspberry Pi 4 Model B's 40-pin header.*, got 40$/),
       expect.stringMatching(/^radios\.gpio\.devices\.4\.headerPin: header pin 6 carries power or ground, not a GPIO line.*, got 6$/),
     ]);

@@ -56,7 +56,12 @@ describe('GPIO radio on onoff over a simulated sysfs tree', () => {
     // the button: onoff watches it for both edges
     expect(await hub.view(27)).toMatchObject({ sysfs: 598, direction: 'in', activeLow: true, edge: 'both', value: 0 });
     const button = 'hearth/gp/button';
-    const waitActions = (count: number) => until(() => actionsOn(watch.received, button).length >= count, 5000, `${count} button actions (got ${actionsOn(watch.received, button).join()})`);
+    const waitActions = (count: number) =>
+      until(
+        () => actionsOn(watch.received, button).length >= count,
+        5000,
+        `${count} button actions (got ${actionsOn(watch.received, button).join()})`,
+      );
 
     // single: a 150 ms press; reported once the double-click window after the release has passed
     await hub.pulses(27, [0, 1], 150);

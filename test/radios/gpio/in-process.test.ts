@@ -33,8 +33,16 @@ describe('GPIO radio on in-process simulated pins', () => {
     const watch = await MqttWatch.connect(broker.url, 'hearth/ip/#');
     const config = await loadConfigOrThrow({ env: {}, profile: { radios: { gpio } } });
     const pins = new InProcessPins();
-    const radio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.resolve(boardProfile('pi-4b')), backend: () => pins, log: pino({ level: 'silent' }) });
-    const hub = await startBridgedHub({ hubId: 'ip', stateDir: await tempDir(), uplink: { port: broker.port, healthIntervalS: 0 }, store: { journalBatchMs: 5 } }, { radios: [radio] });
+    const radio = new GpioRadio({
+      config: config.radios.gpio,
+      board: () => Promise.resolve(boardProfile('pi-4b')),
+      backend: () => pins,
+      log: pino({ level: 'silent' }),
+    });
+    const hub = await startBridgedHub(
+      { hubId: 'ip', stateDir: await tempDir(), uplink: { port: broker.port, healthIntervalS: 0 }, store: { journalBatchMs: 5 } },
+      { radios: [radio] },
+    );
     try {
       await watch.waitFor('hearth/ip/relay', (p) => p.includes('"state":"OFF"'));
       expect(pins.level(17)).toBe(0); // logical: the backend below applies active-low
@@ -71,7 +79,10 @@ describe('GPIO radio on in-process simulated pins', () => {
       expect(radio.faultScope(failed)).toBe('radio');
       await expect(radio.probe()).rejects.toMatchObject({ code: ErrorCode.GpioIoFailed });
       pins.inject('hang');
-      const outcome = await Promise.race([radio.probe().then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('silent'), 100))]);
+      const outcome = await Promise.race([
+        radio.probe().then(() => 'answered'),
+        new Promise((resolve) => setTimeout(() => resolve('silent'), 100)),
+      ]);
       expect(outcome).toBe('silent');
       pins.inject('none');
     } finally {

@@ -27,7 +27,13 @@ describe('GPIO numbering', () => {
     expect(await first.exited).toBe(0);
 
     // the same state directory after a kernel with the old numbering: GPIO17 is sysfs 17 again
-    const second = await GpioHub.start({ board: 'pi-4b', layout: '6.1', broker: first.broker, stateDir: first.stateDir, gpio: { devices } });
+    const second = await GpioHub.start({
+      board: 'pi-4b',
+      layout: '6.1',
+      broker: first.broker,
+      stateDir: first.stateDir,
+      gpio: { devices },
+    });
     await second.ready();
     expect(await second.view(17)).toMatchObject({ sysfs: 17, exported: true, direction: 'out', value: 1, level: 1 }); // restored: on
     expect(await second.view(27)).toMatchObject({ sysfs: 27, exported: true });

@@ -9,7 +9,12 @@ import type { ChildProcess } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import { namespaceProblem, nodeArgsFor, spawnGpioSimulation, type GpioSimulationSpec } from '../../../src/radios/gpio/simulator/namespace.js';
+import {
+  namespaceProblem,
+  nodeArgsFor,
+  spawnGpioSimulation,
+  type GpioSimulationSpec,
+} from '../../../src/radios/gpio/simulator/namespace.js';
 import type { LineView } from '../../../src/radios/gpio/simulator/sysfs-kernel.js';
 import { writeConfig } from '../../support/config-file.js';
 import { cleanEnv, type LogLine } from '../../support/hearth-process.js';
@@ -71,7 +76,11 @@ export class GpioHub {
     const broker = options.broker ?? (await Mosquitto.start());
     if (options.broker === undefined) onTestFinished(() => broker.stop());
     const watch = await MqttWatch.connect(broker.url, 'hearth/gp/#');
-    const { file, dir, stateDir: freshState } = await writeConfig({
+    const {
+      file,
+      dir,
+      stateDir: freshState,
+    } = await writeConfig({
       hubId: 'gp',
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
       uplink: { port: broker.port, healthIntervalS: 0 },
@@ -82,7 +91,10 @@ export class GpioHub {
     const stateDir = options.stateDir ?? freshState;
     if (options.uid !== undefined) await chown(dir, options.uid, options.gid ?? options.uid);
     const { gpio: _gpio, broker: _broker, stateDir: _state, ...spec } = options;
-    const child = spawnGpioSimulation({ ...spec, command: [process.execPath, ...nodeArgsFor(main), 'start', '--config', file], env: cleanEnv() }, ['ignore', 'pipe', 'pipe']);
+    const child = spawnGpioSimulation(
+      { ...spec, command: [process.execPath, ...nodeArgsFor(main), 'start', '--config', file], env: cleanEnv() },
+      ['ignore', 'pipe', 'pipe'],
+    );
     const hub = new GpioHub(child, watch, broker, stateDir);
     onTestFinished(() => hub.stop());
     return hub;

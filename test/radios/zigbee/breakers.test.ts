@@ -32,8 +32,10 @@ describe('circuit breakers on the Zigbee radio', () => {
     expect(bulb.attribute('genOnOff', 'onOff')).toBe(1);
   });
 
-  it('opens a silent device\'s own breaker and leaves the radio\'s closed', async () => {
-    const hub = await startZigbeeHub(['bulb', 'plug'], { breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 60_000, probeMaxMs: 60_000 } });
+  it("opens a silent device's own breaker and leaves the radio's closed", async () => {
+    const hub = await startZigbeeHub(['bulb', 'plug'], {
+      breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 60_000, probeMaxMs: 60_000 },
+    });
     const { devices, network, watch } = hub;
     const bulb = network.byKind('bulb');
     const plug = network.byKind('plug');

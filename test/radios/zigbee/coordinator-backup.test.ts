@@ -8,7 +8,10 @@ describe('a backup without its keys', () => {
       metadata: { format: 'zigpy/open-coordinator-backup', version: 1 },
       pan_id: '4242',
       network_key: { key: 'aa'.repeat(16), sequence_number: 0, frame_counter: 7 },
-      devices: [{ ieee_address: '00124b0000000001', link_key: { key: 'bb'.repeat(16), rx_counter: 1, tx_counter: 2 } }, { ieee_address: '00124b0000000002' }],
+      devices: [
+        { ieee_address: '00124b0000000001', link_key: { key: 'bb'.repeat(16), rx_counter: 1, tx_counter: 2 } },
+        { ieee_address: '00124b0000000002' },
+      ],
     };
     const before = JSON.stringify(backup);
     expect(backupWithoutKeys(backup)).toEqual({

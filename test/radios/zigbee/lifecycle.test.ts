@@ -30,7 +30,9 @@ describe('Zigbee lifecycle', () => {
     await until(() => hub.devices.device(idOf(plug)) !== undefined, 5000, 'the plug is registered');
     expect(hub.devices.device(idOf(plug))).toMatchObject({ model: 'SP 234', vendor: 'Innr' });
     await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('"status":"successful"') && p.includes(plug.ieeeAddress));
-    const events = watch.received.filter((m) => m.topic === 'hearth/zb/bridge/event').map((m) => JSON.parse(m.payload) as { type: string; data: Record<string, unknown> });
+    const events = watch.received
+      .filter((m) => m.topic === 'hearth/zb/bridge/event')
+      .map((m) => JSON.parse(m.payload) as { type: string; data: Record<string, unknown> });
     expect(events).toContainEqual({ type: 'permit_join_changed', data: { radio: 'zigbee', value: true, time: 30 } });
     // one device_joined per device, in one shape, before its interview
     expect(events.filter((event) => event.type === 'device_joined' && event.data.id === idOf(plug))).toEqual([
@@ -49,12 +51,22 @@ describe('Zigbee lifecycle', () => {
     // devices join through a router (the new plug is one), never through a sleeping end device
     const ask = async (body: Record<string, unknown>, nth: number) => {
       await watch.client.publishAsync('hearth/zb/bridge/request/permit_join', JSON.stringify(body), { qos: 1 });
-      await until(() => watch.received.filter((m) => m.topic === 'hearth/zb/bridge/response/permit_join').length >= nth, 5000, `answer ${nth}`);
-      return JSON.parse(watch.received.filter((m) => m.topic === 'hearth/zb/bridge/response/permit_join')[nth - 1]?.payload ?? '') as { status: string; error?: { code: string } };
+      await until(
+        () => watch.received.filter((m) => m.topic === 'hearth/zb/bridge/response/permit_join').length >= nth,
+        5000,
+        `answer ${nth}`,
+      );
+      return JSON.parse(watch.received.filter((m) => m.topic === 'hearth/zb/bridge/response/permit_join')[nth - 1]?.payload ?? '') as {
+        status: string;
+        error?: { code: string };
+      };
     };
     expect(await ask({ value: true, device: idOf(plug) }, 3)).toMatchObject({ status: 'ok' });
     expect(network.joinVia).toBe(plug.networkAddress);
-    expect(await ask({ value: true, device: idOf(network.byKind('door')) }, 4)).toMatchObject({ status: 'error', error: { code: 'COMMAND_INVALID' } });
+    expect(await ask({ value: true, device: idOf(network.byKind('door')) }, 4)).toMatchObject({
+      status: 'error',
+      error: { code: 'COMMAND_INVALID' },
+    });
     expect(await ask({ value: true, device: 'no/such' }, 5)).toMatchObject({ status: 'error', error: { code: 'DEVICE_NOT_FOUND' } });
   }, 20_000);
 
@@ -92,7 +104,9 @@ describe('Zigbee lifecycle', () => {
     await watch.waitFor(`${hub.topic(bulb)}/availability`, '{"state":"offline"}', 10_000);
     expect(bulb.received).toContainEqual(expect.objectContaining({ cluster: 'genBasic', command: 'read' }));
     // the plug answers its pings and stays online; the sleeping sensor is never pinged
-    expect(watch.received.filter((m) => m.topic === `${hub.topic(network.byKind('plug'))}/availability`).map((m) => m.payload)).not.toContain('{"state":"offline"}');
+    expect(
+      watch.received.filter((m) => m.topic === `${hub.topic(network.byKind('plug'))}/availability`).map((m) => m.payload),
+    ).not.toContain('{"state":"offline"}');
     expect(climate.received.filter((r) => r.command === 'read' && r.cluster === 'genBasic')).toEqual([]);
 
     // power comes back: the bulb announces itself, and is online again
@@ -100,7 +114,10 @@ describe('Zigbee lifecycle', () => {
     network.announce(bulb);
     const announced = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('device_announce'));
     expect(JSON.parse(announced.payload)).toEqual({ type: 'device_announce', data: { id: idOf(bulb), ieee_address: bulb.ieeeAddress } });
-    const back = await watch.waitFor(`${hub.topic(bulb)}/availability`, (p) => p === '{"state":"online"}' && watch.received.filter((m) => m.topic === `${hub.topic(bulb)}/availability`).length >= 3);
+    const back = await watch.waitFor(
+      `${hub.topic(bulb)}/availability`,
+      (p) => p === '{"state":"online"}' && watch.received.filter((m) => m.topic === `${hub.topic(bulb)}/availability`).length >= 3,
+    );
     expect(back.payload).toBe('{"state":"online"}');
   });
 
@@ -109,24 +126,38 @@ describe('Zigbee lifecycle', () => {
     const { network, watch } = hub;
     const door = network.byKind('door');
     // the Aqara definition's configure gives the sensor its check-in interval: herdsman keeps requests it misses
-    await until(() => (hub.radio.herdsman.getDeviceByIeeeAddr(door.ieeeAddress)?.pendingRequestTimeout ?? 0) > 0, 5000, 'the door sensor is configured');
+    await until(
+      () => (hub.radio.herdsman.getDeviceByIeeeAddr(door.ieeeAddress)?.pendingRequestTimeout ?? 0) > 0,
+      5000,
+      'the door sensor is configured',
+    );
     door.fault = 'silent'; // asleep
     door.received.length = 0;
     await watch.client.publishAsync(`${hub.topic(door)}/set`, '{"identify":"identify"}', { qos: 1 });
     const queued = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('command_queued'));
-    expect(JSON.parse(queued.payload)).toMatchObject({ type: 'command_queued', data: { device: idOf(door), code: 'DEVICE_ASLEEP_QUEUED' } });
+    expect(JSON.parse(queued.payload)).toMatchObject({
+      type: 'command_queued',
+      data: { device: idOf(door), code: 'DEVICE_ASLEEP_QUEUED' },
+    });
 
     // it wakes up and reports: herdsman sends what it kept
     door.fault = undefined;
     door.received.length = 0;
     door.report('genOnOff', { onOff: 1 });
-    await until(() => door.received.some((r) => r.cluster === 'genIdentify' && r.command === 'identify'), 5000, 'the queued identify reached the sensor');
+    await until(
+      () => door.received.some((r) => r.cluster === 'genIdentify' && r.command === 'identify'),
+      5000,
+      'the queued identify reached the sensor',
+    );
   });
 
   it('answers bridge/request/backup with a fresh coordinator backup, kept on disk for the hub only, the network key only when asked for', async () => {
     const hub = await startZigbeeHub(['bulb', 'climate']);
     type Answer = { status: string; transaction: string; data: { zigbee: Record<string, unknown> } };
-    const answerTo = async (transaction: string): Promise<Answer> => JSON.parse((await hub.watch.waitFor('hearth/zb/bridge/response/backup', (payload) => payload.includes(`"${transaction}"`))).payload) as Answer;
+    const answerTo = async (transaction: string): Promise<Answer> =>
+      JSON.parse(
+        (await hub.watch.waitFor('hearth/zb/bridge/response/backup', (payload) => payload.includes(`"${transaction}"`))).payload,
+      ) as Answer;
     await hub.watch.client.publishAsync('hearth/zb/bridge/request/backup', '{"transaction":"b1"}', { qos: 1 });
     const answer = await answerTo('b1');
     expect(answer).toMatchObject({ status: 'ok', transaction: 'b1' });
@@ -140,7 +171,9 @@ describe('Zigbee lifecycle', () => {
     // every reader of the response topic gets the answer: by default no key is in it
     expect(answer.data.zigbee.network_key).not.toHaveProperty('key');
     expect(JSON.stringify(answer)).not.toContain('3f1e2d4c5b6a79881726354453627180');
-    expect((answer.data.zigbee.devices as { ieee_address: string }[]).map((d) => d.ieee_address).sort()).toEqual(hub.network.all.map((d) => d.ieeeAddress.slice(2)).sort());
+    expect((answer.data.zigbee.devices as { ieee_address: string }[]).map((d) => d.ieee_address).sort()).toEqual(
+      hub.network.all.map((d) => d.ieeeAddress.slice(2)).sort(),
+    );
     // a restore needs the key: asked for, it is there (and always in the file)
     await hub.watch.client.publishAsync('hearth/zb/bridge/request/backup', '{"transaction":"b2","include_network_key":true}', { qos: 1 });
     expect((await answerTo('b2')).data.zigbee).toMatchObject({ network_key: { key: '3f1e2d4c5b6a79881726354453627180' } });

@@ -20,13 +20,19 @@ describe('Zigbee network settings', () => {
     // another hub gets another network
     const other = await networkSettings({ channel: 20 }, await tempDir());
     expect(other.networkKey).not.toEqual(first.networkKey);
-    expect(JSON.parse(await readFile(`${stateDir}/zigbee/network.json`, 'utf8'))).toMatchObject({ panId: first.panId, networkKey: Buffer.from(first.networkKey).toString('hex') });
+    expect(JSON.parse(await readFile(`${stateDir}/zigbee/network.json`, 'utf8'))).toMatchObject({
+      panId: first.panId,
+      networkKey: Buffer.from(first.networkKey).toString('hex'),
+    });
   });
 
   it('takes what config sets over what was generated', async () => {
     const stateDir = await tempDir();
     await networkSettings({ channel: 11 }, stateDir);
-    const configured = await networkSettings({ channel: 25, panId: 0x1234, extendedPanId: '0x0011223344556677', networkKey: 'A0A1A2A3A4A5A6A7A8A9AAABACADAEAF' }, stateDir);
+    const configured = await networkSettings(
+      { channel: 25, panId: 0x1234, extendedPanId: '0x0011223344556677', networkKey: 'A0A1A2A3A4A5A6A7A8A9AAABACADAEAF' },
+      stateDir,
+    );
     expect(configured).toEqual({
       channel: 25,
       panId: 0x1234,
@@ -36,7 +42,14 @@ describe('Zigbee network settings', () => {
   });
 
   it('tells configured well-known defaults apart', () => {
-    expect(wellKnownSettings({ channel: 11, panId: 0x1a62, extendedPanId: '0xDDDDDDDDDDDDDDDD', networkKey: '0x01030507090B0D0F00020406080A0C0D' })).toEqual(['panId', 'extendedPanId', 'networkKey']);
+    expect(
+      wellKnownSettings({
+        channel: 11,
+        panId: 0x1a62,
+        extendedPanId: '0xDDDDDDDDDDDDDDDD',
+        networkKey: '0x01030507090B0D0F00020406080A0C0D',
+      }),
+    ).toEqual(['panId', 'extendedPanId', 'networkKey']);
     expect(wellKnownSettings({ channel: 11, panId: 0x1234, networkKey: 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf' })).toEqual([]);
   });
 
@@ -61,6 +74,9 @@ describe('Zigbee network settings', () => {
     const stateDir = await tempDir();
     await mkdir(`${stateDir}/zigbee`);
     await writeFile(`${stateDir}/zigbee/network.json`, '{"panId":"x"}');
-    await expect(networkSettings({ channel: 11 }, stateDir)).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining(`${stateDir}/zigbee/network.json: expected`) });
+    await expect(networkSettings({ channel: 11 }, stateDir)).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      message: expect.stringContaining(`${stateDir}/zigbee/network.json: expected`),
+    });
   });
 });

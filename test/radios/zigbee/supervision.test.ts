@@ -25,7 +25,10 @@ describe('Zigbee radio supervision', () => {
 
     network.plugIn();
     await until(() => part?.state === 'running', 10_000, 'the radio runs again');
-    await watch.waitFor(`${hub.topic(bulb)}/availability`, (p) => p === '{"state":"online"}' && watch.received.filter((m) => m.topic === `${hub.topic(bulb)}/availability`).length >= 3);
+    await watch.waitFor(
+      `${hub.topic(bulb)}/availability`,
+      (p) => p === '{"state":"online"}' && watch.received.filter((m) => m.topic === `${hub.topic(bulb)}/availability`).length >= 3,
+    );
     climate.report('msTemperatureMeasurement', { measuredValue: 1950 });
     await watch.waitFor(hub.topic(climate), (p) => p.includes('"temperature":19.5'));
     await watch.client.publishAsync(`${hub.topic(bulb)}/set`, '{"state":"ON"}', { qos: 1 });

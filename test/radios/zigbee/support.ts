@@ -59,7 +59,12 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZigbeeRadio({
     controller: {
-      network: { panID: 0x4242, extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3], channelList: [15], networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')] },
+      network: {
+        panID: 0x4242,
+        extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3],
+        channelList: [15],
+        networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')],
+      },
       serialPort: { path },
       databasePath: `${stateDir}/database.db`,
       databaseBackupPath: `${stateDir}/database.db.backup`,
@@ -76,14 +81,21 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
     afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
   });
   const hub = await startBridgedHub(
-    { hubId: 'zb', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {}, ...options.otherBreakers } } },
+    {
+      hubId: 'zb',
+      stateDir,
+      uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
+      store: { journalBatchMs: 5 },
+      radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {}, ...options.otherBreakers } },
+    },
     { radios: [radio, ...(options.otherRadios ?? [])], log },
   );
   onTestFinished(hub.stop);
   // the hub's subscriptions went out before its bridge state: from here on, commands reach it
   await watch.waitFor('hearth/zb/bridge/state', '{"state":"online"}');
   if (options.waitForDevices !== false) {
-    for (const device of network.all) await until(() => hub.devices.device(idOf(device)) !== undefined, 10_000, `${device.kind} is registered`);
+    for (const device of network.all)
+      await until(() => hub.devices.device(idOf(device)) !== undefined, 10_000, `${device.kind} is registered`);
   }
   return { ...hub, network, radio, watch, broker, stateDir, topic: (device) => `hearth/zb/${idOf(device)}` };
 }

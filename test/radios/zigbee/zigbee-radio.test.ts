@@ -8,7 +8,10 @@ import { flattenCapabilities } from '../../../src/model/capabilities.js';
 import { until } from '../../support/until.js';
 import { idOf, startZigbeeHub } from './support.js';
 
-const properties = (capabilities: readonly Capability[] | undefined): string[] => flattenCapabilities(capabilities ?? []).map((feature) => feature.property).sort();
+const properties = (capabilities: readonly Capability[] | undefined): string[] =>
+  flattenCapabilities(capabilities ?? [])
+    .map((feature) => feature.property)
+    .sort();
 
 describe('Zigbee radio on the simulated network', () => {
   it('interviews each simulated model, matches it to its converters definition and registers its capabilities', async () => {
@@ -30,7 +33,10 @@ describe('Zigbee radio on the simulated network', () => {
     expect(properties(record('ambiance')?.capabilities)).toEqual(expect.arrayContaining(['brightness', 'color_temp', 'state']));
     expect(record('climate')).toMatchObject({ model: 'WSDCGQ11LM', vendor: 'Aqara' });
     expect(properties(record('climate')?.capabilities)).toEqual(expect.arrayContaining(['battery', 'humidity', 'pressure', 'temperature']));
-    expect(flattenCapabilities(record('climate')?.capabilities ?? []).find((f) => f.property === 'temperature')).toMatchObject({ type: 'numeric', unit: '°C' });
+    expect(flattenCapabilities(record('climate')?.capabilities ?? []).find((f) => f.property === 'temperature')).toMatchObject({
+      type: 'numeric',
+      unit: '°C',
+    });
     expect(record('door')).toMatchObject({ model: 'MCCGQ11LM', vendor: 'Aqara' });
     expect(properties(record('door')?.capabilities)).toEqual(expect.arrayContaining(['battery', 'contact']));
     expect(record('plug')).toMatchObject({ model: 'SP 234', vendor: 'Innr' });
@@ -43,7 +49,10 @@ describe('Zigbee radio on the simulated network', () => {
     expect(record('widget')).toMatchObject({ model: 'HL-WIDGET-1', vendor: 'Hearth Labs' });
     expect(properties(record('widget')?.capabilities)).toEqual(expect.arrayContaining(['state', 'temperature']));
     const unsupported = await hub.watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('"supported":false'));
-    expect(JSON.parse(unsupported.payload)).toMatchObject({ type: 'device_interview', data: { id: idOf(hub.network.byKind('widget')), status: 'successful', supported: false } });
+    expect(JSON.parse(unsupported.payload)).toMatchObject({
+      type: 'device_interview',
+      data: { id: idOf(hub.network.byKind('widget')), status: 'successful', supported: false },
+    });
     const supported = await hub.watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('"supported":true') && p.includes('LED1545G12'));
     expect(JSON.parse(supported.payload)).toMatchObject({ data: { definition: { model: 'LED1545G12', vendor: 'IKEA' } } });
     await hub.watch.waitFor(`${hub.topic(hub.network.byKind('bulb'))}/availability`, '{"state":"online"}');
@@ -86,13 +95,24 @@ describe('Zigbee radio on the simulated network', () => {
 
     await watch.client.publishAsync('hearth/zb/hall/bulb/set', '{"state":"ON","brightness":128}', { qos: 1 });
     await watch.waitFor('hearth/zb/hall/bulb', (p) => p.includes('"state":"ON"') && p.includes('"brightness":128'));
-    expect(bulb.received).toContainEqual({ endpoint: 1, cluster: 'genLevelCtrl', command: 'moveToLevelWithOnOff', payload: expect.objectContaining({ level: 128 }) });
+    expect(bulb.received).toContainEqual({
+      endpoint: 1,
+      cluster: 'genLevelCtrl',
+      command: 'moveToLevelWithOnOff',
+      payload: expect.objectContaining({ level: 128 }),
+    });
     expect(bulb.attribute('genOnOff', 'onOff')).toBe(1);
     expect(bulb.attribute('genLevelCtrl', 'currentLevel')).toBe(128);
 
     await watch.client.publishAsync('hearth/zb/hall/bulb/set', '{"color_temp":250}', { qos: 1 });
     await watch.waitFor('hearth/zb/hall/bulb', (p) => p.includes('"color_temp":250'));
-    expect(bulb.received).toContainEqual(expect.objectContaining({ cluster: 'lightingColorCtrl', command: 'moveToColorTemp', payload: expect.objectContaining({ colortemp: 250 }) }));
+    expect(bulb.received).toContainEqual(
+      expect.objectContaining({
+        cluster: 'lightingColorCtrl',
+        command: 'moveToColorTemp',
+        payload: expect.objectContaining({ colortemp: 250 }),
+      }),
+    );
 
     await watch.client.publishAsync('hearth/zb/hall/bulb/set/state', 'OFF', { qos: 1 });
     await until(() => bulb.attribute('genOnOff', 'onOff') === 0, 5000, 'the bulb is off');

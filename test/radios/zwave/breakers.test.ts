@@ -27,7 +27,12 @@ async function metric(registry: Registry, name: string, labels: string): Promise
 describe('circuit breakers on the Z-Wave radio', () => {
   it('opens the radio breaker when the controller hangs, fails commands at once, and closes by itself when it answers again', async () => {
     const metrics = new Registry();
-    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, probeMinMs: 400, probeMaxMs: 1000 }, timeouts: { ack: 400 }, attempts: { controller: 1 }, metrics });
+    const hub = await startZWaveHub(['switch', 'plug'], {
+      breaker: { threshold: 2, probeMinMs: 400, probeMaxMs: 1000 },
+      timeouts: { ack: 400 },
+      attempts: { controller: 1 },
+      metrics,
+    });
     const { devices, network, watch } = hub;
     const part = hub.radios[0];
     for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
@@ -39,7 +44,10 @@ describe('circuit breakers on the Z-Wave radio', () => {
     expect(first?.message).toContain('ACK from the controller');
     expect(second?.message).toContain('ACK from the controller');
     const opened = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('breaker_state') && p.includes('"open"'));
-    expect(JSON.parse(opened.payload)).toMatchObject({ type: 'breaker_state', data: { radio: 'zwave', scope: 'radio', state: 'open', error: expect.stringContaining('ZW0200') } });
+    expect(JSON.parse(opened.payload)).toMatchObject({
+      type: 'breaker_state',
+      data: { radio: 'zwave', scope: 'radio', state: 'open', error: expect.stringContaining('ZW0200') },
+    });
     expect(part?.health()).toMatchObject({ status: 'degraded', breaker: 'open' });
 
     // open: every command to the radio fails at once, without reaching the controller
@@ -53,7 +61,9 @@ describe('circuit breakers on the Z-Wave radio', () => {
     expect(median(took)).toBeLessThan(5);
     await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
     const refused = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_failed') && p.includes('CIRCUIT_OPEN'));
-    expect(JSON.parse(refused.payload)).toMatchObject({ data: { device: nodeIdOf(2), code: 'CIRCUIT_OPEN', message: expect.stringContaining("radio's circuit breaker is open") } });
+    expect(JSON.parse(refused.payload)).toMatchObject({
+      data: { device: nodeIdOf(2), code: 'CIRCUIT_OPEN', message: expect.stringContaining("radio's circuit breaker is open") },
+    });
     expect(await metric(metrics, 'hearth_radio_breaker_state', 'radio="zwave"')).toBe(2);
     expect(await metric(metrics, 'hearth_radio_breaker_rejected_total', 'radio="zwave"')).toBeGreaterThanOrEqual(20);
     // the devices' own breakers were not touched by the radio's faults
@@ -71,8 +81,11 @@ describe('circuit breakers on the Z-Wave radio', () => {
     expect(await metric(metrics, 'hearth_breaker_probes_total', 'scope="radio"')).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
-  it('opens the breaker of a node that never acknowledges, not the radio\'s; passivation keeps it; the node answering closes it', async () => {
-    const hub = await startZWaveHub(['switch', 'plug'], { breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 1000, probeMaxMs: 2000 }, attempts: { sendData: 1 } });
+  it("opens the breaker of a node that never acknowledges, not the radio's; passivation keeps it; the node answering closes it", async () => {
+    const hub = await startZWaveHub(['switch', 'plug'], {
+      breaker: { threshold: 2, deviceThreshold: 2, probeMinMs: 1000, probeMaxMs: 2000 },
+      attempts: { sendData: 1 },
+    });
     const { devices, network, watch, system } = hub;
     const part = hub.radios[0];
     for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 15_000, `node ${id} is registered`);
@@ -97,7 +110,11 @@ describe('circuit breakers on the Z-Wave radio', () => {
     // back in range: once the probe is due, the next command pings first, closes it, and goes out
     network.device(2).setReachable(true);
     // refused at once until the probe is due (its exact timing: test/resilience/device-breaker.test.ts)
-    for (let error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' })); error !== undefined; error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' }))) {
+    for (
+      let error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' }));
+      error !== undefined;
+      error = await failureOf(devices.command(nodeIdOf(2), { state: 'ON' }))
+    ) {
       expect(error.code).toBe('CIRCUIT_OPEN');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -106,7 +123,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
     expect((await devices.state.get(nodeIdOf(2)))?.breaker ?? null).toBeNull();
   }, 60_000);
 
-  it('does not count a sleeping node\'s queued commands as failures', async () => {
+  it("does not count a sleeping node's queued commands as failures", async () => {
     const hub = await startZWaveHub(['door'], { breaker: { deviceThreshold: 1 } });
     const { devices, network, watch } = hub;
     const door = network.device(2);
@@ -122,7 +139,11 @@ describe('circuit breakers on the Z-Wave radio', () => {
 
   it('keeps the commands in flight within the bulkhead when a radio comes back from an outage', async () => {
     const kinds = ['switch', 'switch', 'switch', 'switch', 'switch', 'switch'] as const;
-    const hub = await startZWaveHub(kinds, { breaker: { threshold: 1, probeMinMs: 200, probeMaxMs: 400, maxConcurrent: 2, maxQueued: 3 }, timeouts: { ack: 400 }, attempts: { controller: 1 } });
+    const hub = await startZWaveHub(kinds, {
+      breaker: { threshold: 1, probeMinMs: 200, probeMaxMs: 400, maxConcurrent: 2, maxQueued: 3 },
+      timeouts: { ack: 400 },
+      attempts: { controller: 1 },
+    });
     const { devices, network, watch, radio } = hub;
     const ids = kinds.map((_kind, index) => nodeIdOf(index + 2));
     for (const id of ids) await until(() => devices.device(id) !== undefined, 20_000, `${id} is registered`);

@@ -22,7 +22,15 @@ import { tempDir } from '../../support/temp-dir.js';
 const RESTARTS = 15;
 const STREAM_EVENTS = ['error', 'warn', 'unpipe', 'drain', 'close', 'finish'];
 
-const ignore: RadioListener = { deviceAnnounced() {}, deviceJoined() {}, deviceLeft() {}, report() {}, availability() {}, event() {}, failed() {} };
+const ignore: RadioListener = {
+  deviceAnnounced() {},
+  deviceJoined() {},
+  deviceLeft() {},
+  report() {},
+  availability() {},
+  event() {},
+  failed() {},
+};
 
 describe('zwave-js log transport', () => {
   it(`gives each of ${RESTARTS} driver incarnations its own transport, closed with it: no listener leak, no MaxListenersExceededWarning`, async () => {
@@ -42,7 +50,12 @@ describe('zwave-js log transport', () => {
     const config = configSchema.parse({ stateDir: await tempDir() });
     const network = new SimulatedZWaveNetwork(['switch']);
     onTestFinished(() => network.close());
-    const radio = new ZWaveRadio({ port: network.port, driverOptions: { ...zwaveDriverOptions(config, driverLog), ...network.driverOptions }, log: pino({ level: 'silent' }), driverLog });
+    const radio = new ZWaveRadio({
+      port: network.port,
+      driverOptions: { ...zwaveDriverOptions(config, driverLog), ...network.driverOptions },
+      log: pino({ level: 'silent' }),
+      driverLog,
+    });
 
     const listenerCounts: number[] = [];
     const transports: Transport[] = [];
@@ -62,6 +75,8 @@ describe('zwave-js log transport', () => {
     expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map((warning) => warning.message)).toEqual([]);
     expect(listenerCounts).toEqual(Array.from({ length: RESTARTS }, () => listenerCounts[0]));
     expect(new Set(transports).size).toBe(RESTARTS);
-    expect(transports.map((transport) => (transport as { isOpen?: boolean }).isOpen)).toEqual(Array.from({ length: RESTARTS }, () => false));
+    expect(transports.map((transport) => (transport as { isOpen?: boolean }).isOpen)).toEqual(
+      Array.from({ length: RESTARTS }, () => false),
+    );
   }, 60_000);
 });

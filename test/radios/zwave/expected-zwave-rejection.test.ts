@@ -6,7 +6,9 @@ import { isExpectedZWaveRejection } from '../../../src/radios/zwave/expected-zwa
 describe('expected zwave-js rejections', () => {
   it("passes zwave-js's Driver_Destroyed, Driver_SerialPortClosed and Driver_Failed, and nothing else", () => {
     expect(isExpectedZWaveRejection(new ZWaveError('driver instance destroyed', ZWaveErrorCodes.Driver_Destroyed))).toBe(true);
-    expect(isExpectedZWaveRejection(new ZWaveError('The serial port closed unexpectedly!', ZWaveErrorCodes.Driver_SerialPortClosed))).toBe(true);
+    expect(isExpectedZWaveRejection(new ZWaveError('The serial port closed unexpectedly!', ZWaveErrorCodes.Driver_SerialPortClosed))).toBe(
+      true,
+    );
     expect(isExpectedZWaveRejection(new ZWaveError('timeout', ZWaveErrorCodes.Controller_Timeout))).toBe(false);
     expect(isExpectedZWaveRejection(new ZWaveError('Failed to open the serial port', ZWaveErrorCodes.Driver_Failed))).toBe(true);
     expect(isExpectedZWaveRejection(new ZWaveError('not ready', ZWaveErrorCodes.Driver_NotReady))).toBe(false);

@@ -14,12 +14,29 @@ import { nodeIdOf, startZWaveHub } from './support.js';
 // one of each kind of the shared list (every node's interview costs the test time): the five
 // characters Mosquitto was seen to drop the hub for, a lone surrogate, a wildcard, an empty
 // segment, the reserved names and an id-shaped one
-const PICKED = ['evil\u0001name', 'del\u007fname', 'nel\u0085name', 'non\uffffchar', 'a\ufdd0b', 'lone\ud800high', 'a#b', 'a//b', 'bridge/state', 'door/availability', 'lamp/set', 'zwave:1:2'];
+const PICKED = [
+  'evil\u0001name',
+  'del\u007fname',
+  'nel\u0085name',
+  'non\uffffchar',
+  'a\ufdd0b',
+  'lone\ud800high',
+  'a#b',
+  'a//b',
+  'bridge/state',
+  'door/availability',
+  'lamp/set',
+  'zwave:1:2',
+];
 const HOSTILE = HOSTILE_NAMES.map(([name]) => name).filter((name) => PICKED.includes(name));
 
 describe('Z-Wave node names', () => {
   it('refuses a hostile Node Naming name: the id stays the name, logged once, and the hub stays connected', async () => {
-    const members: SimulatedMember[] = [{ kind: 'switch', name: 'hall/switch' }, { kind: 'switch', name: 'HALL/switch' }, ...HOSTILE.map((name) => ({ kind: 'switch' as const, name }))];
+    const members: SimulatedMember[] = [
+      { kind: 'switch', name: 'hall/switch' },
+      { kind: 'switch', name: 'HALL/switch' },
+      ...HOSTILE.map((name) => ({ kind: 'switch' as const, name })),
+    ];
     expect(HOSTILE).toHaveLength(PICKED.length);
     const capture = captureLog();
     const { devices, watch, broker, link } = await startZWaveHub(members, { log: capture.log, broker: { logConnections: true } });
@@ -28,10 +45,13 @@ describe('Z-Wave node names', () => {
 
     expect(devices.device(nodeIdOf(2))?.friendlyName).toBe('hall/switch');
     expect(devices.device(nodeIdOf(3))?.friendlyName).toBe(nodeIdOf(3)); // taken (case-insensitively)
-    for (let node = 4; node <= last; node++) expect(devices.device(nodeIdOf(node))?.friendlyName, JSON.stringify(HOSTILE[node - 4])).toBe(nodeIdOf(node));
+    for (let node = 4; node <= last; node++)
+      expect(devices.device(nodeIdOf(node))?.friendlyName, JSON.stringify(HOSTILE[node - 4])).toBe(nodeIdOf(node));
 
     const joined = (id: string) => watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_joined') && p.includes(`"${id}"`));
-    expect(JSON.parse((await joined(nodeIdOf(3))).payload)).toMatchObject({ data: { friendly_name: nodeIdOf(3), refused_name: { code: 'DEVICE_NAME_TAKEN' } } });
+    expect(JSON.parse((await joined(nodeIdOf(3))).payload)).toMatchObject({
+      data: { friendly_name: nodeIdOf(3), refused_name: { code: 'DEVICE_NAME_TAKEN' } },
+    });
     for (let node = 4; node <= last; node++) {
       const event = JSON.parse((await joined(nodeIdOf(node))).payload) as { data: { refused_name: { code: string; message: string } } };
       expect(event.data.refused_name.code, JSON.stringify(HOSTILE[node - 4])).toBe('DEVICE_NAME_INVALID');

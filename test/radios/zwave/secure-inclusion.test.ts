@@ -14,7 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { until } from '../../support/until.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
 
-const keys = { S2_Unauthenticated: randomBytes(16), S2_Authenticated: randomBytes(16), S2_AccessControl: randomBytes(16), S0_Legacy: randomBytes(16) };
+const keys = {
+  S2_Unauthenticated: randomBytes(16),
+  S2_Authenticated: randomBytes(16),
+  S2_AccessControl: randomBytes(16),
+  S0_Legacy: randomBytes(16),
+};
 
 describe('Z-Wave secure inclusion', () => {
   it('includes with S2 keys set: a device without security still joins', async () => {
@@ -32,25 +37,42 @@ describe('Z-Wave secure inclusion', () => {
     const { radio, watch } = hub;
     const answer = async (command: string, body: unknown) => {
       await watch.client.publishAsync(`hearth/zw/bridge/request/zwave/${command}`, JSON.stringify(body), { qos: 1 });
-      const response = await watch.waitFor(`hearth/zw/bridge/response/zwave/${command}`, (p) => p.includes(`"transaction":${JSON.stringify((body as { transaction: unknown }).transaction)}`));
+      const response = await watch.waitFor(`hearth/zw/bridge/response/zwave/${command}`, (p) =>
+        p.includes(`"transaction":${JSON.stringify((body as { transaction: unknown }).transaction)}`),
+      );
       return JSON.parse(response.payload) as { status: string; error?: { code: string; message: string } };
     };
 
     // nothing asked yet: an answer is refused
-    expect(await answer('validate_dsk', { pin: '12345', transaction: 1 })).toMatchObject({ status: 'error', error: { code: 'REQUEST_FAILED' } });
+    expect(await answer('validate_dsk', { pin: '12345', transaction: 1 })).toMatchObject({
+      status: 'error',
+      error: { code: 'REQUEST_FAILED' },
+    });
 
-    const granted = radio.prompts.grantSecurityClasses({ securityClasses: [SecurityClass.S2_Authenticated, SecurityClass.S2_Unauthenticated], clientSideAuth: false });
+    const granted = radio.prompts.grantSecurityClasses({
+      securityClasses: [SecurityClass.S2_Authenticated, SecurityClass.S2_Unauthenticated],
+      clientSideAuth: false,
+    });
     const asked = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('zwave_grant_security'));
-    expect(JSON.parse(asked.payload)).toMatchObject({ type: 'zwave_grant_security', data: { radio: 'zwave', requested_classes: ['S2_Authenticated', 'S2_Unauthenticated'], client_side_auth: false } });
+    expect(JSON.parse(asked.payload)).toMatchObject({
+      type: 'zwave_grant_security',
+      data: { radio: 'zwave', requested_classes: ['S2_Authenticated', 'S2_Unauthenticated'], client_side_auth: false },
+    });
     // a class the device did not ask for is refused, and the question stays open
-    expect(await answer('grant_security', { securityClasses: ['S2_AccessControl'], transaction: 2 })).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('did not request S2_AccessControl') } });
+    expect(await answer('grant_security', { securityClasses: ['S2_AccessControl'], transaction: 2 })).toMatchObject({
+      status: 'error',
+      error: { code: 'PAYLOAD_INVALID', message: expect.stringContaining('did not request S2_AccessControl') },
+    });
     expect(await answer('grant_security', { securityClasses: ['S2_Authenticated'], transaction: 3 })).toMatchObject({ status: 'ok' });
     expect(await granted).toEqual({ securityClasses: [SecurityClass.S2_Authenticated], clientSideAuth: false });
 
     const pin = radio.prompts.validateDSKAndEnterPIN('-12345-23456-34567-45678-56789-11111-22222');
     const dsk = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('zwave_validate_dsk'));
     expect(JSON.parse(dsk.payload)).toMatchObject({ data: { dsk: '-12345-23456-34567-45678-56789-11111-22222' } });
-    expect(await answer('validate_dsk', { pin: '12a45', transaction: 4 })).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_INVALID' } });
+    expect(await answer('validate_dsk', { pin: '12a45', transaction: 4 })).toMatchObject({
+      status: 'error',
+      error: { code: 'PAYLOAD_INVALID' },
+    });
     expect(await answer('validate_dsk', { pin: '54321', transaction: 5 })).toMatchObject({ status: 'ok' });
     expect(await pin).toBe('54321');
 

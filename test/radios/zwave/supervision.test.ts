@@ -10,14 +10,25 @@ import { until } from '../../support/until.js';
 
 describe('radio supervision', () => {
   it('runs the hub without its stick, and starts the radio once the stick is plugged in', async () => {
-    const hub = await startZWaveHub(['switch'], { unplugged: true, restart: { minMs: 200, maxMs: 1000, maxAttempts: 50 }, attempts: { openSerialPort: 1 } });
+    const hub = await startZWaveHub(['switch'], {
+      unplugged: true,
+      restart: { minMs: 200, maxMs: 1000, maxAttempts: 50 },
+      attempts: { openSerialPort: 1 },
+    });
     const { devices, network, watch } = hub;
     const part = hub.radios[0];
     expect(part?.health()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('unplugged') });
     await watch.waitFor('hearth/zw/bridge/state', '{"state":"online"}');
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('radio_state') && p.includes('restarting'));
     // commands fail fast with the radio's state meanwhile
-    devices.addDevice({ id: nodeIdOf(2), friendlyName: 'switch', radio: 'zwave', capabilities: [{ type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }] }] });
+    devices.addDevice({
+      id: nodeIdOf(2),
+      friendlyName: 'switch',
+      radio: 'zwave',
+      capabilities: [
+        { type: 'switch', features: [{ type: 'binary', name: 'state', property: 'state', access: 7, value_on: 'ON', value_off: 'OFF' }] },
+      ],
+    });
     await expect(devices.command(nodeIdOf(2), { state: 'ON' })).rejects.toMatchObject({ code: 'RADIO_UNAVAILABLE' });
 
     network.plugIn();
@@ -29,7 +40,10 @@ describe('radio supervision', () => {
   }, 60_000);
 
   it('restarts a radio whose stick is pulled out while it runs; its devices are offline meanwhile', async () => {
-    const hub = await startZWaveHub(['switch', 'multisensor'], { restart: { minMs: 200, maxMs: 1000, maxAttempts: 50 }, attempts: { openSerialPort: 1 } });
+    const hub = await startZWaveHub(['switch', 'multisensor'], {
+      restart: { minMs: 200, maxMs: 1000, maxAttempts: 50 },
+      attempts: { openSerialPort: 1 },
+    });
     const { devices, network, watch } = hub;
     const part = hub.radios[0];
     for (const id of [2, 3]) await until(() => devices.device(nodeIdOf(id)) !== undefined, 20_000, `node ${id} is registered`);
@@ -44,7 +58,10 @@ describe('radio supervision', () => {
 
     network.plugIn();
     await until(() => part?.state === 'running', 20_000, 'the radio runs again');
-    await watch.waitFor(`hearth/zw/${nodeIdOf(3)}/availability`, (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'));
+    await watch.waitFor(
+      `hearth/zw/${nodeIdOf(3)}/availability`,
+      (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'),
+    );
     await network.device(3).reportSensor('temperature', 19.5);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"temperature":19.5'));
     await watch.client.publishAsync(`hearth/zw/${nodeIdOf(2)}/set`, '{"state":"ON"}', { qos: 1 });
@@ -53,7 +70,11 @@ describe('radio supervision', () => {
 
   it('counts a radio that keeps failing as down, and still retries it at the cap interval', async () => {
     // zwave-js tries a missing port (once here) before a start fails
-    const hub = await startZWaveHub(['switch'], { unplugged: true, restart: { minMs: 100, maxMs: 1000, maxAttempts: 1 }, attempts: { openSerialPort: 1 } });
+    const hub = await startZWaveHub(['switch'], {
+      unplugged: true,
+      restart: { minMs: 100, maxMs: 1000, maxAttempts: 1 },
+      attempts: { openSerialPort: 1 },
+    });
     const { network, watch } = hub;
     const part = hub.radios[0];
     await until(() => part?.state === 'down', 40_000, 'the radio counts as down');

@@ -57,17 +57,29 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
   const log = options.log ?? pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   const radio = new ZWaveRadio({
     port: network.port,
-    driverOptions: { storage: { cacheDir: `${stateDir}/zwave` }, logConfig: { enabled: false, level: 'debug' }, ...network.driverOptions, timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
+    driverOptions: {
+      storage: { cacheDir: `${stateDir}/zwave` },
+      logConfig: { enabled: false, level: 'debug' },
+      ...network.driverOptions,
+      timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
       // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
       // to show it (a test may ask for once). zwave-js 15.15's Driver reads this option but leaves it out of its typings.
-      attempts: { openSerialPort: 2, ...options.attempts }, ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }) },
+      attempts: { openSerialPort: 2, ...options.attempts },
+      ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }),
+    },
     log,
     driverLog: log,
     ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
   });
   onTestFinished(() => network.close());
   const hub = await startBridgedHub(
-    { hubId: 'zw', stateDir, uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 }, store: { journalBatchMs: 5 }, radios: { restart: options.restart ?? {}, breakers: { zwave: options.breaker ?? {} } } },
+    {
+      hubId: 'zw',
+      stateDir,
+      uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
+      store: { journalBatchMs: 5 },
+      radios: { restart: options.restart ?? {}, breakers: { zwave: options.breaker ?? {} } },
+    },
     { radios: [radio], log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) },
   );
   onTestFinished(hub.stop);

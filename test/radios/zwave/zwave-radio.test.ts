@@ -9,20 +9,29 @@ import { retainedOn } from '../../support/mqtt-watch.js';
 import { nodeIdOf, startZWaveHub } from './support.js';
 import { until } from '../../support/until.js';
 
-const properties = (capabilities: readonly Capability[] | undefined): string[] => flattenCapabilities(capabilities ?? []).map((feature: Feature) => feature.property).sort();
+const properties = (capabilities: readonly Capability[] | undefined): string[] =>
+  flattenCapabilities(capabilities ?? [])
+    .map((feature: Feature) => feature.property)
+    .sort();
 
 describe('Z-Wave radio on the simulated network', () => {
   it('registers each simulated device type with its capabilities and publishes its state', async () => {
     const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'door', 'plug']);
     const { devices, network } = hub;
-    for (const device of network.all.filter((d) => !d.asleep)) await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
+    for (const device of network.all.filter((d) => !d.asleep))
+      await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     // the sleeping door sensor is interviewed when it first wakes up
     await network.device(5).wakeUp();
     await until(() => devices.device(nodeIdOf(5)) !== undefined, 15_000, 'the door sensor is registered');
 
     const caps = (nodeId: number) => devices.device(nodeIdOf(nodeId))?.capabilities;
-    expect(caps(2)).toEqual([{ type: 'switch', features: [expect.objectContaining({ property: 'state', value_on: 'ON', value_off: 'OFF' })] }]);
-    expect(caps(3)?.[0]).toMatchObject({ type: 'light', features: [{ property: 'state' }, { property: 'brightness', value_min: 0, value_max: 254 }] });
+    expect(caps(2)).toEqual([
+      { type: 'switch', features: [expect.objectContaining({ property: 'state', value_on: 'ON', value_off: 'OFF' })] },
+    ]);
+    expect(caps(3)?.[0]).toMatchObject({
+      type: 'light',
+      features: [{ property: 'state' }, { property: 'brightness', value_min: 0, value_max: 254 }],
+    });
     expect(properties(caps(4))).toEqual(expect.arrayContaining(['battery', 'humidity', 'illuminance', 'temperature']));
     expect(flattenCapabilities(caps(4) ?? []).find((f) => f.property === 'temperature')).toMatchObject({ type: 'numeric', unit: '°C' });
     expect(properties(caps(5))).toEqual(expect.arrayContaining(['battery', 'contact']));
@@ -98,7 +107,10 @@ describe('Z-Wave radio on the simulated network', () => {
     await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, '{"state":"offline"}');
     network.device(2).setReachable(true);
     await network.device(2).toggleLocally(true);
-    await watch.waitFor(`hearth/zw/${nodeIdOf(2)}/availability`, (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'));
+    await watch.waitFor(
+      `hearth/zw/${nodeIdOf(2)}/availability`,
+      (p) => p === '{"state":"online"}' && watch.received.some((m) => m.payload === '{"state":"offline"}'),
+    );
     await watch.waitFor(`hearth/zw/${nodeIdOf(2)}`, (p) => p.includes('"state":"ON"'));
   });
 
@@ -108,7 +120,10 @@ describe('Z-Wave radio on the simulated network', () => {
     await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the switch is registered');
     const plug = network.pairNew('plug');
     await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":30}', { qos: 1 });
-    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join')).payload)).toMatchObject({ status: 'ok', data: { value: true, time: 30 } });
+    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join')).payload)).toMatchObject({
+      status: 'ok',
+      data: { value: true, time: 30 },
+    });
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_joined') && p.includes(nodeIdOf(plug.id)));
     await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 15_000, 'the plug is registered');
     expect(properties(devices.device(nodeIdOf(plug.id))?.capabilities)).toEqual(expect.arrayContaining(['energy', 'power', 'state']));
@@ -128,8 +143,13 @@ describe('the Z-Wave device cap', () => {
     // the second device filled the network: inclusion closed long before its 60 s
     await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('"permit_join_changed"') && p.includes('"value":false'));
     await watch.client.publishAsync('hearth/zw/bridge/request/permit_join', '{"value":true,"time":60,"transaction":"second"}', { qos: 1 });
-    const refused = JSON.parse((await watch.waitFor('hearth/zw/bridge/response/permit_join', (p) => p.includes('"second"'))).payload) as Record<string, unknown>;
-    expect(refused).toMatchObject({ status: 'error', error: { code: 'DEVICE_LIMIT', message: 'inclusion not started: the Z-Wave network holds 2 devices, radios.zwave.maxDevices is 2' } });
+    const refused = JSON.parse(
+      (await watch.waitFor('hearth/zw/bridge/response/permit_join', (p) => p.includes('"second"'))).payload,
+    ) as Record<string, unknown>;
+    expect(refused).toMatchObject({
+      status: 'error',
+      error: { code: 'DEVICE_LIMIT', message: 'inclusion not started: the Z-Wave network holds 2 devices, radios.zwave.maxDevices is 2' },
+    });
     await until(() => devices.device(nodeIdOf(plug.id))?.capabilities !== undefined, 15_000, 'the plug is registered');
   });
 });
@@ -145,7 +165,10 @@ describe('Z-Wave exclusion', () => {
 
     network.pairToLeave(3);
     await watch.client.publishAsync('hearth/zw/bridge/request/zwave/exclusion', '{"value":true,"time":30,"transaction":"x"}', { qos: 1 });
-    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/zwave/exclusion')).payload)).toMatchObject({ status: 'ok', transaction: 'x' });
+    expect(JSON.parse((await watch.waitFor('hearth/zw/bridge/response/zwave/exclusion')).payload)).toMatchObject({
+      status: 'ok',
+      transaction: 'x',
+    });
     const left = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_leave'));
     expect(JSON.parse(left.payload)).toEqual({ type: 'device_leave', data: { id: nodeIdOf(3), friendly_name: 'dimmer' } });
     await until(() => devices.device(nodeIdOf(3)) === undefined, 15_000, 'the dimmer is gone from the registry');

@@ -27,7 +27,13 @@ const MOTION = 'zigbee:0x00158d0001a2b3c8';
 const REMOTE = 'zigbee:0x00158d0001a2b3c9';
 
 const DEVICES = [
-  { id: LAMP, friendlyName: 'living/lamp', model: 'LED1545G12', vendor: 'IKEA', capabilities: caps(e.light_brightness_colortemp([250, 454])) },
+  {
+    id: LAMP,
+    friendlyName: 'living/lamp',
+    model: 'LED1545G12',
+    vendor: 'IKEA',
+    capabilities: caps(e.light_brightness_colortemp([250, 454])),
+  },
   { id: PLUG, friendlyName: 'kitchen/plug', model: 'SP 120', vendor: 'innr', capabilities: caps(e.switch(), e.power(), e.energy()) },
   { id: CLIMATE, friendlyName: 'climate', capabilities: caps(e.temperature(), e.humidity(), e.battery()) },
   { id: DOOR, friendlyName: 'front door', capabilities: caps(e.contact(), e.battery_low()) },
@@ -36,7 +42,8 @@ const DEVICES = [
 ];
 
 const slug = (id: string): string => id.replace(/[^A-Za-z0-9_-]/g, '_');
-const configTopic = (component: string, id: string, key: string): string => `homeassistant/${component}/hearth-ha/${slug(id)}_${key}/config`;
+const configTopic = (component: string, id: string, key: string): string =>
+  `homeassistant/${component}/hearth-ha/${slug(id)}_${key}/config`;
 
 /** The latest message on each topic so far. */
 function latest(received: readonly Received[]): Map<string, string> {
@@ -54,7 +61,10 @@ async function hubOn(broker: Mosquitto, stateDir: string) {
   });
   onTestFinished(hub.stop);
   const sent: { id: string; payload: Record<string, unknown> }[] = [];
-  hub.devices.attachRadio('zigbee', radioPort((id, payload) => Promise.resolve(void sent.push({ id, payload }))));
+  hub.devices.attachRadio(
+    'zigbee',
+    radioPort((id, payload) => Promise.resolve(void sent.push({ id, payload }))),
+  );
   return { ...hub, sent };
 }
 
@@ -73,12 +83,19 @@ describe('Home Assistant discovery', () => {
     devices.rooms.create('Living Room');
     for (const device of DEVICES) devices.addDevice({ ...device, radio: 'zigbee' });
     devices.rooms.addDevice('living-room', LAMP);
-    await until(() => latest(watch.received).get(stale) === '' && [...latest(watch.received).values()].filter((p) => p.includes('"suggested_area"')).length === 2, 5000, 'the configs');
+    await until(
+      () =>
+        latest(watch.received).get(stale) === '' &&
+        [...latest(watch.received).values()].filter((p) => p.includes('"suggested_area"')).length === 2,
+      5000,
+      'the configs',
+    );
     await bridge.discovery?.settled();
 
     const configs = latest(watch.received);
     const got = new Map<string, ReturnType<typeof checkDiscovery>>();
-    for (const [topic, payload] of configs) if (payload !== '' && topic !== 'homeassistant/status') got.set(topic, checkDiscovery(topic, payload));
+    for (const [topic, payload] of configs)
+      if (payload !== '' && topic !== 'homeassistant/status') got.set(topic, checkDiscovery(topic, payload));
     // every entity, and nothing else: the hub; a light and its power-on colour temperature; a switch and two sensors; three sensors; two binary sensors; one; an event and a sensor
     expect([...got.keys()].sort()).toEqual(
       [
@@ -116,7 +133,14 @@ describe('Home Assistant discovery', () => {
       unique_id: `hearth_ha_${slug(LAMP)}_light`,
       availability: bridgeState,
       availability_mode: 'all',
-      device: { identifiers: [`hearth_ha_${slug(LAMP)}`], name: 'living/lamp', model: 'LED1545G12', manufacturer: 'IKEA', via_device: 'hearth_ha_bridge', suggested_area: 'Living Room' },
+      device: {
+        identifiers: [`hearth_ha_${slug(LAMP)}`],
+        name: 'living/lamp',
+        model: 'LED1545G12',
+        manufacturer: 'IKEA',
+        via_device: 'hearth_ha_bridge',
+        suggested_area: 'Living Room',
+      },
       origin: { name: 'hearth', sw_version: expect.any(String) },
     });
     expect(got.get(configTopic('number', LAMP, 'color_temp_startup'))?.config).toMatchObject({
@@ -142,11 +166,20 @@ describe('Home Assistant discovery', () => {
       [PLUG, 'energy', { device_class: 'energy', unit_of_measurement: 'kWh', state_class: 'total_increasing' }],
       [CLIMATE, 'temperature', { device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement' }],
       [CLIMATE, 'humidity', { device_class: 'humidity', unit_of_measurement: '%', state_class: 'measurement' }],
-      [CLIMATE, 'battery', { device_class: 'battery', unit_of_measurement: '%', state_class: 'measurement', entity_category: 'diagnostic' }],
+      [
+        CLIMATE,
+        'battery',
+        { device_class: 'battery', unit_of_measurement: '%', state_class: 'measurement', entity_category: 'diagnostic' },
+      ],
     ];
     for (const [id, key, fields] of sensors) {
       const config = got.get(configTopic('sensor', id, key))?.config;
-      expect(config, key).toMatchObject({ ...fields, value_template: `{{ value_json.${key} }}`, unique_id: `hearth_ha_${slug(id)}_${key}`, availability: bridgeState });
+      expect(config, key).toMatchObject({
+        ...fields,
+        value_template: `{{ value_json.${key} }}`,
+        unique_id: `hearth_ha_${slug(id)}_${key}`,
+        availability: bridgeState,
+      });
       expect(config?.state_topic, key).toBe(`hearth/ha/${DEVICES.find((device) => device.id === id)?.friendlyName}`);
       expect((config?.device as { suggested_area?: string }).suggested_area).toBeUndefined();
     }
@@ -158,8 +191,18 @@ describe('Home Assistant discovery', () => {
       payload_on: 'False',
       payload_off: 'True',
     });
-    expect(got.get(configTopic('binary_sensor', DOOR, 'battery_low'))?.config).toMatchObject({ device_class: 'battery', entity_category: 'diagnostic', payload_on: 'True', payload_off: 'False' });
-    expect(got.get(configTopic('binary_sensor', MOTION, 'occupancy'))?.config).toMatchObject({ state_topic: 'hearth/ha/hall/motion', device_class: 'occupancy', payload_on: 'True', payload_off: 'False' });
+    expect(got.get(configTopic('binary_sensor', DOOR, 'battery_low'))?.config).toMatchObject({
+      device_class: 'battery',
+      entity_category: 'diagnostic',
+      payload_on: 'True',
+      payload_off: 'False',
+    });
+    expect(got.get(configTopic('binary_sensor', MOTION, 'occupancy'))?.config).toMatchObject({
+      state_topic: 'hearth/ha/hall/motion',
+      device_class: 'occupancy',
+      payload_on: 'True',
+      payload_off: 'False',
+    });
     expect(got.get(configTopic('event', REMOTE, 'action'))?.config).toMatchObject({
       state_topic: 'hearth/ha/remote',
       event_types: ['on', 'off', 'brightness_move_up'],
@@ -200,7 +243,9 @@ describe('Home Assistant discovery', () => {
     });
     // only that device's configs moved
     await watch.waitFor(configTopic('number', LAMP, 'color_temp_startup'), (p) => p.includes('living/ceiling'));
-    expect(new Set(watch.received.slice(before).map((m) => m.topic))).toEqual(new Set([configTopic('light', LAMP, 'light'), configTopic('number', LAMP, 'color_temp_startup')]));
+    expect(new Set(watch.received.slice(before).map((m) => m.topic))).toEqual(
+      new Set([configTopic('light', LAMP, 'light'), configTopic('number', LAMP, 'color_temp_startup')]),
+    );
 
     // a room change: suggested_area follows
     devices.rooms.create('Kitchen');
@@ -214,7 +259,9 @@ describe('Home Assistant discovery', () => {
 
     // a device gains an availability of its own: its configs list it beside the bridge's
     devices.availability(DOOR, true);
-    const withAvailability = await watch.waitFor(configTopic('binary_sensor', DOOR, 'contact'), (p) => p.includes('front door/availability'));
+    const withAvailability = await watch.waitFor(configTopic('binary_sensor', DOOR, 'contact'), (p) =>
+      p.includes('front door/availability'),
+    );
     expect(JSON.parse(withAvailability.payload)).toMatchObject({
       availability: [...bridgeState, { topic: 'hearth/ha/front door/availability', value_template: '{{ value_json.state }}' }],
       availability_mode: 'all',
@@ -234,13 +281,29 @@ describe('Home Assistant discovery', () => {
     const mark = watch.received.length;
     const markStates = hubWatch.received.length;
     await watch.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    await until(() => new Set(watch.received.slice(mark).filter((m) => m.topic.endsWith('/config')).map((m) => m.topic)).size === 12, 5000, 'the twelve configs again');
+    await until(
+      () =>
+        new Set(
+          watch.received
+            .slice(mark)
+            .filter((m) => m.topic.endsWith('/config'))
+            .map((m) => m.topic),
+        ).size === 12,
+      5000,
+      'the twelve configs again',
+    );
     const again = latest(watch.received.slice(mark));
     expect(again.get(configTopic('light', LAMP, 'light'))).toContain('living/ceiling');
     expect(again.has(configTopic('event', REMOTE, 'action'))).toBe(false);
-    expect(again.get(configTopic('binary_sensor', DOOR, 'contact'))).toBe(latest(watch.received.slice(0, mark)).get(configTopic('binary_sensor', DOOR, 'contact')));
+    expect(again.get(configTopic('binary_sensor', DOOR, 'contact'))).toBe(
+      latest(watch.received.slice(0, mark)).get(configTopic('binary_sensor', DOOR, 'contact')),
+    );
     const republished = (topic: string) => hubWatch.received.slice(markStates).some((m) => m.topic === topic);
-    await until(() => republished('hearth/ha/front door/availability') && republished('hearth/ha/climate'), 5000, 'the climate sensor\'s state and the door\'s availability again');
+    await until(
+      () => republished('hearth/ha/front door/availability') && republished('hearth/ha/climate'),
+      5000,
+      "the climate sensor's state and the door's availability again",
+    );
     const states = latest(hubWatch.received.slice(markStates));
     expect(JSON.parse(states.get('hearth/ha/climate') ?? '{}')).toMatchObject({ temperature: 21.5, humidity: 40, battery: 90 });
     expect(JSON.parse(states.get('hearth/ha/front door/availability') ?? '{}')).toEqual({ state: 'online' });

@@ -6,7 +6,12 @@
  */
 import { z } from 'zod';
 
-const availability = z.strictObject({ topic: z.string().min(1), value_template: z.string().optional(), payload_available: z.string().optional(), payload_not_available: z.string().optional() });
+const availability = z.strictObject({
+  topic: z.string().min(1),
+  value_template: z.string().optional(),
+  payload_available: z.string().optional(),
+  payload_not_available: z.string().optional(),
+});
 
 const device = z.strictObject({
   identifiers: z.array(z.string().min(1)).min(1),
@@ -53,7 +58,20 @@ export const SENSOR_UNITS: Record<string, string[]> = {
   pm25: ['µg/m³'],
 };
 
-const sensorClasses = [...Object.keys(SENSOR_UNITS), 'enum', 'timestamp', 'date', 'duration', 'signal_strength', 'frequency', 'gas', 'water', 'weight', 'speed', 'distance'] as const;
+const sensorClasses = [
+  ...Object.keys(SENSOR_UNITS),
+  'enum',
+  'timestamp',
+  'date',
+  'duration',
+  'signal_strength',
+  'frequency',
+  'gas',
+  'water',
+  'weight',
+  'speed',
+  'distance',
+] as const;
 
 export const sensorSchema = z
   .strictObject({
@@ -69,12 +87,19 @@ export const sensorSchema = z
   })
   .check((ctx) => {
     const config = ctx.value;
-    if (config.device_class === 'enum' && (config.state_class !== undefined || config.unit_of_measurement !== undefined || config.options === undefined)) {
+    if (
+      config.device_class === 'enum' &&
+      (config.state_class !== undefined || config.unit_of_measurement !== undefined || config.options === undefined)
+    ) {
       ctx.issues.push({ code: 'custom', message: 'an enum sensor has options and neither state class nor unit', input: config });
     }
     const units = config.device_class === undefined ? undefined : SENSOR_UNITS[config.device_class];
     if (units !== undefined && (config.unit_of_measurement === undefined || !units.includes(config.unit_of_measurement))) {
-      ctx.issues.push({ code: 'custom', message: `unit ${config.unit_of_measurement} is not one of ${config.device_class}'s: ${units.join(' ')}`, input: config });
+      ctx.issues.push({
+        code: 'custom',
+        message: `unit ${config.unit_of_measurement} is not one of ${config.device_class}'s: ${units.join(' ')}`,
+        input: config,
+      });
     }
   });
 
@@ -85,7 +110,36 @@ export const binarySensorSchema = z.strictObject({
   payload_on: z.string().optional(),
   payload_off: z.string().optional(),
   device_class: z
-    .enum(['battery', 'battery_charging', 'carbon_monoxide', 'cold', 'connectivity', 'door', 'garage_door', 'gas', 'heat', 'light', 'lock', 'moisture', 'motion', 'moving', 'occupancy', 'opening', 'plug', 'power', 'presence', 'problem', 'running', 'safety', 'smoke', 'sound', 'tamper', 'update', 'vibration', 'window'])
+    .enum([
+      'battery',
+      'battery_charging',
+      'carbon_monoxide',
+      'cold',
+      'connectivity',
+      'door',
+      'garage_door',
+      'gas',
+      'heat',
+      'light',
+      'lock',
+      'moisture',
+      'motion',
+      'moving',
+      'occupancy',
+      'opening',
+      'plug',
+      'power',
+      'presence',
+      'problem',
+      'running',
+      'safety',
+      'smoke',
+      'sound',
+      'tamper',
+      'update',
+      'vibration',
+      'window',
+    ])
     .optional(),
   off_delay: z.int().optional(),
   expire_after: z.int().optional(),
@@ -127,9 +181,11 @@ export const lightSchema = z
   .check((ctx) => {
     const modes = ctx.value.supported_color_modes ?? [];
     // Home Assistant: onoff and brightness are valid only alone
-    if ((modes.includes('onoff') || modes.includes('brightness')) && modes.length > 1) ctx.issues.push({ code: 'custom', message: 'onoff/brightness must be the only color mode', input: modes });
+    if ((modes.includes('onoff') || modes.includes('brightness')) && modes.length > 1)
+      ctx.issues.push({ code: 'custom', message: 'onoff/brightness must be the only color mode', input: modes });
     const { min_mireds: min, max_mireds: max } = ctx.value;
-    if (min !== undefined && max !== undefined && min >= max) ctx.issues.push({ code: 'custom', message: 'min_mireds must be below max_mireds', input: ctx.value });
+    if (min !== undefined && max !== undefined && min >= max)
+      ctx.issues.push({ code: 'custom', message: 'min_mireds must be below max_mireds', input: ctx.value });
   });
 
 export const eventSchema = z.strictObject({
@@ -174,13 +230,17 @@ export const SCHEMAS: Record<string, z.ZodType> = {
 const TOPIC = /^([^/]+)\/([a-z_]+)\/([a-zA-Z0-9_-]+)\/([a-zA-Z0-9_-]+)\/config$/;
 
 /** Checks one discovery message against the component's schema; returns its component and config. */
-export function checkDiscovery(topic: string, payload: string): { component: string; nodeId: string; objectId: string; config: Record<string, unknown> } {
+export function checkDiscovery(
+  topic: string,
+  payload: string,
+): { component: string; nodeId: string; objectId: string; config: Record<string, unknown> } {
   const match = TOPIC.exec(topic);
   if (match === null) throw new Error(`not a discovery topic: ${topic}`);
   const [, , component, nodeId, objectId] = match as unknown as [string, string, string, string, string];
   const schema = SCHEMAS[component];
   if (schema === undefined) throw new Error(`no schema for component ${component} (${topic})`);
   const parsed = schema.safeParse(JSON.parse(payload));
-  if (!parsed.success) throw new Error(`${topic} does not fit Home Assistant's ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
+  if (!parsed.success)
+    throw new Error(`${topic} does not fit Home Assistant's ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
   return { component, nodeId, objectId, config: JSON.parse(payload) as Record<string, unknown> };
 }

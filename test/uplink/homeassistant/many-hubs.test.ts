@@ -55,48 +55,75 @@ describe('many hubs on one broker', () => {
     const hubOf = (hub: string): HearthProcess => hubs.get(hub) as HearthProcess;
     await Promise.all(HUBS.map((hub) => hubOf(hub).waitForMessage('hearth is ready', 30_000)));
     // every hub's plug and switch are there, under the same names
-    await until(() => HUBS.every((hub) => latest(cloud.received, `hearth/${hub}/zwave/plug`) !== undefined && latest(cloud.received, `hearth/${hub}/zwave/switch`) !== undefined), 15_000, 'every hub\'s devices');
+    await until(
+      () =>
+        HUBS.every(
+          (hub) =>
+            latest(cloud.received, `hearth/${hub}/zwave/plug`) !== undefined &&
+            latest(cloud.received, `hearth/${hub}/zwave/switch`) !== undefined,
+        ),
+      15_000,
+      "every hub's devices",
+    );
 
     // discovery: h1's and h2's configs, each under its own node, its ids and topics its own
-    const plugConfig = (hub: string) => ha.received.find((m) => m.topic.startsWith(`homeassistant/switch/hearth-${hub}/`) && m.payload.includes('"zwave/plug"'));
-    await until(() => plugConfig('h1') !== undefined && plugConfig('h2') !== undefined, 10_000, 'the plugs\' discovery');
-    const discovered = () => ha.received.filter((m) => m.payload !== '' && m.topic.endsWith('/config')).map((m) => checkDiscovery(m.topic, m.payload));
+    const plugConfig = (hub: string) =>
+      ha.received.find((m) => m.topic.startsWith(`homeassistant/switch/hearth-${hub}/`) && m.payload.includes('"zwave/plug"'));
+    await until(() => plugConfig('h1') !== undefined && plugConfig('h2') !== undefined, 10_000, "the plugs' discovery");
+    const discovered = () =>
+      ha.received.filter((m) => m.payload !== '' && m.topic.endsWith('/config')).map((m) => checkDiscovery(m.topic, m.payload));
     // the same devices (the same object ids) on both hubs: wait for both hubs' discovery to be complete
-    const objects = (hub: string): Set<string> => new Set(discovered().filter((c) => c.nodeId === `hearth-${hub}`).map((c) => c.objectId));
+    const objects = (hub: string): Set<string> =>
+      new Set(
+        discovered()
+          .filter((c) => c.nodeId === `hearth-${hub}`)
+          .map((c) => c.objectId),
+      );
     const shared = (): string[] => [...objects('h1')].filter((object) => objects('h2').has(object));
-    await until(() => shared().length >= 5, 10_000, 'both hubs\' discovery of the same devices');
+    await until(() => shared().length >= 5, 10_000, "both hubs' discovery of the same devices");
     const configs = discovered();
     expect(new Set(configs.map((c) => c.nodeId))).toEqual(new Set(['hearth-h1', 'hearth-h2']));
     for (const { nodeId, config } of configs) {
       const hub = nodeId.slice('hearth-'.length);
       expect(String(config.unique_id)).toMatch(new RegExp(`^hearth_${hub}_`));
-      for (const key of ['state_topic', 'command_topic']) if (config[key] !== undefined) expect(config[key]).toMatch(new RegExp(`^hearth/${hub}/`));
+      for (const key of ['state_topic', 'command_topic'])
+        if (config[key] !== undefined) expect(config[key]).toMatch(new RegExp(`^hearth/${hub}/`));
       for (const { topic } of (config.availability ?? []) as { topic: string }[]) expect(topic).toMatch(new RegExp(`^hearth/${hub}/`));
       expect((config.device as { identifiers: string[] }).identifiers[0]).toMatch(new RegExp(`^hearth_${hub}_`));
     }
     // the same device ids on every hub, yet one unique id per config topic
-    const idByTopic = new Map(ha.received.filter((m) => m.payload !== '' && m.topic.endsWith('/config')).map((m) => [m.topic, (JSON.parse(m.payload) as { unique_id: string }).unique_id]));
+    const idByTopic = new Map(
+      ha.received
+        .filter((m) => m.payload !== '' && m.topic.endsWith('/config'))
+        .map((m) => [m.topic, (JSON.parse(m.payload) as { unique_id: string }).unique_id]),
+    );
     expect(new Set(idByTopic.values()).size).toBe(idByTopic.size);
 
     // commands: the same friendly name on three hubs, each command reaches one device
     const on = (hub: string, device: string): boolean => latest(cloud.received, `hearth/${hub}/zwave/${device}`)?.state === 'ON';
     await admin.client.publishAsync('hearth/h2/zwave/plug/set', '{"state":"ON"}', { qos: 1 });
-    await until(() => on('h2', 'plug'), 10_000, 'h2\'s plug on');
+    await until(() => on('h2', 'plug'), 10_000, "h2's plug on");
     await admin.client.publishAsync('hearth/h3/zwave/switch/set', '{"state":"ON"}', { qos: 1 });
-    await until(() => on('h3', 'switch'), 10_000, 'h3\'s switch on');
+    await until(() => on('h3', 'switch'), 10_000, "h3's switch on");
     // Home Assistant's command for h1's plug, on the topic h1's discovery gave it
     const h1Plug = JSON.parse(plugConfig('h1')?.payload ?? '{}') as { command_topic: string; payload_on: string };
     await ha.client.publishAsync(h1Plug.command_topic, h1Plug.payload_on, { qos: 1 });
-    await until(() => on('h1', 'plug'), 10_000, 'h1\'s plug on');
+    await until(() => on('h1', 'plug'), 10_000, "h1's plug on");
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect({ h1: [on('h1', 'plug'), on('h1', 'switch')], h2: [on('h2', 'plug'), on('h2', 'switch')], h3: [on('h3', 'plug'), on('h3', 'switch')] }).toEqual({
+    expect({
+      h1: [on('h1', 'plug'), on('h1', 'switch')],
+      h2: [on('h2', 'plug'), on('h2', 'switch')],
+      h3: [on('h3', 'plug'), on('h3', 'switch')],
+    }).toEqual({
       h1: [true, false],
       h2: [true, false],
       h3: [false, true],
     });
     // each hub carried out exactly its own command
     for (const hub of HUBS) {
-      const sets = cloud.received.filter((m) => m.topic.startsWith(`hearth/${hub}/`) && !m.topic.endsWith('/set') && m.payload.includes('"state":"ON"')).map((m) => m.topic);
+      const sets = cloud.received
+        .filter((m) => m.topic.startsWith(`hearth/${hub}/`) && !m.topic.endsWith('/set') && m.payload.includes('"state":"ON"'))
+        .map((m) => m.topic);
       expect(new Set(sets), hub).toEqual(new Set([`hearth/${hub}/zwave/${hub === 'h3' ? 'switch' : 'plug'}`]));
     }
 
@@ -106,15 +133,31 @@ describe('many hubs on one broker', () => {
     await Promise.all(['h1', 'h2'].map((hub) => hubOf(hub).waitForLine(birth, 10_000)));
 
     // the broker's own account: every publish it accepted from a hub was within the hub's namespace
-    const accepted = [...broker.log.matchAll(/Received PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub: hub as string, topic: topic as string }));
+    const accepted = [...broker.log.matchAll(/Received PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({
+      hub: hub as string,
+      topic: topic as string,
+    }));
     expect(new Set(accepted.map((a) => a.hub))).toEqual(new Set(HUBS));
-    for (const { hub, topic } of accepted) expect(topic.startsWith(`hearth/${hub}/`) || topic.startsWith(`homeassistant/`) && topic.split('/')[2] === `hearth-${hub}`, `${hub} wrote ${topic}`).toBe(true);
+    for (const { hub, topic } of accepted)
+      expect(
+        topic.startsWith(`hearth/${hub}/`) || (topic.startsWith(`homeassistant/`) && topic.split('/')[2] === `hearth-${hub}`),
+        `${hub} wrote ${topic}`,
+      ).toBe(true);
     // h3 tried its discovery outside its namespace: the broker denied it, h3 logged it with the topic and went on
-    const denied = [...broker.log.matchAll(/Denied PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({ hub, topic: topic as string }));
+    const denied = [...broker.log.matchAll(/Denied PUBLISH from (h\d) \([^']*'([^']*)'/g)].map(([, hub, topic]) => ({
+      hub,
+      topic: topic as string,
+    }));
     expect(denied.length).toBeGreaterThan(0);
     expect(denied.every((d) => d.hub === 'h3' && d.topic.startsWith('hass/'))).toBe(true);
-    const refused = await hubOf('h3').waitForLine((line) => line.level === 'warn' && String(line.msg).startsWith('the broker refused a publish to hass/'), 5000);
-    expect(refused).toMatchObject({ topic: expect.stringMatching(/^hass\/[a-z_]+\/hearth-h3\/[A-Za-z0-9_-]+\/config$/), reasonCode: '0x87' });
+    const refused = await hubOf('h3').waitForLine(
+      (line) => line.level === 'warn' && String(line.msg).startsWith('the broker refused a publish to hass/'),
+      5000,
+    );
+    expect(refused).toMatchObject({
+      topic: expect.stringMatching(/^hass\/[a-z_]+\/hearth-h3\/[A-Za-z0-9_-]+\/config$/),
+      reasonCode: '0x87',
+    });
     expect(denied.map((d) => d.topic)).toContain(refused.topic);
     // refusals do not hold up h3's outbox: it published on after the first of them
     const firstDenied = broker.log.indexOf('Denied PUBLISH from h3 ');

@@ -26,12 +26,24 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     const hub = await startZWaveHub(['switch', 'dimmer', 'multisensor', 'door', 'plug']);
     const { devices, network, watch, broker } = hub;
     const ha = await MqttWatch.connect(broker.url, 'homeassistant/#');
-    for (const device of network.all.filter((d) => !d.asleep)) await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
+    for (const device of network.all.filter((d) => !d.asleep))
+      await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     await network.device(5).wakeUp();
     await until(() => devices.device(nodeIdOf(5)) !== undefined, 15_000, 'the door sensor is registered');
-    await until(() => configsOf(ha.received, 5).has('binary_sensor:contact') && configsOf(ha.received, 6).has('sensor:energy'), 10_000, 'the configs');
+    await until(
+      () => configsOf(ha.received, 5).has('binary_sensor:contact') && configsOf(ha.received, 6).has('sensor:energy'),
+      10_000,
+      'the configs',
+    );
     // configs are republished once a device's availability is known: wait for the last of those
-    await until(() => [2, 3, 4, 6].every((id) => [...configsOf(ha.received, id).values()].every(({ config }) => (config.availability as unknown[]).length === 2)), 10_000, 'configs with availability');
+    await until(
+      () =>
+        [2, 3, 4, 6].every((id) =>
+          [...configsOf(ha.received, id).values()].every(({ config }) => (config.availability as unknown[]).length === 2),
+        ),
+      10_000,
+      'configs with availability',
+    );
 
     const name = (id: number): string => devices.device(nodeIdOf(id))?.friendlyName ?? '';
     const state = (id: number): string => `hearth/zw/${name(id)}`;
@@ -43,27 +55,76 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     // the switch: one switch entity on state, set through /set/state
     expect(entities(2)).toEqual(['switch:switch']);
     const switchConfig = configsOf(ha.received, 2).get('switch:switch')?.config;
-    expect(switchConfig).toMatchObject({ name: null, state_topic: state(2), command_topic: `${state(2)}/set/state`, value_template: '{{ value_json.state }}', payload_on: 'ON', payload_off: 'OFF', availability: ownAvailability(2), availability_mode: 'all' });
-    expect(switchConfig?.device).toMatchObject({ identifiers: [`hearth_zw_${nodeIdOf(2).replace(/:/g, '_')}`], name: name(2), via_device: 'hearth_zw_bridge' });
+    expect(switchConfig).toMatchObject({
+      name: null,
+      state_topic: state(2),
+      command_topic: `${state(2)}/set/state`,
+      value_template: '{{ value_json.state }}',
+      payload_on: 'ON',
+      payload_off: 'OFF',
+      availability: ownAvailability(2),
+      availability_mode: 'all',
+    });
+    expect(switchConfig?.device).toMatchObject({
+      identifiers: [`hearth_zw_${nodeIdOf(2).replace(/:/g, '_')}`],
+      name: name(2),
+      via_device: 'hearth_zw_bridge',
+    });
     // the dimmer: a JSON-schema light with brightness 0-254
     expect(entities(3)).toEqual(['light:light']);
     const light = configsOf(ha.received, 3).get('light:light')?.config;
-    expect(light).toMatchObject({ schema: 'json', state_topic: state(3), command_topic: `${state(3)}/set`, brightness: true, brightness_scale: 254, supported_color_modes: ['brightness'], availability: ownAvailability(3) });
+    expect(light).toMatchObject({
+      schema: 'json',
+      state_topic: state(3),
+      command_topic: `${state(3)}/set`,
+      brightness: true,
+      brightness_scale: 254,
+      supported_color_modes: ['brightness'],
+      availability: ownAvailability(3),
+    });
     // the multisensor: four sensors with class, unit and state class
     const multi = configsOf(ha.received, 4);
     expect(entities(4)).toEqual(expect.arrayContaining(['sensor:battery', 'sensor:humidity', 'sensor:illuminance', 'sensor:temperature']));
-    expect(multi.get('sensor:temperature')?.config).toMatchObject({ state_topic: state(4), value_template: '{{ value_json.temperature }}', device_class: 'temperature', unit_of_measurement: '°C', state_class: 'measurement' });
-    expect(multi.get('sensor:humidity')?.config).toMatchObject({ device_class: 'humidity', unit_of_measurement: '%', state_class: 'measurement' });
+    expect(multi.get('sensor:temperature')?.config).toMatchObject({
+      state_topic: state(4),
+      value_template: '{{ value_json.temperature }}',
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+      state_class: 'measurement',
+    });
+    expect(multi.get('sensor:humidity')?.config).toMatchObject({
+      device_class: 'humidity',
+      unit_of_measurement: '%',
+      state_class: 'measurement',
+    });
     // zwave-js says "Lux"; Home Assistant's illuminance wants "lx"
-    expect(multi.get('sensor:illuminance')?.config).toMatchObject({ device_class: 'illuminance', unit_of_measurement: 'lx', state_class: 'measurement' });
-    expect(multi.get('sensor:battery')?.config).toMatchObject({ device_class: 'battery', unit_of_measurement: '%', entity_category: 'diagnostic' });
+    expect(multi.get('sensor:illuminance')?.config).toMatchObject({
+      device_class: 'illuminance',
+      unit_of_measurement: 'lx',
+      state_class: 'measurement',
+    });
+    expect(multi.get('sensor:battery')?.config).toMatchObject({
+      device_class: 'battery',
+      unit_of_measurement: '%',
+      entity_category: 'diagnostic',
+    });
     // the door: open is on, whatever the radio calls on
-    expect(configsOf(ha.received, 5).get('binary_sensor:contact')?.config).toMatchObject({ state_topic: state(5), value_template: '{{ value_json.contact }}', device_class: 'door', payload_on: 'False', payload_off: 'True' });
+    expect(configsOf(ha.received, 5).get('binary_sensor:contact')?.config).toMatchObject({
+      state_topic: state(5),
+      value_template: '{{ value_json.contact }}',
+      device_class: 'door',
+      payload_on: 'False',
+      payload_off: 'True',
+    });
     // the plug: a switch, power and energy
     const plug = configsOf(ha.received, 6);
     expect(plug.get('switch:switch')?.config).toMatchObject({ command_topic: `${state(6)}/set/state` });
     expect(plug.get('sensor:power')?.config).toMatchObject({ device_class: 'power', unit_of_measurement: 'W', state_class: 'measurement' });
-    expect(plug.get('sensor:energy')?.config).toMatchObject({ device_class: 'energy', unit_of_measurement: 'kWh', state_class: 'total_increasing' });
+    expect(plug.get('sensor:energy')?.config).toMatchObject({
+      device_class: 'energy',
+      unit_of_measurement: 'kWh',
+      state_class: 'total_increasing',
+    });
 
     // what Home Assistant would send on the discovered command topics reaches the nodes
     await watch.client.publishAsync(String(light?.command_topic), '{"state":"ON","brightness":128}', { qos: 1 });

@@ -69,7 +69,8 @@ export function installEpollStandIn(): void {
   const epollPath = createRequire(require.resolve('onoff')).resolve('epoll');
   const cached = require.cache[epollPath];
   if (cached !== undefined) {
-    if ((cached.exports as { Epoll?: unknown }).Epoll !== EpollStandIn) throw new Error('onoff was loaded with the real epoll before the simulation could give it the stand-in');
+    if ((cached.exports as { Epoll?: unknown }).Epoll !== EpollStandIn)
+      throw new Error('onoff was loaded with the real epoll before the simulation could give it the stand-in');
     return;
   }
   const Module = require('node:module') as new (id: string) => NodeJS.Module;

@@ -23,8 +23,12 @@ export function runSelfInGpioNamespace(config: HearthConfig): Promise<number> {
   const board = config.radios.gpio.board === 'auto' ? SIMULATED_BOARD : config.radios.gpio.board;
   // an active-low input idles high on its wire (the pull-up), so it does not start pressed
   const levels: Record<number, 0 | 1> = {};
-  for (const pin of planPins(config.radios.gpio.devices, boardProfile(board))) if (!isOutput(pin.device) && pin.device.activeLow) levels[pin.line] = 1;
-  const child = spawnGpioSimulation({ board, layout: '6.6', levels, command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)] }, ['inherit', 'inherit', 'inherit']);
+  for (const pin of planPins(config.radios.gpio.devices, boardProfile(board)))
+    if (!isOutput(pin.device) && pin.device.activeLow) levels[pin.line] = 1;
+  const child = spawnGpioSimulation(
+    { board, layout: '6.6', levels, command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)] },
+    ['inherit', 'inherit', 'inherit'],
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128))));
 }

@@ -18,19 +18,27 @@ import { boardProfile } from '../../../hardware/board-profile.js';
 import { SIMULATION_MARKER, type GpioSimulationSpec, type SimulationMarker } from './namespace.js';
 import { SysfsKernel } from './sysfs-kernel.js';
 
-type Request = { id: number } & ({ op: 'level'; line: number; value: 0 | 1 } | { op: 'pulses'; line: number; levels: (0 | 1)[]; intervalMs: number } | { op: 'view'; line: number } | { op: 'vanish' });
+type Request = { id: number } & (
+  | { op: 'level'; line: number; value: 0 | 1 }
+  | { op: 'pulses'; line: number; levels: (0 | 1)[]; intervalMs: number }
+  | { op: 'view'; line: number }
+  | { op: 'vanish' }
+);
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as GpioSimulationSpec;
 
 // the parent (unshare exec'd this) stayed in the namespace it was started from
 if (readlinkSync('/proc/self/ns/mnt') === readlinkSync(`/proc/${process.ppid}/ns/mnt`)) {
-  process.stderr.write('kernel-host: not in a mount namespace of its own; refusing to mount over /sys/class (run it through namespace.ts)\n');
+  process.stderr.write(
+    'kernel-host: not in a mount namespace of its own; refusing to mount over /sys/class (run it through namespace.ts)\n',
+  );
   process.exit(70);
 }
 
 const profile = boardProfile(spec.board);
 const chips = profile.sysfsLayouts[spec.layout];
-if (chips === undefined) throw new Error(`board ${spec.board} has no sysfs layout ${spec.layout} (it has ${Object.keys(profile.sysfsLayouts).join(', ')})`);
+if (chips === undefined)
+  throw new Error(`board ${spec.board} has no sysfs layout ${spec.layout} (it has ${Object.keys(profile.sysfsLayouts).join(', ')})`);
 const headerChip = chips.find((chip) => chip.label === profile.chipLabel);
 if (headerChip === undefined) throw new Error(`layout ${spec.layout} of ${spec.board} has no chip ${profile.chipLabel}`);
 

@@ -74,5 +74,8 @@ export function namespaceProblem(): string | undefined {
  */
 export function spawnGpioSimulation(spec: GpioSimulationSpec, stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): ChildProcess {
   const streams = Array.isArray(stdio) ? [...stdio] : [stdio, stdio, stdio];
-  return spawn('unshare', ['-m', '--propagation', 'private', process.execPath, ...nodeArgsFor(hostScript), JSON.stringify(spec)], { stdio: [...streams.slice(0, 3), 'ipc'], detached: true });
+  return spawn('unshare', ['-m', '--propagation', 'private', process.execPath, ...nodeArgsFor(hostScript), JSON.stringify(spec)], {
+    stdio: [...streams.slice(0, 3), 'ipc'],
+    detached: true,
+  });
 }

@@ -10,7 +10,21 @@
  * `gpioN/` appears within a millisecond or so, which onoff's export already waits for (its
  * permission loop, kept for udev).
  */
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, watch, writeFileSync, writeSync, chownSync, chmodSync, type FSWatcher } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  watch,
+  writeFileSync,
+  writeSync,
+  chownSync,
+  chmodSync,
+  type FSWatcher,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { SysfsChip } from '../../../hardware/board-profile.js';
 
@@ -112,7 +126,14 @@ export class SysfsKernel {
     writeFileSync(join(staging, 'active_low'), '0\n');
     writeFileSync(join(staging, 'value'), `${level}\n`);
     // watched before it appears (inotify follows the inode through the rename), so no write is missed
-    const line: Line = { number, direction: 'in', activeLow: false, level, edge: 'none', watcher: watch(staging, (_event, name) => this.changed(number, name)) };
+    const line: Line = {
+      number,
+      direction: 'in',
+      activeLow: false,
+      level,
+      edge: 'none',
+      watcher: watch(staging, (_event, name) => this.changed(number, name)),
+    };
     line.watcher.on('error', () => undefined);
     this.lines.set(number, line);
     // one rename: the directory appears whole, never without its value file

@@ -35,8 +35,12 @@ export class ZigbeeDemoActivity {
     for (const device of this.network.all) {
       if (device.fault !== undefined) continue;
       if (device.kind === 'climate') {
-        device.report('msTemperatureMeasurement', { measuredValue: this.drift(Number(device.attribute('msTemperatureMeasurement', 'measuredValue')), 30, 1500, 2800) });
-        device.report('msRelativeHumidity', { measuredValue: this.drift(Number(device.attribute('msRelativeHumidity', 'measuredValue')), 100, 3000, 7000) });
+        device.report('msTemperatureMeasurement', {
+          measuredValue: this.drift(Number(device.attribute('msTemperatureMeasurement', 'measuredValue')), 30, 1500, 2800),
+        });
+        device.report('msRelativeHumidity', {
+          measuredValue: this.drift(Number(device.attribute('msRelativeHumidity', 'measuredValue')), 100, 3000, 7000),
+        });
       } else if (device.kind === 'plug') {
         const on = device.attribute('genOnOff', 'onOff') === 1;
         device.report('haElectricalMeasurement', { activePower: on ? this.drift(60, 5, 40, 80) : 0 });

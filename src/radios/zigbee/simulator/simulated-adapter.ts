@@ -77,10 +77,20 @@ export class SimulatedAdapter extends Adapter {
    */
   private formedBefore(): string | undefined {
     try {
-      const backup = JSON.parse(readFileSync(this.backupPath, 'utf8')) as { pan_id?: string; extended_pan_id?: string; channel?: number; network_key?: { key?: string } };
+      const backup = JSON.parse(readFileSync(this.backupPath, 'utf8')) as {
+        pan_id?: string;
+        extended_pan_id?: string;
+        channel?: number;
+        network_key?: { key?: string };
+      };
       const extended = backup.extended_pan_id === undefined ? undefined : [...Buffer.from(backup.extended_pan_id, 'hex')];
       const key = backup.network_key?.key === undefined ? undefined : [...Buffer.from(backup.network_key.key, 'hex')];
-      return networkParameters(backup.pan_id === undefined ? undefined : parseInt(backup.pan_id, 16), extended, backup.channel === undefined ? undefined : [backup.channel], key);
+      return networkParameters(
+        backup.pan_id === undefined ? undefined : parseInt(backup.pan_id, 16),
+        extended,
+        backup.channel === undefined ? undefined : [backup.channel],
+        key,
+      );
     } catch {
       return undefined;
     }
@@ -130,21 +140,40 @@ export class SimulatedAdapter extends Adapter {
       coordinatorIeeeAddress: Buffer.from(this.network.coordinatorIeee.slice(2), 'hex'),
       devices: ieeeAddressesInDatabase
         .filter((ieee) => ieee !== this.network.coordinatorIeee)
-        .map((ieee) => ({ networkAddress: this.network.device(ieee)?.networkAddress ?? null, ieeeAddress: Buffer.from(ieee.slice(2), 'hex'), isDirectChild: true })),
+        .map((ieee) => ({
+          networkAddress: this.network.device(ieee)?.networkAddress ?? null,
+          ieeeAddress: Buffer.from(ieee.slice(2), 'hex'),
+          isDirectChild: true,
+        })),
     };
   }
 
   async getNetworkParameters(): Promise<TsType.NetworkParameters> {
     await this.coordinator('getNetworkParameters');
     const extended = Buffer.from(this.networkOptions.extendedPanID ?? []).toString('hex');
-    return { panID: this.networkOptions.panID, extendedPanID: `0x${extended}`, channel: this.networkOptions.channelList[0] ?? 11, nwkUpdateID: 0 };
+    return {
+      panID: this.networkOptions.panID,
+      extendedPanID: `0x${extended}`,
+      channel: this.networkOptions.channelList[0] ?? 11,
+      nwkUpdateID: 0,
+    };
   }
 
   async addInstallCode(): Promise<void> {
     await this.coordinator('addInstallCode');
   }
 
-  waitFor(networkAddress: number, endpoint: number, frameType: Zcl.FrameType, direction: Zcl.Direction, transactionSequenceNumber: number | undefined, clusterId: number, commandId: number, _defaultRspCommandId: number | undefined, timeout: number): { promise: Promise<ZclPayload>; cancel: () => void } {
+  waitFor(
+    networkAddress: number,
+    endpoint: number,
+    frameType: Zcl.FrameType,
+    direction: Zcl.Direction,
+    transactionSequenceNumber: number | undefined,
+    clusterId: number,
+    commandId: number,
+    _defaultRspCommandId: number | undefined,
+    timeout: number,
+  ): { promise: Promise<ZclPayload>; cancel: () => void } {
     let waiter: Waiter | undefined;
     let timer: NodeJS.Timeout | undefined;
     const promise = new Promise<ZclPayload>((resolve, reject) => {
@@ -165,7 +194,11 @@ export class SimulatedAdapter extends Adapter {
       this.waiters.add(waiter);
       timer = setTimeout(() => {
         if (waiter !== undefined) this.waiters.delete(waiter);
-        reject(new SimulatedAdapterError(`Timeout - ${networkAddress} - ${endpoint} - cluster ${clusterId} - command ${commandId} after ${timeout} ms`));
+        reject(
+          new SimulatedAdapterError(
+            `Timeout - ${networkAddress} - ${endpoint} - cluster ${clusterId} - command ${commandId} after ${timeout} ms`,
+          ),
+        );
       }, timeout);
       timer.unref();
     });
@@ -205,8 +238,15 @@ export class SimulatedAdapter extends Adapter {
     this.emit('deviceLeave', { ieeeAddr, networkAddress });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- herdsman overloads sendZdo on the cluster id; one implementation serves them all
-  async sendZdo(ieeeAddress: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer, disableResponse: boolean): Promise<any> {
+  // herdsman overloads sendZdo on the cluster id; one implementation serves them all
+  async sendZdo(
+    ieeeAddress: string,
+    networkAddress: number,
+    clusterId: Zdo.ClusterId,
+    payload: Buffer,
+    disableResponse: boolean,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+  ): Promise<any> {
     await this.coordinator(`ZDO ${Zdo.ClusterId[clusterId]} to ${ieeeAddress}`);
     const response = this.network.zdo(ieeeAddress, networkAddress, clusterId, payload);
     if (response === 'silent') {
@@ -222,25 +262,42 @@ export class SimulatedAdapter extends Adapter {
     this.network.permitJoin(seconds, networkAddress);
   }
 
-  async sendZclFrameToEndpoint(ieeeAddr: string, networkAddress: number, endpoint: number, zclFrame: Zcl.Frame, timeout: number, disableResponse: boolean, _disableRecovery: boolean, sourceEndpoint?: number): Promise<ZclPayload | undefined> {
+  async sendZclFrameToEndpoint(
+    ieeeAddr: string,
+    networkAddress: number,
+    endpoint: number,
+    zclFrame: Zcl.Frame,
+    timeout: number,
+    disableResponse: boolean,
+    _disableRecovery: boolean,
+    sourceEndpoint?: number,
+  ): Promise<ZclPayload | undefined> {
     await this.coordinator(`ZCL ${zclFrame.cluster.name}.${zclFrame.command.name} to ${ieeeAddr}`, timeout);
     // on the air: the device gets the frame as bytes and parses it, as a real one does
     const sent = zclFrame.toBuffer();
     const request = Zcl.Frame.fromBuffer(zclFrame.cluster.ID, Zcl.Header.fromBuffer(sent), sent, {});
     const responses = this.network.zcl(ieeeAddr, endpoint, request);
-    if (responses === undefined) throw new SimulatedAdapterError(`Delivery failed for ${ieeeAddr} (${networkAddress}): no route to the device (MAC no ACK)`);
+    if (responses === undefined)
+      throw new SimulatedAdapterError(`Delivery failed for ${ieeeAddr} (${networkAddress}): no route to the device (MAC no ACK)`);
     const expected = this.expectedResponse(zclFrame);
     let answer: ZclPayload | undefined;
     for (const response of responses) {
       const payload = this.network.payloadFrom(ieeeAddr, endpoint, response, sourceEndpoint ?? 1);
-      if (expected !== undefined && response.header.commandIdentifier === expected.commandId && response.header.isGlobal === expected.global) answer = payload;
+      if (
+        expected !== undefined &&
+        response.header.commandIdentifier === expected.commandId &&
+        response.header.isGlobal === expected.global
+      )
+        answer = payload;
       // a real adapter hands herdsman every frame it receives, the awaited response too (a read's answer becomes a message)
       this.deliver(payload);
     }
     if (disableResponse || expected === undefined) return undefined;
     if (answer !== undefined) return answer;
     await new Promise((resolve) => setTimeout(resolve, Math.min(timeout, this.network.maxWaitMs)).unref());
-    throw new SimulatedAdapterError(`Timeout - ${ieeeAddr} - ${endpoint} - ${zclFrame.cluster.name}.${zclFrame.command.name} got no response within ${timeout} ms`);
+    throw new SimulatedAdapterError(
+      `Timeout - ${ieeeAddr} - ${endpoint} - ${zclFrame.cluster.name}.${zclFrame.command.name} got no response within ${timeout} ms`,
+    );
   }
 
   /** Which response a real adapter waits for: the command's own, or a default response unless it was turned off. */

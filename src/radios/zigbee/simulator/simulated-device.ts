@@ -74,13 +74,33 @@ export class SimulatedZigbeeDevice {
       if (attribute === undefined) throw new Error(`simulated ${this.kind}: no attribute ${cluster}.${name}`);
       return { attrId: attribute.ID, dataType: attribute.type, attrData: value };
     });
-    const frame = Zcl.Frame.create(Zcl.FrameType.GLOBAL, Zcl.Direction.SERVER_TO_CLIENT, true, undefined, this.nextTsn(), 'report', cluster, records, {});
+    const frame = Zcl.Frame.create(
+      Zcl.FrameType.GLOBAL,
+      Zcl.Direction.SERVER_TO_CLIENT,
+      true,
+      undefined,
+      this.nextTsn(),
+      'report',
+      cluster,
+      records,
+      {},
+    );
     this.emit(this, endpoint, frame);
   }
 
   /** Sends a cluster command to the coordinator (a remote's button press). */
   command(cluster: string, command: string, payload: Record<string, unknown> = {}, endpoint = this.firstEndpoint): void {
-    const frame = Zcl.Frame.create(Zcl.FrameType.SPECIFIC, Zcl.Direction.CLIENT_TO_SERVER, true, undefined, this.nextTsn(), command, cluster, payload, {});
+    const frame = Zcl.Frame.create(
+      Zcl.FrameType.SPECIFIC,
+      Zcl.Direction.CLIENT_TO_SERVER,
+      true,
+      undefined,
+      this.nextTsn(),
+      command,
+      cluster,
+      payload,
+      {},
+    );
     this.emit(this, endpoint, frame);
   }
 
@@ -100,7 +120,17 @@ export class SimulatedZigbeeDevice {
     const table = this.attributes.get(endpoint) ?? {};
     const cluster = request.cluster;
     const answer = (command: string, payload: unknown, frameType = Zcl.FrameType.GLOBAL): Frame =>
-      Zcl.Frame.create(frameType, Zcl.Direction.SERVER_TO_CLIENT, true, header.manufacturerCode, header.transactionSequenceNumber, command, cluster.name, payload, {});
+      Zcl.Frame.create(
+        frameType,
+        Zcl.Direction.SERVER_TO_CLIENT,
+        true,
+        header.manufacturerCode,
+        header.transactionSequenceNumber,
+        command,
+        cluster.name,
+        payload,
+        {},
+      );
     const failed = this.fault === 'fail';
     if (header.isGlobal) {
       const records = request.payload as { attrId: number; attrData?: unknown }[];
@@ -129,7 +159,9 @@ export class SimulatedZigbeeDevice {
         case 'configReport':
           return [answer('configReportRsp', [{ status: failed ? Zcl.Status.FAILURE : Zcl.Status.SUCCESS }])];
         default:
-          return header.frameControl.disableDefaultResponse ? [] : [answer('defaultRsp', { cmdId: header.commandIdentifier, statusCode: Zcl.Status.UNSUP_COMMAND })];
+          return header.frameControl.disableDefaultResponse
+            ? []
+            : [answer('defaultRsp', { cmdId: header.commandIdentifier, statusCode: Zcl.Status.UNSUP_COMMAND })];
       }
     }
     const changed = failed ? undefined : this.apply(table, cluster.name, request.command.name, request.payload as Record<string, unknown>);
@@ -148,7 +180,12 @@ export class SimulatedZigbeeDevice {
   }
 
   /** Carries out a cluster command on the attribute table; the attributes it changed, or undefined when unknown. */
-  private apply(table: Record<string, Record<string, unknown>>, cluster: string, command: string, payload: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
+  private apply(
+    table: Record<string, Record<string, unknown>>,
+    cluster: string,
+    command: string,
+    payload: Record<string, unknown>,
+  ): Record<string, Record<string, unknown>> | undefined {
     const onOff = table.genOnOff;
     const level = table.genLevelCtrl;
     const set = (clusterName: string, values: Record<string, unknown>): Record<string, Record<string, unknown>> => {
@@ -164,7 +201,8 @@ export class SimulatedZigbeeDevice {
       if (command === 'moveToLevel' || command === 'moveToLevelWithOnOff') {
         const target = Math.max(1, Math.min(254, Number(payload.level)));
         const changed = set('genLevelCtrl', { currentLevel: target });
-        if (command === 'moveToLevelWithOnOff' && onOff !== undefined) Object.assign(changed, set('genOnOff', { onOff: Number(payload.level) > 0 ? 1 : 0 }));
+        if (command === 'moveToLevelWithOnOff' && onOff !== undefined)
+          Object.assign(changed, set('genOnOff', { onOff: Number(payload.level) > 0 ? 1 : 0 }));
         return changed;
       }
       if (command === 'step' || command === 'stepWithOnOff') {

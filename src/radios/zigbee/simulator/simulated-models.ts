@@ -36,7 +36,18 @@ const HA = 0x0104;
 const ZLL = 0xc05e;
 
 function basic(model: string, vendor: string, powerSource: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { modelId: model, manufacturerName: vendor, powerSource, zclVersion: 3, appVersion: 1, stackVersion: 1, hwVersion: 1, dateCode: '20240101', swBuildId: '1.0.0', ...extra };
+  return {
+    modelId: model,
+    manufacturerName: vendor,
+    powerSource,
+    zclVersion: 3,
+    appVersion: 1,
+    stackVersion: 1,
+    hwVersion: 1,
+    dateCode: '20240101',
+    swBuildId: '1.0.0',
+    ...extra,
+  };
 }
 
 const MAINS = 1;
@@ -61,7 +72,14 @@ export function simulatedModel(kind: SimulatedKind): SimulatedModel {
               genBasic: basic('TRADFRI bulb E27 WS opal 980lm', 'IKEA of Sweden', MAINS),
               genOnOff: { onOff: 0, startUpOnOff: 1 },
               genLevelCtrl: { currentLevel: 254, onLevel: 255, startUpCurrentLevel: 255 },
-              lightingColorCtrl: { colorTemperature: 370, colorMode: 2, colorTempPhysicalMin: 250, colorTempPhysicalMax: 454, colorCapabilities: 0x10, startUpColorTemperature: 0xffff },
+              lightingColorCtrl: {
+                colorTemperature: 370,
+                colorMode: 2,
+                colorTempPhysicalMin: 250,
+                colorTempPhysicalMax: 454,
+                colorCapabilities: 0x10,
+                startUpColorTemperature: 0xffff,
+              },
             },
           },
         ],
@@ -83,7 +101,14 @@ export function simulatedModel(kind: SimulatedKind): SimulatedModel {
               genBasic: basic('LTW010', 'Signify Netherlands B.V.', MAINS),
               genOnOff: { onOff: 0, startUpOnOff: 1 },
               genLevelCtrl: { currentLevel: 254, onLevel: 255, startUpCurrentLevel: 255 },
-              lightingColorCtrl: { colorTemperature: 366, colorMode: 2, colorTempPhysicalMin: 153, colorTempPhysicalMax: 454, colorCapabilities: 0x10, startUpColorTemperature: 0xffff },
+              lightingColorCtrl: {
+                colorTemperature: 366,
+                colorMode: 2,
+                colorTempPhysicalMin: 153,
+                colorTempPhysicalMax: 454,
+                colorCapabilities: 0x10,
+                startUpColorTemperature: 0xffff,
+              },
             },
           },
         ],
@@ -163,7 +188,10 @@ export function simulatedModel(kind: SimulatedKind): SimulatedModel {
             inputs: ['genBasic', 'genPowerCfg', 'genIdentify', 'genAlarms', 'haDiagnostic', 'touchlink'],
             outputs: ['genIdentify', 'genGroups', 'genScenes', 'genOnOff', 'genLevelCtrl', 'genOta', 'touchlink'],
             // firmware 2.4 and later reports battery in half percent, as ZCL says (older IKEA firmware did not)
-            attributes: { genBasic: basic('TRADFRI remote control', 'IKEA of Sweden', BATTERY, { swBuildId: '2.4.5' }), genPowerCfg: { batteryPercentageRemaining: 174, batteryVoltage: 30 } },
+            attributes: {
+              genBasic: basic('TRADFRI remote control', 'IKEA of Sweden', BATTERY, { swBuildId: '2.4.5' }),
+              genPowerCfg: { batteryPercentageRemaining: 174, batteryVoltage: 30 },
+            },
           },
         ],
       };
@@ -180,7 +208,11 @@ export function simulatedModel(kind: SimulatedKind): SimulatedModel {
             deviceId: 0x0100,
             inputs: ['genBasic', 'genIdentify', 'genOnOff', 'msTemperatureMeasurement'],
             outputs: [],
-            attributes: { genBasic: basic('HL-WIDGET-1', 'Hearth Labs', MAINS), genOnOff: { onOff: 0 }, msTemperatureMeasurement: { measuredValue: 2000 } },
+            attributes: {
+              genBasic: basic('HL-WIDGET-1', 'Hearth Labs', MAINS),
+              genOnOff: { onOff: 0 },
+              msTemperatureMeasurement: { measuredValue: 2000 },
+            },
           },
         ],
       };

@@ -67,7 +67,9 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   private newDevice(kind: SimulatedKind): SimulatedZigbeeDevice {
     const n = this.nextAddress++;
     const ieee = `0x00158d00${n.toString(16).padStart(8, '0')}`;
-    return new SimulatedZigbeeDevice(kind, ieee, 0x1000 + (n & 0xefff), (device, endpoint, frame) => this.fromDevice(device, endpoint, frame));
+    return new SimulatedZigbeeDevice(kind, ieee, 0x1000 + (n & 0xefff), (device, endpoint, frame) =>
+      this.fromDevice(device, endpoint, frame),
+    );
   }
 
   /** A device already paired to the network: it joins when a controller that does not know it starts. */
@@ -115,7 +117,8 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
 
   /** Devices paired before that the controller does not know (yet) join now, one by one. */
   joinUnknown(known: (ieee: string) => boolean): void {
-    for (const device of this.members.values()) if (!known(device.ieeeAddress)) this.adapter?.announceJoin(device.ieeeAddress, device.networkAddress, device.mains);
+    for (const device of this.members.values())
+      if (!known(device.ieeeAddress)) this.adapter?.announceJoin(device.ieeeAddress, device.networkAddress, device.mains);
   }
 
   /** The stick is pulled out: the adapter reports itself disconnected, and every call (a reopen too) fails until it is plugged in. */
@@ -163,7 +166,17 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
     const device = this.members.get(ieee);
     const data = frame.toBuffer();
     this.frameCounter++;
-    return { clusterID: frame.cluster.ID, address: device?.networkAddress ?? 0, header: Zcl.Header.fromBuffer(data), data, endpoint, linkquality: 200, groupID: 0, wasBroadcast: false, destinationEndpoint };
+    return {
+      clusterID: frame.cluster.ID,
+      address: device?.networkAddress ?? 0,
+      header: Zcl.Header.fromBuffer(data),
+      data,
+      endpoint,
+      linkquality: 200,
+      groupID: 0,
+      wasBroadcast: false,
+      destinationEndpoint,
+    };
   }
 
   zcl(ieee: string, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined {
@@ -181,15 +194,32 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
     const model = device.model;
     switch (clusterId) {
       case Zdo.ClusterId.NODE_DESCRIPTOR_REQUEST:
-        return zdoResponse.nodeDescriptor(tsn, { nwkAddress: networkAddress, logicalType: model.logicalType === 'router' ? 1 : 2, manufacturerCode: model.manufacturerCode });
+        return zdoResponse.nodeDescriptor(tsn, {
+          nwkAddress: networkAddress,
+          logicalType: model.logicalType === 'router' ? 1 : 2,
+          manufacturerCode: model.manufacturerCode,
+        });
       case Zdo.ClusterId.ACTIVE_ENDPOINTS_REQUEST:
-        return zdoResponse.activeEndpoints(tsn, networkAddress, model.endpoints.map((endpoint) => endpoint.id));
+        return zdoResponse.activeEndpoints(
+          tsn,
+          networkAddress,
+          model.endpoints.map((endpoint) => endpoint.id),
+        );
       case Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST: {
         // [transaction sequence number, nwk address (2), endpoint]
         const endpoint = model.endpoints.find((candidate) => candidate.id === payload[3]);
         return zdoResponse.simpleDescriptor(
           tsn,
-          endpoint === undefined ? undefined : { nwkAddress: networkAddress, endpoint: endpoint.id, profileId: endpoint.profileId, deviceId: endpoint.deviceId, inClusters: endpoint.inputs.map(clusterId_), outClusters: endpoint.outputs.map(clusterId_) },
+          endpoint === undefined
+            ? undefined
+            : {
+                nwkAddress: networkAddress,
+                endpoint: endpoint.id,
+                profileId: endpoint.profileId,
+                deviceId: endpoint.deviceId,
+                inClusters: endpoint.inputs.map(clusterId_),
+                outClusters: endpoint.outputs.map(clusterId_),
+              },
         );
       }
       case Zdo.ClusterId.LEAVE_REQUEST:
@@ -212,7 +242,14 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
       case Zdo.ClusterId.ACTIVE_ENDPOINTS_REQUEST:
         return zdoResponse.activeEndpoints(tsn, 0, [1]);
       case Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST:
-        return zdoResponse.simpleDescriptor(tsn, { nwkAddress: 0, endpoint: payload[3] ?? 1, profileId: 0x0104, deviceId: 0x0005, inClusters: [0, 6, 0x0a, 0x19, 0x0501], outClusters: [0, 3, 4, 5, 6, 8, 0x0300, 0x0500] });
+        return zdoResponse.simpleDescriptor(tsn, {
+          nwkAddress: 0,
+          endpoint: payload[3] ?? 1,
+          profileId: 0x0104,
+          deviceId: 0x0005,
+          inClusters: [0, 6, 0x0a, 0x19, 0x0501],
+          outClusters: [0, 3, 4, 5, 6, 8, 0x0300, 0x0500],
+        });
       default:
         return zdoResponse.status(clusterId, tsn);
     }
@@ -220,7 +257,12 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
 }
 
 /** The parameters a coordinator forms its network with, as one comparable string. */
-export function networkParameters(panId: number | undefined, extendedPanId: number[] | undefined, channels: number[] | undefined, key: number[] | undefined): string {
+export function networkParameters(
+  panId: number | undefined,
+  extendedPanId: number[] | undefined,
+  channels: number[] | undefined,
+  key: number[] | undefined,
+): string {
   return JSON.stringify([panId, extendedPanId, channels?.[0], key]);
 }
 

@@ -89,14 +89,27 @@ export const zdoResponse = {
     const frame = new Writer().u8(tsn);
     if (descriptor === undefined) return parse(Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST, frame.u8(Zdo.Status.NOT_ACTIVE));
     const length = 8 + 2 * (descriptor.inClusters.length + descriptor.outClusters.length);
-    frame.u8(Zdo.Status.SUCCESS).u16(descriptor.nwkAddress).u8(length).u8(descriptor.endpoint).u16(descriptor.profileId).u16(descriptor.deviceId).u8(1).u8(descriptor.inClusters.length);
+    frame
+      .u8(Zdo.Status.SUCCESS)
+      .u16(descriptor.nwkAddress)
+      .u8(length)
+      .u8(descriptor.endpoint)
+      .u16(descriptor.profileId)
+      .u16(descriptor.deviceId)
+      .u8(1)
+      .u8(descriptor.inClusters.length);
     for (const cluster of descriptor.inClusters) frame.u16(cluster);
     frame.u8(descriptor.outClusters.length);
     for (const cluster of descriptor.outClusters) frame.u16(cluster);
     return parse(Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST, frame);
   },
 
-  address(requestCluster: Zdo.ClusterId.IEEE_ADDRESS_REQUEST | Zdo.ClusterId.NETWORK_ADDRESS_REQUEST, tsn: number, ieee: string, nwkAddress: number): unknown {
+  address(
+    requestCluster: Zdo.ClusterId.IEEE_ADDRESS_REQUEST | Zdo.ClusterId.NETWORK_ADDRESS_REQUEST,
+    tsn: number,
+    ieee: string,
+    nwkAddress: number,
+  ): unknown {
     return parse(requestCluster, new Writer().u8(tsn).u8(Zdo.Status.SUCCESS).ieee(ieee).u16(nwkAddress));
   },
 
@@ -107,7 +120,11 @@ export const zdoResponse = {
 
   /** A device's announce (it has no status: it is not a response). */
   announce(ieee: string, nwkAddress: number, router: boolean): unknown {
-    return Zdo.Buffalo.readResponse(true, Zdo.ClusterId.END_DEVICE_ANNOUNCE, new Writer().u8(0).u16(nwkAddress).ieee(ieee).u8(macCapabilities(router)).buffer);
+    return Zdo.Buffalo.readResponse(
+      true,
+      Zdo.ClusterId.END_DEVICE_ANNOUNCE,
+      new Writer().u8(0).u16(nwkAddress).ieee(ieee).u8(macCapabilities(router)).buffer,
+    );
   },
 };
 

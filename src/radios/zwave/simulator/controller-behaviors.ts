@@ -58,7 +58,13 @@ export function inclusionBehavior(pairing: Pairing): MockControllerBehavior {
     async onHostMessage(controller, message) {
       if (!(message instanceof AddNodeToNetworkRequest)) return false;
       const report = (status: AddNodeStatus, nodeInfo?: ReturnType<typeof nodeInfoOf>) =>
-        controller.sendMessageToHost(new AddNodeToNetworkRequestStatusReport({ callbackId: message.callbackId, status, ...(nodeInfo === undefined ? {} : { nodeInfo }) } as ConstructorParameters<typeof AddNodeToNetworkRequestStatusReport>[0]));
+        controller.sendMessageToHost(
+          new AddNodeToNetworkRequestStatusReport({
+            callbackId: message.callbackId,
+            status,
+            ...(nodeInfo === undefined ? {} : { nodeInfo }),
+          } as ConstructorParameters<typeof AddNodeToNetworkRequestStatusReport>[0]),
+        );
       if (message.addNodeType === AddNodeType.Stop) {
         if (message.callbackId === 0) return true;
         const included = pairing.included;
@@ -90,7 +96,13 @@ export function exclusionBehavior(pairing: Pairing): MockControllerBehavior {
     async onHostMessage(controller, message) {
       if (!(message instanceof RemoveNodeFromNetworkRequest)) return false;
       const report = (status: RemoveNodeStatus, nodeId?: number) =>
-        controller.sendMessageToHost(new RemoveNodeFromNetworkRequestStatusReport({ callbackId: message.callbackId, status, ...(nodeId === undefined ? {} : { nodeId }) } as ConstructorParameters<typeof RemoveNodeFromNetworkRequestStatusReport>[0]));
+        controller.sendMessageToHost(
+          new RemoveNodeFromNetworkRequestStatusReport({
+            callbackId: message.callbackId,
+            status,
+            ...(nodeId === undefined ? {} : { nodeId }),
+          } as ConstructorParameters<typeof RemoveNodeFromNetworkRequestStatusReport>[0]),
+        );
       if (message.removeNodeType === RemoveNodeType.Stop) {
         if (message.callbackId !== 0) await report(RemoveNodeStatus.Done);
         return true;

@@ -52,7 +52,14 @@ export const State = {
 export const versionBehavior: MockNodeBehavior = {
   handleCC(controller, self, cc) {
     if (!(cc instanceof VersionCCGet)) return undefined;
-    return send(new VersionCCReport({ nodeId: controller.ownNodeId, libraryType: ZWaveLibraryTypes['Enhanced Slave'], protocolVersion: '7.18', firmwareVersions: [self.capabilities.firmwareVersion] }));
+    return send(
+      new VersionCCReport({
+        nodeId: controller.ownNodeId,
+        libraryType: ZWaveLibraryTypes['Enhanced Slave'],
+        protocolVersion: '7.18',
+        firmwareVersions: [self.capabilities.firmwareVersion],
+      }),
+    );
   },
 };
 
@@ -71,7 +78,14 @@ export const wakeUpBehavior: MockNodeBehavior = {
       const interval = (self.state.get(State.wakeUpInterval) as number | undefined) ?? 3600;
       const target = (self.state.get(State.wakeUpTarget) as number | undefined) ?? 0;
       // Wake Up Interval Report (0x06): interval (24 bit), target node
-      return send(new CommandClass({ nodeId: controller.ownNodeId, ccId: CommandClasses['Wake Up'], ccCommand: 0x06, payload: Bytes.from([...u24(interval), target]) }));
+      return send(
+        new CommandClass({
+          nodeId: controller.ownNodeId,
+          ccId: CommandClasses['Wake Up'],
+          ccCommand: 0x06,
+          payload: Bytes.from([...u24(interval), target]),
+        }),
+      );
     }
     if (cc instanceof WakeUpCCIntervalSet) {
       self.state.set(State.wakeUpInterval, cc.wakeUpInterval);
@@ -80,7 +94,14 @@ export const wakeUpBehavior: MockNodeBehavior = {
     }
     if (cc instanceof WakeUpCCIntervalCapabilitiesGet) {
       // Wake Up Interval Capabilities Report (0x0a): min, max, default, step (24 bit each)
-      return send(new CommandClass({ nodeId: controller.ownNodeId, ccId: CommandClasses['Wake Up'], ccCommand: 0x0a, payload: Bytes.from([...u24(60), ...u24(86_400), ...u24(3600), ...u24(60)]) }));
+      return send(
+        new CommandClass({
+          nodeId: controller.ownNodeId,
+          ccId: CommandClasses['Wake Up'],
+          ccCommand: 0x0a,
+          payload: Bytes.from([...u24(60), ...u24(86_400), ...u24(3600), ...u24(60)]),
+        }),
+      );
     }
     return undefined;
   },
@@ -102,7 +123,8 @@ export const nodeNamingBehavior: MockNodeBehavior = {
       // Name Report (0x03): char presentation, then the name
       return send(new CommandClass({ nodeId: controller.ownNodeId, ccId, ccCommand: 0x03, payload: Bytes.from([2, ...utf16be(name)]) }));
     }
-    if (cc instanceof NodeNamingAndLocationCCLocationGet) return send(new CommandClass({ nodeId: controller.ownNodeId, ccId, ccCommand: 0x06, payload: Bytes.from([0]) }));
+    if (cc instanceof NodeNamingAndLocationCCLocationGet)
+      return send(new CommandClass({ nodeId: controller.ownNodeId, ccId, ccCommand: 0x06, payload: Bytes.from([0]) }));
     return undefined;
   },
 };
@@ -110,7 +132,8 @@ export const nodeNamingBehavior: MockNodeBehavior = {
 /** Without Association the driver takes a Notification sensor for one it must poll. */
 export const associationBehavior: MockNodeBehavior = {
   handleCC(controller, self, cc) {
-    if (cc instanceof AssociationCCSupportedGroupingsGet) return send(new AssociationCCSupportedGroupingsReport({ nodeId: controller.ownNodeId, groupCount: 1 }));
+    if (cc instanceof AssociationCCSupportedGroupingsGet)
+      return send(new AssociationCCSupportedGroupingsReport({ nodeId: controller.ownNodeId, groupCount: 1 }));
     if (cc instanceof AssociationCCGet) {
       const nodeIds = (self.state.get(`hearth.association.${cc.groupId}`) as number[] | undefined) ?? [];
       return send(new AssociationCCReport({ nodeId: controller.ownNodeId, groupId: cc.groupId, maxNodes: 5, nodeIds, reportsToFollow: 0 }));
@@ -130,7 +153,14 @@ export const doorNotificationBehavior: MockNodeBehavior = {
   handleCC(controller, self, cc) {
     if (!(cc instanceof NotificationCCGet)) return undefined;
     const event = (self.state.get(State.door) as number | undefined) ?? DOOR_CLOSED;
-    return send(new NotificationCCReport({ nodeId: controller.ownNodeId, notificationType: ACCESS_CONTROL, notificationEvent: event, notificationStatus: 0xff }));
+    return send(
+      new NotificationCCReport({
+        nodeId: controller.ownNodeId,
+        notificationType: ACCESS_CONTROL,
+        notificationEvent: event,
+        notificationStatus: 0xff,
+      }),
+    );
   },
 };
 

@@ -5,9 +5,23 @@
  * the command classes a real one has, and a handle that makes it do what a real one does:
  * report a reading, open the door, wake up, go out of range.
  */
-import { BinarySwitchCCReport, MeterCCReport, MultilevelSensorCCReport, NotificationCCReport, WakeUpCCWakeUpNotification, type CommandClass } from '@zwave-js/cc';
+import {
+  BinarySwitchCCReport,
+  MeterCCReport,
+  MultilevelSensorCCReport,
+  NotificationCCReport,
+  WakeUpCCWakeUpNotification,
+  type CommandClass,
+} from '@zwave-js/cc';
 import { CommandClasses } from '@zwave-js/core';
-import { ccCaps, createMockZWaveRequestFrame, MockNode, type MockController, type MockNodeBehavior, type MockNodeOptions } from '@zwave-js/testing';
+import {
+  ccCaps,
+  createMockZWaveRequestFrame,
+  MockNode,
+  type MockController,
+  type MockNodeBehavior,
+  type MockNodeOptions,
+} from '@zwave-js/testing';
 import { createDefaultMockNodeBehaviors } from 'zwave-js/Testing';
 import {
   ACCESS_CONTROL,
@@ -79,7 +93,9 @@ export class SimulatedDevice {
   /** Pushes a meter reading (power in W or energy in kWh). */
   async reportMeter(reading: 'power' | 'energy', value: number): Promise<void> {
     this.readings.set(reading, value);
-    await this.send(new MeterCCReport({ nodeId: this.controllerId, type: ELECTRIC, scale: reading === 'power' ? WATT : KWH, rateType: 1, value }));
+    await this.send(
+      new MeterCCReport({ nodeId: this.controllerId, type: ELECTRIC, scale: reading === 'power' ? WATT : KWH, rateType: 1, value }),
+    );
   }
 
   /** Switched by hand at the device: it reports its new state. */
@@ -90,7 +106,13 @@ export class SimulatedDevice {
 
   async setDoor(open: boolean): Promise<void> {
     this.node.state.set(State.door, open ? DOOR_OPEN : DOOR_CLOSED);
-    await this.send(new NotificationCCReport({ nodeId: this.controllerId, notificationType: ACCESS_CONTROL, notificationEvent: open ? DOOR_OPEN : DOOR_CLOSED }));
+    await this.send(
+      new NotificationCCReport({
+        nodeId: this.controllerId,
+        notificationType: ACCESS_CONTROL,
+        notificationEvent: open ? DOOR_OPEN : DOOR_CLOSED,
+      }),
+    );
   }
 
   /** A sleeping device wakes up (the driver then sends what it queued). */
@@ -149,7 +171,11 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
         ccCaps({
           ccId: CommandClasses['Multilevel Sensor'],
           version: 11,
-          sensors: { [TEMPERATURE]: { supportedScales: [0] }, [HUMIDITY]: { supportedScales: [0] }, [ILLUMINANCE]: { supportedScales: [1] } },
+          sensors: {
+            [TEMPERATURE]: { supportedScales: [0] },
+            [HUMIDITY]: { supportedScales: [0] },
+            [ILLUMINANCE]: { supportedScales: [1] },
+          },
           getValue: (type) => readings.get(type === HUMIDITY ? 'humidity' : type === ILLUMINANCE ? 'illuminance' : 'temperature'),
         }),
         { ccId: CommandClasses.Battery, version: 1 },
@@ -165,7 +191,12 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
       specificDeviceClass: 0x01,
       commandClasses: [
         ...BASE,
-        ccCaps({ ccId: CommandClasses.Notification, version: 8, supportsV1Alarm: false, notificationTypesAndEvents: { [ACCESS_CONTROL]: [DOOR_OPEN, DOOR_CLOSED] } }),
+        ccCaps({
+          ccId: CommandClasses.Notification,
+          version: 8,
+          supportsV1Alarm: false,
+          notificationTypesAndEvents: { [ACCESS_CONTROL]: [DOOR_OPEN, DOOR_CLOSED] },
+        }),
         { ccId: CommandClasses.Battery, version: 1 },
         { ccId: CommandClasses['Wake Up'], version: 2 },
         { ccId: CommandClasses.Association, version: 2 },
@@ -183,7 +214,15 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
         ...BASE,
         ccCaps({ ccId: CommandClasses['Binary Switch'], version: 2, defaultValue: false }),
         // version 4: below it the mock answers with rate type "unspecified", which the driver drops
-        ccCaps({ ccId: CommandClasses.Meter, version: 4, meterType: ELECTRIC, supportedScales: [KWH, WATT], supportedRateTypes: [1], supportsReset: true, getValue: (scale) => readings.get(scale === WATT ? 'power' : 'energy') }),
+        ccCaps({
+          ccId: CommandClasses.Meter,
+          version: 4,
+          meterType: ELECTRIC,
+          supportedScales: [KWH, WATT],
+          supportedRateTypes: [1],
+          supportsReset: true,
+          getValue: (scale) => readings.get(scale === WATT ? 'power' : 'energy'),
+        }),
       ],
     }),
     behaviors: [],
@@ -203,10 +242,17 @@ export function createSimulatedDevice(controller: MockController, kind: Simulate
   return new SimulatedDevice(kind, node, readings);
 }
 
-function createMockNode(controller: MockController, kind: SimulatedKind, id: number, readings: ReadonlyMap<string, number>, name?: string): MockNode {
+function createMockNode(
+  controller: MockController,
+  kind: SimulatedKind,
+  id: number,
+  readings: ReadonlyMap<string, number>,
+  name?: string,
+): MockNode {
   const definition = DEFINITIONS[kind];
   const capabilities = definition.capabilities(readings);
-  if (name !== undefined) capabilities.commandClasses = [...(capabilities.commandClasses ?? []), CommandClasses['Node Naming and Location']];
+  if (name !== undefined)
+    capabilities.commandClasses = [...(capabilities.commandClasses ?? []), CommandClasses['Node Naming and Location']];
   // txDelay 0: the mock's per-frame delay would dominate every interview
   const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...capabilities } });
   node.defineBehavior(...createDefaultMockNodeBehaviors());

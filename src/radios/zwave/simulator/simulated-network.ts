@@ -107,7 +107,12 @@ export class SimulatedZWaveNetwork {
             this.opened?.();
             return Promise.resolve();
           }
-          const controller = new MockController({ homeId: SIMULATED_HOME_ID, ownNodeId: CONTROLLER_NODE_ID, mockPort: this.mockPort, serial });
+          const controller = new MockController({
+            homeId: SIMULATED_HOME_ID,
+            ownNodeId: CONTROLLER_NODE_ID,
+            mockPort: this.mockPort,
+            serial,
+          });
           controller.defineBehavior(...createDefaultMockControllerBehaviors());
           // a later call's behaviours are asked first
           controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), hangBehavior(this.hang));
