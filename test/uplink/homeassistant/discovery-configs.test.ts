@@ -3,7 +3,7 @@ import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it } from 'vitest';
 import type { Capability } from '../../../src/model/capabilities.js';
 import { deviceDiscovery, type DiscoveryContext } from '../../../src/uplink/homeassistant/discovery-configs.js';
-import { checkDiscovery } from './ha-schema.js';
+import { checkDiscovery, tpl } from './ha-schema.js';
 
 const context: DiscoveryContext = { prefix: 'homeassistant', base: 'hearth/t', hubId: 't', version: '1.0.0' };
 const caps = (...exposes: unknown[]): Capability[] => JSON.parse(JSON.stringify(exposes)) as Capability[];
@@ -29,7 +29,7 @@ describe('discovery configs', () => {
     expect(got.get('switch:switch_l1')).toMatchObject({
       name: 'L1',
       command_topic: 'hearth/t/dev/set/state_l1',
-      value_template: '{{ value_json.state_l1 }}',
+      value_template: tpl('value_json.state_l1'),
       payload_on: 'ON',
       state_on: 'ON',
     });
@@ -58,7 +58,7 @@ describe('discovery configs', () => {
     });
     expect(got.get('sensor:mode')).toMatchObject({ device_class: 'enum', options: ['a', 'b'] });
     expect(got.get('sensor:mode')).not.toHaveProperty('state_class');
-    expect(got.get('sensor:note')).toMatchObject({ value_template: '{{ value_json.note }}' });
+    expect(got.get('sensor:note')).toMatchObject({ value_template: tpl('value_json.note') });
     expect(got.get('switch:child_lock')).toMatchObject({
       payload_on: 'LOCK',
       payload_off: 'UNLOCK',
@@ -79,7 +79,7 @@ describe('discovery configs', () => {
     expect(got.get('sensor:illuminance')).not.toHaveProperty('device_class');
     expect(got.get('sensor:illuminance')).toMatchObject({ unit_of_measurement: '%', state_class: 'measurement' });
     expect(got.get('switch:113-0-x')).toMatchObject({
-      value_template: "{{ value_json['113-0-x'] }}",
+      value_template: tpl("value_json['113-0-x']"),
       payload_on: 'true',
       payload_off: 'false',
       state_on: 'True',

@@ -286,3 +286,6 @@ export function checkDiscovery(
     throw new Error(`${topic} does not fit Home Assistant ${version}'s ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
   return { component, nodeId, objectId, config: JSON.parse(payload) as Record<string, unknown> };
 }
+
+/** The value template hearth publishes for one attribute (`value_json.x`): `None` (unknown) when the state lacks it or is no JSON. */
+export const tpl = (key: string): string => `{{ ${key} | default('None') if value_json is defined else 'None' }}`;

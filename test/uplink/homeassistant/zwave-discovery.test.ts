@@ -8,10 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
 import { until } from '../../support/until.js';
 import { nodeIdOf, startZWaveHub } from '../../radios/zwave/support.js';
-import { checkDiscovery } from './ha-schema.js';
-
-/** The template of one attribute: `None` (unknown) when the state lacks it or is no JSON. */
-const tpl = (key: string): string => `{{ ${key} | default('None') if value_json is defined else 'None' }}`;
+import { checkDiscovery, tpl } from './ha-schema.js';
+import { complaints } from './ha-template.js';
 
 const configsOf = (received: readonly Received[], nodeId: number): Map<string, ReturnType<typeof checkDiscovery>> => {
   const out = new Map<string, ReturnType<typeof checkDiscovery>>();
@@ -162,5 +160,9 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     await watch.client.publishAsync(String(plug.get('switch:switch')?.config.command_topic), 'ON', { qos: 1 });
     await watch.waitFor(state(6), (p) => p.includes('"state":"ON"'));
     expect(network.device(6).level).toBe(true);
+
+    // every template of every config takes the states and availabilities as they are now, as Home Assistant renders them
+    const latest = (received: readonly Received[]) => new Map(received.map((m) => [m.topic, m.payload]));
+    expect(complaints(latest(ha.received), latest(watch.received))).toEqual([]);
   });
 });
