@@ -280,7 +280,7 @@ const DESCRIBED: Record<string, { label: string; unit?: string; readable?: boole
 /** A value with no mapping, under its value id, typed from its metadata. */
 function rawBinding(id: ValueID, raw: ValueMetadata): ValueBinding | undefined {
   const described = DESCRIBED[`${id.commandClass}-${String(id.property)}`];
-  const metadata = { ...raw, ...(described?.readable === true ? { readable: true } : {}) } as ValueMetadata;
+  const metadata = { ...raw, ...(described?.readable === true ? { readable: true } : {}) };
   if (!metadata.readable && !metadata.writeable) return undefined;
   const key = valueIdKey(id);
   const access = (metadata.readable ? ACCESS_STATE | ACCESS_GET : 0) | (metadata.writeable ? ACCESS_SET : 0);

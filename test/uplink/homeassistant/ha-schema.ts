@@ -179,7 +179,15 @@ const lightSchema = (version: HaVersion) =>
       ...entity,
       ...(version === '2024.1'
         ? { color_mode: z.boolean().optional() }
-        : { min_kelvin: z.int().min(1).optional(), max_kelvin: z.int().min(1).optional(), color_temp_kelvin: z.boolean().optional() }),
+        : {
+            // cv.removed(CONF_COLOR_MODE, raise_if_present=False): set up all the same, with a warning in the log
+            color_mode: z
+              .never({ error: 'color_mode was deprecated in 2024.4 and removed in 2025.3: Home Assistant logs a warning for it' })
+              .optional(),
+            min_kelvin: z.int().min(1).optional(),
+            max_kelvin: z.int().min(1).optional(),
+            color_temp_kelvin: z.boolean().optional(),
+          }),
       schema: z.literal('json'),
       command_topic: z.string().min(1),
       state_topic: z.string().optional(),
@@ -195,7 +203,7 @@ const lightSchema = (version: HaVersion) =>
       optimistic: z.boolean().optional(),
     })
     .check((ctx) => {
-      const config = ctx.value as typeof ctx.value & { color_mode?: boolean };
+      const config = ctx.value;
       // 2024.1: vol.Inclusive(CONF_COLOR_MODE, "color_mode") and vol.Inclusive(CONF_SUPPORTED_COLOR_MODES, "color_mode")
       if (version === '2024.1' && (config.color_mode === undefined) !== (config.supported_color_modes === undefined))
         ctx.issues.push({ code: 'custom', message: "some but not all values in the same group of inclusion 'color_mode'", input: config });

@@ -35,7 +35,7 @@ const NO_JSON = new Proxy(
 function pythonic(value: unknown): unknown {
   if (value === null || typeof value === 'boolean') return new Py(value);
   if (Array.isArray(value)) return value.map(pythonic);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, pythonic(v)]));
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pythonic(v)]));
   return value;
 }
 
