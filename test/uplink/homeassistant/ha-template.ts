@@ -68,7 +68,7 @@ const isNumber = (text: string): boolean => text.trim() !== '' && Number.isFinit
 /**
  * What the platform logs (a warning or an error) for a message on its state topic, or undefined
  * when it takes it quietly: the rendered template is checked as homeassistant/components/mqtt/<platform>.py
- * reads it (`None` is unknown everywhere; a select refuses `''` and any other value not an option,
+ * reads it (`None` is unknown everywhere but in an enum sensor; a select refuses `''` and any other value not an option,
  * a numeric sensor or a number a value that is no number, a JSON light a message without `state`).
  */
 export function complaintOf(component: string, config: Record<string, unknown>, payload: string): string | undefined {
@@ -93,10 +93,12 @@ export function complaintOf(component: string, config: Record<string, unknown>, 
   } catch (error) {
     return String(error);
   }
+  // an enum sensor takes whatever renders as its state (sensor.py: no None there), and refuses what is not an option
+  if (component === 'sensor' && config.device_class === 'enum')
+    return (config.options as string[]).includes(out) ? undefined : `enum sensor: ${out} is not an option`;
   if (out === 'None') return undefined;
   switch (component) {
     case 'sensor': {
-      if (config.device_class === 'enum') return (config.options as string[]).includes(out) ? undefined : `${out} is not an option`;
       const numeric = config.state_class !== undefined || config.unit_of_measurement !== undefined || config.device_class !== undefined;
       return numeric && out !== '' && !isNumber(out) ? `sensor: ${out} is no number` : undefined;
     }
