@@ -3,7 +3,7 @@
  * vocabulary of src/model/capabilities.ts): which entity each feature becomes (a light or
  * switch group → `light`/`switch`; a reported number → `sensor` with device class, unit and
  * state class; a reported boolean → `binary_sensor`; `action` → `event`; settable numbers and
- * enums → `number`/`select`), its topics and payloads in hearth's MQTT contract, the `device`
+ * enums → `number`/`select`; a write-only action → `button`), its topics and payloads in hearth's MQTT contract, the `device`
  * block that groups a device's entities under the hub (`via_device`), its availability (the
  * bridge's state and, once the device has one, its own) and its room as `suggested_area`.
  * Every id carries the hub id, so hubs sharing a broker never collide. Pure: when to publish
