@@ -51,7 +51,9 @@ const logging = z
     modules: z
       .record(z.string().regex(/^[a-z0-9_.-]+$/, { error: 'expected a module name such as radios.zigbee' }), logLevel)
       .default({})
-      .describe('Per-module levels, e.g. {"radios.zigbee": "debug"}; a prefix covers its sub-modules.'),
+      .describe(
+        'Per-module levels, e.g. {"radios.zigbee": "debug"}; the longest matching prefix wins. The libraries\' own logs, zwave-js (radios.zwave.driver) and zigbee-herdsman (radios.zigbee.herdsman), are at warn unless named here.',
+      ),
   })
   .prefault({})
   .describe('Logging (pino).');
