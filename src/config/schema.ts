@@ -51,9 +51,7 @@ const logging = z
     modules: z
       .record(z.string().regex(/^[a-z0-9_.-]+$/, { error: 'expected a module name such as radios.zigbee' }), logLevel)
       .default({})
-      .describe(
-        'Per-module levels, e.g. {"radios.zigbee": "debug"}; the longest matching prefix wins. The libraries\' own logs, zwave-js (radios.zwave.driver) and zigbee-herdsman (radios.zigbee.herdsman), are at warn unless named here.',
-      ),
+      .describe('Per-module levels ({"radios.zigbee": "debug"}), longest prefix first; zwave-js and herdsman logs are at warn unless set.'),
   })
   .prefault({})
   .describe('Logging (pino).');
