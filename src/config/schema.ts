@@ -40,7 +40,7 @@ const logging = z
     modules: z
       .record(z.string().regex(/^[a-z0-9_.-]+$/, { error: 'expected a module name such as radios.zigbee' }), logLevel)
       .default({})
-      .describe('Per-module levels, e.g. {"radios.zigbee": "debug"}; a prefix covers its sub-modules.'),
+      .describe('Per-module levels ({"radios.zigbee": "debug"}), longest prefix first; zwave-js and herdsman logs are at warn unless set.'),
   })
   .prefault({})
   .describe('Logging (pino).');

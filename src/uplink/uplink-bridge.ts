@@ -16,6 +16,7 @@ import type { DeviceView } from '../model/device-view.js';
 import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { RadioControl } from '../radios/radio.js';
+import { devicesDocument } from './devices-document.js';
 import { BridgeRequests } from './bridge-requests.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import type { BridgeEvent } from '../events/bridge-events.js';
@@ -153,7 +154,10 @@ export class UplinkBridge implements Part {
       if (changed.includes('availability')) this.enqueueAvailability(view);
     });
     events.on(this.name, 'devices.changed', () => this.republish('devices'));
-    events.on(this.name, 'rooms.changed', () => this.republish('rooms'));
+    events.on(this.name, 'rooms.changed', () => {
+      this.republish('rooms');
+      this.republish('devices'); // it names each device's room
+    });
     // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
     // once Home Assistant reads the configs of the new topics (or has none): it would parse the empty payloads
     events.on(this.name, 'device.removed', ({ record }) => this.afterConfigs(() => this.clearTopics(record.friendlyName)));
@@ -258,17 +262,9 @@ export class UplinkBridge implements Part {
     }
   }
 
-  /** `bridge/devices`, retained: every device with what is known of it. */
+  /** `bridge/devices`, retained: every device with what is known of it and its room. */
   private publishDevices(): void {
-    const devices = this.options.devices.records().map((record) => ({
-      id: record.id,
-      friendly_name: record.friendlyName,
-      radio: record.radio,
-      ...(record.model === undefined ? {} : { model: record.model }),
-      ...(record.vendor === undefined ? {} : { vendor: record.vendor }),
-      ...(record.firmware === undefined ? {} : { firmware: record.firmware }),
-      ...(record.options === undefined ? {} : { options: record.options }),
-    }));
+    const devices = devicesDocument(this.options.devices);
     this.enqueue({ topic: this.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
   }
 

@@ -94,6 +94,18 @@ describe('uplink bridge', () => {
     expect(JSON.parse(rooms.payload)).toEqual([{ id: 'living', name: 'Living', devices: [] }]);
     const list = JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[]') as { friendly_name: string }[];
     expect(list.map((d) => d.friendly_name).sort()).toEqual(['living/lamp', 'living/remote']);
+    // a room is named by its name as well as its id, and bridge/devices says which room a device is in (issue 19.18)
+    await watch.client.publishAsync('hearth/h1/bridge/request/room/add_device', '{"room":"Living","device":"living/lamp"}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/add_device')).payload)).toEqual({
+      status: 'ok',
+      data: { id: 'living', name: 'Living', devices: [lamp] },
+    });
+    const placed = await watch.waitFor('hearth/h1/bridge/devices', (p) => p.includes('"room":{'));
+    const rows = (JSON.parse(placed.payload) as Record<string, unknown>[]).map((d) => [d.friendly_name, d.room]);
+    expect(rows.sort()).toEqual([
+      ['living/lamp', { id: 'living', name: 'Living' }],
+      ['living/remote', null],
+    ]);
     const health = JSON.parse((await watch.waitFor('hearth/h1/bridge/health')).payload) as Record<string, unknown>;
     expect(health).toMatchObject({ health: { status: 'ok' }, outbox: { dropped_events: 0 } });
 
