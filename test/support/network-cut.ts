@@ -2,7 +2,9 @@
  * A TCP relay between the hub and a broker that a test can cut and mend: a network outage of
  * the hub alone, while the broker runs on and keeps the hub's session (and queues commands
  * for it). Connections are relayed byte for byte; `cut()` drops every open one and refuses
- * new ones until `mend()`; `holdUpstream()` lets only the broker's side through.
+ * new ones until `mend()`; `refuseNew()` refuses new ones and leaves the open ones be;
+ * `holdUpstream()` lets only the broker's side through. A refused connection is reset (RST),
+ * as a host that is down answers, never closed cleanly as a broker refusing the client would.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
@@ -31,7 +33,7 @@ export class NetworkCut {
 
   private accept(inbound: Socket, targetPort: number): void {
     if (this.down) {
-      inbound.destroy();
+      inbound.resetAndDestroy();
       return;
     }
     const outbound = createConnection(targetPort, '127.0.0.1');
@@ -65,6 +67,11 @@ export class NetworkCut {
   cut(): void {
     this.down = true;
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Refuses new connections until `mend()`; the open ones go on. */
+  refuseNew(): void {
+    this.down = true;
   }
 
   mend(): void {
