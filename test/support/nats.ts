@@ -2,7 +2,7 @@
  * A real NATS server (2.9+) with its MQTT gateway for a test: JetStream on (MQTT needs it) in a
  * directory of its own, a server_name, and every port free-picked on loopback; alone or as a
  * cluster whose nodes route to each other. Ready when its /healthz says JetStream is current
- * (in a cluster: a meta leader is elected). Never touches the machine's NATS on 4222.
+ * (in a cluster: a meta leader is elected and every route is up). Never touches the machine's NATS on 4222.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -65,7 +65,9 @@ export class NatsServer {
         `listen: "127.0.0.1:${own.client}"`,
         `http: "127.0.0.1:${own.http}"`,
         `jetstream { store_dir: ${JSON.stringify(join(dir, 'jetstream'))}, max_memory_store: 64MB, max_file_store: 256MB }`,
-        `mqtt { listen: "127.0.0.1:${own.mqtt}" }`,
+        // clustered, MQTT's streams (sessions, retained messages, QoS 1 messages) go on every
+        // node: with fewer replicas one dead node can leave a stream without its quorum
+        size > 1 ? `mqtt { listen: "127.0.0.1:${own.mqtt}", stream_replicas: ${size} }` : `mqtt { listen: "127.0.0.1:${own.mqtt}" }`,
       ];
       if (size > 1) {
         const routes = ports.filter((other) => other !== own).map((other) => `"nats-route://127.0.0.1:${other.cluster}"`);
@@ -75,7 +77,7 @@ export class NatsServer {
       servers.push(server);
     }
     try {
-      await Promise.all(servers.map((server) => server.launch()));
+      await Promise.all(servers.map((server) => server.launch(size - 1)));
     } catch (error) {
       await Promise.all(servers.map((server) => server.stop()));
       throw error;
@@ -83,7 +85,7 @@ export class NatsServer {
     return servers;
   }
 
-  private async launch(): Promise<void> {
+  private async launch(routes = 0): Promise<void> {
     const child = spawn(natsBinary(), ['-c', join(this.dir, 'nats.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer): void => void (this.output = (this.output + chunk.toString()).slice(-20_000));
     child.stdout?.on('data', keep);
@@ -94,7 +96,7 @@ export class NatsServer {
     child.once('error', () => (exited = true));
     for (const began = Date.now(); Date.now() - began < 20_000; await sleep(50)) {
       if (exited) throw new Error(`nats-server ${this.name} exited at start:\n${this.output}`);
-      if (await this.healthy()) return;
+      if ((await this.healthy()) && (await this.routes()) >= routes) return;
     }
     throw new Error(`nats-server ${this.name} was not healthy within 20 s:\n${this.output}`);
   }
@@ -110,6 +112,38 @@ export class NatsServer {
       req.once('timeout', () => req.destroy());
       req.end();
     });
+  }
+
+  /** The server_name of the JetStream meta leader as this server sees it (GET /jsz), if any. */
+  async metaLeader(): Promise<string | undefined> {
+    const body = await this.get('/jsz');
+    try {
+      return (JSON.parse(body ?? '{}') as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private get(path: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const req = request({ host: '127.0.0.1', port: this.ports.http, path, timeout: 1000 }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(response.statusCode === 200 ? body : undefined));
+      });
+      req.once('error', () => resolve(undefined));
+      req.once('timeout', () => req.destroy());
+      req.end();
+    });
+  }
+
+  /** GET /routez: how many routes to other nodes are up (-1 when it does not answer). */
+  private async routes(): Promise<number> {
+    try {
+      return (JSON.parse((await this.get('/routez')) ?? '{}') as { num_routes?: number }).num_routes ?? -1;
+    } catch {
+      return -1;
+    }
   }
 
   /** Kills the server (SIGKILL: a crash, not a goodbye) and waits until it is gone. */
