@@ -4,7 +4,10 @@
  * broker refuses 5 (CONNACK 1 or 0x84: NATS 2.9, Mosquitto 1.x), or closes two MQTT 5 attempts
  * in a row without any answer or error and then accepts 3.1.1 (RabbitMQ 3.10's MQTT plugin
  * drops an MQTT 5 CONNECT unanswered). A 3.1.1 attempt that is closed the same way was not
- * about the version (a relay, a broker going down): the next attempt is MQTT 5 again.
+ * about the version (a relay, a broker going down): the next attempt is MQTT 5 again. Since a
+ * proxy in front of a broker that is down closes connections just as silently, a version
+ * learnt from silence is checked again whenever a connection ends: the next attempt is MQTT 5,
+ * and one silent close takes it back to 3.1.1.
  */
 import type { MqttClient } from 'mqtt';
 
@@ -43,6 +46,10 @@ export class MqttVersionChoice {
   private trying311 = false;
   private answered = false;
   private failed = false;
+  /** The attempt got a CONNACK that accepted it. */
+  private accepted = false;
+  /** 3.1.1 was learnt from silent closes (not from a refusal): checked again after each connection. */
+  private learntFromSilence = false;
 
   /** `hint`: the version the broker is known to speak (the embedded broker's 3.1.1), used by `auto`. */
   constructor(
@@ -58,10 +65,13 @@ export class MqttVersionChoice {
     client.options.protocolVersion = this.version;
     client.on('packetreceive', (packet) => {
       this.answered = true;
-      if (packet.cmd === 'connack' && this.trying311 && (packet.returnCode ?? packet.reasonCode ?? 0) === 0) {
+      if (packet.cmd !== 'connack' || (packet.returnCode ?? packet.reasonCode ?? 0) !== 0) return;
+      this.accepted = true;
+      if (this.trying311) {
         this.trying311 = false;
+        this.learntFromSilence = true;
         this.reason = 'the broker closed MQTT 5 connections unanswered and accepted 3.1.1';
-      }
+      } else if (this.version === 5) this.learntFromSilence = false;
     });
     client.on('error', () => (this.failed = true));
     client.on('close', () => {
@@ -84,9 +94,17 @@ export class MqttVersionChoice {
 
   private afterAttempt(): void {
     const silent = !this.answered && !this.failed;
+    const accepted = this.accepted;
     this.answered = false;
     this.failed = false;
+    this.accepted = false;
     if (this.setting !== 'auto') return;
+    if (this.learntFromSilence) {
+      // a connection ended: try 5 again; one silent close of it confirms 3.1.1
+      if (accepted && this.version === 4) this.version = 5;
+      else if (silent && this.version === 5) this.version = 4;
+      return;
+    }
     if (this.trying311) {
       if (silent) {
         // closed on 3.1.1 just as on 5: not the version; back to 5

@@ -18,14 +18,19 @@ export class NetworkCut {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly refusal: 'reset' | 'close',
   ) {}
 
-  /** A relay on a free loopback port to `127.0.0.1:targetPort`, closed after the test. */
-  static async to(targetPort: number): Promise<NetworkCut> {
+  /**
+   * A relay on a free loopback port to `127.0.0.1:targetPort`, closed after the test. With
+   * `refusal: 'close'` a refused connection is accepted and closed cleanly, as a proxy in front
+   * of a broker that is down does.
+   */
+  static async to(targetPort: number, options: { refusal?: 'reset' | 'close' } = {}): Promise<NetworkCut> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
-    const relay = new NetworkCut(server, typeof address === 'object' && address !== null ? address.port : 0);
+    const relay = new NetworkCut(server, typeof address === 'object' && address !== null ? address.port : 0, options.refusal ?? 'reset');
     server.on('connection', (inbound: Socket) => relay.accept(inbound, targetPort));
     onTestFinished(() => relay.close());
     return relay;
@@ -33,7 +38,8 @@ export class NetworkCut {
 
   private accept(inbound: Socket, targetPort: number): void {
     if (this.down) {
-      inbound.resetAndDestroy();
+      if (this.refusal === 'reset') inbound.resetAndDestroy();
+      else inbound.end(() => inbound.destroy());
       return;
     }
     const outbound = createConnection(targetPort, '127.0.0.1');
