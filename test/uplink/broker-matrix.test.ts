@@ -76,7 +76,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   const brokers = await Promise.allSettled(started.values());
-  await Promise.all(brokers.map((broker) => (broker.status === 'fulfilled' ? broker.value.stop() : undefined)));
+  await Promise.all(brokers.flatMap((broker) => (broker.status === 'fulfilled' ? [broker.value.stop()] : [])));
 }, 30_000);
 
 async function hubOn(broker: Broker, hubId: string, mqttVersion: Case['mqttVersion']) {
