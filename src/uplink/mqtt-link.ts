@@ -14,8 +14,9 @@ import { BrokerErrorLog } from './broker-error-log.js';
 import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
 import { backoffDelay } from '../lifecycle/backoff.js';
-import { brokerUrl } from '../config/broker-address.js';
+import { brokerServers, serverUrl } from '../config/broker-address.js';
 import { transportWarnings } from './transport-warnings.js';
+import { MQTT_311_LIMITS, MqttVersionChoice, versionName } from './mqtt-version.js';
 
 export const ONLINE = JSON.stringify({ state: 'online' });
 export const OFFLINE = JSON.stringify({ state: 'offline' });
@@ -72,12 +73,6 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
   return options;
 }
 
-/** CONNACK code 1 (3.1.1) or 0x84 (5): the broker refused the protocol version we asked for. */
-export function isUnsupportedProtocol(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 1 || code === 0x84;
-}
-
 /** What another part plugs into the link: subscriptions, and the client once it exists. */
 export interface LinkUser {
   /**
@@ -95,8 +90,13 @@ export class MqttLink implements Part {
   /** Failed connection attempts since the last success (the backoff's exponent). */
   reconnectAttempts = 0;
   private readonly base: string;
-  private readonly url: string;
   private readonly errors: BrokerErrorLog;
+  private readonly servers: readonly { host: string; port: number }[];
+  /** The broker of the current (or last) connection attempt. */
+  private url: string;
+  private version: MqttVersionChoice | undefined;
+  /** The MQTT version the last 3.1.1 connection was logged for (one line, not one per reconnect). */
+  private loggedVersion: string | undefined;
   private offlineSince: Date | undefined = new Date();
 
   /**
@@ -109,7 +109,8 @@ export class MqttLink implements Part {
     private readonly protocolHint: () => 4 | 5 | undefined = () => undefined,
   ) {
     this.base = baseTopicOf(config);
-    this.url = brokerUrl(config);
+    this.servers = brokerServers(config);
+    this.url = this.urlOf(this.servers[0] ?? config.uplink);
     this.errors = new BrokerErrorLog({ log, broker: this.url, username: config.uplink.username });
   }
 
@@ -125,11 +126,16 @@ export class MqttLink implements Part {
   async start(signal: AbortSignal): Promise<void> {
     for (const warning of transportWarnings(this.config)) this.log.warn({ broker: this.url }, warning);
     const options = await mqttOptionsFrom(this.config);
-    options.protocolVersion = this.protocolHint() ?? options.protocolVersion;
+    const version = new MqttVersionChoice(this.config.uplink.mqttVersion, this.protocolHint());
+    this.version = version;
+    options.protocolVersion = version.version;
     options.will = { topic: `${this.base}/bridge/state`, payload: Buffer.from(OFFLINE), qos: 1, retain: true };
-    this.log.debug({ broker: this.url, options: { ...options, will: undefined } }, 'connecting to the broker');
+    // mqtt.js's failover: each attempt goes to the next server of the list, round it
+    if (this.config.uplink.servers !== undefined) options.servers = this.servers.map(({ host, port }) => ({ host, port }));
+    this.log.debug({ broker: this.url, servers: options.servers, options: { ...options, will: undefined } }, 'connecting to the broker');
     const client = connect(this.url, options);
     this.client = client;
+    version.attach(client);
     for (const user of this.users) user.onClient(client);
     // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled (its own
     // 'close' handler schedules it, so this one must run first) to back off with jitter
@@ -144,7 +150,9 @@ export class MqttLink implements Part {
       this.reconnectAttempts = 0;
       this.offlineSince = undefined;
       this.errors.connected();
-      this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
+      this.url = this.urlOf({ host: client.options.host ?? this.config.uplink.host, port: client.options.port ?? this.config.uplink.port });
+      this.log.info({ broker: this.url, base: this.base, mqtt: versionName(version.version) }, 'connected to the broker');
+      this.sayWhatIsMissing(version);
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
       const topics: ISubscriptionMap = {};
       for (const entry of this.users.flatMap((user) => user.subscriptions)) {
@@ -166,9 +174,8 @@ export class MqttLink implements Part {
       }
     });
     client.on('error', (error) => {
-      if (isUnsupportedProtocol(error) && client.options.protocolVersion === 5) {
-        this.log.info({ broker: this.url }, 'the broker does not speak MQTT 5; falling back to MQTT 3.1.1');
-        client.options.protocolVersion = 4;
+      if (version.refusedVersion(error)) {
+        this.log.debug({ broker: this.url }, 'the broker refused MQTT 5; the next attempt is MQTT 3.1.1');
         return;
       }
       this.errors.error(error);
@@ -179,9 +186,32 @@ export class MqttLink implements Part {
     }
   }
 
+  private urlOf(server: { host: string; port: number }): string {
+    return serverUrl(this.config.uplink.protocol, server.host, server.port);
+  }
+
+  /** The MQTT version of the connection, and what the hub cannot do over 3.1.1 (bridge/info, health). */
+  mqtt(): { version: '5' | '3.1.1'; without?: string[] } | undefined {
+    if (this.version === undefined) return undefined;
+    const name = versionName(this.version.version);
+    return name === '5' ? { version: name } : { version: name, without: MQTT_311_LIMITS.map((limit) => limit.name) };
+  }
+
+  /** One line when a connection is over MQTT 3.1.1 (again after 5), saying why and what the hub cannot do. */
+  private sayWhatIsMissing(version: MqttVersionChoice): void {
+    const name = versionName(version.version);
+    if (name === this.loggedVersion || (name === '5' && this.loggedVersion === undefined)) return;
+    this.loggedVersion = name;
+    if (name === '5') return;
+    this.log.info(
+      { broker: this.url, mqtt: name, reason: version.reason, without: MQTT_311_LIMITS.map((limit) => limit.name) },
+      `connected over MQTT 3.1.1 (${version.reason ?? 'the broker does not speak MQTT 5'}), which lacks what the hub uses of MQTT 5: ${MQTT_311_LIMITS.map((limit) => limit.meaning).join('; ')}`,
+    );
+  }
+
   private async announce(client: MqttClient): Promise<void> {
     await client.publishAsync(`${this.base}/bridge/state`, ONLINE, { qos: 1, retain: true });
-    const info = { version, hub_id: this.config.hubId, base_topic: this.base };
+    const info = { version, hub_id: this.config.hubId, base_topic: this.base, mqtt: this.mqtt() };
     await client.publishAsync(`${this.base}/bridge/info`, JSON.stringify(info), { qos: 1, retain: true });
   }
 
@@ -200,7 +230,7 @@ export class MqttLink implements Part {
 
   health(): PartHealth {
     if (this.client === undefined) return { status: 'stopped' };
-    if (this.client.connected) return { status: 'ok', broker: this.url };
+    if (this.client.connected) return { status: 'ok', broker: this.url, mqtt: this.mqtt() };
     const since = this.offlineSince?.toISOString();
     return {
       status: 'degraded',

@@ -4,15 +4,16 @@
  * `mqtt`, and a broker certificate that is not checked.
  */
 import type { HearthConfig } from '../config/schema.js';
-import { isLoopbackHost } from '../config/broker-address.js';
+import { brokerServers, isLoopbackHost } from '../config/broker-address.js';
 
 export function transportWarnings(config: HearthConfig): string[] {
   const { uplink } = config;
   const warnings: string[] = [];
   const plain = uplink.protocol === 'mqtt';
-  if (plain && uplink.password !== undefined && !isLoopbackHost(uplink.host)) {
+  const remote = [...new Set(brokerServers(config).map((server) => server.host))].filter((host) => !isLoopbackHost(host));
+  if (plain && uplink.password !== undefined && remote.length > 0) {
     warnings.push(
-      `uplink.password goes in the clear over plain mqtt to ${uplink.host}: anyone on the way can read it; set uplink.protocol: mqtts`,
+      `uplink.password goes in the clear over plain mqtt to ${remote.join(', ')}: anyone on the way can read it; set uplink.protocol: mqtts`,
     );
   }
   const tlsSet = (['ca', 'cert', 'key'] as const).filter((field) => uplink.tls[field] !== undefined).map((field) => `uplink.tls.${field}`);

@@ -154,3 +154,60 @@ describe('MqttLink over TLS', () => {
     });
   }, 60_000);
 });
+
+describe('MqttLink choosing the MQTT version', () => {
+  it('stays on MQTT 5 when attempts fail for want of a network, not of the version', async () => {
+    const { NetworkCut } = await import('../support/network-cut.js');
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const relay = await NetworkCut.to(broker.port);
+    relay.cut();
+    const link = await linkTo(relay.port, { startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 200 }, 'version-cut');
+    await link.start(new AbortController().signal);
+    await eventually(() => link.reconnectAttempts >= 5);
+    relay.mend();
+    await eventually(() => link.connected);
+    expect(link.mqtt()).toEqual({ version: '5' });
+  });
+
+  it('checks a version learnt from silent closes again when the connection ends: a proxy that closed them misled it only once', async () => {
+    const { NetworkCut } = await import('../support/network-cut.js');
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    // a proxy in front of a broker that is down: it accepts and closes, as RabbitMQ does with MQTT 5
+    const proxy = await NetworkCut.to(broker.port, { refusal: 'close' });
+    proxy.refuseNew();
+    const link = await linkTo(proxy.port, { startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 200 }, 'version-proxy');
+    await link.start(new AbortController().signal);
+    // two silent MQTT 5 closes: the next attempt is 3.1.1; let it through, and it is accepted
+    await eventually(() => link.mqtt()?.version === '3.1.1');
+    proxy.mend();
+    await eventually(() => link.connected);
+    expect(link.mqtt()?.version).toBe('3.1.1');
+    // the connection ends: the hub asks for 5 again, and gets it
+    proxy.cut();
+    proxy.mend();
+    await eventually(() => link.connected && link.mqtt()?.version === '5');
+    expect(link.mqtt()).toEqual({ version: '5' });
+  });
+
+  it('speaks only the version it is told to: 3.1.1 to Mosquitto, and 5 to a 3.1.1 broker, which refuses it', async () => {
+    const broker = await Mosquitto.start();
+    onTestFinished(() => broker.stop());
+    const pinned = await linkTo(broker.port, { mqttVersion: '3.1.1' }, 'version-311');
+    await pinned.start(new AbortController().signal);
+    expect(pinned.health()).toMatchObject({
+      status: 'ok',
+      mqtt: { version: '3.1.1', without: expect.arrayContaining(['response_topic']) },
+    });
+
+    const { AedesBroker } = await import('../support/aedes-broker.js');
+    const aedes = await AedesBroker.start();
+    onTestFinished(() => aedes.stop());
+    const five = await linkTo(aedes.port, { mqttVersion: '5', startupWaitMs: 0, reconnectMinMs: 100, reconnectMaxMs: 200 }, 'version-5');
+    await five.start(new AbortController().signal);
+    await eventually(() => five.reconnectAttempts >= 3);
+    expect(five.connected).toBe(false);
+    expect(five.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/unacceptable protocol version/i) });
+  });
+});
