@@ -1,0 +1,157 @@
+/**
+ * The hub's device-side topics, fed from the hub's event bus: a device's state (retained on
+ * `<device>`), its events (`<device>`, not retained), its availability (`<device>/availability`),
+ * `bridge/devices`, `bridge/rooms` and `bridge/event`; a renamed or removed device's old topics
+ * are cleared. Every message goes out through the bridge's outbox (./outgoing.ts).
+ */
+import type { Logger } from 'pino';
+import type { DeviceService } from '../devices/device-service.js';
+import { describeError } from '../errors.js';
+import type { BridgeEvent } from '../events/bridge-events.js';
+import type { DeviceView } from '../model/device-view.js';
+import type { OutgoingMessage } from './outbox.js';
+import type { Topics } from './topics.js';
+
+/** The state message of a device, in Zigbee2MQTT's shape. */
+export function statePayload(view: DeviceView): string {
+  const payload: Record<string, unknown> = { ...view.state };
+  if (view.lastSeen !== undefined) payload.last_seen = new Date(view.lastSeen).toISOString();
+  return JSON.stringify(payload);
+}
+
+export interface DeviceTopicsOptions {
+  devices: DeviceService;
+  topics: Topics;
+  log: Logger;
+  /** Into the bridge's outbox. */
+  enqueue(message: OutgoingMessage): void;
+}
+
+export class DeviceTopics {
+  private readonly republishing = new Set<'devices' | 'rooms'>();
+  private listening = false;
+
+  constructor(private readonly options: DeviceTopicsOptions) {}
+
+  /** Listens to the hub's events as `owner` (until `stop`), and publishes the device list and the rooms. */
+  start(owner: string): void {
+    const { devices, log } = this.options;
+    this.listening = true;
+    const events = devices.events;
+    events.on(owner, 'device.state', ({ view, changed }) => {
+      this.options.enqueue(this.stateMessage(view));
+      if (changed.includes('availability')) this.enqueueAvailability(view);
+    });
+    events.on(owner, 'devices.changed', () => this.republish('devices'));
+    events.on(owner, 'rooms.changed', () => this.republish('rooms'));
+    // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
+    events.on(owner, 'device.removed', ({ record }) => this.clearTopics(record.friendlyName));
+    events.on(owner, 'device.renamed', ({ record, from }) => {
+      this.clearTopics(from);
+      devices
+        .get(record.id)
+        .then((view) => {
+          this.options.enqueue(this.stateMessage(view));
+          this.enqueueAvailability(view);
+        })
+        .catch((error: unknown) =>
+          log.warn({ err: error, device: record.id }, `could not republish a renamed device: ${describeError(error)}`),
+        );
+    });
+    events.on(owner, 'device.event', ({ view, values }) =>
+      this.options.enqueue({
+        topic: this.options.topics.device(view.friendlyName),
+        payload: JSON.stringify({ ...view.state, ...values }),
+        retain: false,
+        kind: 'event',
+      }),
+    );
+    events.on(owner, 'bridge.event', (event) => this.publishEvent(event));
+    this.publishDevices();
+    this.publishRooms();
+  }
+
+  /** No more republishing (the bridge removes the listeners it registered as their owner). */
+  stop(): void {
+    this.listening = false;
+  }
+
+  /** A device's current state, from its actor (a `/get`). */
+  async publishState(id: string): Promise<void> {
+    this.options.enqueue(this.stateMessage(await this.options.devices.get(id)));
+  }
+
+  /**
+   * `bridge/devices` or `bridge/rooms` once at the end of this turn of the event loop, however
+   * many changes it brings (a radio announcing 50 nodes at start builds the list once, not 50 times).
+   */
+  private republish(what: 'devices' | 'rooms'): void {
+    if (this.republishing.has(what)) return;
+    this.republishing.add(what);
+    setImmediate(() => {
+      this.republishing.delete(what);
+      if (!this.listening) return; // stopped meanwhile
+      if (what === 'devices') this.publishDevices();
+      else this.publishRooms();
+    });
+  }
+
+  /**
+   * Every device's last state and availability again, from the state store (no actor is
+   * woken for it): for a consumer that has just come up (Home Assistant's birth).
+   */
+  async republishStates(): Promise<void> {
+    const { devices } = this.options;
+    for (const record of devices.records()) {
+      const state = await devices.state.get(record.id);
+      if (state === undefined || !this.listening) continue;
+      const view: DeviceView = { id: record.id, friendlyName: record.friendlyName, radio: record.radio, state: state.values };
+      if (state.lastSeen !== undefined) view.lastSeen = state.lastSeen;
+      if (state.availability !== undefined) view.availability = state.availability;
+      if (Object.keys(view.state).length > 0) this.options.enqueue(this.stateMessage(view));
+      this.enqueueAvailability(view);
+    }
+  }
+
+  /** `bridge/devices`, retained: every device with what is known of it. */
+  private publishDevices(): void {
+    const devices = this.options.devices.records().map((record) => ({
+      id: record.id,
+      friendly_name: record.friendlyName,
+      radio: record.radio,
+      ...(record.model === undefined ? {} : { model: record.model }),
+      ...(record.vendor === undefined ? {} : { vendor: record.vendor }),
+      ...(record.firmware === undefined ? {} : { firmware: record.firmware }),
+      ...(record.options === undefined ? {} : { options: record.options }),
+    }));
+    this.options.enqueue({ topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
+  }
+
+  /** A `bridge/event` (`device_joined`, `device_leave`, …), kept in order with the other events. */
+  private publishEvent(event: BridgeEvent): void {
+    this.options.enqueue({ topic: this.options.topics.bridge('event'), payload: JSON.stringify(event), retain: false, kind: 'event' });
+  }
+
+  /** Clears a device's retained state and availability (a renamed or removed device's old topics). */
+  private clearTopics(name: string): void {
+    this.options.enqueue({ topic: this.options.topics.device(name), payload: '', retain: true, kind: 'state' });
+    this.options.enqueue({ topic: this.options.topics.availability(name), payload: '', retain: true, kind: 'state' });
+  }
+
+  /** `bridge/rooms`, retained. */
+  private publishRooms(): void {
+    const payload = JSON.stringify(this.options.devices.rooms.list());
+    this.options.enqueue({ topic: this.options.topics.bridge('rooms'), payload, retain: true, kind: 'state' });
+  }
+
+  private stateMessage(view: DeviceView): OutgoingMessage {
+    const retain = this.options.devices.device(view.id)?.options?.retain ?? true;
+    return { topic: this.options.topics.device(view.friendlyName), payload: statePayload(view), retain, kind: 'state' };
+  }
+
+  private enqueueAvailability(view: DeviceView): void {
+    if (view.availability === undefined) return;
+    const payload = JSON.stringify({ state: view.availability });
+    this.options.enqueue({ topic: this.options.topics.availability(view.friendlyName), payload, retain: true, kind: 'state' });
+  }
+}
