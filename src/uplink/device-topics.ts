@@ -3,12 +3,17 @@
  * `<device>`), its events (`<device>`, not retained), its availability (`<device>/availability`),
  * `bridge/devices`, `bridge/rooms` and `bridge/event`; a renamed or removed device's old topics
  * are cleared. Every message goes out through the bridge's outbox (./outgoing.ts).
+ *
+ * `bridge/devices` and `bridge/rooms` are coalesced (./coalescer.ts): a radio announcing 20
+ * nodes at start, or 200 Zigbee devices joining, builds each list once the burst is quiet, not
+ * once per change.
  */
 import type { Logger } from 'pino';
 import type { DeviceService } from '../devices/device-service.js';
 import { describeError } from '../errors.js';
 import type { BridgeEvent } from '../events/bridge-events.js';
 import type { DeviceView } from '../model/device-view.js';
+import { Coalescer } from './coalescer.js';
 import type { OutgoingMessage } from './outbox.js';
 import type { Topics } from './topics.js';
 
@@ -19,17 +24,24 @@ export function statePayload(view: DeviceView): string {
   return JSON.stringify(payload);
 }
 
+/** How long `bridge/devices` and `bridge/rooms` wait for a burst of changes to be quiet, and at most. */
+export const LISTS_QUIET_MS = 200;
+export const LISTS_MAX_WAIT_MS = 2000;
+
 export interface DeviceTopicsOptions {
   devices: DeviceService;
   topics: Topics;
   log: Logger;
-  /** Into the bridge's outbox. */
-  enqueue(message: OutgoingMessage): void;
+  /** Into the bridge's outbox; `again`: the broker may have lost it (./outgoing.ts). */
+  enqueue(message: OutgoingMessage, again?: boolean): void;
 }
 
 export class DeviceTopics {
-  private readonly republishing = new Set<'devices' | 'rooms'>();
   private listening = false;
+  private readonly lists = {
+    devices: new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.publishDevices()),
+    rooms: new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.publishRooms()),
+  };
 
   constructor(private readonly options: DeviceTopicsOptions) {}
 
@@ -42,8 +54,8 @@ export class DeviceTopics {
       this.options.enqueue(this.stateMessage(view));
       if (changed.includes('availability')) this.enqueueAvailability(view);
     });
-    events.on(owner, 'devices.changed', () => this.republish('devices'));
-    events.on(owner, 'rooms.changed', () => this.republish('rooms'));
+    events.on(owner, 'devices.changed', () => this.lists.devices.request());
+    events.on(owner, 'rooms.changed', () => this.lists.rooms.request());
     // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
     events.on(owner, 'device.removed', ({ record }) => this.clearTopics(record.friendlyName));
     events.on(owner, 'device.renamed', ({ record, from }) => {
@@ -71,36 +83,35 @@ export class DeviceTopics {
     this.publishRooms();
   }
 
+  /** The lists a burst still holds back go into the outbox now (the bridge is stopping). */
+  flush(): void {
+    this.lists.devices.flush();
+    this.lists.rooms.flush();
+  }
+
   /** No more republishing (the bridge removes the listeners it registered as their owner). */
   stop(): void {
     this.listening = false;
+    this.lists.devices.cancel();
+    this.lists.rooms.cancel();
+  }
+
+  /** How many times `bridge/devices` was built. */
+  get devicesListRuns(): number {
+    return this.lists.devices.runs;
   }
 
   /** A device's current state, from its actor (a `/get`). */
-  async publishState(id: string): Promise<void> {
-    this.options.enqueue(this.stateMessage(await this.options.devices.get(id)));
-  }
-
-  /**
-   * `bridge/devices` or `bridge/rooms` once at the end of this turn of the event loop, however
-   * many changes it brings (a radio announcing 50 nodes at start builds the list once, not 50 times).
-   */
-  private republish(what: 'devices' | 'rooms'): void {
-    if (this.republishing.has(what)) return;
-    this.republishing.add(what);
-    setImmediate(() => {
-      this.republishing.delete(what);
-      if (!this.listening) return; // stopped meanwhile
-      if (what === 'devices') this.publishDevices();
-      else this.publishRooms();
-    });
+  async publishState(id: string, again = false): Promise<void> {
+    this.options.enqueue(this.stateMessage(await this.options.devices.get(id)), again);
   }
 
   /**
    * Every device's last state and availability again, from the state store (no actor is
-   * woken for it): for a consumer that has just come up (Home Assistant's birth).
+   * woken for it): for a consumer that has just come up (Home Assistant's birth), or a broker
+   * that lost them (`again`: sent even when unchanged since the last time).
    */
-  async republishStates(): Promise<void> {
+  async republishStates(again = false): Promise<void> {
     const { devices } = this.options;
     for (const record of devices.records()) {
       const state = await devices.state.get(record.id);
@@ -108,13 +119,21 @@ export class DeviceTopics {
       const view: DeviceView = { id: record.id, friendlyName: record.friendlyName, radio: record.radio, state: state.values };
       if (state.lastSeen !== undefined) view.lastSeen = state.lastSeen;
       if (state.availability !== undefined) view.availability = state.availability;
-      if (Object.keys(view.state).length > 0) this.options.enqueue(this.stateMessage(view));
-      this.enqueueAvailability(view);
+      if (Object.keys(view.state).length > 0) this.options.enqueue(this.stateMessage(view), again);
+      this.enqueueAvailability(view, again);
     }
   }
 
+  /** `bridge/devices` and `bridge/rooms` again (a broker that lost them), now. */
+  republishLists(): void {
+    this.lists.devices.cancel();
+    this.lists.rooms.cancel();
+    this.publishDevices(true);
+    this.publishRooms(true);
+  }
+
   /** `bridge/devices`, retained: every device with what is known of it. */
-  private publishDevices(): void {
+  private publishDevices(again = false): void {
     const devices = this.options.devices.records().map((record) => ({
       id: record.id,
       friendly_name: record.friendlyName,
@@ -124,7 +143,10 @@ export class DeviceTopics {
       ...(record.firmware === undefined ? {} : { firmware: record.firmware }),
       ...(record.options === undefined ? {} : { options: record.options }),
     }));
-    this.options.enqueue({ topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
+    this.options.enqueue(
+      { topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' },
+      again,
+    );
   }
 
   /** A `bridge/event` (`device_joined`, `device_leave`, …), kept in order with the other events. */
@@ -139,9 +161,9 @@ export class DeviceTopics {
   }
 
   /** `bridge/rooms`, retained. */
-  private publishRooms(): void {
+  private publishRooms(again = false): void {
     const payload = JSON.stringify(this.options.devices.rooms.list());
-    this.options.enqueue({ topic: this.options.topics.bridge('rooms'), payload, retain: true, kind: 'state' });
+    this.options.enqueue({ topic: this.options.topics.bridge('rooms'), payload, retain: true, kind: 'state' }, again);
   }
 
   private stateMessage(view: DeviceView): OutgoingMessage {
@@ -149,9 +171,9 @@ export class DeviceTopics {
     return { topic: this.options.topics.device(view.friendlyName), payload: statePayload(view), retain, kind: 'state' };
   }
 
-  private enqueueAvailability(view: DeviceView): void {
+  private enqueueAvailability(view: DeviceView, again = false): void {
     if (view.availability === undefined) return;
     const payload = JSON.stringify({ state: view.availability });
-    this.options.enqueue({ topic: this.options.topics.availability(view.friendlyName), payload, retain: true, kind: 'state' });
+    this.options.enqueue({ topic: this.options.topics.availability(view.friendlyName), payload, retain: true, kind: 'state' }, again);
   }
 }

@@ -3,6 +3,12 @@
  * the publisher is told to drain soon), unless MQTT forbids its topic (the broker would drop
  * the hub for it: mqtt-text.ts), which is logged and counted instead. Answers to an MQTT 5
  * response topic outside the hub's base are the one exception: they go straight out.
+ *
+ * A retained message identical to the last one enqueued for its topic is not enqueued again
+ * (the broker holds it already, or the outbox does): two reports of the same values in one
+ * millisecond, a `/get` whose read-back changed nothing, an unchanged `bridge/devices`. When
+ * the broker may have lost what it held (no session for the hub, Home Assistant's birth), the
+ * caller says `again` and the message goes in unless the very same one is still in the outbox.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -18,6 +24,10 @@ export class Outgoing {
   /** The connection, once the link made it (replies to a response topic go through it). */
   client: MqttClient | undefined;
   private open: { outbox: Outbox; publisher: OutboxPublisher } | undefined;
+  /** Topic → the last non-empty retained payload enqueued for it (what the broker holds, or will). */
+  private readonly retained = new Map<string, string>();
+  /** Retained messages not enqueued because the same one was the last for their topic. */
+  unchanged = 0;
 
   constructor(
     private readonly base: string,
@@ -33,10 +43,14 @@ export class Outgoing {
   detach(): void {
     this.open = undefined;
     this.client = undefined;
+    this.retained.clear();
   }
 
-  /** Into the outbox (a failed journal write is logged there, once per batch). */
-  enqueue(message: OutgoingMessage): void {
+  /**
+   * Into the outbox (a failed journal write is logged there, once per batch). `again`: the
+   * broker may have lost it, so a retained message is not skipped for being the last one sent.
+   */
+  enqueue(message: OutgoingMessage, again = false): void {
     const open = this.open;
     if (open === undefined) throw new Error('the uplink bridge has not started');
     const problem = publishTopicProblem(message.topic);
@@ -44,6 +58,13 @@ export class Outgoing {
       this.invalidTopics++;
       this.log.warn({ topic: message.topic, code: ErrorCode.TopicInvalid, invalidTopics: this.invalidTopics }, `not published: ${problem}`);
       return;
+    }
+    if (message.retain) {
+      if (message.payload === '') this.retained.delete(message.topic);
+      else if ((!again && this.retained.get(message.topic) === message.payload) || open.outbox.holdsState(message)) {
+        this.unchanged++;
+        return;
+      } else this.retained.set(message.topic, message.payload);
     }
     void open.outbox.enqueue(message);
     open.publisher.scheduleSoon();

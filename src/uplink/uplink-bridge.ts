@@ -78,13 +78,15 @@ export class UplinkBridge implements Part {
   private router: CommandRouter | undefined;
   private readonly outgoing: Outgoing;
   private readonly deviceTopics: DeviceTopics;
+  /** Times every retained topic was republished (a broker without a session for the hub). */
+  republishes = 0;
   private discoveryPart: HomeAssistantDiscovery | undefined;
   readonly topics: Topics;
 
   constructor(private readonly options: UplinkBridgeOptions) {
     this.topics = new Topics(options.base);
     this.outgoing = new Outgoing(options.base, options.log);
-    const enqueue = (message: OutgoingMessage): void => this.outgoing.enqueue(message);
+    const enqueue = (message: OutgoingMessage, again?: boolean): void => this.outgoing.enqueue(message, again);
     this.deviceTopics = new DeviceTopics({ devices: options.devices, topics: this.topics, log: options.log, enqueue });
     if (options.metrics !== undefined)
       registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
@@ -145,7 +147,7 @@ export class UplinkBridge implements Part {
       reply: (reply) => this.outgoing.reply(reply),
       ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
       ...(this.options.onWarningSuppressed === undefined ? {} : { onWarningSuppressed: this.options.onWarningSuppressed }),
-      publishState: (id) => this.deviceTopics.publishState(id),
+      publishState: (id, again) => this.deviceTopics.publishState(id, again),
     });
     this.router = router;
     const lastHeard = devices.setting(LAST_HEARD_SETTING);
@@ -162,6 +164,10 @@ export class UplinkBridge implements Part {
       subscriptions: [this.topics.subscription, { topic: markerTopic, noLocal: false }],
       onClient: (client) => {
         this.outgoing.client = client;
+        // before the publisher's listener: what the republish enqueues at once merges with what waits
+        client.on('connect', (connack) => {
+          if (!connack.sessionPresent) this.republishAll();
+        });
         publisher.attach(client);
         commandAge.attach(client);
         client.on('close', () => this.rememberLastHeard());
@@ -183,8 +189,8 @@ export class UplinkBridge implements Part {
         devices,
         log,
         use: (user) => this.options.link.use(user),
-        enqueue: (message) => this.outgoing.enqueue(message),
-        republishStates: () => this.deviceTopics.republishStates(),
+        enqueue: (message, again) => this.outgoing.enqueue(message, again),
+        republishStates: () => this.deviceTopics.republishStates(true),
       });
       this.discoveryPart.start();
     }
@@ -208,6 +214,21 @@ export class UplinkBridge implements Part {
     const heard = this.commandAge?.lastHeardAt;
     if (heard !== undefined && heard !== this.options.devices.setting(LAST_HEARD_SETTING))
       this.options.devices.setSetting(LAST_HEARD_SETTING, heard);
+  }
+
+  /**
+   * Every retained topic the hub owns, again, for a broker with no session for the hub (a
+   * fresh one, or one restarted without persistence, Mosquitto's default): it may hold none of
+   * them. Through the outbox, compacted (one message per topic, the latest); the link itself
+   * republishes `bridge/state` and `bridge/info` on every connection.
+   */
+  private republishAll(): void {
+    if (this.outboxStore === undefined) return;
+    this.republishes++;
+    this.options.log.info('the broker has no session for the hub: republishing every retained topic');
+    this.deviceTopics.republishLists();
+    const done = this.discoveryPart?.republish() ?? this.deviceTopics.republishStates(true);
+    done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }
 
   /** Home Assistant discovery, when it is on. */
@@ -234,6 +255,7 @@ export class UplinkBridge implements Part {
 
   async stop(): Promise<void> {
     this.options.devices.events.removeOwner(this.name);
+    this.deviceTopics.flush(); // a list a burst held back is kept in the outbox for the next start
     this.discoveryPart?.stop();
     await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
@@ -258,6 +280,8 @@ export class UplinkBridge implements Part {
       refused: this.publisher?.refused ?? 0,
       setAside: this.publisher?.setAside ?? 0,
       invalidTopics: this.invalidTopics,
+      unchanged: this.outgoing.unchanged,
+      republishes: this.republishes,
     };
     return { status: 'ok', ...figures, ...damageHealth(this.options.devices.damage.findings((area) => area === 'outbox')) };
   }

@@ -7,12 +7,18 @@
  * on the broker by an earlier run that no longer match a device are cleared as the hub hears
  * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
  * then every device's current state is published again. Everything goes through the bridge's
- * durable outbox, in order, so a config always precedes the state that follows it.
+ * durable outbox, in order, so a config always precedes the state that follows it. The same
+ * happens when the broker has no session for the hub (it may have lost every retained config).
+ *
+ * A sync waits for a burst of changes to be quiet (../coalescer.ts): 200 Zigbee devices joining
+ * get their configs once, with their availability (which comes a moment after the device).
  */
 import type { Logger } from 'pino';
 import type { DeviceService } from '../../devices/device-service.js';
 import { describeError } from '../../errors.js';
 import type { LinkUser } from '../mqtt-link.js';
+import { Coalescer } from '../coalescer.js';
+import { LISTS_MAX_WAIT_MS, LISTS_QUIET_MS } from '../device-topics.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
 
@@ -25,9 +31,9 @@ export interface HomeAssistantDiscoveryOptions {
   log: Logger;
   /** Plugs the part into the MQTT link (its subscriptions and the client). */
   use(user: LinkUser): void;
-  /** Into the bridge's outbox. */
-  enqueue(message: OutgoingMessage): void;
-  /** Publishes every device's current state and availability again (after Home Assistant's birth). */
+  /** Into the bridge's outbox; `again`: sent even when unchanged since the last time. */
+  enqueue(message: OutgoingMessage, again?: boolean): void;
+  /** Publishes every device's current state and availability again (after Home Assistant's birth), even unchanged. */
   republishStates(): Promise<void>;
 }
 
@@ -42,6 +48,9 @@ export class HomeAssistantDiscovery {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** The sync waiting for its burst to be quiet, and what lets it go. */
+  private gathering: (() => void) | undefined;
+  private readonly gatherer = new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.gathering?.());
   republished = 0;
 
   constructor(private readonly options: HomeAssistantDiscoveryOptions) {}
@@ -88,6 +97,7 @@ export class HomeAssistantDiscovery {
   stop(): void {
     this.stopped = true;
     this.options.devices.events.removeOwner(OWNER);
+    this.gatherer.flush();
   }
 
   /** Resolves once every change so far is in the outbox. */
@@ -95,14 +105,24 @@ export class HomeAssistantDiscovery {
     while (this.running !== undefined) await this.running;
   }
 
-  /** A sync at the end of this turn of the event loop, however many changes it brings. */
+  /** A sync once the burst of changes this one belongs to is quiet, however many it brings. */
   private schedule(): void {
+    if (this.gathering !== undefined) {
+      this.gatherer.request();
+      return;
+    }
     if (this.running !== undefined) {
       this.again = true;
       return;
     }
-    this.running = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.sync())
+    this.running = new Promise<void>((resolve) => {
+      this.gathering = resolve;
+      this.gatherer.request();
+    })
+      .then(() => {
+        this.gathering = undefined;
+        return this.sync();
+      })
       .catch((error: unknown) => this.options.log.error({ err: error }, `Home Assistant discovery failed: ${describeError(error)}`))
       .finally(() => {
         this.running = undefined;
@@ -176,9 +196,19 @@ export class HomeAssistantDiscovery {
     if (payload.trim().toLowerCase() !== 'online' || this.stopped) return;
     this.republished++;
     this.options.log.info({ configs: this.published.size }, 'Home Assistant is online; republishing discovery and states');
-    void this.settled()
+    void this.republish();
+  }
+
+  /**
+   * Every config, then every device's state, again (Home Assistant's birth, or a broker with no
+   * session for the hub); resolves once they are in the outbox.
+   */
+  republish(): Promise<void> {
+    this.gatherer.flush(); // the pending changes first, without waiting for their burst to end
+    return this.settled()
       .then(async () => {
-        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' });
+        if (this.stopped) return;
+        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' }, true);
         await this.options.republishStates();
       })
       .catch((error: unknown) => this.options.log.error({ err: error }, `could not republish for Home Assistant: ${describeError(error)}`));
