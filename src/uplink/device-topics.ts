@@ -32,7 +32,7 @@ export interface DeviceTopicsOptions {
   devices: DeviceService;
   topics: Topics;
   log: Logger;
-  /** Into the bridge's outbox; `again`: the broker may have lost it (./outgoing.ts). */
+  /** Into the bridge's outbox; `again`: even when unchanged since the last time (./outgoing.ts). */
   enqueue(message: OutgoingMessage, again?: boolean): void;
 }
 
@@ -108,8 +108,8 @@ export class DeviceTopics {
 
   /**
    * Every device's last state and availability again, from the state store (no actor is
-   * woken for it): for a consumer that has just come up (Home Assistant's birth), or a broker
-   * that lost them (`again`: sent even when unchanged since the last time).
+   * woken for it): for a consumer that has just come up (Home Assistant's birth: `again`, sent
+   * even when unchanged since the last time), or a broker that lost them.
    */
   async republishStates(again = false): Promise<void> {
     const { devices } = this.options;
@@ -124,16 +124,16 @@ export class DeviceTopics {
     }
   }
 
-  /** `bridge/devices` and `bridge/rooms` again (a broker that lost them), now. */
+  /** `bridge/devices` and `bridge/rooms` now (a broker that lost them: the bridge made the hub forget what it sent). */
   republishLists(): void {
     this.lists.devices.cancel();
     this.lists.rooms.cancel();
-    this.publishDevices(true);
-    this.publishRooms(true);
+    this.publishDevices();
+    this.publishRooms();
   }
 
   /** `bridge/devices`, retained: every device with what is known of it. */
-  private publishDevices(again = false): void {
+  private publishDevices(): void {
     const devices = this.options.devices.records().map((record) => ({
       id: record.id,
       friendly_name: record.friendlyName,
@@ -143,10 +143,7 @@ export class DeviceTopics {
       ...(record.firmware === undefined ? {} : { firmware: record.firmware }),
       ...(record.options === undefined ? {} : { options: record.options }),
     }));
-    this.options.enqueue(
-      { topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' },
-      again,
-    );
+    this.options.enqueue({ topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
   }
 
   /** A `bridge/event` (`device_joined`, `device_leave`, …), kept in order with the other events. */
@@ -161,9 +158,9 @@ export class DeviceTopics {
   }
 
   /** `bridge/rooms`, retained. */
-  private publishRooms(again = false): void {
+  private publishRooms(): void {
     const payload = JSON.stringify(this.options.devices.rooms.list());
-    this.options.enqueue({ topic: this.options.topics.bridge('rooms'), payload, retain: true, kind: 'state' }, again);
+    this.options.enqueue({ topic: this.options.topics.bridge('rooms'), payload, retain: true, kind: 'state' });
   }
 
   private stateMessage(view: DeviceView): OutgoingMessage {

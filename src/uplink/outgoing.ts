@@ -6,9 +6,10 @@
  *
  * A retained message identical to the last one enqueued for its topic is not enqueued again
  * (the broker holds it already, or the outbox does): two reports of the same values in one
- * millisecond, a `/get` whose read-back changed nothing, an unchanged `bridge/devices`. When
- * the broker may have lost what it held (no session for the hub, Home Assistant's birth), the
- * caller says `again` and the message goes in unless the very same one is still in the outbox.
+ * millisecond, a `/get` whose read-back changed nothing, an unchanged `bridge/devices`. A
+ * broker without a session for the hub makes the hub forget what it sent (`forgetRetained`); a
+ * consumer that asks for everything (Home Assistant's birth, an empty `/get`) makes the caller
+ * say `again`. Either way a message goes in unless the very same one is still in the outbox.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -37,6 +38,14 @@ export class Outgoing {
   /** Where messages go from now on (the bridge's start). */
   attach(outbox: Outbox, publisher: OutboxPublisher): void {
     this.open = { outbox, publisher };
+  }
+
+  /**
+   * The broker has no session for the hub, and may hold none of its retained messages: each is
+   * new to it again (what is still in the outbox is not enqueued twice all the same).
+   */
+  forgetRetained(): void {
+    this.retained.clear();
   }
 
   /** The outbox is closing (the bridge's stop): nothing more goes in. */

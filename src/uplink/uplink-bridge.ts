@@ -166,7 +166,9 @@ export class UplinkBridge implements Part {
         this.outgoing.client = client;
         // before the publisher's listener: what the republish enqueues at once merges with what waits
         client.on('connect', (connack) => {
-          if (!connack.sessionPresent) this.republishAll();
+          if (connack.sessionPresent) return;
+          this.outgoing.forgetRetained();
+          this.republishAll();
         });
         publisher.attach(client);
         commandAge.attach(client);
@@ -190,7 +192,7 @@ export class UplinkBridge implements Part {
         log,
         use: (user) => this.options.link.use(user),
         enqueue: (message, again) => this.outgoing.enqueue(message, again),
-        republishStates: () => this.deviceTopics.republishStates(true),
+        republishStates: (again) => this.deviceTopics.republishStates(again),
       });
       this.discoveryPart.start();
     }
@@ -227,7 +229,7 @@ export class UplinkBridge implements Part {
     this.republishes++;
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
-    const done = this.discoveryPart?.republish() ?? this.deviceTopics.republishStates(true);
+    const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }
 

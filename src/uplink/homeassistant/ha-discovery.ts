@@ -33,8 +33,8 @@ export interface HomeAssistantDiscoveryOptions {
   use(user: LinkUser): void;
   /** Into the bridge's outbox; `again`: sent even when unchanged since the last time. */
   enqueue(message: OutgoingMessage, again?: boolean): void;
-  /** Publishes every device's current state and availability again (after Home Assistant's birth), even unchanged. */
-  republishStates(): Promise<void>;
+  /** Publishes every device's current state and availability again; `again`: even unchanged since the last time. */
+  republishStates(again: boolean): Promise<void>;
 }
 
 export class HomeAssistantDiscovery {
@@ -196,20 +196,21 @@ export class HomeAssistantDiscovery {
     if (payload.trim().toLowerCase() !== 'online' || this.stopped) return;
     this.republished++;
     this.options.log.info({ configs: this.published.size }, 'Home Assistant is online; republishing discovery and states');
-    void this.republish();
+    void this.republish(true);
   }
 
   /**
    * Every config, then every device's state, again (Home Assistant's birth, or a broker with no
-   * session for the hub); resolves once they are in the outbox.
+   * session for the hub); resolves once they are in the outbox. `again`: even those unchanged
+   * since the last time (Home Assistant asked for them).
    */
-  republish(): Promise<void> {
+  republish(again: boolean): Promise<void> {
     this.gatherer.flush(); // the pending changes first, without waiting for their burst to end
     return this.settled()
       .then(async () => {
         if (this.stopped) return;
-        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' }, true);
-        await this.options.republishStates();
+        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' }, again);
+        await this.options.republishStates(again);
       })
       .catch((error: unknown) => this.options.log.error({ err: error }, `could not republish for Home Assistant: ${describeError(error)}`));
   }
