@@ -46,7 +46,6 @@ const logging = z
   .prefault({})
   .describe('Logging (pino).');
 
-
 const metrics = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Serve /metrics (Prometheus) and /health over HTTP.'),

@@ -39,7 +39,7 @@ export interface RouterOptions {
   /** Publishes a reply (responses and errors; the bridge sends those on its own topics through the outbox). */
   reply(reply: Reply): void;
   /** Publishes a device's current state (after a /get). */
-  publishState(deviceId: string): Promise<void>;
+  publishState(deviceId: string, again: boolean): Promise<void>;
   /** Hears the code of every failure (metrics). */
   onFailure?: (code: string) => void;
   /** Hears each failure warning the log rate limit left out (metrics). */
@@ -133,7 +133,9 @@ export class CommandRouter {
       if (typeof keys === 'string') return fail(ErrorCode.PayloadInvalid, keys);
       try {
         if (keys.length > 0) await this.options.devices.read(record.id, keys);
-        await this.options.publishState(record.id);
+        // read back: the reports published what changed (the same state twice is not sent twice);
+        // the hub's state asked for: it is published even when unchanged
+        await this.options.publishState(record.id, keys.length === 0);
       } catch (error) {
         fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error));
       }

@@ -332,6 +332,13 @@ export class Outbox {
     return first.done === true ? undefined : first.value.at;
   }
 
+  /** Whether this very state (topic, payload and retain flag) is pending, in flight or waiting: it need not be enqueued again. */
+  holdsState(message: OutgoingMessage): boolean {
+    const seq = this.stateByTopic.get(message.topic);
+    const held = seq === undefined ? undefined : this.queue.get(seq);
+    return held !== undefined && held.payload === message.payload && held.retain === message.retain && message.kind === 'state';
+  }
+
   /** Pending messages in order (for tests and bridge/health). */
   pending(): OutboxMessage[] {
     return [...this.queue.values()];

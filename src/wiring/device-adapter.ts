@@ -26,6 +26,17 @@ export interface RadioDeviceAdapterOptions {
   unavailable: () => HearthError;
   /** The running radio died: it is restarted. */
   failed: (error: unknown) => void;
+  /** Whether the hub is stopping the radio (not a restart after a failure). */
+  stopping?: () => boolean;
+}
+
+/**
+ * An event the stop of a radio itself causes (herdsman's stop closes joining, zwave-js's
+ * destroy ends an inclusion): it says nothing a consumer needs, and published after the link
+ * has gone it would wait in the outbox and be replayed at the next start as if it were news.
+ */
+function causedByStop(type: string, data: unknown): boolean {
+  return (type === 'permit_join_changed' || type === 'exclusion_changed') && (data as { value?: unknown }).value === false;
 }
 
 export class RadioDeviceAdapter {
@@ -117,7 +128,13 @@ export class RadioDeviceAdapter {
           ...details,
         });
       }),
-      event: (type, data) => emitBridgeEvent(devices, type, data),
+      event: (type, data) => {
+        if (this.options.stopping?.() === true && causedByStop(type, data)) {
+          log.debug({ type, data }, `${radio.kind}: not published: the radio's stop caused it`);
+          return;
+        }
+        emitBridgeEvent(devices, type, data);
+      },
       failed: (error) => this.options.failed(error),
     };
   }

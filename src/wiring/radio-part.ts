@@ -96,6 +96,7 @@ export class RadioPart implements Part {
           `the ${options.radio.kind} radio is ${this.stateNow}${this.lastError === undefined ? '' : ` (${this.lastError})`}`,
         ),
       failed: (error) => this.restart(error),
+      stopping: () => this.stopping,
     });
     options.metrics?.watch(this.guard);
     options.metrics?.radioState(options.radio.kind, 'stopped');

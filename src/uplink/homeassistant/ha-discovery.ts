@@ -7,15 +7,21 @@
  * on the broker by an earlier run that no longer match a device are cleared as the hub hears
  * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
  * then every device's current state is published again. Everything goes through the bridge's
- * durable outbox, in order, so a config always precedes the state that follows it. After a
- * rename or a removal the bridge clears the device's old topics only once Home Assistant has
- * had the new configs for a moment (`afterConfigs`): until it has applied them it still reads
+ * durable outbox, in order, so a config always precedes the state that follows it. The same
+ * happens when the broker has no session for the hub (it may have lost every retained config).
+ * After a rename or a removal the bridge clears the device's old topics only once Home Assistant
+ * has had the new configs for a moment (`afterConfigs`): until it has applied them it still reads
  * the old topics, and would parse their empty payloads (a JSON light logs an error for each).
+ *
+ * A sync waits for a burst of changes to be quiet (../coalescer.ts): 200 Zigbee devices joining
+ * get their configs once, with their availability (which comes a moment after the device).
  */
 import type { Logger } from 'pino';
 import type { DeviceService } from '../../devices/device-service.js';
 import { describeError } from '../../errors.js';
 import type { LinkUser } from '../mqtt-link.js';
+import { Coalescer } from '../coalescer.js';
+import { LISTS_MAX_WAIT_MS, LISTS_QUIET_MS } from '../device-topics.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
 
@@ -34,10 +40,10 @@ export interface HomeAssistantDiscoveryOptions {
   log: Logger;
   /** Plugs the part into the MQTT link (its subscriptions and the client). */
   use(user: LinkUser): void;
-  /** Into the bridge's outbox. */
-  enqueue(message: OutgoingMessage): void;
-  /** Publishes every device's current state and availability again (after Home Assistant's birth). */
-  republishStates(): Promise<void>;
+  /** Into the bridge's outbox; `again`: sent even when unchanged since the last time. */
+  enqueue(message: OutgoingMessage, again?: boolean): void;
+  /** Publishes every device's current state and availability again; `again`: even unchanged since the last time. */
+  republishStates(again: boolean): Promise<void>;
 }
 
 export class HomeAssistantDiscovery {
@@ -53,6 +59,9 @@ export class HomeAssistantDiscovery {
   private stopped = false;
   /** Tasks waiting for Home Assistant to have applied the configs (`afterConfigs`). */
   private readonly waiting = new Set<{ task: () => void; timer?: NodeJS.Timeout }>();
+  /** The sync waiting for its burst to be quiet, and what lets it go. */
+  private gathering: (() => void) | undefined;
+  private readonly gatherer = new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.gathering?.());
   republished = 0;
 
   constructor(private readonly options: HomeAssistantDiscoveryOptions) {}
@@ -99,6 +108,7 @@ export class HomeAssistantDiscovery {
   stop(): void {
     this.stopped = true;
     this.options.devices.events.removeOwner(OWNER);
+    this.gatherer.flush();
     // what waited goes out now, into the outbox that is still open
     for (const entry of [...this.waiting]) {
       clearTimeout(entry.timer);
@@ -128,14 +138,24 @@ export class HomeAssistantDiscovery {
     while (this.running !== undefined) await this.running;
   }
 
-  /** A sync at the end of this turn of the event loop, however many changes it brings. */
+  /** A sync once the burst of changes this one belongs to is quiet, however many it brings. */
   private schedule(): void {
+    if (this.gathering !== undefined) {
+      this.gatherer.request();
+      return;
+    }
     if (this.running !== undefined) {
       this.again = true;
       return;
     }
-    this.running = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.sync())
+    this.running = new Promise<void>((resolve) => {
+      this.gathering = resolve;
+      this.gatherer.request();
+    })
+      .then(() => {
+        this.gathering = undefined;
+        return this.sync();
+      })
       .catch((error: unknown) => this.options.log.error({ err: error }, `Home Assistant discovery failed: ${describeError(error)}`))
       .finally(() => {
         this.running = undefined;
@@ -209,10 +229,21 @@ export class HomeAssistantDiscovery {
     if (payload.trim().toLowerCase() !== 'online' || this.stopped) return;
     this.republished++;
     this.options.log.info({ configs: this.published.size }, 'Home Assistant is online; republishing discovery and states');
-    void this.settled()
+    void this.republish(true);
+  }
+
+  /**
+   * Every config, then every device's state, again (Home Assistant's birth, or a broker with no
+   * session for the hub); resolves once they are in the outbox. `again`: even those unchanged
+   * since the last time (Home Assistant asked for them).
+   */
+  republish(again: boolean): Promise<void> {
+    this.gatherer.flush(); // the pending changes first, without waiting for their burst to end
+    return this.settled()
       .then(async () => {
-        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' });
-        await this.options.republishStates();
+        if (this.stopped) return;
+        for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' }, again);
+        await this.options.republishStates(again);
       })
       .catch((error: unknown) => this.options.log.error({ err: error }, `could not republish for Home Assistant: ${describeError(error)}`));
   }
