@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,6 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
+    // computing: two files per core keep a 2-core CI machine busy (vitest's default is cores - 1).
+    maxWorkers: availableParallelism() + 1,
     globalSetup: ['test/support/global-setup.ts'],
     // zwave-js leaves these rejections unhandled (a driver destroyed with commands queued, a port that vanished; the
     // hub's process-level handler lets exactly these pass: src/radios/zwave/expected-zwave-rejection.ts)
