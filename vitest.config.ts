@@ -10,7 +10,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
-    // computing: two files per core keep a 2-core CI machine busy (vitest's default is cores - 1).
+    // computing: one file more than there are cores keeps a 2-core CI machine busy (vitest's default,
+    // cores - 1, runs one file at a time there).
     maxWorkers: availableParallelism() + 1,
     globalSetup: ['test/support/global-setup.ts'],
     // zwave-js leaves these rejections unhandled (a driver destroyed with commands queued, a port that vanished; the
