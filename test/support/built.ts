@@ -2,7 +2,7 @@
  * How a test starts one of the repository's TypeScript files (src/main.ts, a fixture) as a
  * child process: from this run's build of src/ and test/ (test/support/global-setup.ts) with
  * plain node, which starts much faster than tsx compiling and hooking every module at each
- * spawn; through tsx when there is no build (outside vitest).
+ * spawn; through tsx when there is no build (outside vitest) or HEARTH_TEST_TSX=1.
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { inject } from 'vitest';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 function buildDir(): string | undefined {
+  // HEARTH_TEST_TSX=1: through tsx all the same (to compare, or to debug with tsx's source maps)
+  if (process.env.HEARTH_TEST_TSX === '1') return undefined;
   try {
     return inject('hearthBuild');
   } catch {
