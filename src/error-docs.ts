@@ -34,7 +34,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
   [ErrorCode.CommandExpired]:
     'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',
-  [ErrorCode.RoomNotFound]: 'No room with that id.',
+  [ErrorCode.RoomNotFound]: 'No room with that id or name.',
   [ErrorCode.RoomExists]: 'A room with that name already exists.',
   [ErrorCode.RoomNameInvalid]:
     'A room name the name rule refuses (README "Names"): empty or over 64 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment; or a room id not of a-z 0-9 _ -. The message says what is wrong and where.',
@@ -80,6 +80,14 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.GpioChipNotFound]:
     "No sysfs gpiochip carries the board profile's label, or the kernel refused a line number: the GPIO numbering is not what the profile says.",
   [ErrorCode.GpioIoFailed]: 'Reading or writing a GPIO value file failed (EIO): counts as a radio fault.',
+  [ErrorCode.SerialPortMissing]:
+    "A radio's serial port (radios.<radio>.serialPort) does not exist: the stick is not plugged in, or the path is not its name. `ls -l /dev/serial/by-id/` lists the sticks by their stable names; the radio is retried with backoff meanwhile.",
+  [ErrorCode.SerialPortDenied]:
+    "The hub may not open a radio's serial port: add its user to the dialout group (usermod -aG dialout USER), then log in again.",
+  [ErrorCode.BrokerAuthRefused]:
+    'The broker refused the user name or password (CONNACK not authorized / bad user name or password): check uplink.username and uplink.password against the broker. The hub keeps retrying and says so again every few minutes.',
+  [ErrorCode.RoomAmbiguous]:
+    "A room named in a request matches one room's id and another room's name: name it by the other room's id, or rename one of them.",
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

@@ -58,6 +58,10 @@ export const ErrorCode = {
   GpioBoardUnknown: 'GPIO_BOARD_UNKNOWN',
   GpioChipNotFound: 'GPIO_CHIP_NOT_FOUND',
   GpioIoFailed: 'GPIO_IO_FAILED',
+  SerialPortMissing: 'SERIAL_PORT_MISSING',
+  SerialPortDenied: 'SERIAL_PORT_DENIED',
+  BrokerAuthRefused: 'BROKER_AUTH_REFUSED',
+  RoomAmbiguous: 'ROOM_AMBIGUOUS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -20,6 +20,7 @@ import { resolveConfigSource } from './config-source.js';
 import type { CheckResult } from './doctor/check.js';
 import { checkDiskSpace, checkWriteRate } from './doctor/disk.js';
 import { checkMemory, memoryFacts } from './doctor/memory.js';
+import { SERIAL_PORT_ACCESS_FIX, SERIAL_PORT_FIX } from '../radios/serial-port-check.js';
 import { checkRadioPortKind, checkSerialPorts, scanSerialPorts } from './doctor/serial-ports.js';
 import { checkService, serviceState } from './doctor/service.js';
 import { checkTls } from './doctor/tls.js';
@@ -87,7 +88,7 @@ async function checkSerialPort(radio: string, path: string): Promise<CheckResult
         check,
         ok: false,
         detail: `${path} does not exist`,
-        fix: 'plug the stick in, and name it by its stable path: ls -l /dev/serial/by-id/',
+        fix: SERIAL_PORT_FIX,
       };
     }
     if (code === 'EACCES')
@@ -95,7 +96,7 @@ async function checkSerialPort(radio: string, path: string): Promise<CheckResult
         check,
         ok: false,
         detail: `${path}: permission denied`,
-        fix: 'add the user that runs hearth to the dialout group (usermod -aG dialout USER), then log in again',
+        fix: SERIAL_PORT_ACCESS_FIX,
       };
     return { check, ok: false, detail: `${path}: ${code ?? String(error)}`, fix: 'check that no other program holds the port' };
   }

@@ -8,20 +8,9 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
 import { gpioPinProblems } from './pin-plan.js';
-import { describeForbidden, forbiddenCharacter } from '../model/mqtt-text.js';
-import { intRange, secret } from './schema-helpers.js';
+import { intRange, mqttTextOnly, secret } from './schema-helpers.js';
 import { zigbee, zwave } from './serial-radio-schema.js';
-
-/** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
-function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
-  const found = forbiddenCharacter(topic);
-  if (found !== undefined)
-    ctx.addIssue({
-      code: 'custom',
-      input: topic,
-      message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed`,
-    });
-}
+import { homeassistant } from './homeassistant-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -51,7 +40,7 @@ const logging = z
     modules: z
       .record(z.string().regex(/^[a-z0-9_.-]+$/, { error: 'expected a module name such as radios.zigbee' }), logLevel)
       .default({})
-      .describe('Per-module levels, e.g. {"radios.zigbee": "debug"}; a prefix covers its sub-modules.'),
+      .describe('Per-module levels ({"radios.zigbee": "debug"}), longest prefix first; zwave-js and herdsman logs are at warn unless set.'),
   })
   .prefault({})
   .describe('Logging (pino).');
@@ -117,24 +106,6 @@ const uplink = z
   })
   .prefault({})
   .describe('The MQTT uplink to the (cloud) broker.');
-
-const homeassistant = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .default(true)
-      .describe('Publish Home Assistant MQTT discovery for every device (and republish when Home Assistant announces itself online).'),
-    prefix: z
-      .string()
-      .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
-      .superRefine(mqttTextOnly)
-      .default('homeassistant')
-      .describe(
-        "Home Assistant's discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.",
-      ),
-  })
-  .prefault({})
-  .describe('Home Assistant MQTT discovery.');
 
 const metrics = z
   .strictObject({

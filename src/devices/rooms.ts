@@ -2,7 +2,8 @@
  * Rooms: each has a stable id, a name and an ordered list of devices; a device is in at most
  * one room. Membership is O(1) (a set beside the ordered list, and a device-to-room index),
  * as the seed's deviceMap beside its slice. Every change is reported to `onChange` so the store
- * can persist it. A room's state (lights on, a contact open, mean temperature) is derived on
+ * can persist it. A request names a room by its id or by its name (names are unique, compared
+ * case-insensitively; a name matching one room's id and another's name is ROOM_AMBIGUOUS). A room's state (lights on, a contact open, mean temperature) is derived on
  * request from its devices' states, never stored.
  */
 import { ErrorCode, HearthError } from '../errors.js';
@@ -89,9 +90,20 @@ export class Rooms {
     }
   }
 
-  private room(id: string): Room {
-    const room = this.rooms.get(id);
-    if (room === undefined) throw new HearthError(ErrorCode.RoomNotFound, `no room with id ${JSON.stringify(id)}`);
+  /** The room `ref` names: its id, or its name (trimmed, case-insensitive). */
+  private room(ref: string): Room {
+    const byId = this.rooms.get(ref);
+    const name = typeof ref === 'string' ? ref.trim().toLowerCase() : '';
+    let byName: Room | undefined;
+    for (const room of this.rooms.values()) if (room.name.toLowerCase() === name) byName = room;
+    if (byId !== undefined && byName !== undefined && byId !== byName) {
+      throw new HearthError(
+        ErrorCode.RoomAmbiguous,
+        `${JSON.stringify(ref)} is the id of room ${JSON.stringify(byId.name)} and the name of room ${byName.id}: say ${JSON.stringify(byName.id)} for that one, ${JSON.stringify(byId.name)} for the other`,
+      );
+    }
+    const room = byId ?? byName;
+    if (room === undefined) throw new HearthError(ErrorCode.RoomNotFound, `no room with id or name ${JSON.stringify(ref)}`);
     return room;
   }
 
@@ -134,10 +146,10 @@ export class Rooms {
   }
 
   /** Deletes a room; its devices belong to no room afterwards. */
-  delete(id: string): RoomData {
-    const room = this.room(id);
+  delete(ref: string): RoomData {
+    const room = this.room(ref);
     for (const device of room.order) this.roomOfDevice.delete(device);
-    this.rooms.delete(id);
+    this.rooms.delete(room.id);
     this.onChange();
     return room.toJSON();
   }

@@ -1,7 +1,9 @@
 /**
  * Logging with pino. JSON lines on stdout by default (journald keeps them under systemd), a
  * readable form on a terminal; a root level plus per-module levels where the longest matching
- * prefix wins (`radios` covers `radios.zigbee` unless that has its own). Every line passes a
+ * prefix wins (`radios` covers `radios.zigbee` unless that has its own). The libraries' own logs
+ * (zwave-js, zigbee-herdsman) are at `warn` unless `logging.modules` names their module: at
+ * info they print hundreds of lines a start that say nothing to a user. Every line passes a
  * scrubber that removes the config's secrets, whatever put them there, and the secrets the hub
  * makes at run time once they are learnt (`learnSecrets`).
  */
@@ -34,6 +36,29 @@ const REDACT_PATHS = [
   '*.*.networkKey',
   '*.*.securityKeys',
 ];
+
+/**
+ * The modules that carry a library's own log, and their level unless `logging.modules` names
+ * them (never below the root level: a hub at `error` keeps them at `error`).
+ */
+export const LIBRARY_LEVELS: Readonly<Record<string, LogLevel>> = {
+  'radios.zwave.driver': 'warn',
+  'radios.zigbee.herdsman': 'warn',
+};
+
+const SEVERITY: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function moreSevere(a: LogLevel, b: LogLevel): LogLevel {
+  return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
+}
+
+/** The configured module levels with the libraries' defaults beside them (the configured ones win). */
+function moduleLevels(options: LoggingOptions): [string, LogLevel][] {
+  const levels: Record<string, LogLevel> = {};
+  for (const [module, level] of Object.entries(LIBRARY_LEVELS)) levels[module] = moreSevere(level, options.level);
+  Object.assign(levels, options.modules);
+  return Object.entries(levels).sort(([a], [b]) => b.length - a.length);
+}
 
 function usePretty(options: LoggingOptions): boolean {
   if (options.format === 'pretty') return true;
@@ -74,10 +99,10 @@ export class Logging {
       },
       destination,
     );
-    this.modules = Object.entries(options.modules).sort(([a], [b]) => b.length - a.length);
+    this.modules = moduleLevels(options);
   }
 
-  /** The level of a module: its own, its nearest configured prefix's, or the root level. */
+  /** The level of a module: its own, its nearest configured prefix's (a library's default counting as configured), or the root level. */
   levelOf(module: string): LogLevel {
     for (const [prefix, level] of this.modules) {
       if (module === prefix || module.startsWith(`${prefix}.`)) return level;

@@ -28,6 +28,9 @@ export interface BridgeContext {
 
 const deviceRef = z.string({ error: 'expected a device friendly name or id' }).min(1, { error: 'expected a device friendly name or id' });
 
+/** A room by its id or its name (src/devices/rooms.ts). */
+const roomRef = z.string({ error: 'expected the room name or id' }).min(1, { error: 'expected the room name or id' });
+
 const schemas = {
   permit_join: z.object({
     value: z.boolean({ error: 'expected true or false' }),
@@ -45,14 +48,14 @@ const schemas = {
     }),
   }),
   'room/create': z.object({ name: z.string({ error: 'expected the room name' }), id: z.string().optional() }),
-  'room/rename': z.object({ id: z.string({ error: 'expected the room id' }), name: z.string({ error: 'expected the new name' }) }),
-  'room/delete': z.object({ id: z.string({ error: 'expected the room id' }) }),
+  'room/rename': z.object({ id: roomRef, name: z.string({ error: 'expected the new name' }) }),
+  'room/delete': z.object({ id: roomRef }),
   'room/add_device': z.object({
-    room: z.string({ error: 'expected the room id' }),
+    room: roomRef,
     device: deviceRef,
     position: z.int().min(0).optional(),
   }),
-  'room/remove_device': z.object({ room: z.string({ error: 'expected the room id' }), device: deviceRef }),
+  'room/remove_device': z.object({ room: roomRef, device: deviceRef }),
   health_check: z.object({}),
   backup: z.object({ include_network_key: z.boolean({ error: 'expected true or false' }).optional() }),
   'zwave/exclusion': z.object({ value: z.boolean({ error: 'expected true or false' }), time: z.int().min(1).max(254).optional() }),

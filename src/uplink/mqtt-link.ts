@@ -10,6 +10,7 @@ import { connect, type IClientOptions, type ISubscriptionMap, type MqttClient } 
 import type { Logger } from 'pino';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
+import { BrokerErrorLog } from './broker-error-log.js';
 import { within, type Part, type PartHealth } from '../lifecycle/part.js';
 import { version } from '../version.js';
 import { backoffDelay } from '../lifecycle/backoff.js';
@@ -95,7 +96,7 @@ export class MqttLink implements Part {
   reconnectAttempts = 0;
   private readonly base: string;
   private readonly url: string;
-  private lastError: string | undefined;
+  private readonly errors: BrokerErrorLog;
   private offlineSince: Date | undefined = new Date();
 
   /**
@@ -109,6 +110,7 @@ export class MqttLink implements Part {
   ) {
     this.base = baseTopicOf(config);
     this.url = brokerUrl(config);
+    this.errors = new BrokerErrorLog({ log, broker: this.url, username: config.uplink.username });
   }
 
   /** Registers a user before start: it gets the client and its subscriptions. */
@@ -141,7 +143,7 @@ export class MqttLink implements Part {
     client.on('connect', () => {
       this.reconnectAttempts = 0;
       this.offlineSince = undefined;
-      this.lastError = undefined;
+      this.errors.connected();
       this.log.info({ broker: this.url, base: this.base }, 'connected to the broker');
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
       const topics: ISubscriptionMap = {};
@@ -169,9 +171,7 @@ export class MqttLink implements Part {
         client.options.protocolVersion = 4;
         return;
       }
-      const text = describeError(error);
-      if (text !== this.lastError) this.log.warn({ broker: this.url, err: error }, `broker error: ${text}`);
-      this.lastError = text;
+      this.errors.error(error);
     });
     if (this.config.uplink.startupWaitMs > 0 && !client.connected) {
       await within(new Promise((resolve) => client.once('connect', resolve)), this.config.uplink.startupWaitMs, signal);
@@ -204,7 +204,7 @@ export class MqttLink implements Part {
     const since = this.offlineSince?.toISOString();
     return {
       status: 'degraded',
-      detail: `broker unreachable${this.lastError === undefined ? '' : `: ${this.lastError}`}`,
+      detail: `broker unreachable${this.errors.last === undefined ? '' : `: ${this.errors.last}`}`,
       broker: this.url,
       since,
       attempts: this.reconnectAttempts,

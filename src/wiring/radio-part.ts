@@ -25,6 +25,7 @@ import type { Radio } from '../radios/radio.js';
 import { BreakerEvents } from './breaker-events.js';
 import { emitBridgeEvent } from './bridge-event.js';
 import { RadioDeviceAdapter } from './device-adapter.js';
+import { RadioFailureLog } from './radio-failure-log.js';
 
 export interface RestartPolicy {
   minMs: number;
@@ -58,9 +59,11 @@ export class RadioPart implements Part {
   readonly guard: RadioGuard;
   private readonly breakers: BreakerEvents;
   private readonly adapter: RadioDeviceAdapter;
+  private readonly failures: RadioFailureLog;
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
+    this.failures = new RadioFailureLog(options.log, options.radio.kind);
     this.breakers = new BreakerEvents({
       kind: options.radio.kind,
       devices: options.devices,
@@ -135,6 +138,7 @@ export class RadioPart implements Part {
     this.attempts = 0;
     this.lastError = undefined;
     this.setState('running');
+    this.failures.recovered();
     this.guard.probeSoon();
     if (recovered) {
       log.info(`${radio.kind}: the radio runs again`);
@@ -144,17 +148,14 @@ export class RadioPart implements Part {
 
   /** The radio failed to start or died: its devices go offline, and a restart is scheduled. */
   private failed(error: unknown): void {
-    const { radio, log, devices } = this.options;
+    const { radio, devices } = this.options;
     const policy = this.options.restart;
     this.lastError = describeError(error);
     this.attempts++;
     const givenUp = this.attempts > policy.maxAttempts;
     this.setState(givenUp ? 'down' : 'restarting');
     const delay = givenUp ? policy.maxMs : backoffDelay(policy.minMs, policy.maxMs, this.attempts - 1, this.options.random);
-    log.error(
-      { err: error, attempts: this.attempts, retryInMs: delay },
-      `${radio.kind}: the radio failed (${this.lastError}); ${givenUp ? 'it counts as down, ' : ''}next start in ${Math.round(delay / 1000)} s`,
-    );
+    this.failures.failed(error, { attempts: this.attempts, retryInMs: delay, down: givenUp });
     emitBridgeEvent(devices, 'radio_state', {
       radio: radio.kind,
       state: this.stateNow,

@@ -57,10 +57,33 @@ describe('rooms', () => {
     expect(rooms.addDevice('hall', lamp2).devices).toEqual([lamp2]);
   });
 
+  it("finds a room by its name (any case, trimmed) as well as by its id; a name that is one room's id and another's name is ambiguous", () => {
+    const { rooms } = tracked();
+    rooms.create('Living Room');
+    expect(rooms.addDevice('Living Room', lamp1)).toMatchObject({ id: 'living-room', devices: [lamp1] });
+    expect(rooms.removeDevice(' living room ', lamp1).devices).toEqual([]);
+    expect(rooms.rename('LIVING ROOM', 'Lounge')).toMatchObject({ id: 'living-room', name: 'Lounge' });
+    expect(rooms.get('living-room').name).toBe('Lounge');
+    rooms.create('Scullery', 'kitchen');
+    rooms.create('Kitchen'); // its id becomes kitchen-2
+    expect(() => rooms.addDevice('kitchen', lamp2)).toThrow(
+      expect.objectContaining({
+        code: 'ROOM_AMBIGUOUS',
+        message:
+          '"kitchen" is the id of room "Scullery" and the name of room kitchen-2: say "kitchen-2" for that one, "Scullery" for the other',
+      }),
+    );
+    expect(rooms.addDevice('kitchen-2', lamp2).name).toBe('Kitchen');
+    expect(rooms.delete('Scullery').id).toBe('kitchen');
+    expect(rooms.get('kitchen').id).toBe('kitchen-2'); // no longer ambiguous
+  });
+
   it('names what is wrong: unknown room, duplicate name or id, bad name, device not in the room', () => {
     const { rooms } = tracked();
     rooms.create('Kitchen');
-    expect(() => rooms.get('attic')).toThrow(expect.objectContaining({ code: 'ROOM_NOT_FOUND', message: 'no room with id "attic"' }));
+    expect(() => rooms.get('attic')).toThrow(
+      expect.objectContaining({ code: 'ROOM_NOT_FOUND', message: 'no room with id or name "attic"' }),
+    );
     expect(() => rooms.create('kitchen')).toThrow(
       expect.objectContaining({ code: 'ROOM_EXISTS', message: 'a room named "Kitchen" already exists (id kitchen)' }),
     );

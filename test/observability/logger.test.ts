@@ -40,7 +40,7 @@ describe('logging', () => {
 
   it('applies per-module levels, the longest configured prefix winning', () => {
     const { logging, lines } = capture({ level: 'warn', format: 'json', modules: { radios: 'info', 'radios.zigbee': 'debug' } });
-    expect(logging.levelOf('radios.zigbee.herdsman')).toBe('debug');
+    expect(logging.levelOf('radios.zigbee.join')).toBe('debug');
     expect(logging.levelOf('radios.zwave')).toBe('info');
     expect(logging.levelOf('uplink')).toBe('warn');
     logging.forModule('radios.zigbee').debug('zigbee debug');
@@ -48,6 +48,22 @@ describe('logging', () => {
     logging.forModule('radios.zwave').info('zwave info');
     logging.forModule('uplink').info('uplink info');
     expect(lines().map((line) => line.msg)).toEqual(['zigbee debug', 'zwave info']);
+  });
+
+  it("keeps the libraries' own logs at warn unless logging.modules names them, never below the root level", () => {
+    const quiet = capture({ level: 'info', format: 'json', modules: { radios: 'debug' } });
+    expect(quiet.logging.levelOf('radios.zwave.driver')).toBe('warn');
+    expect(quiet.logging.levelOf('radios.zigbee.herdsman')).toBe('warn');
+    expect(quiet.logging.levelOf('radios.zwave')).toBe('debug');
+    quiet.logging.forModule('radios.zwave.driver').info('[Node 001] No device config found');
+    quiet.logging.forModule('radios.zigbee.herdsman').info("Interview for '0x00158d0000000001' started");
+    quiet.logging.forModule('radios.zwave.driver').warn('a warning of the library');
+    expect(quiet.lines().map((line) => line.msg)).toEqual(['a warning of the library']);
+
+    const named = capture({ level: 'info', format: 'json', modules: { 'radios.zwave.driver': 'debug', 'radios.zigbee.herdsman': 'info' } });
+    expect(named.logging.levelOf('radios.zwave.driver')).toBe('debug');
+    expect(named.logging.levelOf('radios.zigbee.herdsman')).toBe('info');
+    expect(capture({ level: 'error', format: 'json', modules: {} }).logging.levelOf('radios.zwave.driver')).toBe('error');
   });
 
   it('never writes a configured secret, however it is logged', async () => {

@@ -24,7 +24,7 @@ describe('secrets on the real process', () => {
     const dump = await hearth.waitForMessage('effective configuration');
     await hearth.waitForMessage('connecting to the broker');
     await hearth.waitForLine(
-      (line) => typeof line.msg === 'string' && /broker error: .*(not authorized|bad user name or password)/i.test(line.msg),
+      (line) => typeof line.msg === 'string' && /refused the hub's login .*(not authorized|bad user name or password)/i.test(line.msg),
     );
     await hearth.waitForMessage('hearth is ready');
     hearth.signal('SIGTERM');

@@ -94,6 +94,18 @@ describe('uplink bridge', () => {
     expect(JSON.parse(rooms.payload)).toEqual([{ id: 'living', name: 'Living', devices: [] }]);
     const list = JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[]') as { friendly_name: string }[];
     expect(list.map((d) => d.friendly_name).sort()).toEqual(['living/lamp', 'living/remote']);
+    // a room is named by its name as well as its id, and bridge/devices says which room a device is in (issue 19.18)
+    await watch.client.publishAsync('hearth/h1/bridge/request/room/add_device', '{"room":"Living","device":"living/lamp"}', { qos: 1 });
+    expect(JSON.parse((await watch.waitFor('hearth/h1/bridge/response/room/add_device')).payload)).toEqual({
+      status: 'ok',
+      data: { id: 'living', name: 'Living', devices: [lamp] },
+    });
+    const placed = await watch.waitFor('hearth/h1/bridge/devices', (p) => p.includes('"room":{'));
+    const rows = (JSON.parse(placed.payload) as Record<string, unknown>[]).map((d) => [d.friendly_name, d.room]);
+    expect(rows.sort()).toEqual([
+      ['living/lamp', { id: 'living', name: 'Living' }],
+      ['living/remote', null],
+    ]);
     const health = JSON.parse((await watch.waitFor('hearth/h1/bridge/health')).payload) as Record<string, unknown>;
     expect(health).toMatchObject({ health: { status: 'ok' }, outbox: { dropped_events: 0 } });
 
@@ -124,6 +136,9 @@ describe('uplink bridge', () => {
     await watch.client.publishAsync('hearth/h1/bridge/request/device/rename', '{"from":"lamp","to":"hall/lamp"}', { qos: 1 });
     await watch.waitFor('hearth/h1/hall/lamp', (p) => p.includes('"brightness":100'));
     await watch.waitFor('hearth/h1/hall/lamp/availability', '{"state":"online"}');
+    // the old topics are cleared once Home Assistant has had the configs of the new ones (ha-discovery.ts)
+    await watch.waitFor('hearth/h1/lamp', '');
+    await watch.waitFor('hearth/h1/lamp/availability', '');
     expect(await retainedOn(url, 'hearth/h1/lamp')).toBeUndefined();
     expect(await retainedOn(url, 'hearth/h1/lamp/availability')).toBeUndefined();
     expect(JSON.parse((await retainedOn(url, 'hearth/h1/hall/lamp')) ?? '{}')).toMatchObject({ state: 'ON', brightness: 100 });
@@ -134,6 +149,7 @@ describe('uplink bridge', () => {
       transaction: 'r',
     });
     await watch.waitFor('hearth/h1/hall/lamp', '');
+    await watch.waitFor('hearth/h1/hall/lamp/availability', '');
     expect(await retainedOn(url, 'hearth/h1/hall/lamp')).toBeUndefined();
     expect(await retainedOn(url, 'hearth/h1/hall/lamp/availability')).toBeUndefined();
     expect(JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[{}]')).toEqual([]);

@@ -2,7 +2,11 @@
  * zwave-js's own log, routed into pino: a winston transport (zwave-js logs through winston)
  * that hands each entry to the radio's logger at the matching level, with zwave-js's channel
  * (`DRIVER`, `CNTRLR`, `SERIAL`, …) and node id as fields. zwave-js never writes to the
- * console or to files of its own.
+ * console or to files of its own. A few of its warnings are about what is expected on a hub
+ * and are logged at info instead (DEMOTED): a device zwave-js has no config file for (every
+ * simulated one, and many real ones work without), a network without S0/S2 keys (the hub then
+ * includes without security, README "Radios"), a sleeping node's commands waiting for it to wake
+ * up (the hub says so itself: `command_queued`).
  *
  * One transport serves one Driver incarnation and is closed with it: zwave-js 15 pipes each of
  * a driver's winston loggers into the transports it is given and never unpipes them (its log
@@ -22,6 +26,13 @@ const LEVELS: Record<string, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
   debug: 'debug',
   silly: 'trace',
 };
+
+/** zwave-js warnings that describe the expected, not a fault: logged at info. */
+const DEMOTED: readonly RegExp[] = [
+  /No device config found/,
+  /^No network key for .* configured/,
+  /It is probably asleep, moving its messages to the wakeup queue/,
+];
 
 interface ZWaveLogEntry {
   level: string;
@@ -51,8 +62,9 @@ export class PinoTransport extends Transport {
   }
 
   override log(info: ZWaveLogEntry, next: () => void): void {
-    const level = LEVELS[info.level] ?? 'info';
     const text = Array.isArray(info.message) ? info.message.join(' ') : info.message;
+    let level = LEVELS[info.level] ?? 'info';
+    if (level === 'warn' && DEMOTED.some((pattern) => pattern.test(text))) level = 'info';
     const tags = [info.primaryTags, info.secondaryTags].filter((tag) => tag !== undefined && tag !== '').join(' ');
     const fields: Record<string, unknown> = {};
     if (info.label !== undefined) fields.channel = info.label;

@@ -9,14 +9,24 @@
 import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
-import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
-import { parseDeviceId, zwaveId } from '../../model/device-id.js';
+import {
+  Driver,
+  InclusionStrategy,
+  NodeStatus,
+  SetValueStatus,
+  ZWaveErrorCodes,
+  getEnumMemberName,
+  type PartialZWaveOptions,
+  type ValueID,
+  type ZWaveNode,
+} from 'zwave-js';
+import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
-import { within, type PartHealth } from '../../lifecycle/part.js';
+import { within } from '../../lifecycle/part.js';
 import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { RadioSkeleton } from '../radio-skeleton.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
-import { hubFaultScope } from '../fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
@@ -60,21 +70,19 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
 
 const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.SuccessUnsupervised, SetValueStatus.Working]);
 
-export class ZWaveRadio implements Radio {
-  readonly kind = 'zwave' as const;
+export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
   /** The log transport of the current driver incarnation. */
   private driverTransport: PinoTransport | undefined;
-  private listener: RadioListener | undefined;
-  private ready = false;
-  private lastError: string | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
   /** Open inclusion and exclusion windows and the timers that close them. */
   private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
   /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
-  constructor(private readonly options: ZWaveRadioOptions) {}
+  constructor(private readonly options: ZWaveRadioOptions) {
+    super('zwave', options.log);
+  }
 
   /** The driver, for the simulator and tests. */
   get zwave(): Driver {
@@ -84,7 +92,7 @@ export class ZWaveRadio implements Radio {
 
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
-    this.listener = listener;
+    this.starting(listener);
     const driver = this.createDriver();
     this.driver = driver;
     let gaveUp: (error: unknown) => void = () => undefined;
@@ -94,25 +102,29 @@ export class ZWaveRadio implements Radio {
       this.lastError = describeError(error);
       log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
       // Driver_Failed: the driver gave up and destroys itself (zwave-js does this when its serial port is gone for good)
-      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed) {
-        if (this.ready) {
-          this.ready = false;
-          listener.failed(error);
-        } else gaveUp(error);
-      }
+      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed && !this.died(error)) gaveUp(error);
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
-      await within(Promise.race([ready, failedToStart]), timeout, signal, () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`));
+      await within(
+        Promise.race([ready, failedToStart]),
+        timeout,
+        signal,
+        () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`),
+      );
     } catch (error) {
       await this.destroyDriver(driver).catch(() => undefined);
       this.driver = undefined;
-      throw new HearthError(ErrorCode.RadioUnavailable, `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`, { cause: error });
+      this.stopping();
+      throw new HearthError(
+        ErrorCode.RadioUnavailable,
+        `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`,
+        { cause: error },
+      );
     }
-    this.ready = true;
-    this.lastError = undefined;
+    this.becameReady();
     const controller = driver.controller;
     log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
     controller.on('node added', (node) => {
@@ -138,7 +150,11 @@ export class ZWaveRadio implements Radio {
       this.driverTransport = new PinoTransport(driverLog);
       logConfig = { ...logConfig, transports: [...(logConfig?.transports ?? []), this.driverTransport] };
     }
-    return new Driver(this.options.port, { ...driverOptions, ...(logConfig === undefined ? {} : { logConfig }), inclusionUserCallbacks: this.prompts });
+    return new Driver(this.options.port, {
+      ...driverOptions,
+      ...(logConfig === undefined ? {} : { logConfig }),
+      inclusionUserCallbacks: this.prompts,
+    });
   }
 
   /** Destroys a driver and closes its log transport with it. */
@@ -202,8 +218,16 @@ export class ZWaveRadio implements Radio {
 
   private describe(node: ZWaveNode, id: string, bindings: ValueBinding[]): RadioDevice {
     const device: RadioDevice = { id, capabilities: capabilitiesOf(bindings) };
-    const model = node.deviceConfig?.label ?? node.label ?? (node.productId === undefined ? undefined : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
-    const vendor = node.deviceConfig?.manufacturer ?? node.manufacturer ?? (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
+    const model =
+      node.deviceConfig?.label ??
+      node.label ??
+      (node.productId === undefined
+        ? undefined
+        : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
+    const vendor =
+      node.deviceConfig?.manufacturer ??
+      node.manufacturer ??
+      (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
     if (model !== undefined) device.model = model;
     if (vendor !== undefined) device.vendor = vendor;
     if (node.firmwareVersion !== undefined) device.firmware = node.firmwareVersion;
@@ -212,17 +236,16 @@ export class ZWaveRadio implements Radio {
   }
 
   private node(deviceId: string): ZWaveNode {
-    const parsed = parseDeviceId(deviceId);
-    const node = parsed.radio === 'zwave' ? this.driver?.controller.nodes.get(parsed.nodeId) : undefined;
-    if (node === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not in the Z-Wave network`);
+    const node = this.driver?.controller.nodes.get(this.ownId(deviceId).nodeId);
+    if (node === undefined) throw this.notFound(deviceId);
     return node;
   }
 
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
-    if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+    this.requireReady();
     const node = this.node(deviceId);
     const known = this.bindings.get(node.id);
-    if (known === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
+    if (known === undefined) throw this.stillInterviewing(deviceId);
     const bindings = [...known.values()];
     const current = (key: string): unknown => {
       for (const binding of bindings) {
@@ -241,22 +264,22 @@ export class ZWaveRadio implements Radio {
       for (const key of keys) unplaced.delete(key);
       writes.push({ target: binding.writes.target ?? binding.valueId, value: binding.writes.toZWave(payload, current) });
     }
-    if (unplaced.size > 0) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
+    if (unplaced.size > 0)
+      throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
     const asleep = node.status === NodeStatus.Asleep;
     const results = writes.map(({ target, value }) => node.setValue(target, value));
     if (asleep) {
       // zwave-js keeps the command until the node wakes up; its outcome is logged then
-      for (const result of results) {
-        result
-          .then((outcome) => this.options.log.info({ device: deviceId, status: getEnumMemberName(SetValueStatus, outcome.status) }, `a queued command reached ${deviceId} when it woke up`))
-          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
-      }
+      for (const result of results) this.followQueued(deviceId, result, 'woke up');
       return { status: 'queued' };
     }
     for (const outcome of await Promise.all(results)) {
       if (!SUCCESS.has(outcome.status)) {
         const status = getEnumMemberName(SetValueStatus, outcome.status);
-        throw new HearthError(ErrorCode.RadioCommandFailed, `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
+        throw new HearthError(
+          ErrorCode.RadioCommandFailed,
+          `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`,
+        );
       }
     }
     return { status: 'done' };
@@ -276,7 +299,12 @@ export class ZWaveRadio implements Radio {
     // S2 (or S0 where only that is supported) when keys are configured, else without security
     const keys = this.options.driverOptions.securityKeys ?? {};
     const secure = Object.values(keys).some((key) => key !== undefined);
-    return this.openWindow('inclusion', seconds, () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }), () => controller.stopInclusion());
+    return this.openWindow(
+      'inclusion',
+      seconds,
+      () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }),
+      () => controller.stopInclusion(),
+    );
   }
 
   answerInclusion(answer: InclusionAnswer): void {
@@ -286,11 +314,21 @@ export class ZWaveRadio implements Radio {
 
   exclude(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    return this.openWindow('exclusion', seconds, () => controller.beginExclusion(), () => controller.stopExclusion());
+    return this.openWindow(
+      'exclusion',
+      seconds,
+      () => controller.beginExclusion(),
+      () => controller.stopExclusion(),
+    );
   }
 
   /** Inclusion or exclusion for `seconds` (0: stop now), replacing a window still open. */
-  private async openWindow(what: 'inclusion' | 'exclusion', seconds: number, begin: () => Promise<unknown>, end: () => Promise<unknown>): Promise<void> {
+  private async openWindow(
+    what: 'inclusion' | 'exclusion',
+    seconds: number,
+    begin: () => Promise<unknown>,
+    end: () => Promise<unknown>,
+  ): Promise<void> {
     const open = this.windows.get(what);
     if (open !== undefined) clearTimeout(open);
     this.windows.delete(what);
@@ -315,7 +353,7 @@ export class ZWaveRadio implements Radio {
   }
 
   async stop(): Promise<void> {
-    this.ready = false;
+    this.stopping();
     this.prompts.close();
     for (const timer of this.windows.values()) clearTimeout(timer);
     this.windows.clear();
@@ -325,15 +363,15 @@ export class ZWaveRadio implements Radio {
     this.options.afterStop?.();
   }
 
-  faultScope(error: unknown): FaultScope {
-    if (!isZWaveError(error)) return hubFaultScope(error);
+  override faultScope(error: unknown): FaultScope {
+    if (!isZWaveError(error)) return super.faultScope(error);
     return RADIO_FAULTS.has(error.code) ? 'radio' : DEVICE_FAULTS.has(error.code) ? 'device' : 'none';
   }
 
   /** Asks the controller for its ids: a serial API round trip that no node takes part in. */
   async probe(): Promise<void> {
-    if (this.driver === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
-    await this.driver.sendMessage(new GetControllerIdRequest(), { supportCheck: false });
+    this.requireReady();
+    await this.zwave.sendMessage(new GetControllerIdRequest(), { supportCheck: false });
   }
 
   /** A NOP to the node (zwave-js's ping); a sleeping node counts as answering, it is not dead. */
@@ -343,16 +381,7 @@ export class ZWaveRadio implements Radio {
     if (!(await node.ping())) throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer a ping`);
   }
 
-  health(): PartHealth {
-    if (this.driver === undefined) return { status: 'stopped' };
-    if (!this.ready) return { status: 'starting' };
-    let nodes: number;
-    try {
-      nodes = this.driver.controller.nodes.size - 1;
-    } catch (error) {
-      // zwave-js is reopening its port (the controller is not ready meanwhile): health never throws
-      return { status: 'degraded', detail: `the Z-Wave controller is not ready: ${describeError(error)}` };
-    }
-    return this.lastError === undefined ? { status: 'ok', nodes } : { status: 'degraded', detail: this.lastError, nodes };
+  protected healthDetail(): Record<string, unknown> {
+    return { nodes: this.zwave.controller.nodes.size - 1 };
   }
 }
