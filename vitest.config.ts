@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,6 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
+    // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
+    // time on a 2-core CI machine and leaves the other core idle).
+    maxWorkers: Math.max(2, availableParallelism()),
     globalSetup: ['test/support/global-setup.ts'],
     // zwave-js leaves these rejections unhandled (a driver destroyed with commands queued, a port that vanished; the
     // hub's process-level handler lets exactly these pass: src/radios/zwave/expected-zwave-rejection.ts)

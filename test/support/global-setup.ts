@@ -1,10 +1,56 @@
 /**
  * Once before the suite: builds zwave-js's device-config index (it writes it into its own
  * package on first use, ~3 s), so that test files starting Z-Wave drivers in parallel never
- * race to write it.
+ * race to write it; and compiles src/ and test/ as they are now (esbuild, one file per file,
+ * no bundling) into a build of this run, from which the tests start their child processes
+ * (`hearth start`, the crash tests' writers) with plain node: tsx would compile and hook every
+ * module again at every spawn (test/support/built.ts). The build is removed after the run.
  */
+import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigManager } from '@zwave-js/config';
+import { build } from 'esbuild';
+import type { TestProject } from 'vitest/node';
 
-export default async function setup(): Promise<void> {
-  await new ConfigManager().loadDeviceIndex();
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The directory that mirrors the repository with src/ and test/ compiled to .js (test/support/built.ts). */
+    hearthBuild: string;
+  }
+}
+
+/** src/ and test/ compiled into `out`, which mirrors the repository: what the modules read beside them (package.json, hardware/) is there too. */
+async function buildTree(out: string): Promise<void> {
+  const sources: string[] = [];
+  for (const folder of ['src', 'test']) {
+    for (const file of await readdir(join(repoRoot, folder), { recursive: true })) {
+      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) sources.push(join(repoRoot, folder, file));
+    }
+  }
+  await mkdir(out, { recursive: true });
+  await build({
+    entryPoints: sources,
+    outdir: out,
+    outbase: repoRoot,
+    format: 'esm',
+    platform: 'node',
+    target: `node${process.versions.node}`,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  // "type": "module" and the version for src/version.ts; the hardware tables for src/hardware
+  await cp(join(repoRoot, 'package.json'), join(out, 'package.json'));
+  await symlink(relative(out, join(repoRoot, 'hardware')), join(out, 'hardware'));
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // inside node_modules: ignored by git and by .ci/run's copy, and packages resolve from there as from src/
+  const out = join(repoRoot, 'node_modules', '.cache', 'hearth-test-build', String(process.pid));
+  await rm(out, { recursive: true, force: true });
+  await Promise.all([buildTree(out), new ConfigManager().loadDeviceIndex()]);
+  project.provide('hearthBuild', out);
+  return () => rm(out, { recursive: true, force: true });
 }

@@ -1,10 +1,12 @@
 /**
- * Runs the real `hearth` command (src/main.ts through tsx) as a child process and reads its
- * output: JSON log lines parsed, everything kept for assertions and failure messages.
+ * Runs the real `hearth` command (src/main.ts, from this run's build: test/support/built.ts) as a
+ * child process and reads its output: JSON log lines parsed, everything kept for assertions and
+ * failure messages.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import { builtScript, nodeArgs } from './built.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -28,9 +30,12 @@ export class HearthProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
 
-  /** `preload`: modules imported before hearth's own (test instruments such as a loop blocker). */
+  /** `preload`: modules (.ts files of the repository) imported before hearth's own (test instruments such as a loop blocker). */
   constructor(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), preload: string[] = []) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((file) => ['--import', file]), main, ...args], {
+    // tsx (without a build) is imported before the preloads
+    const run = nodeArgs(main);
+    const imports = preload.flatMap((file) => ['--import', builtScript(file)]);
+    this.child = spawn(process.execPath, [...run.slice(0, -1), ...imports, ...run.slice(-1), ...args], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,10 @@
 /**
- * A TypeScript script run as a child process (through tsx) whose stdout is read line by line:
+ * A TypeScript script run as a child process (from this run's build: test/support/built.ts) whose stdout is read line by line:
  * the crash tests' writers print "ready" once set up, then one line per acknowledged write,
  * and are killed with SIGKILL at a random moment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nodeArgs } from './built.js';
 
 export class LineChild {
   readonly process: ChildProcess;
@@ -15,7 +16,7 @@ export class LineChild {
    * With `commands`, its stdin is a pipe that `send` writes lines to.
    */
   constructor(script: string, args: string[], onLine: (line: string) => void, options: { commands?: boolean } = {}) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    this.process = spawn(process.execPath, [...nodeArgs(script), ...args], {
       stdio: [options.commands === true ? 'pipe' : 'ignore', 'pipe', 'inherit'],
     });
     this.exited = new Promise((resolve) => this.process.once('close', () => resolve()));

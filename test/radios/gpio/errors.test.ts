@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { formatProblem } from '../../../src/config/problems.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { builtScript } from '../../support/built.js';
 import {
   namespaceProblem,
   nodeArgsFor,
@@ -35,11 +36,10 @@ async function radioIn(
   const runs = modes
     .map((mode, index) => `"$0" "$@"${mode === undefined ? '' : ` ${mode}`}${index < modes.length - 1 ? ';' : ''}`)
     .join(' ');
-  const child = spawnGpioSimulation({ ...spec, command: ['sh', '-c', runs, process.execPath, ...nodeArgsFor(startRadio), profile] }, [
-    'ignore',
-    'pipe',
-    'pipe',
-  ]);
+  const child = spawnGpioSimulation(
+    { ...spec, command: ['sh', '-c', runs, process.execPath, ...nodeArgsFor(builtScript(startRadio)), profile] },
+    ['ignore', 'pipe', 'pipe'],
+  );
   let output = '';
   const reports: Report[] = [];
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -16,6 +16,7 @@ import {
   type GpioSimulationSpec,
 } from '../../../src/radios/gpio/simulator/namespace.js';
 import type { LineView } from '../../../src/radios/gpio/simulator/sysfs-kernel.js';
+import { builtScript } from '../../support/built.js';
 import { writeConfig } from '../../support/config-file.js';
 import { cleanEnv, type LogLine } from '../../support/hearth-process.js';
 import { Mosquitto } from '../../support/mosquitto.js';
@@ -92,7 +93,7 @@ export class GpioHub {
     if (options.uid !== undefined) await chown(dir, options.uid, options.gid ?? options.uid);
     const { gpio: _gpio, broker: _broker, stateDir: _state, ...spec } = options;
     const child = spawnGpioSimulation(
-      { ...spec, command: [process.execPath, ...nodeArgsFor(main), 'start', '--config', file], env: cleanEnv() },
+      { ...spec, command: [process.execPath, ...nodeArgsFor(builtScript(main)), 'start', '--config', file], env: cleanEnv() },
       ['ignore', 'pipe', 'pipe'],
     );
     const hub = new GpioHub(child, watch, broker, stateDir);
