@@ -132,6 +132,12 @@ const homeassistant = z
       .describe(
         "Home Assistant's discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.",
       ),
+    publishTo: z
+      .enum(['any-broker', 'embedded-broker'])
+      .default('any-broker')
+      .describe(
+        "embedded-broker: publish discovery only while the hub runs its embedded broker (uplink.embeddedBroker), not to a broker that was already there, which Home Assistant may be reading: the demo profile does this, so that trying it leaves no devices in somebody's Home Assistant. any-broker: wherever the uplink connects.",
+      ),
   })
   .prefault({})
   .describe('Home Assistant MQTT discovery.');

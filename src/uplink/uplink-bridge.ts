@@ -68,6 +68,8 @@ export interface UplinkBridgeOptions {
   onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
   homeassistant?: { prefix: string; hubId: string } | undefined;
+  /** Asked at start: false leaves Home Assistant discovery out this time (`homeassistant.publishTo`); true by default. */
+  discoveryWanted?: () => boolean;
   /** Where the uplink's metrics go (none by default). */
   metrics?: Registry;
 }
@@ -99,7 +101,7 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics'>): UplinkBridge {
+  static fromConfig(config: HearthConfig, parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics' | 'discoveryWanted'>): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
       ...parts,
@@ -189,7 +191,7 @@ export class UplinkBridge implements Part {
     this.publishDevices();
     this.publishRooms();
     const ha = this.options.homeassistant;
-    if (ha !== undefined) {
+    if (ha !== undefined && this.options.discoveryWanted?.() !== false) {
       this.discoveryPart = new HomeAssistantDiscovery({
         context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version },
         devices,
