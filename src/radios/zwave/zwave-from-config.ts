@@ -4,11 +4,29 @@
  * only when Z-Wave is enabled, and the simulator only when it is simulated, so a hub without
  * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing.
  */
+import { join } from 'node:path';
 import type { HearthConfig } from '../../config/schema.js';
 import type { ModuleLogging } from '../../observability/logger.js';
 import type { Radio } from '../radio.js';
 import { zwaveDriverOptions } from './driver-options.js';
 import { ZWaveRadio } from './zwave-radio.js';
+import { QueuedCommands } from './queued-commands.js';
+import { PendingCommands } from '../../store/pending-commands.js';
+
+/** Where commands for sleeping nodes wait (queued-commands.ts), under the state directory. */
+export function queuedCommandsFile(stateDir: string): string {
+  return join(stateDir, 'queued-commands', 'zwave.json');
+}
+
+/** The durable queue of commands for sleeping nodes, as the config sets it up. */
+export function queuedCommandsFromConfig(config: HearthConfig, log: ModuleLogging): QueuedCommands {
+  const queueLog = log.forModule('radios.zwave');
+  return new QueuedCommands({
+    store: new PendingCommands(queuedCommandsFile(config.stateDir), queueLog),
+    maxAgeMs: config.uplink.commandMaxAgeS * 1000,
+    log: queueLog,
+  });
+}
 
 export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
   const log = logging.forModule('radios.zwave');
@@ -17,8 +35,9 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   // the keys the driver gets, from wherever they came, never reach a log line
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
+  const queuedCommands = queuedCommandsFromConfig(config, logging);
   if (!config.radios.zwave.simulate)
-    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices });
+    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),
@@ -32,6 +51,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
     log,
     driverLog,
     maxDevices,
+    queuedCommands,
     afterStart: (driver) => {
       network.nameNodes(driver);
       activity.start();

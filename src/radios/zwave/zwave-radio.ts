@@ -4,7 +4,7 @@
  * restored from zwave-js's cache), with capabilities from the node's values (value-mapping.ts);
  * turns value updates and notifications into reports; dead/alive into availability; inclusion
  * and exclusion into devices joining and leaving. Commands become `node.setValue` on the right
- * endpoint; a sleeping node's command waits in zwave-js's queue until it wakes up, and says so.
+ * endpoint; a sleeping node's command is kept durably (queued-commands.ts) until it wakes up.
  */
 import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
@@ -18,6 +18,8 @@ import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
 import { hubFaultScope } from '../fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
+import { QueuedCommands } from './queued-commands.js';
+import { PendingCommands } from '../../store/pending-commands.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -36,6 +38,8 @@ export interface ZWaveRadioOptions {
   afterStop?: () => void;
   /** Devices the network holds at most (the controller not counted): no inclusion past it. */
   maxDevices?: number;
+  /** Where commands for sleeping nodes wait (durably, zwave-from-config.ts); in memory only when absent. */
+  queuedCommands?: QueuedCommands;
 }
 
 /** zwave-js errors that mean the controller or its port is sick, not one node. */
@@ -74,7 +78,11 @@ export class ZWaveRadio implements Radio {
   /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
-  constructor(private readonly options: ZWaveRadioOptions) {}
+  private readonly queue: QueuedCommands;
+
+  constructor(private readonly options: ZWaveRadioOptions) {
+    this.queue = options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
+  }
 
   /** The driver, for the simulator and tests. */
   get zwave(): Driver {
@@ -85,6 +93,7 @@ export class ZWaveRadio implements Radio {
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
     this.listener = listener;
+    await this.queue.load();
     const driver = this.createDriver();
     this.driver = driver;
     let gaveUp: (error: unknown) => void = () => undefined;
@@ -174,6 +183,7 @@ export class ZWaveRadio implements Radio {
       }
       if (Object.keys(state).length > 0) listener.report(id, state);
       listener.availability(id, node.status !== NodeStatus.Dead);
+      if (node.status !== NodeStatus.Asleep) this.deliverQueued(id);
     };
     const onValue = (valueId: ValueID, value: unknown): void => {
       const binding = this.bindings.get(node.id)?.get(valueIdKey(valueId));
@@ -190,6 +200,7 @@ export class ZWaveRadio implements Radio {
       if (!this.bindings.get(node.id)?.has(valueIdKey(args))) announce();
       else onValue(args, args.newValue);
     });
+    node.on('wake up', () => this.deliverQueued(id));
     node.on('dead', () => listener.availability(id, false));
     node.on('alive', () => listener.availability(id, true));
     node.on('interview failed', (_node, args) => {
@@ -221,6 +232,31 @@ export class ZWaveRadio implements Radio {
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
     if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
     const node = this.node(deviceId);
+    const writes = this.writesFor(node, deviceId, payload);
+    if (node.status === NodeStatus.Asleep) {
+      // kept until it wakes up, across stops and crashes (queued-commands.ts)
+      await this.queue.hold(deviceId, payload);
+      return { status: 'queued' };
+    }
+    await this.write(node, deviceId, writes);
+    return { status: 'done' };
+  }
+
+  /** Carries out what waits for an awake node; a failure is a `command_failed` event. */
+  private deliverQueued(deviceId: string): void {
+    void this.queue.deliver(deviceId, {
+      send: async (payload) => {
+        if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+        const node = this.node(deviceId);
+        await this.write(node, deviceId, this.writesFor(node, deviceId, payload));
+      },
+      failed: (error) => this.listener?.commandFailed?.(deviceId, error),
+      stopping: () => !this.ready,
+    });
+  }
+
+  /** The values a command writes; throws when the node is not ready or a key has no value to go to. */
+  private writesFor(node: ZWaveNode, deviceId: string, payload: Record<string, unknown>): { target: ValueID; value: unknown }[] {
     const known = this.bindings.get(node.id);
     if (known === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
     const bindings = [...known.values()];
@@ -242,24 +278,17 @@ export class ZWaveRadio implements Radio {
       writes.push({ target: binding.writes.target ?? binding.valueId, value: binding.writes.toZWave(payload, current) });
     }
     if (unplaced.size > 0) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
-    const asleep = node.status === NodeStatus.Asleep;
+    return writes;
+  }
+
+  private async write(node: ZWaveNode, deviceId: string, writes: { target: ValueID; value: unknown }[]): Promise<void> {
     const results = writes.map(({ target, value }) => node.setValue(target, value));
-    if (asleep) {
-      // zwave-js keeps the command until the node wakes up; its outcome is logged then
-      for (const result of results) {
-        result
-          .then((outcome) => this.options.log.info({ device: deviceId, status: getEnumMemberName(SetValueStatus, outcome.status) }, `a queued command reached ${deviceId} when it woke up`))
-          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
-      }
-      return { status: 'queued' };
-    }
     for (const outcome of await Promise.all(results)) {
       if (!SUCCESS.has(outcome.status)) {
         const status = getEnumMemberName(SetValueStatus, outcome.status);
         throw new HearthError(ErrorCode.RadioCommandFailed, `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
       }
     }
-    return { status: 'done' };
   }
 
   /** Why no more devices may join (the network is full), or undefined. */
