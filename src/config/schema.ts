@@ -8,20 +8,8 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
 import { gpioPinProblems } from './pin-plan.js';
-import { describeForbidden, forbiddenCharacter } from '../model/mqtt-text.js';
-import { intRange, secret } from './schema-helpers.js';
+import { intRange, mqttTextOnly, secret } from './schema-helpers.js';
 import { zigbee, zwave } from './serial-radio-schema.js';
-
-/** A topic (or its prefix) must be text MQTT carries: Mosquitto drops a client for the characters mqtt-text.ts lists. */
-function mqttTextOnly(topic: string, ctx: z.RefinementCtx): void {
-  const found = forbiddenCharacter(topic);
-  if (found !== undefined)
-    ctx.addIssue({
-      code: 'custom',
-      input: topic,
-      message: `expected a topic MQTT carries: ${describeForbidden(topic, found)} is not allowed`,
-    });
-}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

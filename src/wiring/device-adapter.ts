@@ -119,7 +119,11 @@ export class RadioDeviceAdapter {
       }),
       event: (type, data) => emitBridgeEvent(devices, type, data),
       commandFailed: (id, error) =>
-        emitBridgeEvent(devices, 'command_failed', { device: devices.device(id)?.friendlyName ?? id, code: error.code, message: error.message }),
+        emitBridgeEvent(devices, 'command_failed', {
+          device: devices.device(id)?.friendlyName ?? id,
+          code: error.code,
+          message: error.message,
+        }),
       failed: (error) => this.options.failed(error),
     };
   }

@@ -92,14 +92,22 @@ export class QueuedCommands {
     } catch (error) {
       if (delivery.stopping() || (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Destroyed)) {
         // the stop came first: the command stays, for the next wake-up in this life or the next
-        log.debug({ device: command.device, seq: command.seq }, `a queued command for ${command.device} stays queued: ${describeError(error)}`);
+        log.debug(
+          { device: command.device, seq: command.seq },
+          `a queued command for ${command.device} stays queued: ${describeError(error)}`,
+        );
         return;
       }
       await store.remove(command.seq);
       const failure = isHearthError(error)
         ? error
-        : new HearthError(ErrorCode.RadioCommandFailed, `${command.device}: a queued command failed: ${describeError(error)}`, { cause: error });
-      log.warn({ device: command.device, seq: command.seq, code: failure.code }, `a queued command for ${command.device} failed: ${failure.message}`);
+        : new HearthError(ErrorCode.RadioCommandFailed, `${command.device}: a queued command failed: ${describeError(error)}`, {
+            cause: error,
+          });
+      log.warn(
+        { device: command.device, seq: command.seq, code: failure.code },
+        `a queued command for ${command.device} failed: ${failure.message}`,
+      );
       delivery.failed(failure);
       return;
     }
