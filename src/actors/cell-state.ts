@@ -36,6 +36,17 @@ export type CellState =
   | { readonly tag: 'removed' };
 
 export type StateTag = CellState['tag'];
+export type Running = Extract<CellState, { tag: 'running' }>;
+export type Restarting = Extract<CellState, { tag: 'restarting' }>;
+export type Passivating = Extract<CellState, { tag: 'passivating' }>;
+export type Stopping = Extract<CellState, { tag: 'stopping' }>;
+
+/** Whether a handler's result is async work to wait for. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
 
 /** Where an actor can be: a cell state, or not registered at all. */
 export type Phase = StateTag | 'unregistered';

@@ -11,24 +11,15 @@ import { describeError, ErrorCode, HearthError } from '../errors.js';
 import { backoffDelay } from '../lifecycle/backoff.js';
 import type { KindStats } from './actor-metrics.js';
 import type { CellHost, CellOptions, KindSettings } from './cell-host.js';
-import type { CellState } from './cell-state.js';
+import { isThenable, type CellState, type Passivating, type Restarting, type Running, type Stopping } from './cell-state.js';
 import type { Runnable } from './dispatcher.js';
-import { Ask, Envelope, PassivateRequest, settleDropped, settlePending, StopRequest } from './envelopes.js';
+import { Ask, Envelope, offerMessage, PassivateRequest, settlePending, StopRequest } from './envelopes.js';
 import { buildIncarnation, runOnStop, saveSnapshot } from './incarnation.js';
 import { directiveAfter, type FailedWhile } from './failure-directive.js';
 import type { LruNode } from './lru-list.js';
 import { Mailbox } from './mailbox.js';
 import { RestartBudget } from './supervision.js';
 import type { Actor, AnyActorKind } from './types.js';
-
-type Running = Extract<CellState, { tag: 'running' }>;
-type Restarting = Extract<CellState, { tag: 'restarting' }>;
-type Passivating = Extract<CellState, { tag: 'passivating' }>;
-type Stopping = Extract<CellState, { tag: 'stopping' }>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 export class Cell implements Runnable, LruNode<Cell> {
   /** Replaced, never mutated into another tag: a continuation that finds another object here is stale. */
@@ -102,41 +93,20 @@ export class Cell implements Runnable, LruNode<Cell> {
 
   /** Puts a message (or envelope) in the mailbox. Throws MAILBOX_FULL under the reject policy. */
   post(item: unknown): void {
-    const offer = this.mailbox.offer(item);
-    if (!offer.accepted) {
-      throw new HearthError(ErrorCode.MailboxFull, `mailbox of ${this.id} is full (${this.mailbox.options.capacity} messages); message refused`);
-    }
-    const depth = this.mailbox.size;
-    if (depth > this.stats.maxDepth) this.stats.maxDepth = depth;
-    if (offer.dropped !== undefined && settleDropped(offer.dropped, this.mailbox, this.id)) this.stats.dropped++;
+    offerMessage(this.mailbox, item, this.id, this.stats);
     if (this.ready) this.host.dispatcher.schedule(this);
   }
 
   runTurn(throughput: number): void {
     const running = this.current;
     if (running.tag !== 'running' || running.inFlight) return;
-    const instance = running.instance;
     this.host.touch(this);
     const started = performance.now();
     let handled = 0;
     while (handled < throughput && !this.mailbox.isEmpty) {
       const item = this.mailbox.shift();
       handled++;
-      if (item instanceof Envelope) {
-        if (!this.handleEnvelope(running, item)) break;
-        continue;
-      }
-      let result: unknown;
-      try {
-        result = instance.receive(item);
-      } catch (error) {
-        this.failed(error, 'handling', undefined);
-        break;
-      }
-      if (isThenable(result)) {
-        this.awaitHandler(running, result, undefined);
-        break;
-      }
+      if (!(item instanceof Envelope ? this.handleEnvelope(running, item) : this.deliver(running, item, undefined))) break;
     }
     this.stats.messages += handled;
     this.stats.handlerMs += performance.now() - started;
@@ -153,19 +123,7 @@ export class Cell implements Runnable, LruNode<Cell> {
         this.stats.cancelled++; // the asker gave up before its turn: do not act on it
         return true;
       }
-      let result: unknown;
-      try {
-        result = running.instance.receive(item.message);
-      } catch (error) {
-        this.failed(error, 'handling', item);
-        return false;
-      }
-      if (isThenable(result)) {
-        this.awaitHandler(running, result, item);
-        return false;
-      }
-      item.succeed(result);
-      return true;
+      return this.deliver(running, item.message, item);
     }
     if (item instanceof StopRequest) {
       void this.stop({ save: item.save }).then(item.done);
@@ -175,6 +133,23 @@ export class Cell implements Runnable, LruNode<Cell> {
       void this.passivate().then(item.done);
       return false;
     }
+    return true;
+  }
+
+  /** Hands one message to the incarnation; false when the turn must end (async work, or it failed). */
+  private deliver(running: Running, message: unknown, ask: Ask | undefined): boolean {
+    let result: unknown;
+    try {
+      result = running.instance.receive(message);
+    } catch (error) {
+      this.failed(error, 'handling', ask);
+      return false;
+    }
+    if (isThenable(result)) {
+      this.awaitHandler(running, result, ask);
+      return false;
+    }
+    ask?.succeed(result);
     return true;
   }
 
@@ -226,7 +201,14 @@ export class Cell implements Runnable, LruNode<Cell> {
     }
     ask?.fail(new HearthError(ErrorCode.ActorFailed, `${this.id} failed handling the message: ${describeError(cause)}`, { cause }));
     this.stats.failures++;
-    const context = { id: this.id, kind: this.kind.name, strategy: this.settings.strategy, budget: this.budget, now: this.host.now(), log: this.log };
+    const context = {
+      id: this.id,
+      kind: this.kind.name,
+      strategy: this.settings.strategy,
+      budget: this.budget,
+      now: this.host.now(),
+      log: this.log,
+    };
     const directive = directiveAfter(cause, during, context);
     if (directive === 'restart') this.restart(cause);
     else if (directive === 'stop') void this.stop({ save: false, cause });
@@ -285,8 +267,13 @@ export class Cell implements Runnable, LruNode<Cell> {
    */
   quarantine(cause: unknown): void {
     if (this.current.tag !== 'suspended') return;
-    const lost = this.rejectPending(() => new HearthError(ErrorCode.ActorEscalated, `${this.id} escalated a failure and was stopped: ${describeError(cause)}`, { cause }));
-    this.log.error({ err: cause, lost }, `${this.id} stopped after escalating: ${describeError(cause)}; it starts afresh on its next message`);
+    const lost = this.rejectPending(
+      () => new HearthError(ErrorCode.ActorEscalated, `${this.id} escalated a failure and was stopped: ${describeError(cause)}`, { cause }),
+    );
+    this.log.error(
+      { err: cause, lost },
+      `${this.id} stopped after escalating: ${describeError(cause)}; it starts afresh on its next message`,
+    );
     this.become({ tag: 'dormant' });
   }
 
@@ -312,7 +299,14 @@ export class Cell implements Runnable, LruNode<Cell> {
     const wanted = (): boolean => this.current === starting;
     let instance: Actor<unknown> | undefined;
     try {
-      instance = await buildIncarnation({ kind: this.kind, id: this.id, store: this.host.store, context: () => this.host.context(this), restart, wanted });
+      instance = await buildIncarnation({
+        kind: this.kind,
+        id: this.id,
+        store: this.host.store,
+        context: () => this.host.context(this),
+        restart,
+        wanted,
+      });
     } catch (error) {
       if (wanted()) this.failed(error, 'starting', undefined);
       return;
@@ -371,7 +365,8 @@ export class Cell implements Runnable, LruNode<Cell> {
     if (from.tag === 'passivating') return from.done.then(() => this.stop(options));
     if (from.tag === 'stopping') return new Promise((resolve) => from.waiters.push(resolve));
     if (from.tag === 'restarting' && from.timer !== undefined) clearTimeout(from.timer);
-    const stopped = (): HearthError => new HearthError(ErrorCode.ActorStopped, `${this.id} stopped before handling the message`, { cause: options.cause });
+    const stopped = (): HearthError =>
+      new HearthError(ErrorCode.ActorStopped, `${this.id} stopped before handling the message`, { cause: options.cause });
     const instance = from.tag === 'running' ? from.instance : undefined;
     const stopping: Stopping = { tag: 'stopping', waiters: [] };
     const done = new Promise<void>((resolve) => stopping.waiters.push(resolve));
@@ -380,9 +375,17 @@ export class Cell implements Runnable, LruNode<Cell> {
     return done;
   }
 
-  private async finishStop(stopping: Stopping, instance: Actor<unknown> | undefined, save: boolean, stopped: () => HearthError): Promise<void> {
+  private async finishStop(
+    stopping: Stopping,
+    instance: Actor<unknown> | undefined,
+    save: boolean,
+    stopped: () => HearthError,
+  ): Promise<void> {
     if (instance !== undefined) {
-      if (save) await saveSnapshot(instance, this.host.store, this.kind.name, this.id).catch((error: unknown) => this.log.error({ err: error }, `could not save the state of ${this.id} while stopping: ${describeError(error)}`));
+      if (save)
+        await saveSnapshot(instance, this.host.store, this.kind.name, this.id).catch((error: unknown) =>
+          this.log.error({ err: error }, `could not save the state of ${this.id} while stopping: ${describeError(error)}`),
+        );
       await runOnStop(instance, this.log, this.id);
     }
     const lost = this.rejectPending(stopped);

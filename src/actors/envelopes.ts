@@ -4,6 +4,8 @@
  * handled in order with the messages around them, and how what waits is settled when it will
  * not be handled. A plain tell is stored as the message itself, so a tell allocates nothing.
  */
+import type { KindStats } from './actor-metrics.js';
+import type { Mailbox } from './mailbox.js';
 import { ErrorCode, HearthError } from '../errors.js';
 
 /** Base of everything the runtime puts in a mailbox; user messages are never instances. */
@@ -112,4 +114,16 @@ export function settleDropped(item: unknown, mailbox: { unshift(item: unknown): 
     return false;
   }
   return true;
+}
+
+/**
+ * Puts a message in an actor's mailbox: MAILBOX_FULL under the reject policy; under a drop
+ * policy the dropped message is settled (an ask fails with MESSAGE_DROPPED) and counted.
+ */
+export function offerMessage(mailbox: Mailbox<unknown>, item: unknown, owner: string, stats: KindStats): void {
+  const offer = mailbox.offer(item);
+  if (!offer.accepted)
+    throw new HearthError(ErrorCode.MailboxFull, `mailbox of ${owner} is full (${mailbox.options.capacity} messages); message refused`);
+  if (mailbox.size > stats.maxDepth) stats.maxDepth = mailbox.size;
+  if (offer.dropped !== undefined && settleDropped(offer.dropped, mailbox, owner)) stats.dropped++;
 }

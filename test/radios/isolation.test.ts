@@ -78,7 +78,8 @@ describe('a radio fault beside the other radios', () => {
     expect((await failureOf(hub.devices.command(nodeIdOf(2), { state: 'ON' })))?.code).toBe('CIRCUIT_OPEN');
     await hub.othersWork('zwave', 'ON');
     await hub.othersWork('zwave', 'OFF');
-    expect(hub.part('zwave')?.health()).toMatchObject({ breaker: 'open' });
+    // still broken: open, or half-open while a probe (which fails) is out, however long the others took
+    expect(['open', 'half_open']).toContain(hub.part('zwave')?.health().breaker);
 
     hub.zwaveNetwork.hung(false);
     await hub.watch.waitFor(
@@ -98,7 +99,8 @@ describe('a radio fault beside the other radios', () => {
     expect((await failureOf(hub.devices.command(idOf(hub.bulb), { state: 'ON' })))?.code).toBe('CIRCUIT_OPEN');
     await hub.othersWork('zigbee', 'ON');
     await hub.othersWork('zigbee', 'OFF');
-    expect(hub.part('zigbee')?.health()).toMatchObject({ breaker: 'open' });
+    // still broken: open, or half-open while a probe (which fails) is out, however long the others took
+    expect(['open', 'half_open']).toContain(hub.part('zigbee')?.health().breaker);
 
     hub.network.fault = undefined;
     await hub.watch.waitFor(

@@ -9,9 +9,8 @@
 import type { Logger } from 'pino';
 import type { GpioDeviceConfig, HearthConfig } from '../../config/schema.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
-import type { PartHealth } from '../../lifecycle/part.js';
-import { hubFaultScope } from '../fault-scope.js';
 import type { FaultScope, Radio, RadioListener, SendOutcome } from '../radio.js';
+import { RadioSkeleton } from '../radio-skeleton.js';
 import type { BoardProfile } from '../../hardware/board-profile.js';
 import { capabilitiesOf, inputLogic, isOutput, type InputLogic } from './gpio-devices.js';
 import type { OutputPin, PinBackend } from './pin-backend.js';
@@ -46,20 +45,19 @@ function ioFailure(what: string, error: unknown): HearthError {
 
 const RADIO_CODES: ReadonlySet<string> = new Set([ErrorCode.GpioIoFailed, ErrorCode.GpioSysfsMissing]);
 
-export class GpioRadio implements Radio {
-  readonly kind = 'gpio' as const;
+export class GpioRadio extends RadioSkeleton<'gpio'> implements Radio {
   private backend: PinBackend | undefined;
   private pins = new Map<string, PlannedPin>();
   private readonly outputs = new Map<string, OpenOutput>();
   private readonly inputs: InputLogic[] = [];
-  private listener: RadioListener | undefined;
-  private started = false;
 
-  constructor(private readonly options: GpioRadioOptions) {}
+  constructor(private readonly options: GpioRadioOptions) {
+    super('gpio', options.log);
+  }
 
   async start(listener: RadioListener, _signal: AbortSignal): Promise<void> {
     const { config, log } = this.options;
-    this.listener = listener;
+    this.starting(listener);
     const profile = await this.options.board();
     const planned = planPins(config.devices, profile);
     const backend = this.options.backend(profile);
@@ -80,7 +78,7 @@ export class GpioRadio implements Radio {
       else await this.openInput(pin, backend, listener);
       listener.availability(pin.id, true);
     }
-    this.started = true;
+    this.becameReady();
   }
 
   private async initialOf(pin: PlannedPin): Promise<'ON' | 'OFF'> {
@@ -128,7 +126,7 @@ export class GpioRadio implements Radio {
     // edge is, after the debounce); an edge meanwhile has already said it
     const settle = setTimeout(
       () => {
-        if (!edgeSeen && this.started) logic.initial(input.read());
+        if (!edgeSeen && this.isReady) logic.initial(input.read());
       },
       Math.max(debounceMs, SETTLE_MS),
     );
@@ -136,7 +134,7 @@ export class GpioRadio implements Radio {
   }
 
   async stop(): Promise<void> {
-    this.started = false;
+    this.stopping();
     for (const logic of this.inputs.splice(0)) logic.stop();
     this.outputs.clear();
     this.pins = new Map();
@@ -146,7 +144,7 @@ export class GpioRadio implements Radio {
   }
 
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
-    if (!this.started) throw new HearthError(ErrorCode.RadioUnavailable, 'the GPIO radio is not running');
+    this.requireReady();
     const open = this.outputs.get(deviceId);
     if (open === undefined) {
       if (this.pins.has(deviceId))
@@ -186,23 +184,22 @@ export class GpioRadio implements Radio {
     return Promise.resolve();
   }
 
-  health(): PartHealth {
-    if (!this.started || this.backend === undefined) return { status: 'stopped' };
-    return { status: 'ok', pins: this.pins.size, backend: this.backend.description };
+  protected healthDetail(): Record<string, unknown> {
+    return { pins: this.pins.size, backend: this.backend?.description };
   }
 
   /** I/O failures and a vanished sysfs tree are the radio's; everything else as the hub says. */
-  faultScope(error: unknown): FaultScope {
+  override faultScope(error: unknown): FaultScope {
     if (isHearthError(error) && RADIO_CODES.has(error.code)) return 'radio';
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'EIO' || code === 'ENOENT') return 'radio';
-    return hubFaultScope(error);
+    return super.faultScope(error);
   }
 
   /** The sysfs tree is still there. */
   async probe(): Promise<void> {
-    if (this.backend === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the GPIO radio is not running');
-    await this.backend.probe().catch((error: unknown) => {
+    this.requireReady();
+    await (this.backend as PinBackend).probe().catch((error: unknown) => {
       throw ioFailure('the GPIO pins do not answer', error);
     });
   }

@@ -9,20 +9,18 @@
  * throttled (report-throttle.ts); the coordinator backup (coordinator-backup.ts) is written
  * periodically and on stop, and handed out on request.
  */
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
 import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
 import { Group as HerdsmanGroup } from 'zigbee-herdsman/dist/controller/model/group.js';
 import type { Definition } from 'zigbee-herdsman-converters';
-import { parseDeviceId, zigbeeId } from '../../model/device-id.js';
+import { zigbeeId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
-import type { PartHealth } from '../../lifecycle/part.js';
-import { hubFaultScope } from '../fault-scope.js';
 import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { RadioSkeleton } from '../radio-skeleton.js';
 import { Availability } from './availability.js';
-import { backupWithoutKeys, protectBackupFile } from './coordinator-backup.js';
+import { CoordinatorBackups } from './coordinator-backups.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
@@ -67,19 +65,16 @@ interface Known {
   chain: Promise<void>;
 }
 
-export class ZigbeeRadio implements Radio {
-  readonly kind = 'zigbee' as const;
+export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
   private controller: Controller | undefined;
-  private listener: RadioListener | undefined;
-  private ready = false;
-  private lastError: string | undefined;
   private readonly known = new Map<string, Known>();
   private availability: Availability | undefined;
   private throttle: ReportThrottle | undefined;
-  private backupTimer: NodeJS.Timeout | undefined;
-  private settings: ControllerSettings | undefined;
+  private backups: CoordinatorBackups | undefined;
 
-  constructor(private readonly options: ZigbeeRadioOptions) {}
+  constructor(private readonly options: ZigbeeRadioOptions) {
+    super('zigbee', options.log);
+  }
 
   /** The controller, for the simulator and tests. */
   get herdsman(): Controller {
@@ -89,10 +84,9 @@ export class ZigbeeRadio implements Radio {
 
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
-    this.listener = listener;
+    this.starting(listener);
     routeHerdsmanLogs(this.options.herdsmanLog ?? log);
     const settings = typeof this.options.controller === 'function' ? await this.options.controller() : this.options.controller;
-    this.settings = settings;
     const policy = this.options.joinPolicy ?? OPEN_JOIN_POLICY;
     const refused = (ieee: string, { reason, message }: JoinRefusal): void => {
       log.warn({ ieee_address: ieee, reason }, `Zigbee device ${ieee} refused: ${message}; sent away`);
@@ -102,6 +96,7 @@ export class ZigbeeRadio implements Radio {
     const devices = (): number => [...(this.controller?.getDevicesIterator((d) => d.type !== 'Coordinator') ?? [])].length;
     const controller = new Controller({ ...settings, acceptJoiningDeviceHandler: joinHandler(policy, { known, devices, refused }) });
     this.controller = controller;
+    this.backups = new CoordinatorBackups(controller, settings.backupPath, log);
     const availability = new Availability({
       ...this.options.availability,
       ping: (id) => this.ping(id),
@@ -112,24 +107,32 @@ export class ZigbeeRadio implements Radio {
     this.wire(controller, listener);
     try {
       const result = await controller.start(signal);
-      log.info({ result, channel: settings.network.channelList[0], panId: settings.network.panID }, `Zigbee coordinator started (${result})`);
+      log.info(
+        { result, channel: settings.network.channelList[0], panId: settings.network.panID },
+        `Zigbee coordinator started (${result})`,
+      );
     } catch (error) {
       await controller.stop().catch(() => undefined);
       this.controller = undefined;
+      this.stopping();
       const path = settings.serialPort.path ?? 'the auto-detected port';
-      throw new HearthError(ErrorCode.RadioUnavailable, `the Zigbee radio could not start on ${path}: ${describeError(error)}`, { cause: error });
+      throw new HearthError(ErrorCode.RadioUnavailable, `the Zigbee radio could not start on ${path}: ${describeError(error)}`, {
+        cause: error,
+      });
     }
-    this.ready = true;
-    this.lastError = undefined;
+    this.becameReady();
     // devices the lists no longer allow leave (as Zigbee2MQTT does); the others are announced
-    for (const [ieee, refusal] of unlisted(policy, [...controller.getDevicesIterator((d) => d.type !== 'Coordinator')].map((d) => d.ieeeAddr))) {
+    for (const [ieee, refusal] of unlisted(
+      policy,
+      [...controller.getDevicesIterator((d) => d.type !== 'Coordinator')].map((d) => d.ieeeAddr),
+    )) {
       refused(ieee, refusal);
       await this.forget(zigbeeId(ieee)).then(() => listener.deviceLeft(zigbeeId(ieee)));
     }
-    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator' && d.interviewState === InterviewState.Successful)) await this.describe(device);
+    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator' && d.interviewState === InterviewState.Successful))
+      await this.describe(device);
     availability.start();
-    this.backupTimer = setInterval(() => void this.writeBackup(), this.options.backupIntervalMs);
-    this.backupTimer.unref();
+    this.backups.schedule(this.options.backupIntervalMs);
     this.options.afterStart?.(this);
   }
 
@@ -152,14 +155,13 @@ export class ZigbeeRadio implements Radio {
       listener.deviceLeft(id);
     });
     controller.on('lastSeenChanged', ({ device }) => this.availability?.seen(zigbeeId(device.ieeeAddr)));
-    controller.on('permitJoinChanged', ({ permitted, time }) => listener.event('permit_join_changed', { radio: 'zigbee', value: permitted, ...(time === undefined ? {} : { time }) }));
+    controller.on('permitJoinChanged', ({ permitted, time }) =>
+      listener.event('permit_join_changed', { radio: 'zigbee', value: permitted, ...(time === undefined ? {} : { time }) }),
+    );
     controller.on('message', (message) => this.onMessage(message));
     controller.on('adapterDisconnected', () => {
-      if (!this.ready) return;
-      this.ready = false;
-      this.lastError = 'the coordinator disconnected';
-      log.error('the Zigbee coordinator disconnected');
-      listener.failed(new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee coordinator disconnected'));
+      if (this.died(new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee coordinator disconnected')))
+        log.error('the Zigbee coordinator disconnected');
     });
   }
 
@@ -184,7 +186,8 @@ export class ZigbeeRadio implements Radio {
           ieee_address: device.ieeeAddr,
           status: 'successful',
           supported: known.supported,
-          definition: definition === undefined ? null : { model: definition.model, vendor: definition.vendor, description: definition.description },
+          definition:
+            definition === undefined ? null : { model: definition.model, vendor: definition.vendor, description: definition.description },
         });
         // as Zigbee2MQTT does once a device is interviewed: bind and configure reporting
         if (known.supported && definition?.configure !== undefined) {
@@ -192,7 +195,9 @@ export class ZigbeeRadio implements Radio {
           if (coordinator !== undefined) await definition.configure(device, coordinator, definition);
         }
       })
-      .catch((error: unknown) => this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: configuring failed: ${describeError(error)}`));
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: configuring failed: ${describeError(error)}`),
+      );
   }
 
   /** Finds the device's definition and announces it with its capabilities. */
@@ -200,9 +205,18 @@ export class ZigbeeRadio implements Radio {
     const id = zigbeeId(device.ieeeAddr);
     const resolved = await resolveDefinition(device);
     const previous = this.known.get(id);
-    const known: Known = { definition: resolved.definition, supported: resolved.supported, state: fresh ? {} : (previous?.state ?? {}), chain: previous?.chain ?? Promise.resolve() };
+    const known: Known = {
+      definition: resolved.definition,
+      supported: resolved.supported,
+      state: fresh ? {} : (previous?.state ?? {}),
+      chain: previous?.chain ?? Promise.resolve(),
+    };
     this.known.set(id, known);
-    if (!resolved.supported) this.options.log.warn({ device: id, model: device.modelID, vendor: device.manufacturerName }, `Zigbee device ${id} (${device.manufacturerName ?? '?'} ${device.modelID ?? '?'}) is not supported by zigbee-herdsman-converters; it gets generic capabilities from its clusters`);
+    if (!resolved.supported)
+      this.options.log.warn(
+        { device: id, model: device.modelID, vendor: device.manufacturerName },
+        `Zigbee device ${id} (${device.manufacturerName ?? '?'} ${device.modelID ?? '?'}) is not supported by zigbee-herdsman-converters; it gets generic capabilities from its clusters`,
+      );
     const announced: RadioDevice = { id, capabilities: resolved.capabilities };
     const model = resolved.supported ? resolved.definition?.model : device.modelID;
     const vendor = resolved.supported ? resolved.definition?.vendor : device.manufacturerName;
@@ -230,21 +244,22 @@ export class ZigbeeRadio implements Radio {
         Object.assign(known.state, values);
         this.throttle?.offer(id, { ...values, linkquality: message.linkquality });
       })
-      .catch((error: unknown) => this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: a message could not be converted: ${describeError(error)}`));
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, device: id }, `Zigbee device ${id}: a message could not be converted: ${describeError(error)}`),
+      );
   }
 
   private device(deviceId: string): Device {
-    const parsed = parseDeviceId(deviceId);
-    const device = parsed.radio === 'zigbee' ? this.controller?.getDeviceByIeeeAddr(parsed.ieeeAddress) : undefined;
-    if (device === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not in the Zigbee network`);
+    const device = this.controller?.getDeviceByIeeeAddr(this.ownId(deviceId).ieeeAddress);
+    if (device === undefined) throw this.notFound(deviceId);
     return device;
   }
 
   private definedDevice(deviceId: string): { device: Device; known: Known & { definition: Definition } } {
-    if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
+    this.requireReady();
     const device = this.device(deviceId);
     const known = this.known.get(deviceId);
-    if (known?.definition === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
+    if (known?.definition === undefined) throw this.stillInterviewing(deviceId);
     return { device, known: known as Known & { definition: Definition } };
   }
 
@@ -255,19 +270,16 @@ export class ZigbeeRadio implements Radio {
       Object.assign(known.state, state);
       this.listener?.report(deviceId, state);
     };
-    const operation = this.classified(deviceId, () => applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)));
+    const operation = this.classified(deviceId, () =>
+      applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)),
+    );
     // a sleeping end device: herdsman keeps a request it did not take and sends it at its next check-in
     if (device.type === 'EndDevice' && device.pendingRequestTimeout > 0) {
       let timer: NodeJS.Timeout | undefined;
       const asleep = new Promise<'asleep'>((resolve) => (timer = setTimeout(() => resolve('asleep'), this.options.sleepyAnswerMs ?? 5000)));
       const first = await Promise.race([operation, asleep]).finally(() => clearTimeout(timer));
       if (first === 'asleep') {
-        operation
-          .then((state) => {
-            this.options.log.info({ device: deviceId }, `a queued command reached ${deviceId} when it checked in`);
-            applied(state);
-          })
-          .catch((error: unknown) => this.options.log.warn({ err: error, device: deviceId }, `a queued command for ${deviceId} failed: ${describeError(error)}`));
+        this.followQueued(deviceId, operation, 'checked in', applied);
         return { status: 'queued' };
       }
       applied(first);
@@ -280,7 +292,9 @@ export class ZigbeeRadio implements Radio {
   /** A `/get`: the converters read the attributes; resolves once their answers are state. */
   async read(deviceId: string, keys: readonly string[]): Promise<void> {
     const { device, known } = this.definedDevice(deviceId);
-    await this.classified(deviceId, () => applyGet(known.definition, device, deviceId, keys, known.state, (values) => this.throttle?.offer(deviceId, values)));
+    await this.classified(deviceId, () =>
+      applyGet(known.definition, device, deviceId, keys, known.state, (values) => this.throttle?.offer(deviceId, values)),
+    );
     await known.chain;
   }
 
@@ -302,7 +316,11 @@ export class ZigbeeRadio implements Radio {
   async permitJoin(seconds: number, viaDeviceId?: string): Promise<void> {
     const controller = this.herdsman;
     const via = viaDeviceId === undefined ? undefined : this.device(viaDeviceId);
-    if (via !== undefined && via.type !== 'Router') throw new HearthError(ErrorCode.CommandInvalid, `${viaDeviceId} is not a router: devices can only join through a router or the coordinator`);
+    if (via !== undefined && via.type !== 'Router')
+      throw new HearthError(
+        ErrorCode.CommandInvalid,
+        `${viaDeviceId} is not a router: devices can only join through a router or the coordinator`,
+      );
     // herdsman caps a window at 254 s; it closes it itself
     await controller.permitJoin(Math.min(254, Math.max(0, seconds)), via);
   }
@@ -316,38 +334,24 @@ export class ZigbeeRadio implements Radio {
       await device.removeFromNetwork();
     } catch (error) {
       // it does not answer (gone, or asleep): it leaves herdsman's database anyway
-      this.options.log.warn({ device: deviceId }, `${deviceId} did not take the leave request (${describeError(error)}); removed from the database only`);
+      this.options.log.warn(
+        { device: deviceId },
+        `${deviceId} did not take the leave request (${describeError(error)}); removed from the database only`,
+      );
       device.removeFromDatabase();
     }
   }
 
-  /** Writes the coordinator backup now (herdsman writes it atomically: a temp file renamed over the old one). */
-  private async writeBackup(): Promise<void> {
-    try {
-      await this.controller?.backup();
-      await this.protectBackup();
-    } catch (error) {
-      this.options.log.warn({ err: error }, `the Zigbee coordinator backup failed: ${describeError(error)}`);
-    }
-  }
-
-  private async protectBackup(): Promise<void> {
-    if (this.settings !== undefined) await protectBackupFile(this.settings.backupPath, this.options.log);
-  }
-
   /** A fresh coordinator backup (open-coordinator-backup format), as written to the state directory; its keys only when asked for. */
   async backup(options: { includeKeys?: boolean } = {}): Promise<unknown> {
-    if (!this.ready || this.controller === undefined || this.settings === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
-    await this.controller.backup();
-    await this.protectBackup();
-    const backup = JSON.parse(await readFile(this.settings.backupPath, 'utf8')) as unknown;
-    return options.includeKeys === true ? backup : backupWithoutKeys(backup);
+    this.requireReady();
+    return (this.backups as CoordinatorBackups).fresh(options);
   }
 
   async stop(): Promise<void> {
-    this.ready = false;
-    if (this.backupTimer !== undefined) clearInterval(this.backupTimer);
-    this.backupTimer = undefined;
+    this.stopping();
+    const backups = this.backups;
+    backups?.stop();
     this.availability?.stop();
     this.throttle?.stop();
     const controller = this.controller;
@@ -361,20 +365,19 @@ export class ZigbeeRadio implements Radio {
       HerdsmanDevice.resetCache();
       HerdsmanGroup.resetCache();
     });
-    await this.protectBackup();
+    await backups?.protect();
     this.options.afterStop?.();
   }
 
-  faultScope(error: unknown): FaultScope {
+  override faultScope(error: unknown): FaultScope {
     if (error instanceof Zcl.StatusError) return 'device';
-    return hubFaultScope(error);
+    return super.faultScope(error);
   }
 
   /** Asks the coordinator for its version: a round trip to the stick that no device takes part in. */
   async probe(): Promise<void> {
-    const controller = this.controller;
-    if (controller === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio is not ready');
-    await askCoordinator(controller, this.options.probeTimeoutMs ?? 5000);
+    this.requireReady();
+    await askCoordinator(this.herdsman, this.options.probeTimeoutMs ?? 5000);
     this.lastError = undefined; // it answers again
   }
 
@@ -389,12 +392,8 @@ export class ZigbeeRadio implements Radio {
     }
   }
 
-  health(): PartHealth {
-    if (this.controller === undefined) return { status: 'stopped' };
-    if (!this.ready) return { status: 'starting' };
-    const devices = this.known.size;
+  protected healthDetail(): Record<string, unknown> {
     const unsupported = [...this.known.values()].filter((known) => !known.supported).length;
-    const detail = { devices, unsupported, merged_reports: this.throttle?.merged ?? 0 };
-    return this.lastError === undefined ? { status: 'ok', ...detail } : { status: 'degraded', detail: this.lastError, ...detail };
+    return { devices: this.known.size, unsupported, merged_reports: this.throttle?.merged ?? 0 };
   }
 }

@@ -60,18 +60,16 @@ export class QueuedCommands {
     await this.options.store.add(device, payload, this.now());
   }
 
-  /** The node is awake: carries out what waits for it, oldest first, one at a time. */
+  /**
+   * The node is awake: carries out what waits for it, all at once and oldest first (zwave-js
+   * sends one node's commands in the order they came), so that none misses the short time the
+   * node stays awake by waiting for the one before it.
+   */
   async deliver(device: string, delivery: Delivery): Promise<void> {
-    if (this.delivering.has(device)) return;
+    if (this.delivering.has(device) || delivery.stopping()) return;
     this.delivering.add(device);
-    const tried = new Set<number>();
     try {
-      for (;;) {
-        const next = this.options.store.of(device).find((command) => !tried.has(command.seq));
-        if (next === undefined || delivery.stopping()) return;
-        tried.add(next.seq);
-        await this.deliverOne(next, delivery);
-      }
+      await Promise.all(this.options.store.of(device).map((command) => this.deliverOne(command, delivery)));
     } finally {
       this.delivering.delete(device);
     }

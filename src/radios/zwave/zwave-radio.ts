@@ -9,16 +9,17 @@
 import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
-import { Driver, InclusionStrategy, NodeStatus, SetValueStatus, ZWaveErrorCodes, getEnumMemberName, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
-import { parseDeviceId, zwaveId } from '../../model/device-id.js';
+import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
+import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
-import { within, type PartHealth } from '../../lifecycle/part.js';
+import { within } from '../../lifecycle/part.js';
 import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import { RadioSkeleton } from '../radio-skeleton.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
-import { hubFaultScope } from '../fault-scope.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
 import { QueuedCommands } from './queued-commands.js';
+import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
@@ -62,16 +63,10 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
   ZWaveErrorCodes.Controller_MessageExpired,
 ]);
 
-const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.SuccessUnsupervised, SetValueStatus.Working]);
-
-export class ZWaveRadio implements Radio {
-  readonly kind = 'zwave' as const;
+export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
   /** The log transport of the current driver incarnation. */
   private driverTransport: PinoTransport | undefined;
-  private listener: RadioListener | undefined;
-  private ready = false;
-  private lastError: string | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
   /** Open inclusion and exclusion windows and the timers that close them. */
   private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
@@ -81,7 +76,9 @@ export class ZWaveRadio implements Radio {
   private readonly queue: QueuedCommands;
 
   constructor(private readonly options: ZWaveRadioOptions) {
-    this.queue = options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
+    super('zwave', options.log);
+    this.queue =
+      options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
   }
 
   /** The driver, for the simulator and tests. */
@@ -92,7 +89,7 @@ export class ZWaveRadio implements Radio {
 
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
-    this.listener = listener;
+    this.starting(listener);
     await this.queue.load();
     const driver = this.createDriver();
     this.driver = driver;
@@ -103,25 +100,29 @@ export class ZWaveRadio implements Radio {
       this.lastError = describeError(error);
       log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
       // Driver_Failed: the driver gave up and destroys itself (zwave-js does this when its serial port is gone for good)
-      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed) {
-        if (this.ready) {
-          this.ready = false;
-          listener.failed(error);
-        } else gaveUp(error);
-      }
+      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed && !this.died(error)) gaveUp(error);
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
-      await within(Promise.race([ready, failedToStart]), timeout, signal, () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`));
+      await within(
+        Promise.race([ready, failedToStart]),
+        timeout,
+        signal,
+        () => new Error(`the Z-Wave controller did not get ready within ${timeout / 1000} s`),
+      );
     } catch (error) {
       await this.destroyDriver(driver).catch(() => undefined);
       this.driver = undefined;
-      throw new HearthError(ErrorCode.RadioUnavailable, `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`, { cause: error });
+      this.stopping();
+      throw new HearthError(
+        ErrorCode.RadioUnavailable,
+        `the Z-Wave radio could not start on ${typeof this.options.port === 'string' ? this.options.port : 'the simulator'}: ${describeError(error)}`,
+        { cause: error },
+      );
     }
-    this.ready = true;
-    this.lastError = undefined;
+    this.becameReady();
     const controller = driver.controller;
     log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
     controller.on('node added', (node) => {
@@ -147,7 +148,11 @@ export class ZWaveRadio implements Radio {
       this.driverTransport = new PinoTransport(driverLog);
       logConfig = { ...logConfig, transports: [...(logConfig?.transports ?? []), this.driverTransport] };
     }
-    return new Driver(this.options.port, { ...driverOptions, ...(logConfig === undefined ? {} : { logConfig }), inclusionUserCallbacks: this.prompts });
+    return new Driver(this.options.port, {
+      ...driverOptions,
+      ...(logConfig === undefined ? {} : { logConfig }),
+      inclusionUserCallbacks: this.prompts,
+    });
   }
 
   /** Destroys a driver and closes its log transport with it. */
@@ -213,8 +218,16 @@ export class ZWaveRadio implements Radio {
 
   private describe(node: ZWaveNode, id: string, bindings: ValueBinding[]): RadioDevice {
     const device: RadioDevice = { id, capabilities: capabilitiesOf(bindings) };
-    const model = node.deviceConfig?.label ?? node.label ?? (node.productId === undefined ? undefined : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
-    const vendor = node.deviceConfig?.manufacturer ?? node.manufacturer ?? (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
+    const model =
+      node.deviceConfig?.label ??
+      node.label ??
+      (node.productId === undefined
+        ? undefined
+        : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
+    const vendor =
+      node.deviceConfig?.manufacturer ??
+      node.manufacturer ??
+      (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
     if (model !== undefined) device.model = model;
     if (vendor !== undefined) device.vendor = vendor;
     if (node.firmwareVersion !== undefined) device.firmware = node.firmwareVersion;
@@ -223,72 +236,42 @@ export class ZWaveRadio implements Radio {
   }
 
   private node(deviceId: string): ZWaveNode {
-    const parsed = parseDeviceId(deviceId);
-    const node = parsed.radio === 'zwave' ? this.driver?.controller.nodes.get(parsed.nodeId) : undefined;
-    if (node === undefined) throw new HearthError(ErrorCode.DeviceNotFound, `${deviceId} is not in the Z-Wave network`);
+    const node = this.driver?.controller.nodes.get(this.ownId(deviceId).nodeId);
+    if (node === undefined) throw this.notFound(deviceId);
     return node;
   }
 
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
-    if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+    this.requireReady();
     const node = this.node(deviceId);
-    const writes = this.writesFor(node, deviceId, payload);
+    const writes = nodeWrites(node, this.bindingsOf(node, deviceId), deviceId, payload);
     if (node.status === NodeStatus.Asleep) {
       // kept until it wakes up, across stops and crashes (queued-commands.ts)
       await this.queue.hold(deviceId, payload);
       return { status: 'queued' };
     }
-    await this.write(node, deviceId, writes);
+    await writeToNode(node, deviceId, writes);
     return { status: 'done' };
+  }
+
+  /** A node's value bindings; DEVICE_NOT_READY while its interview runs. */
+  private bindingsOf(node: ZWaveNode, deviceId: string): Iterable<ValueBinding> {
+    const known = this.bindings.get(node.id);
+    if (known === undefined) throw this.stillInterviewing(deviceId);
+    return known.values();
   }
 
   /** Carries out what waits for an awake node; a failure is a `command_failed` event. */
   private deliverQueued(deviceId: string): void {
     void this.queue.deliver(deviceId, {
       send: async (payload) => {
-        if (!this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
+        this.requireReady();
         const node = this.node(deviceId);
-        await this.write(node, deviceId, this.writesFor(node, deviceId, payload));
+        await writeToNode(node, deviceId, nodeWrites(node, this.bindingsOf(node, deviceId), deviceId, payload));
       },
       failed: (error) => this.listener?.commandFailed?.(deviceId, error),
-      stopping: () => !this.ready,
+      stopping: () => !this.isReady,
     });
-  }
-
-  /** The values a command writes; throws when the node is not ready or a key has no value to go to. */
-  private writesFor(node: ZWaveNode, deviceId: string, payload: Record<string, unknown>): { target: ValueID; value: unknown }[] {
-    const known = this.bindings.get(node.id);
-    if (known === undefined) throw new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
-    const bindings = [...known.values()];
-    const current = (key: string): unknown => {
-      for (const binding of bindings) {
-        if (binding.read === undefined) continue;
-        const value = node.getValue(binding.valueId);
-        const state = value === undefined ? {} : binding.read(value);
-        if (key in state) return state[key];
-      }
-      return undefined;
-    };
-    const writes: { target: ValueID; value: unknown }[] = [];
-    const unplaced = new Set(Object.keys(payload));
-    for (const binding of bindings) {
-      const keys = binding.writes?.keys.filter((key) => key in payload) ?? [];
-      if (binding.writes === undefined || keys.length === 0) continue;
-      for (const key of keys) unplaced.delete(key);
-      writes.push({ target: binding.writes.target ?? binding.valueId, value: binding.writes.toZWave(payload, current) });
-    }
-    if (unplaced.size > 0) throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
-    return writes;
-  }
-
-  private async write(node: ZWaveNode, deviceId: string, writes: { target: ValueID; value: unknown }[]): Promise<void> {
-    const results = writes.map(({ target, value }) => node.setValue(target, value));
-    for (const outcome of await Promise.all(results)) {
-      if (!SUCCESS.has(outcome.status)) {
-        const status = getEnumMemberName(SetValueStatus, outcome.status);
-        throw new HearthError(ErrorCode.RadioCommandFailed, `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
-      }
-    }
   }
 
   /** Why no more devices may join (the network is full), or undefined. */
@@ -305,7 +288,12 @@ export class ZWaveRadio implements Radio {
     // S2 (or S0 where only that is supported) when keys are configured, else without security
     const keys = this.options.driverOptions.securityKeys ?? {};
     const secure = Object.values(keys).some((key) => key !== undefined);
-    return this.openWindow('inclusion', seconds, () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }), () => controller.stopInclusion());
+    return this.openWindow(
+      'inclusion',
+      seconds,
+      () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }),
+      () => controller.stopInclusion(),
+    );
   }
 
   answerInclusion(answer: InclusionAnswer): void {
@@ -315,11 +303,21 @@ export class ZWaveRadio implements Radio {
 
   exclude(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    return this.openWindow('exclusion', seconds, () => controller.beginExclusion(), () => controller.stopExclusion());
+    return this.openWindow(
+      'exclusion',
+      seconds,
+      () => controller.beginExclusion(),
+      () => controller.stopExclusion(),
+    );
   }
 
   /** Inclusion or exclusion for `seconds` (0: stop now), replacing a window still open. */
-  private async openWindow(what: 'inclusion' | 'exclusion', seconds: number, begin: () => Promise<unknown>, end: () => Promise<unknown>): Promise<void> {
+  private async openWindow(
+    what: 'inclusion' | 'exclusion',
+    seconds: number,
+    begin: () => Promise<unknown>,
+    end: () => Promise<unknown>,
+  ): Promise<void> {
     const open = this.windows.get(what);
     if (open !== undefined) clearTimeout(open);
     this.windows.delete(what);
@@ -344,7 +342,7 @@ export class ZWaveRadio implements Radio {
   }
 
   async stop(): Promise<void> {
-    this.ready = false;
+    this.stopping();
     this.prompts.close();
     for (const timer of this.windows.values()) clearTimeout(timer);
     this.windows.clear();
@@ -354,15 +352,15 @@ export class ZWaveRadio implements Radio {
     this.options.afterStop?.();
   }
 
-  faultScope(error: unknown): FaultScope {
-    if (!isZWaveError(error)) return hubFaultScope(error);
+  override faultScope(error: unknown): FaultScope {
+    if (!isZWaveError(error)) return super.faultScope(error);
     return RADIO_FAULTS.has(error.code) ? 'radio' : DEVICE_FAULTS.has(error.code) ? 'device' : 'none';
   }
 
   /** Asks the controller for its ids: a serial API round trip that no node takes part in. */
   async probe(): Promise<void> {
-    if (this.driver === undefined || !this.ready) throw new HearthError(ErrorCode.RadioUnavailable, 'the Z-Wave radio is not ready');
-    await this.driver.sendMessage(new GetControllerIdRequest(), { supportCheck: false });
+    this.requireReady();
+    await this.zwave.sendMessage(new GetControllerIdRequest(), { supportCheck: false });
   }
 
   /** A NOP to the node (zwave-js's ping); a sleeping node counts as answering, it is not dead. */
@@ -372,16 +370,7 @@ export class ZWaveRadio implements Radio {
     if (!(await node.ping())) throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer a ping`);
   }
 
-  health(): PartHealth {
-    if (this.driver === undefined) return { status: 'stopped' };
-    if (!this.ready) return { status: 'starting' };
-    let nodes: number;
-    try {
-      nodes = this.driver.controller.nodes.size - 1;
-    } catch (error) {
-      // zwave-js is reopening its port (the controller is not ready meanwhile): health never throws
-      return { status: 'degraded', detail: `the Z-Wave controller is not ready: ${describeError(error)}` };
-    }
-    return this.lastError === undefined ? { status: 'ok', nodes } : { status: 'degraded', detail: this.lastError, nodes };
+  protected healthDetail(): Record<string, unknown> {
+    return { nodes: this.zwave.controller.nodes.size - 1 };
   }
 }
