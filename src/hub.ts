@@ -2,7 +2,7 @@
  * The composition root, the only one: builds every part of the hub from a validated config, in
  * start order, and hands them to the runner. The CLI, every integration test and every bench
  * build the hub here; what they may hand in instead of what the config names are the parts in
- * `HubParts` (radios they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
+ * `HubParts` (simulated hardware they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
  * directory, embedded broker (demo; before the radios keep the event loop busy, and before the
  * bridge, which publishes discovery only to it with `homeassistant.publishTo: embedded-broker`),
  * devices (the store), uplink bridge (outbox), actor system, radios, MQTT link. The runner stops them in reverse, so the radios are quiet
@@ -19,6 +19,7 @@ import { RadioPart } from './wiring/radio-part.js';
 import { radioControl } from './wiring/radio-control.js';
 import type { Radio } from './radios/radio.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
+import type { SimulatedParts } from './radios/simulated-parts.js';
 import { ResilienceMetrics } from './resilience/resilience-metrics.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
 import type { Part } from './lifecycle/part.js';
@@ -34,8 +35,8 @@ import { UplinkBridge } from './uplink/uplink-bridge.js';
 
 /** Parts a test or bench hands in instead of those the config would build. */
 export interface HubParts {
-  /** The radios to run, instead of the ones `radios.*` enables (tests: simulators they drive). */
-  radios?: readonly Radio[];
+  /** Simulated hardware for the radios `radios.*` enables (tests and benches: networks they drive). */
+  simulated?: SimulatedParts;
   /** Where every part's metrics go (tests read them); a new registry by default. */
   registry?: Registry;
   /** Wall-clock milliseconds for the devices' `last_seen` and breakers; Date.now by default. */
@@ -54,12 +55,15 @@ export class Hub {
   readonly radios: readonly RadioPart[];
   private readonly runner: HubRunner;
 
-  /** Builds the hub; the radios the config enables are loaded (their libraries too) unless handed in. */
+  /** Builds the hub; the radios the config enables are loaded (their libraries too), on simulated hardware when handed in. */
   static async create(config: HearthConfig, logging: ModuleLogging, injected: HubParts = {}): Promise<Hub> {
     // a GPIO output that restores its state starts from its actor's (the store's) last state
     const holder: { hub?: Hub } = {};
     const restoredState = (id: string): Promise<unknown> => holder.hub?.restoredState(id) ?? Promise.resolve(undefined);
-    const radios = injected.radios ?? (await radiosFromConfig(config, logging, { restoredState }));
+    const radios = await radiosFromConfig(config, logging, {
+      restoredState,
+      ...(injected.simulated === undefined ? {} : { simulated: injected.simulated }),
+    });
     holder.hub = new Hub(config, logging, { ...injected, radios });
     return holder.hub;
   }

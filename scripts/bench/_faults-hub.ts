@@ -15,18 +15,14 @@ import { SIMULATED_KINDS } from '../../src/radios/zwave/simulator/simulated-devi
 import { DemoActivity } from '../../src/radios/zwave/simulator/demo-activity.js';
 import { SIMULATED_HOME_ID, SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
 import { zigbeeId, zwaveId } from '../../src/model/device-id.js';
-import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
 import { isHearthError } from '../../src/errors.js';
-import { loadConfigOrThrow } from '../../src/config/load.js';
-import { boardProfile } from '../../src/hardware/board-profile.js';
-import { GpioRadio } from '../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
-import { zigbeeRadioOptions } from '../../src/radios/zigbee/radio-options.js';
 import { registerSimulatedNetwork, unregisterSimulatedNetwork } from '../../src/radios/zigbee/simulator/adapter-hook.js';
 import { ZigbeeDemoActivity } from '../../src/radios/zigbee/simulator/demo-activity.js';
 import { SIMULATED_KINDS as ZIGBEE_KINDS } from '../../src/radios/zigbee/simulator/simulated-models.js';
 import { SimulatedZigbeeNetwork } from '../../src/radios/zigbee/simulator/simulated-network.js';
-import { ZigbeeRadio } from '../../src/radios/zigbee/zigbee-radio.js';
+import type { SimulatedParts } from '../../src/radios/simulated-parts.js';
+import type { ZigbeeRadio } from '../../src/radios/zigbee/zigbee-radio.js';
 import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-rejection.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { until } from '../../test/support/until.js';
@@ -56,59 +52,47 @@ process.on('unhandledRejection', (error) => {
 
 const network = new SimulatedZWaveNetwork(SIMULATED_KINDS);
 const log = pino({ level: 'silent' });
-const config = await loadConfigOrThrow({
-  env: {},
-  profile: {
-    stateDir,
-    radios: {
-      zigbee: { enabled: true, simulate: true },
-      gpio: {
-        enabled: true,
-        simulate: true,
-        devices: [
-          { type: 'relay', pin: 17, name: 'relay' },
-          { type: 'relay', pin: 22, name: 'led' },
-        ],
-      },
-    },
-  },
-});
 const zigbeeNetwork = new SimulatedZigbeeNetwork(ZIGBEE_KINDS, { maxWaitMs: 2000 });
 const zigbeeActivity = new ZigbeeDemoActivity(zigbeeNetwork);
-const zigbee = new ZigbeeRadio({
-  ...zigbeeRadioOptions(config, log, log, registerSimulatedNetwork(zigbeeNetwork, 'soak')),
-  afterStart: (started) => {
-    zigbeeNetwork.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined);
-    zigbeeActivity.start();
-  },
-  afterStop: () => zigbeeActivity.stop(),
-});
 const pins = new InProcessPins();
-const gpio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.resolve(boardProfile('pi-4b')), backend: () => pins, log });
 const activity = new DemoActivity(network, log, 1000);
-const radio = new ZWaveRadio({
-  port: network.port,
-  driverOptions: {
-    storage: { cacheDir: `${stateDir}/zwave` },
-    logConfig: { enabled: false },
-    ...network.driverOptions,
-    timeouts: { ...network.driverOptions.timeouts, ack: 500 },
+const simulated: SimulatedParts = {
+  zigbee: {
+    network: zigbeeNetwork,
+    serialPath: registerSimulatedNetwork(zigbeeNetwork, 'soak'),
+    options: {
+      afterStart: (started: ZigbeeRadio) => {
+        zigbeeNetwork.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined);
+        zigbeeActivity.start();
+      },
+      afterStop: () => zigbeeActivity.stop(),
+    },
   },
-  log,
-  afterStart: () => activity.start(),
-  afterStop: () => activity.stop(),
-});
+  gpio: { pins, board: 'pi-4b' },
+  zwave: {
+    network,
+    driverOptions: { timeouts: { ack: 500 } },
+    afterStart: () => activity.start(),
+    afterStop: () => activity.stop(),
+  },
+};
 const hub = await startBridgedHub(
   {
     hubId: 'soak',
     stateDir,
     uplink: { port, startupWaitMs: 5000, healthIntervalS: 5 },
     radios: {
+      gpio: {
+        devices: [
+          { type: 'relay', pin: 17, name: 'relay' },
+          { type: 'relay', pin: 22, name: 'led' },
+        ],
+      },
       restart: { minMs: 500, maxMs: 5000, maxAttempts: 1000 },
       breakers: { zwave: BREAKERS, zigbee: { ...BREAKERS, commandTimeoutMs: 3000 }, gpio: { ...BREAKERS, commandTimeoutMs: 1000 } },
     },
   },
-  { radios: [radio, zigbee, gpio], log },
+  { simulated, log },
 );
 const listening = network.all.filter((device) => device.kind !== 'door' && device.kind !== 'multisensor');
 const idOf = (nodeId: number) => zwaveId(SIMULATED_HOME_ID, nodeId);

@@ -23,7 +23,6 @@ import { pino } from 'pino';
 import { registerSimulatedNetwork } from '../../src/radios/zigbee/simulator/adapter-hook.js';
 import type { SimulatedKind } from '../../src/radios/zigbee/simulator/simulated-models.js';
 import { SimulatedZigbeeNetwork } from '../../src/radios/zigbee/simulator/simulated-network.js';
-import { ZigbeeRadio } from '../../src/radios/zigbee/zigbee-radio.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 import { until } from '../../test/support/until.js';
@@ -47,30 +46,34 @@ try {
   const path = registerSimulatedNetwork(network, 'bench');
   const log = pino({ level: 'silent' });
   const stateDir = join(scratch, 'state');
-  const radio = new ZigbeeRadio({
-    controller: {
-      network: {
-        panID: 0x2b2b,
-        extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8],
-        channelList: [15],
-        networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')],
+  const simulated = {
+    zigbee: {
+      network,
+      serialPath: path,
+      options: {
+        controller: {
+          network: {
+            panID: 0x2b2b,
+            extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8],
+            channelList: [15],
+            networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')],
+          },
+          serialPort: { path },
+          databasePath: join(stateDir, 'database.db'),
+          databaseBackupPath: join(stateDir, 'database.db.backup'),
+          backupPath: join(stateDir, 'coordinator_backup.json'),
+          adapter: { disableLED: false },
+        },
+        availability: { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
+        maxReportsPerS: 100_000,
+        backupIntervalMs: 86_400_000,
       },
-      serialPort: { path },
-      databasePath: join(stateDir, 'database.db'),
-      databaseBackupPath: join(stateDir, 'database.db.backup'),
-      backupPath: join(stateDir, 'coordinator_backup.json'),
-      adapter: { disableLED: false },
     },
-    log,
-    availability: { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
-    maxReportsPerS: 100_000,
-    backupIntervalMs: 86_400_000,
-    afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
-  });
+  };
   const began = performance.now();
   const hub = await startBridgedHub(
     { hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } },
-    { radios: [radio], log, mailboxCapacity: 1_000_000 },
+    { simulated, log, mailboxCapacity: 1_000_000 },
   );
   await until(() => hub.devices.size >= count, 600_000, 'every device registered');
   const interviewS = (performance.now() - began) / 1000;

@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedKind } from '../../src/radios/zwave/simulator/simulated-devices.js';
-import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 import { until } from '../../test/support/until.js';
@@ -42,16 +41,12 @@ try {
   const network = new SimulatedZWaveNetwork(kinds);
   const log = pino({ level: 'silent' });
   const stateDir = join(scratch, 'state');
-  const radio = new ZWaveRadio({
-    port: network.port,
-    driverOptions: { storage: { cacheDir: join(stateDir, 'zwave') }, logConfig: { enabled: false }, ...network.driverOptions },
-    log,
-    afterStop: () => network.close(),
-  });
+  // the network lives as long as the radio: it closes with it
+  const simulated = { zwave: { network, afterStop: () => network.close() } };
   const began = performance.now();
   const hub = await startBridgedHub(
     { hubId: 'bench', stateDir, uplink: { port, startupWaitMs: 5000, healthIntervalS: 0, drainRatePerS: 1_000_000 } },
-    { radios: [radio], log, mailboxCapacity: 1_000_000 },
+    { simulated, log, mailboxCapacity: 1_000_000 },
   );
   await until(() => hub.devices.size >= nodes, 600_000, 'every node registered');
   const interviewS = (performance.now() - began) / 1000;

@@ -10,6 +10,7 @@ import { friendlyNameProblem, nameMessage } from '../model/name-rule.js';
 import { gpioPinProblems } from './pin-plan.js';
 import { intRange, mqttTextOnly, secret } from './schema-helpers.js';
 import { zigbee, zwave } from './serial-radio-schema.js';
+import { homeassistant } from './homeassistant-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -105,30 +106,6 @@ const uplink = z
   })
   .prefault({})
   .describe('The MQTT uplink to the (cloud) broker.');
-
-const homeassistant = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .default(true)
-      .describe('Publish Home Assistant MQTT discovery for every device (and republish when Home Assistant announces itself online).'),
-    prefix: z
-      .string()
-      .regex(/^[^#+/]+(\/[^#+/]+)*$/, { error: 'expected a topic without wildcards (# or +) or a leading, trailing or double /' })
-      .superRefine(mqttTextOnly)
-      .default('homeassistant')
-      .describe(
-        "Home Assistant's discovery prefix: configs go to <prefix>/<component>/hearth-<hubId>/<object>/config, and <prefix>/status is watched for its birth message.",
-      ),
-    publishTo: z
-      .enum(['any-broker', 'embedded-broker'])
-      .default('any-broker')
-      .describe(
-        "embedded-broker: publish discovery only while the hub runs its embedded broker (uplink.embeddedBroker), not to a broker that was already there, which Home Assistant may be reading: the demo profile does this, so that trying it leaves no devices in somebody's Home Assistant. any-broker: wherever the uplink connects.",
-      ),
-  })
-  .prefault({})
-  .describe('Home Assistant MQTT discovery.');
 
 const metrics = z
   .strictObject({

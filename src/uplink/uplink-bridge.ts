@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Registry } from 'prom-client';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
+import { haVersionNumber } from '../config/homeassistant-schema.js';
 import type { Logger } from 'pino';
 import type { DeviceView } from '../model/device-view.js';
 import type { DeviceService } from '../devices/device-service.js';
@@ -27,6 +28,7 @@ import { publishTopicProblem } from '../model/mqtt-text.js';
 import { Topics } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
+import { statePlaceholders } from './homeassistant/discovery-configs.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
@@ -67,16 +69,16 @@ export interface UplinkBridgeOptions {
   /** Hears each failure warning the log's rate limit left out (metrics). */
   onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
-  homeassistant?: { prefix: string; hubId: string } | undefined;
+  homeassistant?: { prefix: string; hubId: string; legacyColorMode?: boolean } | undefined;
   /** Asked at start: false leaves Home Assistant discovery out this time (`homeassistant.publishTo`); true by default. */
   discoveryWanted?: () => boolean;
   /** Where the uplink's metrics go (none by default). */
   metrics?: Registry;
 }
 
-/** The state message of a device, in Zigbee2MQTT's shape. */
-export function statePayload(view: DeviceView): string {
-  const payload: Record<string, unknown> = { ...view.state };
+/** The state message of a device, in Zigbee2MQTT's shape (`placeholders` for what it has not reported yet). */
+export function statePayload(view: DeviceView, placeholders: Record<string, null> = {}): string {
+  const payload: Record<string, unknown> = { ...placeholders, ...view.state };
   if (view.lastSeen !== undefined) payload.last_seen = new Date(view.lastSeen).toISOString();
   return JSON.stringify(payload);
 }
@@ -113,7 +115,7 @@ export class UplinkBridge implements Part {
       maxPayloadBytes: uplink.maxPayloadBytes,
       commandMaxAgeMs: uplink.commandMaxAgeS * 1000,
       healthIntervalMs: uplink.healthIntervalS * 1000,
-      homeassistant: config.homeassistant.enabled ? { prefix: config.homeassistant.prefix, hubId: config.hubId } : undefined,
+      homeassistant: config.homeassistant.enabled ? { prefix: config.homeassistant.prefix, hubId: config.hubId, legacyColorMode: haVersionNumber(config.homeassistant.minVersion) < 202404 } : undefined,
     });
   }
 
@@ -155,9 +157,10 @@ export class UplinkBridge implements Part {
     events.on(this.name, 'devices.changed', () => this.republish('devices'));
     events.on(this.name, 'rooms.changed', () => this.republish('rooms'));
     // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message)
-    events.on(this.name, 'device.removed', ({ record }) => this.clearTopics(record.friendlyName));
+    // once Home Assistant reads the configs of the new topics (or has none): it would parse the empty payloads
+    events.on(this.name, 'device.removed', ({ record }) => this.afterConfigs(() => this.clearTopics(record.friendlyName)));
     events.on(this.name, 'device.renamed', ({ record, from }) => {
-      this.clearTopics(from);
+      this.afterConfigs(() => this.clearTopics(from));
       devices
         .get(record.id)
         .then((view) => {
@@ -193,7 +196,7 @@ export class UplinkBridge implements Part {
     const ha = this.options.homeassistant;
     if (ha !== undefined && this.options.discoveryWanted?.() !== false) {
       this.discoveryPart = new HomeAssistantDiscovery({
-        context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version },
+        context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version, legacyColorMode: ha.legacyColorMode === true },
         devices,
         log,
         use: (user) => this.options.link.use(user),
@@ -276,8 +279,14 @@ export class UplinkBridge implements Part {
     this.enqueue({ topic: this.topics.bridge('event'), payload: JSON.stringify(event), retain: false, kind: 'event' });
   }
 
-  /** Clears a device's retained state and availability (a renamed or removed device's old topics). */
+  private afterConfigs(task: () => void): void {
+    if (this.discoveryPart === undefined) task();
+    else this.discoveryPart.afterConfigs(task);
+  }
+
+  /** Clears a device's retained state and availability (a renamed or removed device's old topics), unless a device has the name again. */
   private clearTopics(name: string): void {
+    if (this.options.devices.byFriendlyName(name) !== undefined) return;
     this.enqueue({ topic: this.topics.device(name), payload: '', retain: true, kind: 'state' });
     this.enqueue({ topic: this.topics.availability(name), payload: '', retain: true, kind: 'state' });
   }
@@ -298,8 +307,9 @@ export class UplinkBridge implements Part {
   }
 
   private stateMessage(view: DeviceView): OutgoingMessage {
-    const retain = this.options.devices.device(view.id)?.options?.retain ?? true;
-    return { topic: this.topics.device(view.friendlyName), payload: statePayload(view), retain, kind: 'state' };
+    const record = this.options.devices.device(view.id);
+    const placeholders = record !== undefined && this.discoveryPart !== undefined ? statePlaceholders(record) : {};
+    return { topic: this.topics.device(view.friendlyName), payload: statePayload(view, placeholders), retain: record?.options?.retain ?? true, kind: 'state' };
   }
 
   private enqueueAvailability(view: DeviceView): void {

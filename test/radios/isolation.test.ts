@@ -7,15 +7,9 @@
  * breaker only: its commands fail at once with CIRCUIT_OPEN while the other two radios'
  * devices are commanded as usual, and it closes by itself when the fault clears.
  */
-import { pino } from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfigOrThrow } from '../../src/config/load.js';
-import { boardProfile } from '../../src/hardware/board-profile.js';
-import { GpioRadio } from '../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
-import { ZWaveRadio } from '../../src/radios/zwave/zwave-radio.js';
-import { tempDir } from '../support/temp-dir.js';
 import { until } from '../support/until.js';
 import { idOf, startZigbeeHub } from './zigbee/support.js';
 import { nodeIdOf } from './zwave/support.js';
@@ -27,26 +21,20 @@ const fast = { threshold: 2, probeMinMs: 300, probeMaxMs: 600 };
 async function threeRadioHub() {
   const zwaveNetwork = new SimulatedZWaveNetwork(['switch']);
   onTestFinished(() => zwaveNetwork.close());
-  const log = pino({ level: 'silent' });
-  const zwave = new ZWaveRadio({
-    port: zwaveNetwork.port,
-    driverOptions: {
-      storage: { cacheDir: await tempDir() },
-      logConfig: { enabled: false },
-      ...zwaveNetwork.driverOptions,
-      timeouts: { ...zwaveNetwork.driverOptions.timeouts, ack: 400 },
-      // one controller attempt: a hung controller fails a command in one ACK timeout, not three
-      attempts: { controller: 1 },
-    },
-    log,
-  });
-  const config = await loadConfigOrThrow({
-    env: {},
-    profile: { radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 17, name: 'relay' }] } } },
-  });
   const pins = new InProcessPins();
-  const gpio = new GpioRadio({ config: config.radios.gpio, board: () => Promise.resolve(boardProfile('pi-4b')), backend: () => pins, log });
-  const hub = await startZigbeeHub(['bulb'], { breaker: fast, otherRadios: [zwave, gpio], otherBreakers: { zwave: fast, gpio: fast } });
+  const hub = await startZigbeeHub(['bulb'], {
+    breaker: fast,
+    otherRadios: {
+      zwave: {
+        network: zwaveNetwork,
+        // one controller attempt: a hung controller fails a command in one ACK timeout, not three
+        driverOptions: { timeouts: { ack: 400 }, attempts: { controller: 1 } },
+      },
+      gpio: { pins, board: 'pi-4b' },
+    },
+    otherProfile: { gpio: { devices: [{ type: 'relay', pin: 17, name: 'relay' }] } },
+    otherBreakers: { zwave: fast, gpio: fast },
+  });
   await until(() => hub.devices.device(nodeIdOf(2)) !== undefined, 20_000, 'the Z-Wave switch is registered');
   await until(() => hub.devices.device(RELAY) !== undefined, 10_000, 'the GPIO relay is registered');
   const part = (kind: string) => hub.radios.find((radio) => radio.radio.kind === kind);

@@ -1,7 +1,7 @@
 /**
  * The hub as tests, crash fixtures and benchmarks run it: src/hub.ts's Hub (the one
- * composition root) built from a config profile, with the radios the test hands in (a
- * simulated network it drives) or none (devices fed by hand), started, and its parts at hand.
+ * composition root) built from a config profile, its radios on the simulated hardware the test
+ * hands in (networks it drives) or none (devices fed by hand), started, and its parts at hand.
  */
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -12,7 +12,7 @@ import type { HearthConfig } from '../../src/config/schema.js';
 import type { DeviceService } from '../../src/devices/device-service.js';
 import { Hub } from '../../src/hub.js';
 import type { RadioPart } from '../../src/wiring/radio-part.js';
-import type { Radio } from '../../src/radios/radio.js';
+import type { SimulatedParts } from '../../src/radios/simulated-parts.js';
 import type { MqttLink } from '../../src/uplink/mqtt-link.js';
 import type { UplinkBridge } from '../../src/uplink/uplink-bridge.js';
 
@@ -33,7 +33,8 @@ export interface BridgedHubOptions {
   mailboxCapacity?: number;
   /** One logger for every module; silent by default. */
   log?: Logger;
-  radios?: Radio[];
+  /** Simulated hardware; each radio given one is enabled (simulated) in the config, the hub's factories build it. */
+  simulated?: SimulatedParts;
   /** The registry the hub's metrics go to (a fresh one by default). */
   metrics?: Registry;
 }
@@ -44,11 +45,15 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
     ...(profile.actors as Record<string, unknown> | undefined),
     ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }),
   };
-  const config = await loadConfigOrThrow({ env: {}, profile: { ...profile, actors } });
+  const simulated = options.simulated ?? {};
+  const radios: Record<string, unknown> = { ...(profile.radios as Record<string, unknown> | undefined) };
+  for (const kind of Object.keys(simulated))
+    radios[kind] = { ...(radios[kind] as Record<string, unknown> | undefined), enabled: true, simulate: true };
+  const config = await loadConfigOrThrow({ env: {}, profile: { ...profile, actors, radios } });
   const hub = await Hub.create(
     config,
     { forModule: (module) => log.child({ module }), learnSecrets: () => undefined },
-    { radios: options.radios ?? [], ...(options.metrics === undefined ? {} : { registry: options.metrics }) },
+    { simulated, ...(options.metrics === undefined ? {} : { registry: options.metrics }) },
   );
   if (!(await hub.start())) throw new Error('the hub did not start');
   return {

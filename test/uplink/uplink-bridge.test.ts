@@ -124,6 +124,9 @@ describe('uplink bridge', () => {
     await watch.client.publishAsync('hearth/h1/bridge/request/device/rename', '{"from":"lamp","to":"hall/lamp"}', { qos: 1 });
     await watch.waitFor('hearth/h1/hall/lamp', (p) => p.includes('"brightness":100'));
     await watch.waitFor('hearth/h1/hall/lamp/availability', '{"state":"online"}');
+    // the old topics are cleared once Home Assistant has had the configs of the new ones (ha-discovery.ts)
+    await watch.waitFor('hearth/h1/lamp', '');
+    await watch.waitFor('hearth/h1/lamp/availability', '');
     expect(await retainedOn(url, 'hearth/h1/lamp')).toBeUndefined();
     expect(await retainedOn(url, 'hearth/h1/lamp/availability')).toBeUndefined();
     expect(JSON.parse((await retainedOn(url, 'hearth/h1/hall/lamp')) ?? '{}')).toMatchObject({ state: 'ON', brightness: 100 });
@@ -134,6 +137,7 @@ describe('uplink bridge', () => {
       transaction: 'r',
     });
     await watch.waitFor('hearth/h1/hall/lamp', '');
+    await watch.waitFor('hearth/h1/hall/lamp/availability', '');
     expect(await retainedOn(url, 'hearth/h1/hall/lamp')).toBeUndefined();
     expect(await retainedOn(url, 'hearth/h1/hall/lamp/availability')).toBeUndefined();
     expect(JSON.parse((await retainedOn(url, 'hearth/h1/bridge/devices')) ?? '[{}]')).toEqual([]);

@@ -2,20 +2,35 @@
  * The Zigbee radio as the config asks for it: zigbee-herdsman on the configured coordinator,
  * or with `simulate` on the simulated network (real herdsman over the simulated adapter, with
  * the demo's seven devices and their activity). Loaded only when Zigbee is enabled, and the
- * simulator only when it is simulated.
+ * simulator only when it is simulated. A test or bench may hand in its own simulated network
+ * (simulated-parts.ts).
  */
 import type { HearthConfig } from '../../config/schema.js';
 import type { ModuleLogging } from '../../observability/logger.js';
-import type { Radio } from '../radio.js';
+import type { SimulatedZigbee } from '../simulated-parts.js';
 import { zigbeeRadioOptions } from './radio-options.js';
 import { ZigbeeRadio } from './zigbee-radio.js';
 
-export async function zigbeeRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
+export async function zigbeeRadioFromConfig(
+  config: HearthConfig,
+  logging: ModuleLogging,
+  simulated?: SimulatedZigbee,
+): Promise<ZigbeeRadio> {
   const log = logging.forModule('radios.zigbee');
   const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
   const learnSecrets = (secrets: readonly (string | Uint8Array)[]): void => logging.learnSecrets(secrets);
   if (!config.radios.zigbee.simulate)
     return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string, learnSecrets));
+  if (simulated !== undefined) {
+    const { network } = simulated;
+    const serialPath = simulated.serialPath ?? (await import('./simulator/adapter-hook.js')).registerSimulatedNetwork(network);
+    return new ZigbeeRadio({
+      ...zigbeeRadioOptions(config, log, herdsmanLog, serialPath, learnSecrets),
+      // the simulated devices were paired before: the ones herdsman does not know yet join now
+      afterStart: (radio) => network.joinUnknown((ieee) => radio.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
+      ...simulated.options,
+    });
+  }
   const [{ registerSimulatedNetwork }, { ZigbeeDemoActivity }, { SIMULATED_KINDS }, { SimulatedZigbeeNetwork }] = await Promise.all([
     import('./simulator/adapter-hook.js'),
     import('./simulator/demo-activity.js'),

@@ -269,20 +269,32 @@ export function bindValue({ id, metadata }: NodeValue): ValueBinding | undefined
   return rawBinding(id, metadata);
 }
 
+/**
+ * What zwave-js leaves out of some values' metadata, by `<cc>-<property>`: the Wake Up interval
+ * loses its label once the node's wake-up capabilities are known, and is reported all the same.
+ */
+const DESCRIBED: Record<string, { label: string; unit?: string; readable?: boolean; category?: 'config' | 'diagnostic' }> = {
+  [`${CommandClasses['Wake Up']}-wakeUpInterval`]: { label: 'Wake-up interval', unit: 's', readable: true, category: 'config' },
+};
+
 /** A value with no mapping, under its value id, typed from its metadata. */
-function rawBinding(id: ValueID, metadata: ValueMetadata): ValueBinding | undefined {
+function rawBinding(id: ValueID, raw: ValueMetadata): ValueBinding | undefined {
+  const described = DESCRIBED[`${id.commandClass}-${String(id.property)}`];
+  const metadata = { ...raw, ...(described?.readable === true ? { readable: true } : {}) };
   if (!metadata.readable && !metadata.writeable) return undefined;
   const key = valueIdKey(id);
   const access = (metadata.readable ? ACCESS_STATE | ACCESS_GET : 0) | (metadata.writeable ? ACCESS_SET : 0);
-  const label = metadata.label;
+  const label = described?.label ?? metadata.label;
   let feature: Feature;
   if (metadata.type === 'boolean') feature = { type: 'binary', name: key, property: key, access, value_on: true, value_off: false };
   else if (metadata.type === 'number') {
     const { min, max, unit } = metadata as { min?: number; max?: number; unit?: string };
-    feature = numeric(key, unit, access, { min, max });
+    feature = numeric(key, unit ?? described?.unit, access, { min, max });
   } else if (metadata.type === 'string') feature = { type: 'text', name: key, property: key, access };
   else return undefined; // buffers, durations, colour tables: not in the vocabulary yet
   if (label !== undefined) feature.label = label;
+  // the exposes vocabulary's category (Home Assistant's entity category)
+  if (described?.category !== undefined) Object.assign(feature, { category: described.category });
   return {
     valueId: id,
     read: (value) => (value === undefined ? {} : { [key]: value }),

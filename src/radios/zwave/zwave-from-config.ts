@@ -2,12 +2,13 @@
  * The Z-Wave radio as the config asks for it: zwave-js on the configured stick, or with
  * `simulate` on zwave-js's mock controller with the demo's devices and their activity. Loaded
  * only when Z-Wave is enabled, and the simulator only when it is simulated, so a hub without
- * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing.
+ * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing. A test or bench
+ * may hand in its own simulated network (simulated-parts.ts).
  */
 import { join } from 'node:path';
 import type { HearthConfig } from '../../config/schema.js';
 import type { ModuleLogging } from '../../observability/logger.js';
-import type { Radio } from '../radio.js';
+import type { SimulatedZWave } from '../simulated-parts.js';
 import { zwaveDriverOptions } from './driver-options.js';
 import { ZWaveRadio } from './zwave-radio.js';
 import { QueuedCommands } from './queued-commands.js';
@@ -28,7 +29,7 @@ export function queuedCommandsFromConfig(config: HearthConfig, log: ModuleLoggin
   });
 }
 
-export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging): Promise<Radio> {
+export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging, simulated?: SimulatedZWave): Promise<ZWaveRadio> {
   const log = logging.forModule('radios.zwave');
   const driverLog = logging.forModule('radios.zwave.driver');
   const driverOptions = zwaveDriverOptions(config, driverLog);
@@ -38,6 +39,25 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   const queuedCommands = queuedCommandsFromConfig(config, logging);
   if (!config.radios.zwave.simulate)
     return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
+  if (simulated !== undefined) {
+    const { network, driverOptions: tuned = {} } = simulated;
+    return new ZWaveRadio({
+      port: network.port,
+      driverOptions: {
+        ...driverOptions,
+        ...network.driverOptions,
+        ...tuned,
+        timeouts: { ...network.driverOptions.timeouts, ...tuned.timeouts },
+        ...(tuned.attempts === undefined ? {} : { attempts: { ...network.driverOptions.attempts, ...tuned.attempts } }),
+      },
+      log,
+      driverLog,
+      maxDevices,
+      queuedCommands,
+      ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
+      ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
+    });
+  }
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),

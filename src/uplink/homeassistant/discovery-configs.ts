@@ -3,7 +3,7 @@
  * vocabulary of src/model/capabilities.ts): which entity each feature becomes (a light or
  * switch group → `light`/`switch`; a reported number → `sensor` with device class, unit and
  * state class; a reported boolean → `binary_sensor`; `action` → `event`; settable numbers and
- * enums → `number`/`select`), its topics and payloads in hearth's MQTT contract, the `device`
+ * enums → `number`/`select`; a write-only action → `button`), its topics and payloads in hearth's MQTT contract, the `device`
  * block that groups a device's entities under the hub (`via_device`), its availability (the
  * bridge's state and, once the device has one, its own) and its room as `suggested_area`.
  * Every id carries the hub id, so hubs sharing a broker never collide. Pure: when to publish
@@ -12,6 +12,8 @@
 import type { Capability, Feature, NumericFeature } from '../../model/capabilities.js';
 import { ACCESS_SET, ACCESS_STATE } from '../../model/capabilities.js';
 import type { DeviceRecord } from '../../model/device-record.js';
+import { BINARY_SENSORS, BUTTONS, SENSORS, UNITS } from './entity-classes.js';
+import { AVAILABILITY_TEMPLATE, commandText, eventTemplate, rendered, valueTemplate as template } from './value-templates.js';
 
 export interface DiscoveryContext {
   /** Home Assistant's discovery prefix (`homeassistant`). */
@@ -20,6 +22,11 @@ export interface DiscoveryContext {
   base: string;
   hubId: string;
   version: string;
+  /**
+   * JSON lights carry `color_mode: true` besides `supported_color_modes`: Home Assistant before
+   * 2024.4 rejects them without it, 2024.4 and later log a deprecation warning for each light with it.
+   */
+  legacyColorMode?: boolean;
 }
 
 export interface DiscoveryDevice {
@@ -39,7 +46,7 @@ export interface DiscoveryMessage {
 type Config = Record<string, unknown>;
 
 interface Entity {
-  component: 'light' | 'switch' | 'sensor' | 'binary_sensor' | 'number' | 'select' | 'event';
+  component: 'light' | 'switch' | 'sensor' | 'binary_sensor' | 'number' | 'select' | 'event' | 'button';
   /** Unique within the device: `light`, `switch_l2`, `temperature`. */
   key: string;
   config: Config;
@@ -63,17 +70,6 @@ export function deviceIdentifier(hubId: string, deviceId: string): string {
   return `hearth_${hubId}_${slugOf(deviceId)}`;
 }
 
-/** `value_json.temperature`, or `value_json['132-0-wakeUpInterval']` for a key that is no identifier. */
-function valueOf(property: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property)
-    ? `value_json.${property}`
-    : `value_json[${JSON.stringify(property).replaceAll('"', "'")}]`;
-}
-
-function template(property: string): string {
-  return `{{ ${valueOf(property)} }}`;
-}
-
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -82,55 +78,6 @@ function capitalized(text: string): string {
 function labelOf(feature: Feature): string {
   const label = feature.label ?? capitalized(feature.name.replace(/_/g, ' '));
   return feature.endpoint === undefined ? label : `${label} ${feature.endpoint}`;
-}
-
-/** What a reported number is to Home Assistant, by property; `units` are the ones its device class accepts. */
-const SENSORS: Record<
-  string,
-  { device_class?: string; units?: string[]; state_class?: string; entity_category?: string; enabled_by_default?: boolean }
-> = {
-  temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
-  local_temperature: { device_class: 'temperature', units: ['°C', '°F', 'K'] },
-  humidity: { device_class: 'humidity', units: ['%'] },
-  pressure: { device_class: 'atmospheric_pressure', units: ['hPa', 'kPa', 'mbar', 'Pa', 'bar', 'mmHg', 'inHg', 'psi'] },
-  illuminance: { device_class: 'illuminance', units: ['lx'] },
-  power: { device_class: 'power', units: ['W', 'kW'] },
-  energy: { device_class: 'energy', units: ['Wh', 'kWh', 'MWh'], state_class: 'total_increasing' },
-  voltage: { device_class: 'voltage', units: ['V', 'mV'] },
-  current: { device_class: 'current', units: ['A', 'mA'] },
-  co2: { device_class: 'carbon_dioxide', units: ['ppm'] },
-  pm25: { device_class: 'pm25', units: ['µg/m³'] },
-  battery: { device_class: 'battery', units: ['%'], entity_category: 'diagnostic' },
-  linkquality: { entity_category: 'diagnostic', enabled_by_default: false },
-};
-
-/** Units as radios spell them → as Home Assistant's device classes want them. */
-const UNITS: Record<string, string> = { Lux: 'lx', lux: 'lx', LUX: 'lx', C: '°C', F: '°F', kwh: 'kWh', KWh: 'kWh', w: 'W' };
-
-/** What a reported boolean is to Home Assistant, by property. */
-const BINARY_SENSORS: Record<string, { device_class: string; entity_category?: string; on?: boolean }> = {
-  // contact is true when closed in the vocabulary, whatever a radio calls "on"; a door is on when open
-  contact: { device_class: 'door', on: false },
-  occupancy: { device_class: 'occupancy' },
-  presence: { device_class: 'presence' },
-  water_leak: { device_class: 'moisture' },
-  smoke: { device_class: 'smoke' },
-  gas: { device_class: 'gas' },
-  carbon_monoxide: { device_class: 'carbon_monoxide' },
-  tamper: { device_class: 'tamper' },
-  vibration: { device_class: 'vibration' },
-  battery_low: { device_class: 'battery', entity_category: 'diagnostic' },
-};
-
-/** A payload as Home Assistant compares it: the rendered template of a JSON value (`True` for true). */
-function rendered(value: string | number | boolean): string {
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return String(value);
-}
-
-/** A payload as the hub's `/set/<attribute>` reads it back (JSON when it parses, else the text). */
-function commandText(value: string | number | boolean): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** An entity that can be set but does not report: Home Assistant keeps the last value it sent. */
@@ -145,6 +92,7 @@ class EntityBuilder {
   constructor(
     private readonly stateTopic: string,
     private readonly setTopic: string,
+    private readonly legacyColorMode: boolean,
   ) {}
 
   light(features: Feature[], key: string): boolean {
@@ -164,6 +112,8 @@ class EntityBuilder {
       brightness: brightness !== undefined,
       supported_color_modes: [colorTemp !== undefined ? 'color_temp' : brightness !== undefined ? 'brightness' : 'onoff'],
     };
+    // before 2024.4 Home Assistant reads supported_color_modes only with this flag (the two are one inclusion group)
+    if (this.legacyColorMode) config.color_mode = true;
     if (brightness !== undefined) config.brightness_scale = brightness.value_max ?? 254;
     if (colorTemp !== undefined) {
       if (colorTemp.value_min !== undefined) config.min_mireds = colorTemp.value_min;
@@ -203,6 +153,7 @@ class EntityBuilder {
     // Home Assistant allows `config` only on what can be set; a reported setting is a diagnostic
     if (category === 'diagnostic' || category === 'config')
       common.entity_category = category === 'config' && !settable ? 'diagnostic' : category;
+    if (!reported && settable && this.button(feature, common)) return;
     switch (feature.type) {
       case 'numeric': {
         if (settable) {
@@ -272,7 +223,7 @@ class EntityBuilder {
             config: {
               ...common,
               event_types: options,
-              value_template: `{% if ${valueOf(property)} is defined %}{{ {"event_type": ${valueOf(property)}} | to_json }}{% endif %}`,
+              value_template: eventTemplate(property),
             },
           });
           return;
@@ -294,6 +245,23 @@ class EntityBuilder {
         return;
     }
   }
+
+  /** A write-only action (`identify`, a meter's reset): a button that sends its one value. */
+  private button(feature: Feature, common: Config): boolean {
+    const value =
+      feature.type === 'enum' && feature.values.length === 1 ? feature.values[0] : feature.type === 'binary' ? feature.value_on : undefined;
+    if (value === undefined) return false;
+    const known = BUTTONS[feature.property];
+    const config: Config = {
+      name: common.name,
+      command_topic: `${this.setTopic}/${feature.property}`,
+      payload_press: commandText(value),
+      entity_category: known?.entity_category ?? (common.entity_category === 'diagnostic' ? 'diagnostic' : 'config'),
+    };
+    if (known?.device_class !== undefined) config.device_class = known.device_class;
+    this.entities.push({ component: 'button', key: feature.property, config });
+    return true;
+  }
 }
 
 function isGroup(
@@ -303,8 +271,8 @@ function isGroup(
 }
 
 /** The entities of a device's capabilities (no topics beyond its own state and `/set`). */
-function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string): Entity[] {
-  const builder = new EntityBuilder(stateTopic, setTopic);
+function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string, legacyColorMode: boolean): Entity[] {
+  const builder = new EntityBuilder(stateTopic, setTopic, legacyColorMode);
   for (const capability of capabilities) {
     if (!isGroup(capability)) {
       builder.feature(capability);
@@ -346,10 +314,10 @@ export function deviceDiscovery(context: DiscoveryContext, device: DiscoveryDevi
   if (record.firmware !== undefined) block.sw_version = record.firmware;
   block.via_device = bridgeIdentifier(context.hubId);
   if (device.area !== undefined) block.suggested_area = device.area;
-  const availability = [{ topic: `${context.base}/bridge/state`, value_template: '{{ value_json.state }}' }];
+  const availability = [{ topic: `${context.base}/bridge/state`, value_template: AVAILABILITY_TEMPLATE }];
   if (device.availability)
-    availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: '{{ value_json.state }}' });
-  return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`).map((entity) => ({
+    availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: AVAILABILITY_TEMPLATE });
+  return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`, context.legacyColorMode === true).map((entity) => ({
     topic: `${context.prefix}/${entity.component}/${nodeIdOf(context.hubId)}/${slug}_${slugOf(entity.key)}/config`,
     config: {
       ...entity.config,
@@ -371,7 +339,7 @@ export function bridgeDiscovery(context: DiscoveryContext): DiscoveryMessage {
       device_class: 'connectivity',
       entity_category: 'diagnostic',
       state_topic: `${context.base}/bridge/state`,
-      value_template: '{{ value_json.state }}',
+      value_template: AVAILABILITY_TEMPLATE,
       payload_on: 'online',
       payload_off: 'offline',
       unique_id: `${bridgeIdentifier(context.hubId)}_connection_state`,
@@ -385,4 +353,20 @@ export function bridgeDiscovery(context: DiscoveryContext): DiscoveryMessage {
       origin: origin(context),
     },
   };
+}
+
+/**
+ * What a device's state message carries as `null` until the device has reported it: Home
+ * Assistant's JSON light reads `state` from every message on its topic and logs an error for
+ * one without it (Zigbee2MQTT fills in the same).
+ */
+export function statePlaceholders(record: DeviceRecord): Record<string, null> {
+  const light = (record.capabilities ?? []).some(
+    (capability) =>
+      isGroup(capability) &&
+      capability.type === 'light' &&
+      capability.endpoint === undefined &&
+      capability.features.some((feature) => feature.property === 'state' && feature.type === 'binary'),
+  );
+  return light ? { state: null } : {};
 }

@@ -7,7 +7,10 @@
  * on the broker by an earlier run that no longer match a device are cleared as the hub hears
  * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
  * then every device's current state is published again. Everything goes through the bridge's
- * durable outbox, in order, so a config always precedes the state that follows it.
+ * durable outbox, in order, so a config always precedes the state that follows it. After a
+ * rename or a removal the bridge clears the device's old topics only once Home Assistant has
+ * had the new configs for a moment (`afterConfigs`): until it has applied them it still reads
+ * the old topics, and would parse their empty payloads (a JSON light logs an error for each).
  */
 import type { Logger } from 'pino';
 import type { DeviceService } from '../../devices/device-service.js';
@@ -18,6 +21,12 @@ import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } fro
 
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
+
+/**
+ * How long Home Assistant gets to apply configs before what depends on them goes out: it reads
+ * a burst of messages before it runs the discovery updates they bring (Zigbee2MQTT waits 2 s too).
+ */
+export const CONFIGS_APPLIED_MS = 2000;
 
 export interface HomeAssistantDiscoveryOptions {
   context: DiscoveryContext;
@@ -42,6 +51,8 @@ export class HomeAssistantDiscovery {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Tasks waiting for Home Assistant to have applied the configs (`afterConfigs`). */
+  private readonly waiting = new Set<{ task: () => void; timer?: NodeJS.Timeout }>();
   republished = 0;
 
   constructor(private readonly options: HomeAssistantDiscoveryOptions) {}
@@ -88,6 +99,28 @@ export class HomeAssistantDiscovery {
   stop(): void {
     this.stopped = true;
     this.options.devices.events.removeOwner(OWNER);
+    // what waited goes out now, into the outbox that is still open
+    for (const entry of [...this.waiting]) {
+      clearTimeout(entry.timer);
+      this.waiting.delete(entry);
+      entry.task();
+    }
+  }
+
+  /**
+   * Runs `task` once the configs of every change so far are in the outbox and Home Assistant
+   * has had `CONFIGS_APPLIED_MS` to apply them (or at once when the part stops).
+   */
+  afterConfigs(task: () => void): void {
+    const entry: { task: () => void; timer?: NodeJS.Timeout } = { task };
+    this.waiting.add(entry);
+    void this.settled().then(() => {
+      if (!this.waiting.has(entry)) return;
+      entry.timer = setTimeout(() => {
+        this.waiting.delete(entry);
+        task();
+      }, CONFIGS_APPLIED_MS);
+    });
   }
 
   /** Resolves once every change so far is in the outbox. */

@@ -3,12 +3,9 @@
  * in a hub with a real Mosquitto; and what the circuit breakers ask of the radio: which errors
  * are the radio's, a probe, a ping.
  */
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { loadConfigOrThrow } from '../../../src/config/load.js';
 import { ErrorCode, HearthError } from '../../../src/errors.js';
-import { boardProfile } from '../../../src/hardware/board-profile.js';
-import { GpioRadio } from '../../../src/radios/gpio/gpio-radio.js';
+import type { GpioRadio } from '../../../src/radios/gpio/gpio-radio.js';
 import { InProcessPins } from '../../../src/radios/gpio/simulator/in-process-pins.js';
 import { startBridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
@@ -31,18 +28,18 @@ describe('GPIO radio on in-process simulated pins', () => {
   it('switches a relay from MQTT, reports a press, and answers the breakers truthfully', async () => {
     const broker = await Mosquitto.start();
     const watch = await MqttWatch.connect(broker.url, 'hearth/ip/#');
-    const config = await loadConfigOrThrow({ env: {}, profile: { radios: { gpio } } });
     const pins = new InProcessPins();
-    const radio = new GpioRadio({
-      config: config.radios.gpio,
-      board: () => Promise.resolve(boardProfile('pi-4b')),
-      backend: () => pins,
-      log: pino({ level: 'silent' }),
-    });
     const hub = await startBridgedHub(
-      { hubId: 'ip', stateDir: await tempDir(), uplink: { port: broker.port, healthIntervalS: 0 }, store: { journalBatchMs: 5 } },
-      { radios: [radio] },
+      {
+        hubId: 'ip',
+        stateDir: await tempDir(),
+        uplink: { port: broker.port, healthIntervalS: 0 },
+        store: { journalBatchMs: 5 },
+        radios: { gpio },
+      },
+      { simulated: { gpio: { pins, board: 'pi-4b' } } },
     );
+    const radio = hub.radios.find((part) => part.radio.kind === 'gpio')?.radio as GpioRadio;
     try {
       await watch.waitFor('hearth/ip/relay', (p) => p.includes('"state":"OFF"'));
       expect(pins.level(17)).toBe(0); // logical: the backend below applies active-low

@@ -82,6 +82,8 @@ describe('Zigbee lifecycle', () => {
     const left = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('device_leave'));
     expect(JSON.parse(left.payload)).toMatchObject({ type: 'device_leave', data: { id: idOf(plug) } });
     expect(hub.radio.herdsman.getDeviceByIeeeAddr(plug.ieeeAddress)).toBeUndefined();
+    // its state is cleared once Home Assistant has had its configs removed (ha-discovery.ts)
+    await watch.waitFor(hub.topic(plug), '');
     expect(await retainedOn(hub.broker.url, hub.topic(plug))).toBeUndefined();
 
     // device/remove: the hub sends the device a leave request

@@ -9,8 +9,8 @@ import { registerSimulatedNetwork, unregisterSimulatedNetwork } from '../../../s
 import type { SimulatedKind } from '../../../src/radios/zigbee/simulator/simulated-models.js';
 import { SimulatedZigbeeNetwork } from '../../../src/radios/zigbee/simulator/simulated-network.js';
 import type { SimulatedZigbeeDevice } from '../../../src/radios/zigbee/simulator/simulated-device.js';
-import { ZigbeeRadio, type ZigbeeRadioOptions } from '../../../src/radios/zigbee/zigbee-radio.js';
-import type { Radio } from '../../../src/radios/radio.js';
+import type { ZigbeeRadio, ZigbeeRadioOptions } from '../../../src/radios/zigbee/zigbee-radio.js';
+import type { SimulatedParts } from '../../../src/radios/simulated-parts.js';
 import type { JoinPolicy } from '../../../src/radios/zigbee/join-policy.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
@@ -37,8 +37,10 @@ export interface ZigbeeHubOptions {
   /** `radios.breakers.zigbee` */
   breaker?: Record<string, number>;
   sleepyAnswerMs?: number;
-  /** Other radios in the same hub (a simulated Z-Wave network beside the Zigbee one). */
-  otherRadios?: Radio[];
+  /** Other radios' simulated hardware in the same hub (a simulated Z-Wave network beside the Zigbee one). */
+  otherRadios?: Omit<SimulatedParts, 'zigbee'>;
+  /** `radios.*` of the other radios (e.g. `gpio.devices`). */
+  otherProfile?: Record<string, unknown>;
   /** `radios.breakers` of the other radios (`zwave`, `gpio`). */
   otherBreakers?: Record<string, Record<string, number>>;
   /** Waits until every device of the network is registered (default). */
@@ -57,39 +59,51 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
   const path = registerSimulatedNetwork(network);
   onTestFinished(() => unregisterSimulatedNetwork(path));
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
-  const radio = new ZigbeeRadio({
-    controller: {
-      network: {
-        panID: 0x4242,
-        extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3],
-        channelList: [15],
-        networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')],
-      },
-      serialPort: { path },
-      databasePath: `${stateDir}/database.db`,
-      databaseBackupPath: `${stateDir}/database.db.backup`,
-      backupPath: `${stateDir}/coordinator_backup.json`,
-      adapter: { disableLED: false },
-    },
-    log,
-    availability: options.availability ?? { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
-    maxReportsPerS: options.maxReportsPerS ?? 20,
-    backupIntervalMs: 86_400_000,
-    probeTimeoutMs: 500,
-    sleepyAnswerMs: options.sleepyAnswerMs ?? 1000,
-    ...(options.joinPolicy === undefined ? {} : { joinPolicy: options.joinPolicy }),
-    afterStart: (started) => network.joinUnknown((ieee) => started.herdsman.getDeviceByIeeeAddr(ieee) !== undefined),
-  });
   const hub = await startBridgedHub(
     {
       hubId: 'zb',
       stateDir,
       uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
       store: { journalBatchMs: 5 },
-      radios: { restart: options.restart ?? {}, breakers: { zigbee: options.breaker ?? {}, ...options.otherBreakers } },
+      radios: {
+        ...options.otherProfile,
+        restart: options.restart ?? {},
+        breakers: { zigbee: options.breaker ?? {}, ...options.otherBreakers },
+      },
     },
-    { radios: [radio, ...(options.otherRadios ?? [])], log },
+    {
+      simulated: {
+        ...options.otherRadios,
+        zigbee: {
+          network,
+          serialPath: path,
+          options: {
+            controller: {
+              network: {
+                panID: 0x4242,
+                extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3],
+                channelList: [15],
+                networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')],
+              },
+              serialPort: { path },
+              databasePath: `${stateDir}/database.db`,
+              databaseBackupPath: `${stateDir}/database.db.backup`,
+              backupPath: `${stateDir}/coordinator_backup.json`,
+              adapter: { disableLED: false },
+            },
+            availability: options.availability ?? { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
+            maxReportsPerS: options.maxReportsPerS ?? 20,
+            backupIntervalMs: 86_400_000,
+            probeTimeoutMs: 500,
+            sleepyAnswerMs: options.sleepyAnswerMs ?? 1000,
+            ...(options.joinPolicy === undefined ? {} : { joinPolicy: options.joinPolicy }),
+          },
+        },
+      },
+      log,
+    },
   );
+  const radio = hub.radios.find((part) => part.radio.kind === 'zigbee')?.radio as ZigbeeRadio;
   onTestFinished(hub.stop);
   // the hub's subscriptions went out before its bridge state: from here on, commands reach it
   await watch.waitFor('hearth/zb/bridge/state', '{"state":"online"}');

@@ -2,8 +2,8 @@
  * zwave-js's log across driver restarts: a radio whose driver is restarted again and again (a
  * stick that keeps dropping out restarts forever) gives each Driver incarnation a pino
  * transport of its own and closes it with that driver, so restarts leak no listeners and raise
- * no MaxListenersExceededWarning. The real zwave-js Driver on its mock controller, with the
- * driver options the hub builds from config.
+ * no MaxListenersExceededWarning. The real zwave-js Driver on its mock controller, the radio
+ * built by the hub's factory from config.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -11,9 +11,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type Transport from 'winston-transport';
 import { configSchema } from '../../../src/config/schema.js';
 import type { RadioListener } from '../../../src/radios/radio.js';
-import { zwaveDriverOptions } from '../../../src/radios/zwave/driver-options.js';
 import { SimulatedZWaveNetwork } from '../../../src/radios/zwave/simulator/simulated-network.js';
-import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
+import { zwaveRadioFromConfig } from '../../../src/radios/zwave/zwave-from-config.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 // zwave-js is left on vitest's NODE_ENV=test here (support.ts sets production for the hub
@@ -50,12 +49,13 @@ describe('zwave-js log transport', () => {
     const config = configSchema.parse({ stateDir: await tempDir() });
     const network = new SimulatedZWaveNetwork(['switch']);
     onTestFinished(() => network.close());
-    const radio = new ZWaveRadio({
-      port: network.port,
-      driverOptions: { ...zwaveDriverOptions(config, driverLog), ...network.driverOptions },
-      log: pino({ level: 'silent' }),
-      driverLog,
-    });
+    // the radio as the hub's factory builds it, its driver log going to `driverLog`
+    const silent = pino({ level: 'silent' });
+    const logging = {
+      forModule: (module: string) => (module === 'radios.zwave.driver' ? driverLog : silent),
+      learnSecrets: () => undefined,
+    };
+    const radio = await zwaveRadioFromConfig(config, logging, { network });
 
     const listenerCounts: number[] = [];
     const transports: Transport[] = [];

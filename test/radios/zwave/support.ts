@@ -8,7 +8,7 @@ import type { Registry } from 'prom-client';
 import type { PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
-import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
+import type { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
 import { zwaveId } from '../../../src/model/device-id.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
@@ -55,22 +55,6 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
   const network = new SimulatedZWaveNetwork(kinds);
   if (options.unplugged === true) network.unplug();
   const log = options.log ?? pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
-  const radio = new ZWaveRadio({
-    port: network.port,
-    driverOptions: {
-      storage: { cacheDir: `${stateDir}/zwave` },
-      logConfig: { enabled: false, level: 'debug' },
-      ...network.driverOptions,
-      timeouts: { ...network.driverOptions.timeouts, ...options.timeouts },
-      // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
-      // to show it (a test may ask for once). zwave-js 15.15's Driver reads this option but leaves it out of its typings.
-      attempts: { openSerialPort: 2, ...options.attempts },
-      ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }),
-    },
-    log,
-    driverLog: log,
-    ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
-  });
   onTestFinished(() => network.close());
   const hub = await startBridgedHub(
     {
@@ -78,10 +62,30 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       stateDir,
       uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
       store: { journalBatchMs: 5 },
-      radios: { restart: options.restart ?? {}, breakers: { zwave: options.breaker ?? {} } },
+      radios: {
+        restart: options.restart ?? {},
+        breakers: { zwave: options.breaker ?? {} },
+        zwave: options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices },
+      },
     },
-    { radios: [radio], log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) },
+    {
+      simulated: {
+        zwave: {
+          network,
+          driverOptions: {
+            timeouts: options.timeouts ?? {},
+            // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough
+            // to show it (a test may ask for once). zwave-js 15.15's Driver reads this option but leaves it out of its typings.
+            attempts: { openSerialPort: 2, ...options.attempts },
+            ...(options.securityKeys === undefined ? {} : { securityKeys: options.securityKeys }),
+          },
+        },
+      },
+      log,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    },
   );
   onTestFinished(hub.stop);
+  const radio = hub.radios.find((part) => part.radio.kind === 'zwave')?.radio as ZWaveRadio;
   return { ...hub, network, radio, watch, broker };
 }

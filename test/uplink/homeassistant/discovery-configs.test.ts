@@ -3,7 +3,7 @@ import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it } from 'vitest';
 import type { Capability } from '../../../src/model/capabilities.js';
 import { deviceDiscovery, type DiscoveryContext } from '../../../src/uplink/homeassistant/discovery-configs.js';
-import { checkDiscovery } from './ha-schema.js';
+import { checkDiscovery, HA_VERSIONS, tpl } from './ha-schema.js';
 
 const context: DiscoveryContext = { prefix: 'homeassistant', base: 'hearth/t', hubId: 't', version: '1.0.0' };
 const caps = (...exposes: unknown[]): Capability[] => JSON.parse(JSON.stringify(exposes)) as Capability[];
@@ -29,7 +29,7 @@ describe('discovery configs', () => {
     expect(got.get('switch:switch_l1')).toMatchObject({
       name: 'L1',
       command_topic: 'hearth/t/dev/set/state_l1',
-      value_template: '{{ value_json.state_l1 }}',
+      value_template: tpl('value_json.state_l1'),
       payload_on: 'ON',
       state_on: 'ON',
     });
@@ -58,7 +58,7 @@ describe('discovery configs', () => {
     });
     expect(got.get('sensor:mode')).toMatchObject({ device_class: 'enum', options: ['a', 'b'] });
     expect(got.get('sensor:mode')).not.toHaveProperty('state_class');
-    expect(got.get('sensor:note')).toMatchObject({ value_template: '{{ value_json.note }}' });
+    expect(got.get('sensor:note')).toMatchObject({ value_template: tpl('value_json.note') });
     expect(got.get('switch:child_lock')).toMatchObject({
       payload_on: 'LOCK',
       payload_off: 'UNLOCK',
@@ -79,11 +79,93 @@ describe('discovery configs', () => {
     expect(got.get('sensor:illuminance')).not.toHaveProperty('device_class');
     expect(got.get('sensor:illuminance')).toMatchObject({ unit_of_measurement: '%', state_class: 'measurement' });
     expect(got.get('switch:113-0-x')).toMatchObject({
-      value_template: "{{ value_json['113-0-x'] }}",
+      value_template: tpl("value_json['113-0-x']"),
       payload_on: 'true',
       payload_off: 'false',
       state_on: 'True',
       state_off: 'False',
+    });
+  });
+
+  it('makes write-only actions buttons, and gives device temperature and counters their classes', () => {
+    const got = discover(
+      caps(e.identify(), e.device_temperature(), e.power_outage_count(), e.numeric('trigger_count', 1), {
+        type: 'binary',
+        name: '50-0-reset',
+        property: '50-0-reset',
+        label: 'Reset accumulated values',
+        access: 2,
+        value_on: true,
+        value_off: false,
+      }),
+    );
+    expect(got.get('button:identify')).toMatchObject({
+      name: 'Identify',
+      command_topic: 'hearth/t/dev/set/identify',
+      payload_press: 'identify',
+      device_class: 'identify',
+      entity_category: 'config',
+    });
+    expect(got.has('select:identify')).toBe(false);
+    expect(got.get('button:50-0-reset')).toMatchObject({
+      name: 'Reset accumulated values',
+      payload_press: 'true',
+      entity_category: 'config',
+    });
+    expect(got.get('button:50-0-reset')).not.toHaveProperty('state_topic');
+    expect(got.get('sensor:device_temperature')).toMatchObject({
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+      state_class: 'measurement',
+      entity_category: 'diagnostic',
+    });
+    expect(got.get('sensor:power_outage_count')).toMatchObject({ state_class: 'total_increasing', entity_category: 'diagnostic' });
+    expect(got.get('sensor:trigger_count')).toMatchObject({ state_class: 'total_increasing' });
+  });
+
+  it('fits each range of Home Assistant versions it is configured for, and only those: lights carry color_mode only for one before 2024.4', () => {
+    // every component the hub publishes
+    const capabilities = caps(
+      e.light_brightness_colortemp([153, 454]),
+      e.switch().withEndpoint('l2'),
+      e.light_brightness().withEndpoint('l3'),
+      e.power(),
+      e.contact(),
+      e.enum('power_on_behavior', 7, ['off', 'on', 'previous']),
+      e.action(['single', 'double']),
+      e.identify(),
+    );
+    const record = { id: 'zigbee:0x01', friendlyName: 'dev', radio: 'zigbee' as const, capabilities };
+    const configs = (legacyColorMode: boolean) => deviceDiscovery({ ...context, legacyColorMode }, { record, availability: true });
+    const components = new Set(configs(false).map((m) => m.topic.split('/')[1]));
+    expect([...components].sort()).toEqual(['binary_sensor', 'button', 'event', 'light', 'number', 'select', 'sensor', 'switch']);
+    const fits = (version: (typeof HA_VERSIONS)[number], legacy: boolean) =>
+      configs(legacy)
+        .filter((m) => {
+          try {
+            checkDiscovery(m.topic, JSON.stringify(m.config), version);
+            return false;
+          } catch {
+            return true;
+          }
+        })
+        .map((m) => m.topic.split('/')[1]);
+    // the default (2024.4 and later): everything fits today's rules; 2024.1 refuses the light
+    expect(fits('current', false)).toEqual([]);
+    expect(fits('2024.1', false)).toEqual(['light']);
+    expect(() =>
+      checkDiscovery(
+        configs(false).find((m) => m.topic.includes('/light/'))?.topic ?? '',
+        JSON.stringify(configs(false).find((m) => m.topic.includes('/light/'))?.config),
+        '2024.1',
+      ),
+    ).toThrow("some but not all values in the same group of inclusion 'color_mode'");
+    // homeassistant.minVersion 2024.1: everything fits 2024.1; today's Home Assistant warns for the light's color_mode
+    expect(fits('2024.1', true)).toEqual([]);
+    expect(fits('current', true)).toEqual(['light']);
+    expect(configs(true).find((m) => m.topic.includes('/light/'))?.config).toMatchObject({
+      color_mode: true,
+      supported_color_modes: ['color_temp'],
     });
   });
 

@@ -15,7 +15,7 @@ import { MqttWatch, retainedOn, type Received } from '../../support/mqtt-watch.j
 import { radioPort } from '../../support/radio-port.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { until } from '../../support/until.js';
-import { checkDiscovery } from './ha-schema.js';
+import { checkDiscovery, tpl } from './ha-schema.js';
 
 const caps = (...exposes: unknown[]): Capability[] => JSON.parse(JSON.stringify(exposes)) as Capability[];
 
@@ -118,7 +118,7 @@ describe('Home Assistant discovery', () => {
     // the stale config was cleared
     expect(configs.get(stale)).toBe('');
 
-    const bridgeState = [{ topic: 'hearth/ha/bridge/state', value_template: '{{ value_json.state }}' }];
+    const bridgeState = [{ topic: 'hearth/ha/bridge/state', value_template: tpl('value_json.state') }];
     const light = got.get(configTopic('light', LAMP, 'light'))?.config;
     expect(light).toEqual({
       name: null,
@@ -147,7 +147,7 @@ describe('Home Assistant discovery', () => {
       name: 'Color temp startup',
       state_topic: 'hearth/ha/living/lamp',
       command_topic: 'hearth/ha/living/lamp/set/color_temp_startup',
-      value_template: '{{ value_json.color_temp_startup }}',
+      value_template: tpl('value_json.color_temp_startup'),
       min: 250,
       max: 454,
       unit_of_measurement: 'mired',
@@ -156,7 +156,7 @@ describe('Home Assistant discovery', () => {
       name: null,
       state_topic: 'hearth/ha/kitchen/plug',
       command_topic: 'hearth/ha/kitchen/plug/set/state',
-      value_template: '{{ value_json.state }}',
+      value_template: tpl('value_json.state'),
       payload_on: 'ON',
       payload_off: 'OFF',
       device: { name: 'kitchen/plug', model: 'SP 120', manufacturer: 'innr', via_device: 'hearth_ha_bridge' },
@@ -176,7 +176,7 @@ describe('Home Assistant discovery', () => {
       const config = got.get(configTopic('sensor', id, key))?.config;
       expect(config, key).toMatchObject({
         ...fields,
-        value_template: `{{ value_json.${key} }}`,
+        value_template: tpl(`value_json.${key}`),
         unique_id: `hearth_ha_${slug(id)}_${key}`,
         availability: bridgeState,
       });
@@ -185,7 +185,7 @@ describe('Home Assistant discovery', () => {
     }
     expect(got.get(configTopic('binary_sensor', DOOR, 'contact'))?.config).toMatchObject({
       state_topic: 'hearth/ha/front door',
-      value_template: '{{ value_json.contact }}',
+      value_template: tpl('value_json.contact'),
       device_class: 'door',
       // Zigbee2MQTT's contact: true when closed; Home Assistant's door: on when open
       payload_on: 'False',
@@ -206,7 +206,8 @@ describe('Home Assistant discovery', () => {
     expect(got.get(configTopic('event', REMOTE, 'action'))?.config).toMatchObject({
       state_topic: 'hearth/ha/remote',
       event_types: ['on', 'off', 'brightness_move_up'],
-      value_template: '{% if value_json.action is defined %}{{ {"event_type": value_json.action} | to_json }}{% endif %}',
+      value_template:
+        '{% if value_json is defined and value_json.action is defined %}{{ {"event_type": value_json.action} | to_json }}{% endif %}',
     });
     expect(got.get('homeassistant/binary_sensor/hearth-ha/bridge_connection_state/config')?.config).toMatchObject({
       state_topic: 'hearth/ha/bridge/state',
@@ -263,7 +264,7 @@ describe('Home Assistant discovery', () => {
       p.includes('front door/availability'),
     );
     expect(JSON.parse(withAvailability.payload)).toMatchObject({
-      availability: [...bridgeState, { topic: 'hearth/ha/front door/availability', value_template: '{{ value_json.state }}' }],
+      availability: [...bridgeState, { topic: 'hearth/ha/front door/availability', value_template: tpl('value_json.state') }],
       availability_mode: 'all',
     });
 

@@ -1,8 +1,20 @@
 /**
- * Home Assistant's MQTT discovery schema, for the components hearth publishes, written from
- * Home Assistant's documentation of each MQTT platform (the discovery keys each accepts, their
- * types, the device and state classes and the units a device class allows). Strict: a key
- * Home Assistant does not know fails, as a missing required one does.
+ * Home Assistant's MQTT discovery schemas for the components hearth publishes, per range of
+ * Home Assistant versions, written from its source (homeassistant/components/mqtt/<platform>.py
+ * and light/schema_json.py: each platform's voluptuous DISCOVERY_SCHEMA, its required keys,
+ * inclusion groups and validators; the device classes and units of sensor/const.py):
+ *
+ * - `2024.1` (2024.1-2024.3): a JSON light's `color_mode` and `supported_color_modes` are one
+ *   inclusion group (`vol.Inclusive(..., "color_mode")`): one without the other is refused
+ *   ("some but not all values in the same group of inclusion 'color_mode'");
+ * - `current` (2025.3 and later; 2024.4-2025.2 the same for these payloads): `color_mode` is
+ *   deprecated, then removed (`cv.removed(CONF_COLOR_MODE, raise_if_present=False)`): a light
+ *   with it is set up, with a warning in the log each time its config is read, which counts as
+ *   a failure here; `min_kelvin`/`max_kelvin`/`color_temp_kelvin` exist.
+ *
+ * Stricter than Home Assistant in one way: its discovery schemas drop a key they do not know
+ * (`extra=vol.REMOVE_EXTRA`) where this one fails it, since a dropped key is a mistake of ours.
+ * Nested blocks (device, availability, origin) refuse unknown keys in Home Assistant as here.
  */
 import { z } from 'zod';
 
@@ -160,33 +172,49 @@ export const switchSchema = z.strictObject({
 
 const colorModes = ['onoff', 'brightness', 'color_temp', 'hs', 'xy', 'rgb', 'rgbw', 'rgbww', 'white'] as const;
 
-/** The light platform's JSON schema. */
-export const lightSchema = z
-  .strictObject({
-    ...entity,
-    schema: z.literal('json'),
-    command_topic: z.string().min(1),
-    state_topic: z.string().optional(),
-    brightness: z.boolean().optional(),
-    brightness_scale: z.int().min(1).optional(),
-    supported_color_modes: z.array(z.enum(colorModes)).min(1).optional(),
-    min_mireds: z.int().min(1).optional(),
-    max_mireds: z.int().min(1).optional(),
-    effect: z.boolean().optional(),
-    effect_list: z.array(z.string()).optional(),
-    flash: z.boolean().optional(),
-    transition: z.boolean().optional(),
-    optimistic: z.boolean().optional(),
-  })
-  .check((ctx) => {
-    const modes = ctx.value.supported_color_modes ?? [];
-    // Home Assistant: onoff and brightness are valid only alone
-    if ((modes.includes('onoff') || modes.includes('brightness')) && modes.length > 1)
-      ctx.issues.push({ code: 'custom', message: 'onoff/brightness must be the only color mode', input: modes });
-    const { min_mireds: min, max_mireds: max } = ctx.value;
-    if (min !== undefined && max !== undefined && min >= max)
-      ctx.issues.push({ code: 'custom', message: 'min_mireds must be below max_mireds', input: ctx.value });
-  });
+/** The light platform's JSON schema, in one range of versions. */
+const lightSchema = (version: HaVersion) =>
+  z
+    .strictObject({
+      ...entity,
+      ...(version === '2024.1'
+        ? { color_mode: z.boolean().optional() }
+        : {
+            // cv.removed(CONF_COLOR_MODE, raise_if_present=False): set up all the same, with a warning in the log
+            color_mode: z
+              .never({ error: 'color_mode was deprecated in 2024.4 and removed in 2025.3: Home Assistant logs a warning for it' })
+              .optional(),
+            min_kelvin: z.int().min(1).optional(),
+            max_kelvin: z.int().min(1).optional(),
+            color_temp_kelvin: z.boolean().optional(),
+          }),
+      schema: z.literal('json'),
+      command_topic: z.string().min(1),
+      state_topic: z.string().optional(),
+      brightness: z.boolean().optional(),
+      brightness_scale: z.int().min(1).optional(),
+      supported_color_modes: z.array(z.enum(colorModes)).min(1).optional(),
+      min_mireds: z.int().min(1).optional(),
+      max_mireds: z.int().min(1).optional(),
+      effect: z.boolean().optional(),
+      effect_list: z.array(z.string()).optional(),
+      flash: z.boolean().optional(),
+      transition: z.boolean().optional(),
+      optimistic: z.boolean().optional(),
+    })
+    .check((ctx) => {
+      const config = ctx.value;
+      // 2024.1: vol.Inclusive(CONF_COLOR_MODE, "color_mode") and vol.Inclusive(CONF_SUPPORTED_COLOR_MODES, "color_mode")
+      if (version === '2024.1' && (config.color_mode === undefined) !== (config.supported_color_modes === undefined))
+        ctx.issues.push({ code: 'custom', message: "some but not all values in the same group of inclusion 'color_mode'", input: config });
+      const modes = ctx.value.supported_color_modes ?? [];
+      // Home Assistant: onoff and brightness are valid only alone
+      if ((modes.includes('onoff') || modes.includes('brightness')) && modes.length > 1)
+        ctx.issues.push({ code: 'custom', message: 'onoff/brightness must be the only color mode', input: modes });
+      const { min_mireds: min, max_mireds: max } = ctx.value;
+      if (min !== undefined && max !== undefined && min >= max)
+        ctx.issues.push({ code: 'custom', message: 'min_mireds must be below max_mireds', input: ctx.value });
+    });
 
 export const eventSchema = z.strictObject({
   ...entity,
@@ -196,17 +224,23 @@ export const eventSchema = z.strictObject({
   device_class: z.enum(['button', 'doorbell', 'motion']).optional(),
 });
 
-export const numberSchema = z.strictObject({
-  ...entity,
-  command_topic: z.string().min(1),
-  state_topic: z.string().optional(),
-  value_template: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  step: z.number().positive().optional(),
-  unit_of_measurement: z.string().optional(),
-  mode: z.enum(['auto', 'box', 'slider']).optional(),
-});
+export const numberSchema = z
+  .strictObject({
+    ...entity,
+    command_topic: z.string().min(1),
+    state_topic: z.string().optional(),
+    value_template: z.string().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    step: z.number().positive().optional(),
+    unit_of_measurement: z.string().optional(),
+    mode: z.enum(['auto', 'box', 'slider']).optional(),
+  })
+  // validate_config: min below max (the defaults are 1 and 100)
+  .check((ctx) => {
+    if ((ctx.value.min ?? 1) >= (ctx.value.max ?? 100))
+      ctx.issues.push({ code: 'custom', message: "'max' must be > 'min'", input: ctx.value });
+  });
 
 export const selectSchema = z.strictObject({
   ...entity,
@@ -216,15 +250,30 @@ export const selectSchema = z.strictObject({
   value_template: z.string().optional(),
 });
 
-export const SCHEMAS: Record<string, z.ZodType> = {
+/** The button platform: a command topic and the payload a press sends. */
+export const buttonSchema = z.strictObject({
+  ...entity,
+  command_topic: z.string().min(1),
+  command_template: z.string().optional(),
+  payload_press: z.string().optional(),
+  device_class: z.enum(['identify', 'restart', 'update']).nullable().optional(),
+  retain: z.boolean().optional(),
+});
+
+/** The ranges of Home Assistant versions whose rules differ for what hearth publishes. */
+export const HA_VERSIONS = ['2024.1', 'current'] as const;
+export type HaVersion = (typeof HA_VERSIONS)[number];
+
+export const schemasFor = (version: HaVersion): Record<string, z.ZodType> => ({
   sensor: sensorSchema,
   binary_sensor: binarySensorSchema,
   switch: switchSchema,
-  light: lightSchema,
+  light: lightSchema(version),
   event: eventSchema,
   number: numberSchema,
   select: selectSchema,
-};
+  button: buttonSchema,
+});
 
 /** A discovery topic: `<prefix>/<component>/<node_id>/<object_id>/config`, ids of [a-zA-Z0-9_-]. */
 const TOPIC = /^([^/]+)\/([a-z_]+)\/([a-zA-Z0-9_-]+)\/([a-zA-Z0-9_-]+)\/config$/;
@@ -233,14 +282,18 @@ const TOPIC = /^([^/]+)\/([a-z_]+)\/([a-zA-Z0-9_-]+)\/([a-zA-Z0-9_-]+)\/config$/
 export function checkDiscovery(
   topic: string,
   payload: string,
+  version: HaVersion = 'current',
 ): { component: string; nodeId: string; objectId: string; config: Record<string, unknown> } {
   const match = TOPIC.exec(topic);
   if (match === null) throw new Error(`not a discovery topic: ${topic}`);
   const [, , component, nodeId, objectId] = match as unknown as [string, string, string, string, string];
-  const schema = SCHEMAS[component];
+  const schema = schemasFor(version)[component];
   if (schema === undefined) throw new Error(`no schema for component ${component} (${topic})`);
   const parsed = schema.safeParse(JSON.parse(payload));
   if (!parsed.success)
-    throw new Error(`${topic} does not fit Home Assistant's ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
+    throw new Error(`${topic} does not fit Home Assistant ${version}'s ${component} schema: ${z.prettifyError(parsed.error)}\n${payload}`);
   return { component, nodeId, objectId, config: JSON.parse(payload) as Record<string, unknown> };
 }
+
+/** The value template hearth publishes for one attribute (`value_json.x`): `None` (unknown) when the state lacks it or is no JSON. */
+export const tpl = (key: string): string => `{{ ${key} | default('None') if value_json is defined else 'None' }}`;

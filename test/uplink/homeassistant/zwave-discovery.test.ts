@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
 import { until } from '../../support/until.js';
 import { nodeIdOf, startZWaveHub } from '../../radios/zwave/support.js';
-import { checkDiscovery } from './ha-schema.js';
+import { checkDiscovery, tpl } from './ha-schema.js';
+import { complaints } from './ha-template.js';
 
 const configsOf = (received: readonly Received[], nodeId: number): Map<string, ReturnType<typeof checkDiscovery>> => {
   const out = new Map<string, ReturnType<typeof checkDiscovery>>();
@@ -48,8 +49,8 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     const name = (id: number): string => devices.device(nodeIdOf(id))?.friendlyName ?? '';
     const state = (id: number): string => `hearth/zw/${name(id)}`;
     const ownAvailability = (id: number) => [
-      { topic: 'hearth/zw/bridge/state', value_template: '{{ value_json.state }}' },
-      { topic: `hearth/zw/${name(id)}/availability`, value_template: '{{ value_json.state }}' },
+      { topic: 'hearth/zw/bridge/state', value_template: tpl('value_json.state') },
+      { topic: `hearth/zw/${name(id)}/availability`, value_template: tpl('value_json.state') },
     ];
     const entities = (id: number): string[] => [...configsOf(ha.received, id).keys()].sort();
     // the switch: one switch entity on state, set through /set/state
@@ -59,15 +60,18 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
       name: null,
       state_topic: state(2),
       command_topic: `${state(2)}/set/state`,
-      value_template: '{{ value_json.state }}',
+      value_template: tpl('value_json.state'),
       payload_on: 'ON',
       payload_off: 'OFF',
       availability: ownAvailability(2),
       availability_mode: 'all',
     });
+    // named from zwave-js's device database, as the real model would be
     expect(switchConfig?.device).toMatchObject({
       identifiers: [`hearth_zw_${nodeIdOf(2).replace(/:/g, '_')}`],
       name: name(2),
+      manufacturer: 'Zooz',
+      model: 'ZEN71',
       via_device: 'hearth_zw_bridge',
     });
     // the dimmer: a JSON-schema light with brightness 0-254
@@ -87,7 +91,7 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     expect(entities(4)).toEqual(expect.arrayContaining(['sensor:battery', 'sensor:humidity', 'sensor:illuminance', 'sensor:temperature']));
     expect(multi.get('sensor:temperature')?.config).toMatchObject({
       state_topic: state(4),
-      value_template: '{{ value_json.temperature }}',
+      value_template: tpl('value_json.temperature'),
       device_class: 'temperature',
       unit_of_measurement: '°C',
       state_class: 'measurement',
@@ -111,14 +115,37 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     // the door: open is on, whatever the radio calls on
     expect(configsOf(ha.received, 5).get('binary_sensor:contact')?.config).toMatchObject({
       state_topic: state(5),
-      value_template: '{{ value_json.contact }}',
+      value_template: tpl('value_json.contact'),
       device_class: 'door',
       payload_on: 'False',
       payload_off: 'True',
     });
+    expect(configsOf(ha.received, 5).get('switch:contact')).toBeUndefined();
+    expect(configsOf(ha.received, 5).get('binary_sensor:contact')?.config.device).toMatchObject({
+      manufacturer: 'AEON Labs',
+      model: 'ZW120',
+    });
+    // its wake-up interval: named, in seconds, a setting
+    expect(configsOf(ha.received, 5).get('number:132-0-wakeUpInterval')?.config).toMatchObject({
+      name: 'Wake-up interval',
+      unit_of_measurement: 's',
+      entity_category: 'config',
+      state_topic: state(5),
+      value_template: tpl("value_json['132-0-wakeUpInterval']"),
+      command_topic: `${state(5)}/set/132-0-wakeUpInterval`,
+    });
     // the plug: a switch, power and energy
     const plug = configsOf(ha.received, 6);
     expect(plug.get('switch:switch')?.config).toMatchObject({ command_topic: `${state(6)}/set/state` });
+    // resetting the meter is an action, not a state: a button
+    expect(plug.get('switch:50-0-reset')).toBeUndefined();
+    expect(plug.get('button:50-0-reset')?.config).toMatchObject({
+      name: 'Reset accumulated values',
+      command_topic: `${state(6)}/set/50-0-reset`,
+      payload_press: 'true',
+      entity_category: 'config',
+    });
+    expect(plug.get('button:50-0-reset')?.config).not.toHaveProperty('state_topic');
     expect(plug.get('sensor:power')?.config).toMatchObject({ device_class: 'power', unit_of_measurement: 'W', state_class: 'measurement' });
     expect(plug.get('sensor:energy')?.config).toMatchObject({
       device_class: 'energy',
@@ -133,5 +160,9 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     await watch.client.publishAsync(String(plug.get('switch:switch')?.config.command_topic), 'ON', { qos: 1 });
     await watch.waitFor(state(6), (p) => p.includes('"state":"ON"'));
     expect(network.device(6).level).toBe(true);
+
+    // every template of every config takes the states and availabilities as they are now, as Home Assistant renders them
+    const latest = (received: readonly Received[]) => new Map(received.map((m) => [m.topic, m.payload]));
+    expect(complaints(latest(ha.received), latest(watch.received))).toEqual([]);
   });
 });

@@ -3,7 +3,9 @@
  * dimmer, a multisensor (temperature, humidity, illuminance, battery), a door sensor that
  * sleeps between wake-ups, and a plug with an energy meter. Each is a zwave-js mock node with
  * the command classes a real one has, and a handle that makes it do what a real one does:
- * report a reading, open the door, wake up, go out of range.
+ * report a reading, open the door, wake up, go out of range. Each carries the ids of a real
+ * model in zwave-js's device database (Zooz ZEN71, ZEN72, ZSE40, Aeotec ZW120, Zooz ZEN04), so
+ * the driver names its maker and model as it would the real one.
  */
 import {
   BinarySwitchCCReport,
@@ -140,6 +142,8 @@ export class SimulatedDevice {
 }
 
 interface Definition {
+  /** The real device it impersonates, by its ids in zwave-js's device database (its name and manufacturer come from there). */
+  product: { manufacturerId: number; productType: number; productId: number };
   capabilities: (readings: ReadonlyMap<string, number>) => Capabilities;
   behaviors: MockNodeBehavior[];
   sleeps?: boolean;
@@ -147,6 +151,7 @@ interface Definition {
 
 const DEFINITIONS: Record<SimulatedKind, Definition> = {
   switch: {
+    product: { manufacturerId: 0x027a, productType: 0x7000, productId: 0xa001 }, // Zooz ZEN71 On/Off Switch
     capabilities: () => ({
       genericDeviceClass: 0x10,
       specificDeviceClass: 0x01,
@@ -155,6 +160,7 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
     behaviors: [],
   },
   dimmer: {
+    product: { manufacturerId: 0x027a, productType: 0x7000, productId: 0xa002 }, // Zooz ZEN72 Dimmer
     capabilities: () => ({
       genericDeviceClass: 0x11,
       specificDeviceClass: 0x01,
@@ -163,6 +169,7 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
     behaviors: [],
   },
   multisensor: {
+    product: { manufacturerId: 0x027a, productType: 0x2021, productId: 0x2101 }, // Zooz ZSE40 4-in-1 Sensor
     capabilities: (readings) => ({
       genericDeviceClass: 0x21,
       specificDeviceClass: 0x01,
@@ -184,6 +191,7 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
     behaviors: [batteryBehavior],
   },
   door: {
+    product: { manufacturerId: 0x0086, productType: 0x0002, productId: 0x0078 }, // Aeotec ZW120 Door/Window Sensor Gen5
     capabilities: () => ({
       isListening: false,
       isFrequentListening: false,
@@ -207,6 +215,7 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
     sleeps: true,
   },
   plug: {
+    product: { manufacturerId: 0x027a, productType: 0x7000, productId: 0xb002 }, // Zooz ZEN04 Indoor Smart Plug
     capabilities: (readings) => ({
       genericDeviceClass: 0x10,
       specificDeviceClass: 0x01,
@@ -254,7 +263,11 @@ function createMockNode(
   if (name !== undefined)
     capabilities.commandClasses = [...(capabilities.commandClasses ?? []), CommandClasses['Node Naming and Location']];
   // txDelay 0: the mock's per-frame delay would dominate every interview
-  const node = new MockNode({ id, controller, capabilities: { txDelay: 0, firmwareVersion: '1.0', ...capabilities } });
+  const node = new MockNode({
+    id,
+    controller,
+    capabilities: { txDelay: 0, firmwareVersion: '1.0', ...definition.product, ...capabilities },
+  });
   node.defineBehavior(...createDefaultMockNodeBehaviors());
   // one call's behaviours are asked in order, before those of earlier calls: reachability first
   node.defineBehavior(reachabilityBehavior, ...definition.behaviors, versionBehavior, ...(name === undefined ? [] : [nodeNamingBehavior]));
