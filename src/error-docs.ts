@@ -33,7 +33,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.CommandInvalid]:
     'A command the device cannot take: an unknown attribute, a value out of range, a read-only attribute. Nothing was sent.',
   [ErrorCode.CommandExpired]:
-    'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, or a retained /set); not carried out.',
+    'A command older than uplink.commandMaxAgeS (queued by the broker while the hub was away, a retained /set, or one that waited for a sleeping Z-Wave node to wake up); not carried out.',
   [ErrorCode.RoomNotFound]: 'No room with that id or name.',
   [ErrorCode.RoomExists]: 'A room with that name already exists.',
   [ErrorCode.RoomNameInvalid]:

@@ -3,10 +3,12 @@
  * start order, and hands them to the runner. The CLI, every integration test and every bench
  * build the hub here; what they may hand in instead of what the config names are the parts in
  * `HubParts` (simulated hardware they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
- * directory, devices (the store), uplink bridge (outbox), actor system, radios,
- * embedded broker (demo), MQTT link. The runner stops them in reverse, so the radios are quiet
+ * directory, embedded broker (demo; before the radios keep the event loop busy, and before the
+ * bridge, which publishes discovery only to it with `homeassistant.publishTo: embedded-broker`),
+ * devices (the store), uplink bridge (outbox), actor system, radios, MQTT link. The runner stops them in reverse, so the radios are quiet
  * before the actors save their state, and the uplink has stopped sending to them before that.
  */
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ActorSystemPart } from './actors/actor-system-part.js';
 import type { HearthConfig } from './config/schema.js';
@@ -105,6 +107,11 @@ export class Hub {
     });
     const resilience = new ResilienceMetrics(this.registry);
     let embedded: EmbeddedBroker | undefined;
+    // before the bridge: whether it runs decides whether discovery is published (homeassistant.publishTo)
+    if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
+      embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
+      parts.push(embedded);
+    }
     // aedes speaks MQTT 3.1.1 only
     const link = (this.link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
     // between the store and the actors: actors' last states still reach the outbox when they stop
@@ -118,6 +125,7 @@ export class Hub {
       onFailure: (code) => resilience.commandFailed(code),
       onWarningSuppressed: () => resilience.warningSuppressed(),
       metrics: this.registry,
+      discoveryWanted: () => this.discoveryWanted(embedded, logging.forModule('uplink.bridge')),
     }));
     for (const radio of injected.radios) {
       radioParts.push(
@@ -133,14 +141,20 @@ export class Hub {
     }
     this.radios = radioParts;
     // radios after the actors (their reports reach a running actor system), before the link
-    parts.push(this.devices, bridge, this.actors, ...radioParts);
-    if (config.uplink.embeddedBroker === 'auto' && isLoopbackHost(config.uplink.host) && config.uplink.protocol === 'mqtt') {
-      embedded = new EmbeddedBroker(config.uplink.host, config.uplink.port, logging.forModule('uplink.embedded-broker'));
-      parts.push(embedded);
-    }
-    parts.push(link);
+    parts.push(this.devices, bridge, this.actors, ...radioParts, link);
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
+  }
+
+  /** Whether Home Assistant discovery goes to the broker this time (`homeassistant.publishTo`), said when it does not. */
+  private discoveryWanted(embedded: EmbeddedBroker | undefined, log: Logger): boolean {
+    const { homeassistant } = this.config;
+    if (homeassistant.publishTo === 'any-broker' || embedded?.running === true) return true;
+    log.info(
+      { publishTo: homeassistant.publishTo },
+      'Home Assistant discovery not published: the broker was already running, not started by the hub (homeassistant.publishTo: embedded-broker; HEARTH_HOMEASSISTANT_PUBLISH_TO=any-broker publishes it there)',
+    );
+    return false;
   }
 
   /** The state the hub kept for a device (its actor's), for a radio that restores it. */

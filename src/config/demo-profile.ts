@@ -1,6 +1,7 @@
 /**
  * The built-in demo profile that `hearth start` runs when no config file exists: every radio
- * simulated, an embedded broker when none answers on localhost, metrics on, state kept in the
+ * simulated, an embedded broker when none answers on localhost (Home Assistant discovery only
+ * there, not on a broker that was already running), metrics on, state kept in the
  * user's state directory so that a second run continues where the first stopped.
  */
 import { homedir } from 'node:os';
@@ -17,6 +18,8 @@ export function demoProfile(env: NodeJS.ProcessEnv = process.env): Record<string
     hubId: 'demo',
     stateDir: demoStateDir(env),
     uplink: { embeddedBroker: 'auto' },
+    // a broker that already answers on 1883 may be somebody's Home Assistant's: no demo devices there unless asked
+    homeassistant: { publishTo: 'embedded-broker' },
     metrics: { enabled: true },
     radios: {
       zigbee: { enabled: true, simulate: true },

@@ -30,6 +30,12 @@ export const homeassistant = z
       .describe(
         'The oldest Home Assistant version (YYYY.M, from 2024.1) the discovery configs must suit. Before 2024.4 lights need `color_mode: true`, which 2024.4 and later accept with a deprecation warning per light: set 2024.1 for an older Home Assistant.',
       ),
+    publishTo: z
+      .enum(['any-broker', 'embedded-broker'])
+      .default('any-broker')
+      .describe(
+        "embedded-broker: publish discovery only while the hub runs its embedded broker (uplink.embeddedBroker), not to a broker that was already there, which Home Assistant may be reading: the demo profile does this, so that trying it leaves no devices in somebody's Home Assistant. any-broker: wherever the uplink connects.",
+      ),
   })
   .prefault({})
   .describe('Home Assistant MQTT discovery.');

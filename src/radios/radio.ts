@@ -26,7 +26,7 @@ export interface RadioDevice {
 export type SendOutcome =
   /** The device took it (acknowledged, or confirmed by supervision). */
   | { status: 'done' }
-  /** The device sleeps: the command waits in the radio's queue until it wakes up. */
+  /** The device sleeps: the command waits in the radio's queue until it wakes up (Z-Wave: durably, across stops). */
   | { status: 'queued' };
 
 /**
@@ -63,6 +63,8 @@ export interface RadioListener {
   deviceJoined(id: string, details?: { ieee_address?: string; node_id?: number }): void;
   /** Something worth a `bridge/event` (`device_interview`, `permit_join_changed`, …), typed by the hub's event list. */
   event<K extends RadioEventType>(type: K, data: BridgeEventMap[K]): void;
+  /** A command the radio had answered as queued (its device slept) will not be carried out: a `command_failed` event. */
+  commandFailed?(id: string, error: { code: string; message: string }): void;
   /** The radio died while running (its driver gave up, its port vanished): the hub restarts it. */
   failed(error: unknown): void;
 }

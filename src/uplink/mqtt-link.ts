@@ -73,6 +73,24 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
   return options;
 }
 
+/** Resolves when `client` receives `payload` on `topic`, or after `timeoutMs`. */
+function messageOn(client: MqttClient, topic: string, payload: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      client.off('close', done);
+      resolve();
+    };
+    const onMessage = (received: string, body: Buffer): void => {
+      if (received === topic && body.toString() === payload) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.on('message', onMessage);
+    client.once('close', done);
+  });
+}
+
 /** What another part plugs into the link: subscriptions, and the client once it exists. */
 export interface LinkUser {
   /**
@@ -178,6 +196,14 @@ export class MqttLink implements Part {
         this.log.debug({ broker: this.url }, 'the broker refused MQTT 5; the next attempt is MQTT 3.1.1');
         return;
       }
+      if (this.client !== client && (error as { code?: unknown }).code === 'ERR_STREAM_WRITE_AFTER_END') {
+        // a command that arrived during the goodbye: unacknowledged, the broker delivers it again next time
+        this.log.debug(
+          { broker: this.url },
+          `the acknowledgement of a message that came while disconnecting was not sent (${describeError(error)})`,
+        );
+        return;
+      }
       this.errors.error(error);
     });
     if (this.config.uplink.startupWaitMs > 0 && !client.connected) {
@@ -221,7 +247,14 @@ export class MqttLink implements Part {
     if (client === undefined) return;
     if (client.connected) {
       // A clean goodbye: the will is not sent on a normal disconnect, so say offline ourselves.
-      await client.publishAsync(`${this.base}/bridge/state`, OFFLINE, { qos: 1, retain: true }).catch(() => undefined);
+      // Over MQTT 3.1.1 (no no-local) the broker hands the goodbye back like everything it sent
+      // before it: the hub disconnects once it is back, not while the broker still delivers to it
+      // (each QoS 1 delivery is acknowledged, and an acknowledgement after the end is mqtt.js's
+      // "write after end"). Bounded: a broker that drops it is left after a second.
+      const topic = `${this.base}/bridge/state`;
+      const echoed = client.options.protocolVersion === 5 ? undefined : messageOn(client, topic, OFFLINE, 1000);
+      await client.publishAsync(topic, OFFLINE, { qos: 1, retain: true }).catch(() => undefined);
+      await echoed;
       await client.endAsync();
     } else {
       await client.endAsync(true);

@@ -67,6 +67,8 @@ export interface UplinkBridgeOptions {
   onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
   homeassistant?: { prefix: string; hubId: string; legacyColorMode?: boolean } | undefined;
+  /** Asked at start: false leaves Home Assistant discovery out this time (`homeassistant.publishTo`); true by default. */
+  discoveryWanted?: () => boolean;
   /** Where the uplink's metrics go (none by default). */
   metrics?: Registry;
 }
@@ -105,7 +107,10 @@ export class UplinkBridge implements Part {
   /** The bridge as the `uplink` config section sets it up. */
   static fromConfig(
     config: HearthConfig,
-    parts: Pick<UplinkBridgeOptions, 'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics'>,
+    parts: Pick<
+      UplinkBridgeOptions,
+      'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics' | 'discoveryWanted'
+    >,
   ): UplinkBridge {
     const { uplink } = config;
     return new UplinkBridge({
@@ -201,7 +206,7 @@ export class UplinkBridge implements Part {
       },
     });
     const ha = this.options.homeassistant;
-    if (ha !== undefined) {
+    if (ha !== undefined && this.options.discoveryWanted?.() !== false) {
       this.discoveryPart = new HomeAssistantDiscovery({
         context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version, legacyColorMode: ha.legacyColorMode === true },
         devices,

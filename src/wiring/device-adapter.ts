@@ -135,6 +135,12 @@ export class RadioDeviceAdapter {
         }
         emitBridgeEvent(devices, type, data);
       },
+      commandFailed: (id, error) =>
+        emitBridgeEvent(devices, 'command_failed', {
+          device: devices.device(id)?.friendlyName ?? id,
+          code: error.code,
+          message: error.message,
+        }),
       failed: (error) => this.options.failed(error),
     };
   }

@@ -5,11 +5,29 @@
  * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing. A test or bench
  * may hand in its own simulated network (simulated-parts.ts).
  */
+import { join } from 'node:path';
 import type { HearthConfig } from '../../config/schema.js';
 import type { ModuleLogging } from '../../observability/logger.js';
 import type { SimulatedZWave } from '../simulated-parts.js';
 import { zwaveDriverOptions } from './driver-options.js';
 import { ZWaveRadio } from './zwave-radio.js';
+import { QueuedCommands } from './queued-commands.js';
+import { PendingCommands } from '../../store/pending-commands.js';
+
+/** Where commands for sleeping nodes wait (queued-commands.ts), under the state directory. */
+export function queuedCommandsFile(stateDir: string): string {
+  return join(stateDir, 'queued-commands', 'zwave.json');
+}
+
+/** The durable queue of commands for sleeping nodes, as the config sets it up. */
+export function queuedCommandsFromConfig(config: HearthConfig, log: ModuleLogging): QueuedCommands {
+  const queueLog = log.forModule('radios.zwave');
+  return new QueuedCommands({
+    store: new PendingCommands(queuedCommandsFile(config.stateDir), queueLog),
+    maxAgeMs: config.uplink.commandMaxAgeS * 1000,
+    log: queueLog,
+  });
+}
 
 export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging, simulated?: SimulatedZWave): Promise<ZWaveRadio> {
   const log = logging.forModule('radios.zwave');
@@ -18,8 +36,9 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   // the keys the driver gets, from wherever they came, never reach a log line
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
+  const queuedCommands = queuedCommandsFromConfig(config, logging);
   if (!config.radios.zwave.simulate)
-    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices });
+    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
   if (simulated !== undefined) {
     const { network, driverOptions: tuned = {} } = simulated;
     return new ZWaveRadio({
@@ -34,6 +53,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       log,
       driverLog,
       maxDevices,
+      queuedCommands,
       ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
     });
@@ -51,6 +71,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
     log,
     driverLog,
     maxDevices,
+    queuedCommands,
     afterStart: (driver) => {
       network.nameNodes(driver);
       activity.start();

@@ -4,22 +4,12 @@
  * restored from zwave-js's cache), with capabilities from the node's values (value-mapping.ts);
  * turns value updates and notifications into reports; dead/alive into availability; inclusion
  * and exclusion into devices joining and leaving. Commands become `node.setValue` on the right
- * endpoint; a sleeping node's command waits in zwave-js's queue until it wakes up, and says so.
+ * endpoint; a sleeping node's command is kept durably (queued-commands.ts) until it wakes up.
  */
 import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
-import {
-  Driver,
-  InclusionStrategy,
-  NodeStatus,
-  SetValueStatus,
-  ZWaveErrorCodes,
-  getEnumMemberName,
-  type PartialZWaveOptions,
-  type ValueID,
-  type ZWaveNode,
-} from 'zwave-js';
+import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
 import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within } from '../../lifecycle/part.js';
@@ -28,6 +18,9 @@ import { RadioSkeleton } from '../radio-skeleton.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
 import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
+import { QueuedCommands } from './queued-commands.js';
+import { nodeWrites, writeToNode } from './node-commands.js';
+import { PendingCommands } from '../../store/pending-commands.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -46,6 +39,8 @@ export interface ZWaveRadioOptions {
   afterStop?: () => void;
   /** Devices the network holds at most (the controller not counted): no inclusion past it. */
   maxDevices?: number;
+  /** Where commands for sleeping nodes wait (durably, zwave-from-config.ts); in memory only when absent. */
+  queuedCommands?: QueuedCommands;
 }
 
 /** zwave-js errors that mean the controller or its port is sick, not one node. */
@@ -68,8 +63,6 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
   ZWaveErrorCodes.Controller_MessageExpired,
 ]);
 
-const SUCCESS = new Set<SetValueStatus>([SetValueStatus.Success, SetValueStatus.SuccessUnsupervised, SetValueStatus.Working]);
-
 export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
   /** The log transport of the current driver incarnation. */
@@ -80,8 +73,12 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
+  private readonly queue: QueuedCommands;
+
   constructor(private readonly options: ZWaveRadioOptions) {
     super('zwave', options.log);
+    this.queue =
+      options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
   }
 
   /** The driver, for the simulator and tests. */
@@ -93,6 +90,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   async start(listener: RadioListener, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
     this.starting(listener);
+    await this.queue.load();
     const driver = this.createDriver();
     this.driver = driver;
     let gaveUp: (error: unknown) => void = () => undefined;
@@ -190,6 +188,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       }
       if (Object.keys(state).length > 0) listener.report(id, state);
       listener.availability(id, node.status !== NodeStatus.Dead);
+      if (node.status !== NodeStatus.Asleep) this.deliverQueued(id);
     };
     const onValue = (valueId: ValueID, value: unknown): void => {
       const binding = this.bindings.get(node.id)?.get(valueIdKey(valueId));
@@ -206,6 +205,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       if (!this.bindings.get(node.id)?.has(valueIdKey(args))) announce();
       else onValue(args, args.newValue);
     });
+    node.on('wake up', () => this.deliverQueued(id));
     node.on('dead', () => listener.availability(id, false));
     node.on('alive', () => listener.availability(id, true));
     node.on('interview failed', (_node, args) => {
@@ -244,45 +244,34 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
     this.requireReady();
     const node = this.node(deviceId);
-    const known = this.bindings.get(node.id);
-    if (known === undefined) throw this.stillInterviewing(deviceId);
-    const bindings = [...known.values()];
-    const current = (key: string): unknown => {
-      for (const binding of bindings) {
-        if (binding.read === undefined) continue;
-        const value = node.getValue(binding.valueId);
-        const state = value === undefined ? {} : binding.read(value);
-        if (key in state) return state[key];
-      }
-      return undefined;
-    };
-    const writes: { target: ValueID; value: unknown }[] = [];
-    const unplaced = new Set(Object.keys(payload));
-    for (const binding of bindings) {
-      const keys = binding.writes?.keys.filter((key) => key in payload) ?? [];
-      if (binding.writes === undefined || keys.length === 0) continue;
-      for (const key of keys) unplaced.delete(key);
-      writes.push({ target: binding.writes.target ?? binding.valueId, value: binding.writes.toZWave(payload, current) });
-    }
-    if (unplaced.size > 0)
-      throw new HearthError(ErrorCode.CommandInvalid, `${deviceId}: no Z-Wave value takes ${[...unplaced].join(', ')}`);
-    const asleep = node.status === NodeStatus.Asleep;
-    const results = writes.map(({ target, value }) => node.setValue(target, value));
-    if (asleep) {
-      // zwave-js keeps the command until the node wakes up; its outcome is logged then
-      for (const result of results) this.followQueued(deviceId, result, 'woke up');
+    const writes = nodeWrites(node, this.bindingsOf(node, deviceId), deviceId, payload);
+    if (node.status === NodeStatus.Asleep) {
+      // kept until it wakes up, across stops and crashes (queued-commands.ts)
+      await this.queue.hold(deviceId, payload);
       return { status: 'queued' };
     }
-    for (const outcome of await Promise.all(results)) {
-      if (!SUCCESS.has(outcome.status)) {
-        const status = getEnumMemberName(SetValueStatus, outcome.status);
-        throw new HearthError(
-          ErrorCode.RadioCommandFailed,
-          `${deviceId}: the node answered ${status}${outcome.message === undefined ? '' : `: ${outcome.message}`}`,
-        );
-      }
-    }
+    await writeToNode(node, deviceId, writes);
     return { status: 'done' };
+  }
+
+  /** A node's value bindings; DEVICE_NOT_READY while its interview runs. */
+  private bindingsOf(node: ZWaveNode, deviceId: string): Iterable<ValueBinding> {
+    const known = this.bindings.get(node.id);
+    if (known === undefined) throw this.stillInterviewing(deviceId);
+    return known.values();
+  }
+
+  /** Carries out what waits for an awake node; a failure is a `command_failed` event. */
+  private deliverQueued(deviceId: string): void {
+    void this.queue.deliver(deviceId, {
+      send: async (payload) => {
+        this.requireReady();
+        const node = this.node(deviceId);
+        await writeToNode(node, deviceId, nodeWrites(node, this.bindingsOf(node, deviceId), deviceId, payload));
+      },
+      failed: (error) => this.listener?.commandFailed?.(deviceId, error),
+      stopping: () => !this.isReady,
+    });
   }
 
   /** Why no more devices may join (the network is full), or undefined. */

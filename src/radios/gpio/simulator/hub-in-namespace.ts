@@ -1,7 +1,8 @@
 /**
  * `hearth start` with a simulated GPIO radio: the hub must run inside a simulation's mount
  * namespace for the real onoff to find the simulated tree, so the command starts itself again
- * in one (the kernel host plays the kernel beside it) and passes on signals and its exit code.
+ * in one (the kernel host plays the kernel beside it) and passes on its exit code and each stop
+ * signal, once and by its own name (src/lifecycle/signal-relay.ts).
  * Where no namespace can be made, the hub runs here and the radio falls back to in-process pins
  * (gpio-from-config.ts says so).
  */
@@ -10,6 +11,7 @@ import { boardProfile } from '../../../hardware/board-profile.js';
 import { isOutput } from '../gpio-devices.js';
 import { SIMULATED_BOARD } from '../gpio-from-config.js';
 import { planPins } from '../../../config/pin-plan.js';
+import { SignalRelay } from '../../../lifecycle/signal-relay.js';
 import { namespaceProblem, simulationMarker, spawnGpioSimulation } from './namespace.js';
 
 /** Whether this start should run the hub again inside a simulation namespace. */
@@ -29,6 +31,7 @@ export function runSelfInGpioNamespace(config: HearthConfig): Promise<number> {
     { board, layout: '6.6', levels, command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)] },
     ['inherit', 'inherit', 'inherit'],
   );
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  // one signal per stop request, by its own name (a Ctrl-C often arrives twice: signal-relay.ts)
+  SignalRelay.fromProcess({ send: (signal) => child.kill(signal) });
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128))));
 }

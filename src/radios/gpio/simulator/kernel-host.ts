@@ -9,7 +9,8 @@
  * - `{ id, op: 'pulses', line, levels, intervalMs }`  levels one after another (a bouncing contact)
  * - `{ id, op: 'view', line }`  the line's files and raw level (LineView)
  * - `{ id, op: 'vanish' }`  the whole gpio tree disappears (a fault)
- * The command is stopped (SIGTERM) when the parent goes away or sends SIGTERM/SIGINT.
+ * The command gets the SIGTERM or SIGINT the parent sends (once, by its name), and SIGTERM when
+ * the parent goes away.
  */
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { readlinkSync, writeFileSync } from 'node:fs';
 import { boardProfile } from '../../../hardware/board-profile.js';
 import { SIMULATION_MARKER, type GpioSimulationSpec, type SimulationMarker } from './namespace.js';
 import { SysfsKernel } from './sysfs-kernel.js';
+import { SignalRelay } from '../../../lifecycle/signal-relay.js';
 
 type Request = { id: number } & (
   | { op: 'level'; line: number; value: 0 | 1 }
@@ -94,10 +96,9 @@ const child = spawn(command, args, {
   ...(spec.uid === undefined ? {} : { uid: spec.uid }),
   ...(spec.gid === undefined ? {} : { gid: spec.gid }),
 });
-const stopChild = () => child.kill('SIGTERM');
-process.on('SIGTERM', stopChild);
-process.on('SIGINT', stopChild);
-process.on('disconnect', stopChild);
+// a stop signal reaches the hub as it came (a Ctrl-C is a SIGINT in the hub's log), once
+SignalRelay.fromProcess({ send: (signal) => child.kill(signal) });
+process.on('disconnect', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => {
   kernel.stop();
   process.exitCode = code ?? (signal === null ? 1 : 128);
