@@ -28,7 +28,14 @@ describe('secrets made at run time', () => {
         callback();
       },
     });
-    const logging = new Logging({ level: 'debug', format: 'json', modules: {}, secrets: secretsOf(config), destination });
+    // herdsman's own lines at debug (by default they are at warn)
+    const logging = new Logging({
+      level: 'debug',
+      format: 'json',
+      modules: { 'radios.zigbee.herdsman': 'debug' },
+      secrets: secretsOf(config),
+      destination,
+    });
     const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
     const options = zigbeeRadioOptions(config, logging.forModule('radios.zigbee'), herdsmanLog, '/dev/null', (secrets) =>
       logging.learnSecrets(secrets),

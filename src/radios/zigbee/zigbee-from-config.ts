@@ -19,8 +19,6 @@ export async function zigbeeRadioFromConfig(
   const log = logging.forModule('radios.zigbee');
   const herdsmanLog = logging.forModule('radios.zigbee.herdsman');
   const learnSecrets = (secrets: readonly (string | Uint8Array)[]): void => logging.learnSecrets(secrets);
-  if (!config.radios.zigbee.simulate)
-    return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string, learnSecrets));
   if (simulated !== undefined) {
     const { network } = simulated;
     const serialPath = simulated.serialPath ?? (await import('./simulator/adapter-hook.js')).registerSimulatedNetwork(network);
@@ -31,6 +29,8 @@ export async function zigbeeRadioFromConfig(
       ...simulated.options,
     });
   }
+  if (!config.radios.zigbee.simulate)
+    return new ZigbeeRadio(zigbeeRadioOptions(config, log, herdsmanLog, config.radios.zigbee.serialPort as string, learnSecrets));
   const [{ registerSimulatedNetwork }, { ZigbeeDemoActivity }, { SIMULATED_KINDS }, { SimulatedZigbeeNetwork }] = await Promise.all([
     import('./simulator/adapter-hook.js'),
     import('./simulator/demo-activity.js'),

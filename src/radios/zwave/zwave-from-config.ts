@@ -37,8 +37,6 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
   const queuedCommands = queuedCommandsFromConfig(config, logging);
-  if (!config.radios.zwave.simulate)
-    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
   if (simulated !== undefined) {
     const { network, driverOptions: tuned = {} } = simulated;
     return new ZWaveRadio({
@@ -58,6 +56,8 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
     });
   }
+  if (!config.radios.zwave.simulate)
+    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),
