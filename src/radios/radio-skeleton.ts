@@ -6,7 +6,7 @@
  * of a command that waited in the radio's queue for a sleeping device.
  */
 import type { Logger } from 'pino';
-import { describeError, ErrorCode, HearthError } from '../errors.js';
+import { describeError, ErrorCode, HearthError, isHearthError } from '../errors.js';
 import type { PartHealth } from '../lifecycle/part.js';
 import { parseDeviceId, type ParsedDeviceId, type RadioKind } from '../model/device-id.js';
 import { hubFaultScope } from './fault-scope.js';
@@ -24,6 +24,8 @@ export abstract class RadioSkeleton<K extends RadioKind> {
   private current: RadioPhase = 'stopped';
   /** The last radio-wide error while running (health says degraded while it stands). */
   protected lastError: string | undefined;
+  /** Commands waiting in the library's queue for a sleeping device (`followQueued`). */
+  private readonly queued = new Set<{ deviceId: string; done: boolean }>();
 
   protected constructor(
     readonly kind: K,
@@ -89,19 +91,44 @@ export abstract class RadioSkeleton<K extends RadioKind> {
     return new HearthError(ErrorCode.DeviceNotReady, `${deviceId} is still being interviewed; try again when it is ready`);
   }
 
-  /** Logs how a command that waited for a sleeping device ended (`when`: "woke up", "checked in"). */
+  /**
+   * Follows a command that waits in the library's queue for a sleeping device (`when`: "woke
+   * up", "checked in"): logs how it ended, and a failure is the usual `command_failed`. One still
+   * waiting when the radio stops fails then (`failQueued`): a library that keeps it only in
+   * memory (herdsman) would drop it without a word.
+   */
   protected followQueued<T>(deviceId: string, outcome: Promise<T>, when: string, reached?: (value: T) => void): void {
+    const entry = { deviceId, done: false };
+    this.queued.add(entry);
     outcome
       .then((value) => {
+        if (entry.done) return;
         this.log.info({ device: deviceId }, `a queued command reached ${deviceId} when it ${when}`);
         reached?.(value);
       })
-      .catch((error: unknown) =>
-        this.log.warn(
-          { device: deviceId, error: describeError(error) },
-          `a queued command for ${deviceId} failed: ${describeError(error)}`,
-        ),
-      );
+      .catch((error: unknown) => {
+        if (!entry.done)
+          this.queuedFailed(deviceId, isHearthError(error) ? error.code : ErrorCode.RadioCommandFailed, describeError(error));
+      })
+      .finally(() => {
+        entry.done = true;
+        this.queued.delete(entry);
+      });
+  }
+
+  /** At stop: every command still waiting for its device fails (RADIO_UNAVAILABLE), with the usual event. */
+  protected failQueued(): void {
+    for (const entry of this.queued) {
+      entry.done = true;
+      this.queuedFailed(entry.deviceId, ErrorCode.RadioUnavailable, `the ${this.label} radio stopped before the device took it`);
+    }
+    this.queued.clear();
+  }
+
+  private queuedFailed(deviceId: string, code: string, why: string): void {
+    const message = `a queued command for ${deviceId} failed: ${why}`;
+    this.log.warn({ device: deviceId, code }, message);
+    this.listener?.commandFailed?.(deviceId, { code, message });
   }
 
   /** The radio's own figures for health while it runs (devices, pins, …); may throw while its library recovers. */

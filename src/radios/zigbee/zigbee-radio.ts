@@ -350,6 +350,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
 
   async stop(): Promise<void> {
     this.stopping();
+    this.failQueued(); // herdsman keeps a sleeping device's commands in memory only
     const backups = this.backups;
     backups?.stop();
     this.availability?.stop();

@@ -153,6 +153,24 @@ describe('Zigbee lifecycle', () => {
     );
   });
 
+  it('says command_failed for a command queued for a sleeping end device when the radio stops before it checks in', async () => {
+    const hub = await startZigbeeHub(['door']);
+    const { network, watch } = hub;
+    const door = network.byKind('door');
+    await until(
+      () => (hub.radio.herdsman.getDeviceByIeeeAddr(door.ieeeAddress)?.pendingRequestTimeout ?? 0) > 0,
+      5000,
+      'the door sensor is configured',
+    );
+    door.fault = 'silent'; // asleep
+    await watch.client.publishAsync(`${hub.topic(door)}/set`, '{"identify":"identify"}', { qos: 1 });
+    await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('command_queued'));
+    // the radio stops (the hub's stop, a restart after a failure) with the command still kept by herdsman
+    await hub.radios.find((part) => part.radio.kind === 'zigbee')?.stop();
+    const failed = await watch.waitFor('hearth/zb/bridge/event', (p) => p.includes('command_failed'));
+    expect(JSON.parse(failed.payload)).toMatchObject({ type: 'command_failed', data: { device: idOf(door) } });
+  });
+
   it('answers bridge/request/backup with a fresh coordinator backup, kept on disk for the hub only, the network key only when asked for', async () => {
     const hub = await startZigbeeHub(['bulb', 'climate']);
     type Answer = { status: string; transaction: string; data: { zigbee: Record<string, unknown> } };
