@@ -42,10 +42,13 @@ export class Outgoing {
 
   /**
    * The broker has no session for the hub, and may hold none of its retained messages: each is
-   * new to it again (what is still in the outbox is not enqueued twice all the same).
+   * new to it again, but for those still in the outbox, which go out in this session (once
+   * sent, a republish of the same message would be a duplicate).
    */
   forgetRetained(): void {
-    this.retained.clear();
+    const outbox = this.open?.outbox;
+    for (const [topic, payload] of this.retained)
+      if (outbox === undefined || !outbox.holdsState({ topic, payload, retain: true, kind: 'state' })) this.retained.delete(topic);
   }
 
   /** The outbox is closing (the bridge's stop): nothing more goes in. */
