@@ -86,6 +86,8 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
     },
   );
   onTestFinished(hub.stop);
+  // bridge/info goes out after the hub's SUBSCRIBE: from here on, commands and requests reach it
+  await watch.waitFor('hearth/zw/bridge/info', () => true, 10_000);
   const radio = hub.radios.find((part) => part.radio.kind === 'zwave')?.radio as ZWaveRadio;
   return { ...hub, network, radio, watch, broker };
 }
