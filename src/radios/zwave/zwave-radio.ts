@@ -132,12 +132,27 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     });
     controller.on('node removed', (node) => {
       this.bindings.delete(node.id);
+      void this.dropQueued(this.idOf(node), `${this.idOf(node)} left the Z-Wave network (excluded or removed)`);
       listener.deviceLeft(this.idOf(node));
     });
     controller.on('inclusion stopped', () => listener.event('permit_join_changed', { radio: 'zwave', value: false }));
     controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
+    // commands kept for nodes that left the network while the hub was not running
+    const present = new Set([...controller.nodes.values()].map((node) => this.idOf(node)));
+    void this.queue
+      .dropAbsent(present, (id, error) => listener.commandFailed?.(id, error))
+      .catch((error: unknown) => log.warn({ err: error }, `could not write the queued Z-Wave commands: ${describeError(error)}`));
     this.options.afterStart?.(driver);
+  }
+
+  /** Drops what waits for a node that left the network, each with a `command_failed`. */
+  private dropQueued(deviceId: string, why: string): Promise<void> {
+    return this.queue
+      .drop(deviceId, why, (error) => this.listener?.commandFailed?.(deviceId, error))
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, device: deviceId }, `could not write the queued Z-Wave commands: ${describeError(error)}`),
+      );
   }
 
   /** A new Driver incarnation, its log going through a transport of its own. */
@@ -335,6 +350,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   }
 
   async forget(deviceId: string): Promise<void> {
+    await this.dropQueued(deviceId, `${deviceId} was removed (device/remove)`);
     const node = this.node(deviceId);
     // only a node that no longer answers can be removed without its cooperation
     if (await this.zwave.controller.isFailedNode(node.id)) await this.zwave.controller.removeFailedNode(node.id);
