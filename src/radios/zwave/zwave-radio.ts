@@ -21,6 +21,7 @@ import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding
 import { QueuedCommands } from './queued-commands.js';
 import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
+import { noteDriverDestroyed } from './expected-zwave-rejection.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -100,7 +101,10 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       this.lastError = describeError(error);
       log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
       // Driver_Failed: the driver gave up and destroys itself (zwave-js does this when its serial port is gone for good)
-      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed && !this.died(error)) gaveUp(error);
+      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed) {
+        noteDriverDestroyed();
+        if (!this.died(error)) gaveUp(error);
+      }
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
     try {
@@ -174,6 +178,8 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private async destroyDriver(driver: Driver): Promise<void> {
     const transport = this.driverTransport;
     this.driverTransport = undefined;
+    // what its last frames do after it is gone is no reason to stop the hub (expected-zwave-rejection.ts)
+    noteDriverDestroyed();
     try {
       await driver.destroy();
     } finally {
