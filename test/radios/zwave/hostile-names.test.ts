@@ -67,5 +67,5 @@ describe('Z-Wave node names', () => {
     expect(broker.log).not.toContain('malformed');
     expect(link.reconnectAttempts).toBe(0);
     expect(capture.warnings('lost the broker')).toEqual([]);
-  });
+  }, 60_000);
 });
