@@ -39,7 +39,7 @@ describe('expected zwave-js rejections', () => {
     await metadata.close();
     // what zwave-js does with a frame it handles after destroy() closed its DBs
     const fromZWave = thrownBy(() =>
-      new ValueDB(2, values as never, metadata as never).setValue({ commandClass: 37, property: 'currentValue' }, true),
+      new ValueDB(2, values, metadata as never).setValue({ commandClass: 37, property: 'currentValue' }, true),
     );
     expect(fromZWave).toMatchObject({ message: 'The database is not open!' });
     expect(isZWaveLeftover(fromZWave as Error, true)).toBe(true);
