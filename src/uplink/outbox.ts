@@ -99,6 +99,8 @@ export class Outbox {
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
+  /** Who waits for every message up to a seq to have left (`leftThrough`), in seq order. */
+  private leaveWaiters: { seq: number; resolve: () => void }[] = [];
   droppedEvents = 0;
   superseded = 0;
 
@@ -157,6 +159,7 @@ export class Outbox {
           this.added.delete(older);
           // written: say it left, or a restart after the newer one is acknowledged sends it again
           if (old.written) this.recordLeaving(older);
+          this.wakeLeaveWaiters();
         }
       }
       this.stateByTopic.set(message.topic, message.seq);
@@ -177,7 +180,39 @@ export class Outbox {
     this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
+    this.wakeLeaveWaiters();
     return message;
+  }
+
+  /** The number of the last message enqueued (0 before any). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /**
+   * Resolves once every message enqueued up to `seq` has left the outbox: acknowledged by the
+   * broker (PUBACK), superseded by a newer state of its topic, or dropped. It does not resolve
+   * while the broker is away; the outbox closing leaves it pending.
+   */
+  leftThrough(seq: number): Promise<void> {
+    const oldest = this.queue.keys().next();
+    if (oldest.done === true || oldest.value > seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.leaveWaiters.push({ seq, resolve });
+      if (this.leaveWaiters.length > 1 && (this.leaveWaiters.at(-2)?.seq ?? 0) > seq) this.leaveWaiters.sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  private wakeLeaveWaiters(): void {
+    if (this.leaveWaiters.length === 0) return;
+    const oldest = this.queue.keys().next();
+    let woken = 0;
+    for (const waiter of this.leaveWaiters) {
+      if (oldest.done !== true && oldest.value <= waiter.seq) break;
+      waiter.resolve();
+      woken++;
+    }
+    if (woken > 0) this.leaveWaiters = this.leaveWaiters.slice(woken);
   }
 
   private recordLeaving(seq: number): void {

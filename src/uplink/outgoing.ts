@@ -51,6 +51,15 @@ export class Outgoing {
       if (outbox === undefined || !outbox.holdsState({ topic, payload, retain: true, kind: 'state' })) this.retained.delete(topic);
   }
 
+  /**
+   * Resolves once everything enqueued so far has reached the broker (or left the outbox
+   * superseded); pending while the broker is away. At once when the outbox is closed.
+   */
+  sent(): Promise<void> {
+    const outbox = this.open?.outbox;
+    return outbox === undefined ? Promise.resolve() : outbox.leftThrough(outbox.lastSeq);
+  }
+
   /** The outbox is closing (the bridge's stop): nothing more goes in. */
   detach(): void {
     this.open = undefined;

@@ -213,6 +213,7 @@ export class UplinkBridge implements Part {
         log,
         use: (user) => this.options.link.use(user),
         enqueue: (message, again) => this.outgoing.enqueue(message, again),
+        sent: () => this.outgoing.sent(),
         republishStates: (again) => this.deviceTopics.republishStates(again),
       });
       this.discoveryPart.start();
@@ -252,6 +253,11 @@ export class UplinkBridge implements Part {
     this.deviceTopics.republishLists();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
+  }
+
+  /** Whether a burst still holds back `bridge/devices`, `bridge/rooms` or a discovery sync. */
+  get listsPending(): boolean {
+    return this.deviceTopics.listsPending || (this.discoveryPart?.pending ?? false);
   }
 
   /** Home Assistant discovery, when it is on. */

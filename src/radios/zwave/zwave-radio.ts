@@ -65,6 +65,8 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
 
 export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
+  /** Resolves once zwave-js has every node of this start ready (interviewed, or asleep with what it knows). */
+  private allNodesReady: Promise<void> | undefined;
   /** The log transport of the current driver incarnation. */
   private driverTransport: PinoTransport | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
@@ -103,6 +105,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed && !this.died(error)) gaveUp(error);
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
+    this.allNodesReady = new Promise<void>((resolve) => driver.once('all nodes ready', resolve));
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
@@ -138,6 +141,11 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
     this.options.afterStart?.(driver);
+  }
+
+  /** Every node this start knew is announced (zwave-js's `all nodes ready`). */
+  announced(): Promise<void> {
+    return this.allNodesReady ?? Promise.resolve();
   }
 
   /** A new Driver incarnation, its log going through a transport of its own. */

@@ -47,12 +47,15 @@ export interface ZigbeeHubOptions {
   waitForDevices?: boolean;
   /** Who may join (radios.zigbee.passlist, blocklist, maxDevices). */
   joinPolicy?: JoinPolicy;
+  /** More topic filters the watch subscribes to before the hub starts (e.g. `homeassistant/#`). */
+  watchAlso?: readonly string[];
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
   const broker = await Mosquitto.start();
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
+  for (const filter of options.watchAlso ?? []) await watch.client.subscribeAsync(filter, { qos: 1 });
   const stateDir = await tempDir();
   // a call the simulated network never answers times out in 300 ms, not herdsman's 10 s
   const network = new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
