@@ -361,10 +361,10 @@ export class Outbox {
     return first.done === true ? 0 : Math.max(0, now - first.value.at);
   }
 
-  /** When the first message not yet in flight was enqueued (undefined when none waits). */
-  nextAt(): number | undefined {
-    const first = this.waiting.values().next();
-    return first.done === true ? undefined : first.value.at;
+  /** The number of the first message not yet in flight (undefined when none waits). */
+  firstWaitingSeq(): number | undefined {
+    const first = this.waiting.keys().next();
+    return first.done === true ? undefined : first.value;
   }
 
   /** Whether this very state (topic, payload and retain flag) is pending, in flight or waiting: it need not be enqueued again. */

@@ -243,7 +243,8 @@ export class UplinkBridge implements Part {
   /**
    * Every retained topic the hub owns, again, for a broker with no session for the hub (a
    * fresh one, or one restarted without persistence, Mosquitto's default): it may hold none of
-   * them. Through the outbox, compacted (one message per topic, the latest); the link itself
+   * them. Through the outbox, compacted (one message per topic, the latest), at
+   * `uplink.drainRatePerS` like a backlog (../uplink/outbox-publisher.ts); the link itself
    * republishes `bridge/state` and `bridge/info` on every connection.
    */
   private republishAll(): void {
@@ -252,6 +253,7 @@ export class UplinkBridge implements Part {
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
+    this.publisher?.asBacklog(done);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }
 
