@@ -15,6 +15,7 @@
  */
 import type { Logger } from 'pino';
 import { Journal, type RecoveryReport } from '../store/journal.js';
+import { LeaveWaiters } from './leave-waiters.js';
 
 export type OutboxKind = 'state' | 'event';
 
@@ -99,8 +100,7 @@ export class Outbox {
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
-  /** Who waits for every message up to a seq to have left (`leftThrough`), in seq order. */
-  private leaveWaiters: { seq: number; resolve: () => void }[] = [];
+  private readonly leaveWaiters = new LeaveWaiters();
   droppedEvents = 0;
   superseded = 0;
 
@@ -159,7 +159,7 @@ export class Outbox {
           this.added.delete(older);
           // written: say it left, or a restart after the newer one is acknowledged sends it again
           if (old.written) this.recordLeaving(older);
-          this.wakeLeaveWaiters();
+          this.leaveWaiters.wake(this.oldestSeq());
         }
       }
       this.stateByTopic.set(message.topic, message.seq);
@@ -180,7 +180,7 @@ export class Outbox {
     this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
-    this.wakeLeaveWaiters();
+    this.leaveWaiters.wake(this.oldestSeq());
     return message;
   }
 
@@ -195,24 +195,12 @@ export class Outbox {
    * while the broker is away; the outbox closing leaves it pending.
    */
   leftThrough(seq: number): Promise<void> {
-    const oldest = this.queue.keys().next();
-    if (oldest.done === true || oldest.value > seq) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.leaveWaiters.push({ seq, resolve });
-      if (this.leaveWaiters.length > 1 && (this.leaveWaiters.at(-2)?.seq ?? 0) > seq) this.leaveWaiters.sort((a, b) => a.seq - b.seq);
-    });
+    return this.leaveWaiters.wait(seq, this.oldestSeq());
   }
 
-  private wakeLeaveWaiters(): void {
-    if (this.leaveWaiters.length === 0) return;
+  private oldestSeq(): number | undefined {
     const oldest = this.queue.keys().next();
-    let woken = 0;
-    for (const waiter of this.leaveWaiters) {
-      if (oldest.done !== true && oldest.value <= waiter.seq) break;
-      waiter.resolve();
-      woken++;
-    }
-    if (woken > 0) this.leaveWaiters = this.leaveWaiters.slice(woken);
+    return oldest.done === true ? undefined : oldest.value;
   }
 
   private recordLeaving(seq: number): void {
@@ -369,9 +357,14 @@ export class Outbox {
 
   /** Whether this very state (topic, payload and retain flag) is pending, in flight or waiting: it need not be enqueued again. */
   holdsState(message: OutgoingMessage): boolean {
-    const seq = this.stateByTopic.get(message.topic);
-    const held = seq === undefined ? undefined : this.queue.get(seq);
+    const held = this.heldState(message.topic);
     return held !== undefined && held.payload === message.payload && held.retain === message.retain && message.kind === 'state';
+  }
+
+  /** The state pending (in flight or waiting) for `topic`, if any. */
+  heldState(topic: string): OutgoingMessage | undefined {
+    const seq = this.stateByTopic.get(topic);
+    return seq === undefined ? undefined : this.queue.get(seq);
   }
 
   /** Pending messages in order (for tests and bridge/health). */

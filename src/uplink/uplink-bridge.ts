@@ -312,6 +312,7 @@ export class UplinkBridge implements Part {
       setAside: this.publisher?.setAside ?? 0,
       invalidTopics: this.invalidTopics,
       unchanged: this.outgoing.unchanged,
+      rememberedTopics: this.outgoing.rememberedTopics,
       republishes: this.republishes,
     };
     return { status: 'ok', ...figures, ...damageHealth(this.options.devices.damage.findings((area) => area === 'outbox')) };

@@ -67,7 +67,8 @@ describe('the old topics of a renamed device', () => {
 
     const mark = arrived.length;
     relay.mend();
-    await until(() => arrived.slice(mark).some((m) => m.topic === 'hearth/rn/living/lamp' && m.payload === ''), 15_000, 'the clear');
+    const cleared = (topic: string): boolean => arrived.slice(mark).some((m) => m.topic === topic && m.payload === '');
+    await until(() => cleared('hearth/rn/living/lamp') && cleared('hearth/rn/living/lamp/availability'), 15_000, 'both clears');
     const after = arrived.slice(mark);
     const configs = after.filter((m) => m.topic.endsWith('/config') && m.payload.includes('"hearth/rn/hall/lamp"'));
     const clears = after.filter(
