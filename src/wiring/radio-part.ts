@@ -66,7 +66,7 @@ export class RadioPart implements Part {
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
     this.failures = new RadioFailureLog(options.log, options.radio.kind);
-    this.settling = new RadioSettling(options.devices, options.radio.kind);
+    this.settling = new RadioSettling(options.devices.events, options.radio.kind);
     this.breakers = new BreakerEvents({
       kind: options.radio.kind,
       devices: options.devices,

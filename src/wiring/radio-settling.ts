@@ -5,7 +5,7 @@
  * it stopped, or `maxMs` passed (a sleeping Z-Wave node that never wakes up holds nothing
  * longer than that).
  */
-import type { DeviceService } from '../devices/device-service.js';
+import type { HubEvents } from '../events/hub-events.js';
 
 /** How long a radio may take to announce the devices it knew at start before the lists go out regardless. */
 export const SETTLE_MAX_MS = 30_000;
@@ -17,7 +17,7 @@ export class RadioSettling {
   private generation = 0;
 
   constructor(
-    private readonly devices: DeviceService,
+    private readonly events: HubEvents,
     private readonly radio: string,
     private readonly maxMs = SETTLE_MAX_MS,
   ) {}
@@ -27,7 +27,7 @@ export class RadioSettling {
     this.generation++;
     if (this.active) return;
     this.active = true;
-    this.devices.events.emit('radio.settling', { radio: this.radio, settling: true });
+    this.events.emit('radio.settling', { radio: this.radio, settling: true });
   }
 
   /** The radio started: settled once `announced` resolves (at once without one), or after `maxMs`. */
@@ -52,6 +52,6 @@ export class RadioSettling {
     this.timer = undefined;
     if (!this.active) return;
     this.active = false;
-    this.devices.events.emit('radio.settling', { radio: this.radio, settling: false });
+    this.events.emit('radio.settling', { radio: this.radio, settling: false });
   }
 }
