@@ -26,6 +26,7 @@ import { SimulatedZigbeeNetwork } from '../../src/radios/zigbee/simulator/simula
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 import { freePort } from '../../test/support/ports.js';
 import { until } from '../../test/support/until.js';
+import { simulatedControllerSettings } from '../../test/support/zigbee-controller.js';
 import { launchMosquitto } from './_mosquitto.js';
 import { steadyTemperatureLatency } from './_steady-temperature.js';
 
@@ -51,19 +52,7 @@ try {
       network,
       serialPath: path,
       options: {
-        controller: {
-          network: {
-            panID: 0x2b2b,
-            extendedPanID: [1, 2, 3, 4, 5, 6, 7, 8],
-            channelList: [15],
-            networkKey: [...Buffer.from('00112233445566778899aabbccddeeff', 'hex')],
-          },
-          serialPort: { path },
-          databasePath: join(stateDir, 'database.db'),
-          databaseBackupPath: join(stateDir, 'database.db.backup'),
-          backupPath: join(stateDir, 'coordinator_backup.json'),
-          adapter: { disableLED: false },
-        },
+        controller: simulatedControllerSettings(path, stateDir),
         availability: { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
         maxReportsPerS: 100_000,
         backupIntervalMs: 86_400_000,

@@ -65,7 +65,9 @@ export const uplink = z
       .describe("Bytes of messages the outbox keeps for the broker; past it the oldest events go first, never a device's latest state."),
     drainRatePerS: intRange(1, 1_000_000)
       .default(500)
-      .describe('Most messages per second sent to the broker (a backlog after an outage drains at this rate).'),
+      .describe(
+        "Most messages per second sent to the broker (a backlog after an outage, and the republish for a broker without the hub's session, drain at this rate).",
+      ),
     maxInFlight: intRange(1, 65_535).default(500).describe('Most messages sent and not yet acknowledged (PUBACK) at once.'),
     healthIntervalS: intRange(0, 86_400).default(60).describe('How often bridge/health is published (0: never).'),
     commandMaxAgeS: intRange(0, 604_800)

@@ -24,6 +24,8 @@ export interface HubEventMap {
   'device.removed': { record: DeviceRecord };
   /** A device's circuit breaker changed state. */
   'device.breaker': BreakerTransition;
+  /** A radio starts announcing the devices it knows (`settling`), or has announced them (or given up: stopped, failed, out of time). */
+  'radio.settling': { radio: string; settling: boolean };
   /** Something for `bridge/event`. */
   'bridge.event': BridgeEvent;
 }

@@ -74,6 +74,12 @@ export interface Radio {
   /** Opens the radio (serial port or simulator) and announces the devices it knows. */
   start(listener: RadioListener, signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Resolves once the devices the radio knew at its (last) start are announced, for a radio that
+   * announces them one by one after `start` (Z-Wave: every node interviewed or asleep). Absent
+   * where `start` has announced them all.
+   */
+  announced?(): Promise<void>;
   /** Carries out a validated command (common vocabulary) on one device. */
   send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome>;
   /** Lets new devices join for `seconds` (0: stop letting them); through one router (`via`, a device id) where the radio can. */

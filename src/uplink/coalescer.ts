@@ -1,7 +1,9 @@
 /**
  * Coalesces a burst of requests into one run: the task runs once the requests have been quiet
  * for `quietMs`, or `maxWaitMs` after the first of the burst at the latest (a stream of changes
- * that never pauses is still published). Plain timers, so a fake clock drives it in tests.
+ * that never pauses is still published). While held (`hold`: a radio announcing the devices it
+ * knows at start), requests only mark the run wanted; `release` starts the quiet wait then.
+ * Plain timers, so a fake clock drives it in tests.
  */
 export interface CoalescerOptions {
   quietMs: number;
@@ -12,6 +14,9 @@ export class Coalescer {
   private timer: NodeJS.Timeout | undefined;
   /** When the current burst began (ms, Date.now), undefined when none is pending. */
   private firstAt: number | undefined;
+  private held = false;
+  /** A request came while held. */
+  private wanted = false;
   /** Runs of the task so far. */
   runs = 0;
 
@@ -22,6 +27,10 @@ export class Coalescer {
 
   /** Asks for a run; it happens after the burst this request belongs to. */
   request(): void {
+    if (this.held) {
+      this.wanted = true;
+      return;
+    }
     const now = Date.now();
     this.firstAt ??= now;
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -30,13 +39,33 @@ export class Coalescer {
     this.timer.unref();
   }
 
-  get pending(): boolean {
-    return this.timer !== undefined;
+  /** Requests wait until `release` (a run already pending waits too). */
+  hold(): void {
+    if (this.held) return;
+    this.held = true;
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.firstAt = undefined;
+    this.wanted = true;
   }
 
-  /** Runs now what is pending (nothing when nothing is). */
+  /** Ends a hold: what was requested meanwhile runs once the burst is quiet. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (!this.wanted) return;
+    this.wanted = false;
+    this.request();
+  }
+
+  get pending(): boolean {
+    return this.timer !== undefined || this.wanted;
+  }
+
+  /** Runs now what is pending (nothing when nothing is), held or not. */
   flush(): void {
-    if (this.timer !== undefined) this.run();
+    if (this.pending) this.run();
   }
 
   /** Drops what is pending. */
@@ -44,6 +73,7 @@ export class Coalescer {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.firstAt = undefined;
+    this.wanted = false;
   }
 
   private run(): void {

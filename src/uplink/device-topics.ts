@@ -16,6 +16,7 @@ import type { DeviceView } from '../model/device-view.js';
 import type { DeviceRecord } from '../model/device-record.js';
 import { Coalescer } from './coalescer.js';
 import { devicesDocument } from './devices-document.js';
+import { holdWhileRadiosSettle } from './radio-settling.js';
 import type { OutgoingMessage } from './outbox.js';
 import type { Topics } from './topics.js';
 
@@ -25,6 +26,13 @@ export function statePayload(view: DeviceView, placeholders: Record<string, null
   if (view.lastSeen !== undefined) payload.last_seen = new Date(view.lastSeen).toISOString();
   return JSON.stringify(payload);
 }
+
+/**
+ * A report that changes no value (the read-back of a command the hub has published already, a
+ * sensor repeating itself) moves only `last_seen`: its state is published again only once the
+ * last one published for the device is this old (by `last_seen`), not within milliseconds.
+ */
+export const LAST_SEEN_REFRESH_MS = 60_000;
 
 /** How long `bridge/devices` and `bridge/rooms` wait for a burst of changes to be quiet, and at most. */
 export const LISTS_QUIET_MS = 200;
@@ -49,6 +57,9 @@ export class DeviceTopics {
     rooms: new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.publishRooms()),
   };
 
+  /** Device id → the `last_seen` of the state last published for it (entries of removed devices go). */
+  private readonly publishedSeen = new Map<string, number>();
+
   constructor(private readonly options: DeviceTopicsOptions) {}
 
   /** Listens to the hub's events as `owner` (until `stop`), and publishes the device list and the rooms. */
@@ -56,8 +67,9 @@ export class DeviceTopics {
     const { devices, log } = this.options;
     this.listening = true;
     const events = devices.events;
+    holdWhileRadiosSettle(events, owner, [this.lists.devices, this.lists.rooms]);
     events.on(owner, 'device.state', ({ view, changed }) => {
-      this.options.enqueue(this.stateMessage(view));
+      if (changed.some((key) => key !== 'availability') || !this.onlyLastSeenRecently(view)) this.enqueueState(view);
       if (changed.includes('availability')) this.enqueueAvailability(view);
     });
     events.on(owner, 'devices.changed', () => this.lists.devices.request());
@@ -68,13 +80,16 @@ export class DeviceTopics {
     // as Zigbee2MQTT does: the old retained topics are cleared (an empty retained message), once
     // Home Assistant has read the configs of the new topics (or has none): it would parse the empty payloads
     const afterConfigs = this.options.afterConfigs ?? ((task: () => void) => task());
-    events.on(owner, 'device.removed', ({ record }) => afterConfigs(() => this.clearTopics(record.friendlyName)));
+    events.on(owner, 'device.removed', ({ record }) => {
+      this.publishedSeen.delete(record.id);
+      afterConfigs(() => this.clearTopics(record.friendlyName));
+    });
     events.on(owner, 'device.renamed', ({ record, from }) => {
       afterConfigs(() => this.clearTopics(from));
       devices
         .get(record.id)
         .then((view) => {
-          this.options.enqueue(this.stateMessage(view));
+          this.enqueueState(view);
           this.enqueueAvailability(view);
         })
         .catch((error: unknown) =>
@@ -105,6 +120,12 @@ export class DeviceTopics {
     this.listening = false;
     this.lists.devices.cancel();
     this.lists.rooms.cancel();
+    this.publishedSeen.clear();
+  }
+
+  /** Whether a burst still holds back `bridge/devices` or `bridge/rooms`. */
+  get listsPending(): boolean {
+    return this.lists.devices.pending || this.lists.rooms.pending;
   }
 
   /** How many times `bridge/devices` was built. */
@@ -114,7 +135,18 @@ export class DeviceTopics {
 
   /** A device's current state, from its actor (a `/get`). */
   async publishState(id: string, again = false): Promise<void> {
-    this.options.enqueue(this.stateMessage(await this.options.devices.get(id)), again);
+    this.enqueueState(await this.options.devices.get(id), again);
+  }
+
+  /** Whether the state last published for the device is so recent that a `last_seen` moved alone need not go out. */
+  private onlyLastSeenRecently(view: DeviceView): boolean {
+    const last = this.publishedSeen.get(view.id);
+    return last !== undefined && view.lastSeen !== undefined && view.lastSeen - last < LAST_SEEN_REFRESH_MS;
+  }
+
+  private enqueueState(view: DeviceView, again = false): void {
+    this.options.enqueue(this.stateMessage(view), again);
+    if (view.lastSeen !== undefined) this.publishedSeen.set(view.id, view.lastSeen);
   }
 
   /**
@@ -130,7 +162,7 @@ export class DeviceTopics {
       const view: DeviceView = { id: record.id, friendlyName: record.friendlyName, radio: record.radio, state: state.values };
       if (state.lastSeen !== undefined) view.lastSeen = state.lastSeen;
       if (state.availability !== undefined) view.availability = state.availability;
-      if (Object.keys(view.state).length > 0) this.options.enqueue(this.stateMessage(view), again);
+      if (Object.keys(view.state).length > 0) this.enqueueState(view, again);
       this.enqueueAvailability(view, again);
     }
   }

@@ -1,8 +1,9 @@
 /**
  * Drains the outbox to the broker: QoS 1, at most `maxInFlight` unacknowledged at once, in
- * outbox order. A backlog (messages enqueued before the current connection) goes out at most
- * `ratePerS` per second, so an outage's worth does not flood a cloud broker; once it is
- * through, live messages go out as fast as the window allows. A message leaves the outbox on its PUBACK. While the connection is down
+ * outbox order. A backlog (messages enqueued before the current connection, and those of a
+ * republish of every retained topic for a broker without the hub's session: `asBacklog`) goes
+ * out at most `ratePerS` per second, so an outage's worth does not flood a cloud broker; once
+ * it is through, live messages go out as fast as the window allows. A message leaves the outbox on its PUBACK. While the connection is down
  * nothing is taken; mqtt.js resends what was in flight when the connection comes back, and
  * after a restart the outbox itself holds whatever was not acknowledged.
  *
@@ -47,8 +48,11 @@ export class OutboxPublisher {
   private tokens: number;
   private lastRefill = performance.now();
   private timer: NodeJS.Timeout | undefined;
-  /** When the current connection came up (ms since the epoch). */
-  private connectedAt = Infinity;
+  /** Messages up to this number are a backlog (enqueued before the connection, or by a republish). */
+  private backlogThrough = 0;
+  /** Republishes still enqueueing: what they enqueue is a backlog. */
+  private republishing = 0;
+  private connectedOnce = false;
   private scheduled = false;
   private soon = false;
   published = 0;
@@ -74,7 +78,8 @@ export class OutboxPublisher {
     this.client = client;
     this.guard.attach(client);
     client.on('connect', () => {
-      this.connectedAt = Date.now();
+      this.connectedOnce = true;
+      this.backlogThrough = Math.max(this.backlogThrough, this.outbox.lastSeq);
       this.pump();
     });
   }
@@ -113,14 +118,32 @@ export class OutboxPublisher {
     });
   }
 
+  /**
+   * What is enqueued until `done` settles (a republish of every retained topic, which may be
+   * thousands of messages) is a backlog: it goes out at `ratePerS`, like an outage's.
+   */
+  asBacklog(done: Promise<unknown>): void {
+    this.republishing++;
+    const settled = (): void => {
+      this.republishing--;
+      this.backlogThrough = Math.max(this.backlogThrough, this.outbox.lastSeq);
+      this.pump();
+    };
+    done.then(settled, settled);
+  }
+
   /** Sends what the window and the rate allow now. */
   pump(): void {
     const client = this.client;
     if (client === undefined || !client.connected) return;
-    if (this.connectedAt === Infinity) this.connectedAt = Date.now(); // attached to a client already connected
+    if (!this.connectedOnce) {
+      // attached to a client already connected
+      this.connectedOnce = true;
+      this.backlogThrough = Math.max(this.backlogThrough, this.outbox.lastSeq);
+    }
     this.refill();
-    const next = this.outbox.nextAt();
-    const backlog = next !== undefined && next < this.connectedAt;
+    const next = this.outbox.firstWaitingSeq();
+    const backlog = next !== undefined && (this.republishing > 0 || next <= this.backlogThrough);
     const window = this.options.maxInFlight - this.outbox.inFlightCount;
     const room = backlog ? Math.min(window, Math.floor(this.tokens)) : window;
     if (room <= 0) {

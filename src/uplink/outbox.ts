@@ -15,6 +15,7 @@
  */
 import type { Logger } from 'pino';
 import { Journal, type RecoveryReport } from '../store/journal.js';
+import { LeaveWaiters } from './leave-waiters.js';
 
 export type OutboxKind = 'state' | 'event';
 
@@ -99,6 +100,7 @@ export class Outbox {
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
+  private readonly leaveWaiters = new LeaveWaiters();
   droppedEvents = 0;
   superseded = 0;
 
@@ -157,6 +159,7 @@ export class Outbox {
           this.added.delete(older);
           // written: say it left, or a restart after the newer one is acknowledged sends it again
           if (old.written) this.recordLeaving(older);
+          this.leaveWaiters.wake(this.oldestSeq());
         }
       }
       this.stateByTopic.set(message.topic, message.seq);
@@ -177,7 +180,27 @@ export class Outbox {
     this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
+    this.leaveWaiters.wake(this.oldestSeq());
     return message;
+  }
+
+  /** The number of the last message enqueued (0 before any). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /**
+   * Resolves once every message enqueued up to `seq` has left the outbox: acknowledged by the
+   * broker (PUBACK), superseded by a newer state of its topic, or dropped. It does not resolve
+   * while the broker is away; the outbox closing leaves it pending.
+   */
+  leftThrough(seq: number): Promise<void> {
+    return this.leaveWaiters.wait(seq, this.oldestSeq());
+  }
+
+  private oldestSeq(): number | undefined {
+    const oldest = this.queue.keys().next();
+    return oldest.done === true ? undefined : oldest.value;
   }
 
   private recordLeaving(seq: number): void {
@@ -326,17 +349,22 @@ export class Outbox {
     return first.done === true ? 0 : Math.max(0, now - first.value.at);
   }
 
-  /** When the first message not yet in flight was enqueued (undefined when none waits). */
-  nextAt(): number | undefined {
-    const first = this.waiting.values().next();
-    return first.done === true ? undefined : first.value.at;
+  /** The number of the first message not yet in flight (undefined when none waits). */
+  firstWaitingSeq(): number | undefined {
+    const first = this.waiting.keys().next();
+    return first.done === true ? undefined : first.value;
   }
 
   /** Whether this very state (topic, payload and retain flag) is pending, in flight or waiting: it need not be enqueued again. */
   holdsState(message: OutgoingMessage): boolean {
-    const seq = this.stateByTopic.get(message.topic);
-    const held = seq === undefined ? undefined : this.queue.get(seq);
+    const held = this.heldState(message.topic);
     return held !== undefined && held.payload === message.payload && held.retain === message.retain && message.kind === 'state';
+  }
+
+  /** The state pending (in flight or waiting) for `topic`, if any. */
+  heldState(topic: string): OutgoingMessage | undefined {
+    const seq = this.stateByTopic.get(topic);
+    return seq === undefined ? undefined : this.queue.get(seq);
   }
 
   /** Pending messages in order (for tests and bridge/health). */

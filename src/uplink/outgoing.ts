@@ -18,6 +18,7 @@ import { publishTopicProblem } from '../model/mqtt-text.js';
 import type { Reply } from './command-router.js';
 import type { Outbox, OutgoingMessage } from './outbox.js';
 import type { OutboxPublisher } from './outbox-publisher.js';
+import { RetainedMemory } from './retained-memory.js';
 
 export class Outgoing {
   /** Messages not published because MQTT forbids their topic. */
@@ -25,8 +26,8 @@ export class Outgoing {
   /** The connection, once the link made it (replies to a response topic go through it). */
   client: MqttClient | undefined;
   private open: { outbox: Outbox; publisher: OutboxPublisher } | undefined;
-  /** Topic → the last non-empty retained payload enqueued for it (what the broker holds, or will). */
-  private readonly retained = new Map<string, string>();
+  /** Topic → the last non-empty retained payload enqueued for it (what the broker holds, or will), bounded. */
+  private readonly retained = new RetainedMemory();
   /** Retained messages not enqueued because the same one was the last for their topic. */
   unchanged = 0;
 
@@ -47,8 +48,24 @@ export class Outgoing {
    */
   forgetRetained(): void {
     const outbox = this.open?.outbox;
-    for (const [topic, payload] of this.retained)
-      if (outbox === undefined || !outbox.holdsState({ topic, payload, retain: true, kind: 'state' })) this.retained.delete(topic);
+    this.retained.forgetUnless((topic, matches) => {
+      const held = outbox?.heldState(topic);
+      return held !== undefined && held.retain && matches(held.payload);
+    });
+  }
+
+  /** Retained topics remembered for the rule above. */
+  get rememberedTopics(): number {
+    return this.retained.size;
+  }
+
+  /**
+   * Resolves once everything enqueued so far has reached the broker (or left the outbox
+   * superseded); pending while the broker is away. At once when the outbox is closed.
+   */
+  sent(): Promise<void> {
+    const outbox = this.open?.outbox;
+    return outbox === undefined ? Promise.resolve() : outbox.leftThrough(outbox.lastSeq);
   }
 
   /** The outbox is closing (the bridge's stop): nothing more goes in. */
@@ -73,7 +90,7 @@ export class Outgoing {
     }
     if (message.retain) {
       if (message.payload === '') this.retained.delete(message.topic);
-      else if ((!again && this.retained.get(message.topic) === message.payload) || open.outbox.holdsState(message)) {
+      else if ((!again && this.retained.matches(message.topic, message.payload)) || open.outbox.holdsState(message)) {
         this.unchanged++;
         return;
       } else this.retained.set(message.topic, message.payload);

@@ -216,6 +216,7 @@ export class UplinkBridge implements Part {
         log,
         use: (user) => this.options.link.use(user),
         enqueue: (message, again) => this.outgoing.enqueue(message, again),
+        sent: () => this.outgoing.sent(),
         republishStates: (again) => this.deviceTopics.republishStates(again),
       });
       this.discoveryPart.start();
@@ -245,7 +246,8 @@ export class UplinkBridge implements Part {
   /**
    * Every retained topic the hub owns, again, for a broker with no session for the hub (a
    * fresh one, or one restarted without persistence, Mosquitto's default): it may hold none of
-   * them. Through the outbox, compacted (one message per topic, the latest); the link itself
+   * them. Through the outbox, compacted (one message per topic, the latest), at
+   * `uplink.drainRatePerS` like a backlog (../uplink/outbox-publisher.ts); the link itself
    * republishes `bridge/state` and `bridge/info` on every connection.
    */
   private republishAll(): void {
@@ -254,7 +256,13 @@ export class UplinkBridge implements Part {
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
+    this.publisher?.asBacklog(done);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
+  }
+
+  /** Whether a burst still holds back `bridge/devices`, `bridge/rooms` or a discovery sync. */
+  get listsPending(): boolean {
+    return this.deviceTopics.listsPending || (this.discoveryPart?.pending ?? false);
   }
 
   /** Home Assistant discovery, when it is on. */
@@ -307,6 +315,7 @@ export class UplinkBridge implements Part {
       setAside: this.publisher?.setAside ?? 0,
       invalidTopics: this.invalidTopics,
       unchanged: this.outgoing.unchanged,
+      rememberedTopics: this.outgoing.rememberedTopics,
       republishes: this.republishes,
     };
     return { status: 'ok', ...figures, ...damageHealth(this.options.devices.damage.findings((area) => area === 'outbox')) };

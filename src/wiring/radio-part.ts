@@ -26,6 +26,7 @@ import { BreakerEvents } from './breaker-events.js';
 import { emitBridgeEvent } from './bridge-event.js';
 import { RadioDeviceAdapter } from './device-adapter.js';
 import { RadioFailureLog } from './radio-failure-log.js';
+import { RadioSettling } from './radio-settling.js';
 
 export interface RestartPolicy {
   minMs: number;
@@ -60,10 +61,12 @@ export class RadioPart implements Part {
   private readonly breakers: BreakerEvents;
   private readonly adapter: RadioDeviceAdapter;
   private readonly failures: RadioFailureLog;
+  private readonly settling: RadioSettling;
 
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
     this.failures = new RadioFailureLog(options.log, options.radio.kind);
+    this.settling = new RadioSettling(options.devices.events, options.radio.kind);
     this.breakers = new BreakerEvents({
       kind: options.radio.kind,
       devices: options.devices,
@@ -126,15 +129,18 @@ export class RadioPart implements Part {
   /** One start of the radio; a failure schedules the next (unless the hub is stopping). */
   private async attempt(signal: AbortSignal): Promise<void> {
     const { radio, log } = this.options;
+    this.settling.begin();
     try {
       await radio.start(this.adapter.listener(), signal);
     } catch (error) {
+      this.settling.end();
       if (signal.aborted || this.stopping) throw error;
       await radio.stop().catch(() => undefined); // whatever it opened before failing
       this.failed(error);
       return;
     }
     if (this.stopping) return;
+    this.settling.started(radio.announced?.());
     const recovered = this.attempts > 0;
     this.attempts = 0;
     this.lastError = undefined;
@@ -189,6 +195,7 @@ export class RadioPart implements Part {
     if (this.retry !== undefined) clearTimeout(this.retry);
     this.retry = undefined;
     this.setState('stopped');
+    this.settling.end();
     this.guard.stop();
     this.options.devices.events.removeOwner(this.name);
     this.options.devices.detachRadio(this.options.radio.kind);

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { healthyOrExited } from './healthy-or-exited.js';
 import { freePort } from './ports.js';
 
 interface NatsPorts {
@@ -91,14 +91,13 @@ export class NatsServer {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.process = child;
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    child.once('error', () => (exited = true));
-    for (const began = Date.now(); Date.now() - began < 20_000; await sleep(50)) {
-      if (exited) throw new Error(`nats-server ${this.name} exited at start:\n${this.output}`);
-      if ((await this.healthy()) && (await this.routes()) >= routes) return;
-    }
-    throw new Error(`nats-server ${this.name} was not healthy within 20 s:\n${this.output}`);
+    await healthyOrExited(child, {
+      what: `nats-server ${this.name}`,
+      timeoutMs: 20_000,
+      everyMs: 50,
+      healthy: async () => (await this.healthy()) && (await this.routes()) >= routes,
+      output: () => this.output,
+    });
   }
 
   /** GET /healthz: 200 once JetStream is current (and, clustered, has a meta leader). */

@@ -11,10 +11,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connectAsync } from 'mqtt';
 import { probeTcp } from '../../src/uplink/broker-probe.js';
 import { freePort } from './ports.js';
+import { healthyOrExited } from './healthy-or-exited.js';
 
 const SERVER_SCRIPTS = ['/usr/lib/rabbitmq/lib/rabbitmq_server-3.10.8/sbin/rabbitmq-server', '/usr/lib/rabbitmq/bin/rabbitmq-server'];
 
@@ -89,22 +89,23 @@ export class RabbitMq {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.process = child;
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    child.once('error', () => (exited = true));
-    for (const began = Date.now(); Date.now() - began < timeoutMs; await sleep(100)) {
-      if (exited) throw new Error(`rabbitmq-server exited at start:\n${this.output}`);
-      if ((await probeTcp('127.0.0.1', this.port, 500)) !== 'open') continue;
-      // the listener is up before the plugin's client id tracking has its leader: wait for a CONNACK
-      try {
-        const client = await connectAsync(this.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 }, false);
-        await client.endAsync(true);
-        return;
-      } catch {
-        // not yet
-      }
-    }
-    throw new Error(`RabbitMQ did not accept MQTT on ${this.port} within ${timeoutMs} ms:\n${this.output}`);
+    await healthyOrExited(child, {
+      what: `rabbitmq-server (MQTT on ${this.port})`,
+      timeoutMs,
+      everyMs: 100,
+      healthy: async () => {
+        if ((await probeTcp('127.0.0.1', this.port, 500)) !== 'open') return false;
+        // the listener is up before the plugin's client id tracking has its leader: wait for a CONNACK
+        try {
+          const client = await connectAsync(this.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 }, false);
+          await client.endAsync(true);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      output: () => this.output,
+    });
   }
 
   async stop(): Promise<void> {

@@ -53,4 +53,33 @@ describe('Coalescer', () => {
     expect(task).toHaveBeenCalledTimes(1);
     expect(coalescer.runs).toBe(1);
   });
+
+  it('while held runs nothing however long the burst, then once after a quiet wait from the release', () => {
+    const task = vi.fn();
+    const coalescer = new Coalescer({ quietMs: 200, maxWaitMs: 2000 }, task);
+    coalescer.request();
+    vi.advanceTimersByTime(100);
+    coalescer.hold(); // a run already waiting waits too
+    for (let t = 0; t < 10_000; t += 500) {
+      coalescer.request();
+      vi.advanceTimersByTime(500);
+    }
+    expect(task).not.toHaveBeenCalled();
+    expect(coalescer.pending).toBe(true);
+    coalescer.release();
+    vi.advanceTimersByTime(199);
+    expect(task).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(task).toHaveBeenCalledTimes(1);
+    // a hold with nothing requested runs nothing at its release; a flush runs what a hold keeps
+    coalescer.hold();
+    coalescer.release();
+    vi.advanceTimersByTime(5000);
+    expect(task).toHaveBeenCalledTimes(1);
+    coalescer.hold();
+    coalescer.request();
+    coalescer.flush();
+    expect(task).toHaveBeenCalledTimes(2);
+    expect(coalescer.pending).toBe(false);
+  });
 });

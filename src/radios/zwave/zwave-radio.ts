@@ -22,6 +22,7 @@ import { QueuedCommands } from './queued-commands.js';
 import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
 import { noteDriverDestroyed } from './expected-zwave-rejection.js';
+import { JoinWindows } from './join-windows.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -66,11 +67,13 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
 
 export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
+  /** Resolves once zwave-js has every node of this start ready (interviewed, or asleep with what it knows). */
+  private allNodesReady: Promise<void> | undefined;
   /** The log transport of the current driver incarnation. */
   private driverTransport: PinoTransport | undefined;
   private readonly bindings = new Map<number, Map<string, ValueBinding>>();
   /** Open inclusion and exclusion windows and the timers that close them. */
-  private readonly windows = new Map<'inclusion' | 'exclusion', NodeJS.Timeout>();
+  private readonly windows: JoinWindows;
   /** zwave-js's questions during an S2 inclusion, put to the user over bridge events. */
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
@@ -78,6 +81,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
 
   constructor(private readonly options: ZWaveRadioOptions) {
     super('zwave', options.log);
+    this.windows = new JoinWindows(options.log);
     this.queue =
       options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
   }
@@ -107,6 +111,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       }
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
+    this.allNodesReady = new Promise<void>((resolve) => driver.once('all nodes ready', resolve));
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
@@ -157,6 +162,11 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       .catch((error: unknown) =>
         this.options.log.warn({ err: error, device: deviceId }, `could not write the queued Z-Wave commands: ${describeError(error)}`),
       );
+  }
+
+  /** Every node this start knew is announced (zwave-js's `all nodes ready`). */
+  announced(): Promise<void> {
+    return this.allNodesReady ?? Promise.resolve();
   }
 
   /** A new Driver incarnation, its log going through a transport of its own. */
@@ -309,7 +319,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     // S2 (or S0 where only that is supported) when keys are configured, else without security
     const keys = this.options.driverOptions.securityKeys ?? {};
     const secure = Object.values(keys).some((key) => key !== undefined);
-    return this.openWindow(
+    return this.windows.open(
       'inclusion',
       seconds,
       () => controller.beginInclusion(secure ? { strategy: InclusionStrategy.Default } : { strategy: InclusionStrategy.Insecure }),
@@ -324,35 +334,12 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
 
   exclude(seconds: number): Promise<void> {
     const controller = this.zwave.controller;
-    return this.openWindow(
+    return this.windows.open(
       'exclusion',
       seconds,
       () => controller.beginExclusion(),
       () => controller.stopExclusion(),
     );
-  }
-
-  /** Inclusion or exclusion for `seconds` (0: stop now), replacing a window still open. */
-  private async openWindow(
-    what: 'inclusion' | 'exclusion',
-    seconds: number,
-    begin: () => Promise<unknown>,
-    end: () => Promise<unknown>,
-  ): Promise<void> {
-    const open = this.windows.get(what);
-    if (open !== undefined) clearTimeout(open);
-    this.windows.delete(what);
-    if (seconds <= 0) {
-      await end();
-      return;
-    }
-    await begin();
-    const timer = setTimeout(() => {
-      this.windows.delete(what);
-      end().catch((error: unknown) => this.options.log.warn({ err: error }, `could not stop Z-Wave ${what}: ${describeError(error)}`));
-    }, seconds * 1000);
-    timer.unref();
-    this.windows.set(what, timer);
   }
 
   async forget(deviceId: string): Promise<void> {
@@ -366,7 +353,6 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   async stop(): Promise<void> {
     this.stopping();
     this.prompts.close();
-    for (const timer of this.windows.values()) clearTimeout(timer);
     this.windows.clear();
     const driver = this.driver;
     this.driver = undefined;

@@ -22,6 +22,7 @@ import { describeError } from '../../errors.js';
 import type { LinkUser } from '../mqtt-link.js';
 import { Coalescer } from '../coalescer.js';
 import { LISTS_MAX_WAIT_MS, LISTS_QUIET_MS } from '../device-topics.js';
+import { holdWhileRadiosSettle } from '../radio-settling.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
 
@@ -42,6 +43,8 @@ export interface HomeAssistantDiscoveryOptions {
   use(user: LinkUser): void;
   /** Into the bridge's outbox; `again`: sent even when unchanged since the last time. */
   enqueue(message: OutgoingMessage, again?: boolean): void;
+  /** Resolves once everything enqueued so far has reached the broker (PUBACK); pending while it is away. */
+  sent(): Promise<void>;
   /** Publishes every device's current state and availability again; `again`: even unchanged since the last time. */
   republishStates(again: boolean): Promise<void>;
 }
@@ -94,6 +97,7 @@ export class HomeAssistantDiscovery {
         });
       },
     });
+    holdWhileRadiosSettle(devices.events, OWNER, [this.gatherer]);
     devices.events.on(OWNER, 'devices.changed', () => this.schedule());
     devices.events.on(OWNER, 'rooms.changed', () => this.schedule());
     devices.events.on(OWNER, 'device.state', ({ view, changed }) => {
@@ -118,19 +122,28 @@ export class HomeAssistantDiscovery {
   }
 
   /**
-   * Runs `task` once the configs of every change so far are in the outbox and Home Assistant
-   * has had `CONFIGS_APPLIED_MS` to apply them (or at once when the part stops).
+   * Runs `task` once the configs of every change so far are on the broker (their sync ran and
+   * the broker acknowledged them: however long a join storm or an outage keeps them in the
+   * outbox) and Home Assistant has had `CONFIGS_APPLIED_MS` since to apply them; at once when
+   * the part stops.
    */
   afterConfigs(task: () => void): void {
     const entry: { task: () => void; timer?: NodeJS.Timeout } = { task };
     this.waiting.add(entry);
-    void this.settled().then(() => {
-      if (!this.waiting.has(entry)) return;
-      entry.timer = setTimeout(() => {
-        this.waiting.delete(entry);
-        task();
-      }, CONFIGS_APPLIED_MS);
-    });
+    void this.settled()
+      .then(() => (this.waiting.has(entry) ? this.options.sent() : undefined))
+      .then(() => {
+        if (!this.waiting.has(entry)) return;
+        entry.timer = setTimeout(() => {
+          this.waiting.delete(entry);
+          task();
+        }, CONFIGS_APPLIED_MS);
+      });
+  }
+
+  /** Whether a sync waits for its burst or runs. */
+  get pending(): boolean {
+    return this.running !== undefined;
   }
 
   /** Resolves once every change so far is in the outbox. */

@@ -17,6 +17,7 @@ import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { until } from '../../support/until.js';
+import { simulatedControllerSettings } from '../../support/zigbee-controller.js';
 
 export interface ZigbeeHub extends BridgedHub {
   network: SimulatedZigbeeNetwork;
@@ -47,12 +48,15 @@ export interface ZigbeeHubOptions {
   waitForDevices?: boolean;
   /** Who may join (radios.zigbee.passlist, blocklist, maxDevices). */
   joinPolicy?: JoinPolicy;
+  /** More topic filters the watch subscribes to before the hub starts (e.g. `homeassistant/#`). */
+  watchAlso?: readonly string[];
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
   const broker = await Mosquitto.start();
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
+  for (const filter of options.watchAlso ?? []) await watch.client.subscribeAsync(filter, { qos: 1 });
   const stateDir = await tempDir();
   // a call the simulated network never answers times out in 300 ms, not herdsman's 10 s
   const network = new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
@@ -78,19 +82,7 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
           network,
           serialPath: path,
           options: {
-            controller: {
-              network: {
-                panID: 0x4242,
-                extendedPanID: [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3],
-                channelList: [15],
-                networkKey: [...Buffer.from('3f1e2d4c5b6a79881726354453627180', 'hex')],
-              },
-              serialPort: { path },
-              databasePath: `${stateDir}/database.db`,
-              databaseBackupPath: `${stateDir}/database.db.backup`,
-              backupPath: `${stateDir}/coordinator_backup.json`,
-              adapter: { disableLED: false },
-            },
+            controller: simulatedControllerSettings(path, stateDir),
             availability: options.availability ?? { activeTimeoutMs: 600_000, passiveTimeoutMs: 90_000_000 },
             maxReportsPerS: options.maxReportsPerS ?? 20,
             backupIntervalMs: 86_400_000,
