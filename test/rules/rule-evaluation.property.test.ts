@@ -15,23 +15,32 @@ function modelFirings(op: Comparison, threshold: number, hysteresis: number, val
   let armed = true;
   values.forEach((value, index) => {
     const holds =
-      op === '==' ? value === threshold
-      : op === '!=' ? value !== threshold
-      : op === '>' ? value > threshold
-      : op === '>=' ? value >= threshold
-      : op === '<' ? value < threshold
-      : value <= threshold;
+      op === '=='
+        ? value === threshold
+        : op === '!='
+          ? value !== threshold
+          : op === '>'
+            ? value > threshold
+            : op === '>='
+              ? value >= threshold
+              : op === '<'
+                ? value < threshold
+                : value <= threshold;
     if (armed && holds) {
       armed = false;
       fired.push(index);
       return;
     }
     const clear =
-      op === '==' || op === '!=' ? !holds
-      : op === '>' ? value <= threshold - hysteresis
-      : op === '>=' ? value < threshold - hysteresis
-      : op === '<' ? value >= threshold + hysteresis
-      : value > threshold + hysteresis;
+      op === '==' || op === '!='
+        ? !holds
+        : op === '>'
+          ? value <= threshold - hysteresis
+          : op === '>='
+            ? value < threshold - hysteresis
+            : op === '<'
+              ? value >= threshold + hysteresis
+              : value > threshold + hysteresis;
     if (!armed && clear) armed = true;
   });
   return fired;
@@ -82,9 +91,14 @@ describe('rule evaluation', () => {
 
   it('compares orderings on numbers only', () => {
     fc.assert(
-      fc.property(fc.constantFrom('>', '>=', '<', '<=' as const), fc.oneof(fc.string(), fc.boolean(), fc.constant(null)), small, (op, actual, expected) => {
-        expect(compare(op, actual, expected)).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom('>', '>=', '<', '<=' as const),
+        fc.oneof(fc.string(), fc.boolean(), fc.constant(null)),
+        small,
+        (op, actual, expected) => {
+          expect(compare(op, actual, expected)).toBe(false);
+        },
+      ),
     );
   });
 
@@ -114,12 +128,17 @@ describe('rule evaluation', () => {
 
   it('puts a time in a window like the model, windows past midnight included', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 0, max: 1439 }), (now, after, before) => {
-        const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-        const at = Date.UTC(2026, 11, 1) + now * 60_000;
-        const expected = after === before ? true : after < before ? now >= after && now < before : now >= after || now < before;
-        expect(inWindow(hhmm(after), hhmm(before), at, 'UTC')).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 0, max: 1439 }),
+        (now, after, before) => {
+          const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+          const at = Date.UTC(2026, 11, 1) + now * 60_000;
+          const expected = after === before ? true : after < before ? now >= after && now < before : now >= after || now < before;
+          expect(inWindow(hhmm(after), hhmm(before), at, 'UTC')).toBe(expected);
+        },
+      ),
     );
   });
 });
