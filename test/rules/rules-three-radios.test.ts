@@ -190,7 +190,7 @@ describe('local rules across the radios, with the broker gone', () => {
         rule,
       ).toBe(true);
     await eventually(
-      async () => JSON.parse((await retainedOn(back.url, `hearth/zb/${zwaveSwitch}`)) ?? '{}').state === 'OFF',
+      async () => (JSON.parse((await retainedOn(back.url, `hearth/zb/${zwaveSwitch}`)) ?? '{}') as { state?: string }).state === 'OFF',
       10_000,
       'switch state',
     );
