@@ -22,6 +22,7 @@
  *   radios/       one folder per radio and the shared radio contract (Radio, RadioControl, fault scope)
  *   resilience/   breakers, backoff, the radio guard
  *   devices/      device actors, the device service, rooms
+ *   rules/        local rules: their book, checks, evaluation, actions and engine
  *   uplink/       MQTT, outbox, bridge requests, Home Assistant discovery
  *   wiring/       radios joined to the devices part: radio supervision, device adapter,
  *                 breaker events, the bridge requests' radio control
@@ -51,6 +52,7 @@ const ORDER = [
   'radios/',
   'resilience/',
   'devices/',
+  'rules/',
   'uplink/',
   'wiring/',
   'hub.ts',

@@ -89,6 +89,16 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     'The broker refused the user name or password (CONNACK not authorized / bad user name or password): check uplink.username and uplink.password against the broker. The hub keeps retrying and says so again every few minutes.',
   [ErrorCode.RoomAmbiguous]:
     "A room named in a request matches one room's id and another room's name: name it by the other room's id, or rename one of them.",
+  [ErrorCode.RuleInvalid]:
+    'A local rule is malformed, or names a device that does not exist or an attribute the device does not have; the message gives the path (rules.2.trigger.device) of each problem. A rule from the config with such a problem stays inactive until the device exists.',
+  [ErrorCode.RuleNotFound]: 'No local rule has that id (bridge/rules lists them).',
+  [ErrorCode.RuleExists]: 'rule/add named an id another rule already has: update that rule, or pick another id.',
+  [ErrorCode.RuleReadOnly]:
+    'The rule comes from the config file: change or remove it there (over MQTT it can only be enabled or disabled).',
+  [ErrorCode.RuleSuspended]:
+    'A rule fired more often than ruleSettings.maxFiringsPerS in one second (it triggers itself, or two rules trigger each other) and was suspended; rule/enable starts it again.',
+  [ErrorCode.RuleActionFailed]:
+    "A rule's action failed without a code of its own (a rule_failed event carries it); the rule keeps running.",
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

@@ -62,6 +62,12 @@ export const ErrorCode = {
   SerialPortDenied: 'SERIAL_PORT_DENIED',
   BrokerAuthRefused: 'BROKER_AUTH_REFUSED',
   RoomAmbiguous: 'ROOM_AMBIGUOUS',
+  RuleInvalid: 'RULE_INVALID',
+  RuleNotFound: 'RULE_NOT_FOUND',
+  RuleExists: 'RULE_EXISTS',
+  RuleReadOnly: 'RULE_READ_ONLY',
+  RuleSuspended: 'RULE_SUSPENDED',
+  RuleActionFailed: 'RULE_ACTION_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

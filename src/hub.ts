@@ -5,7 +5,7 @@
  * `HubParts` (simulated hardware they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
  * directory, embedded broker (demo; before the radios keep the event loop busy, and before the
  * bridge, which publishes discovery only to it with `homeassistant.publishTo: embedded-broker`),
- * devices (the store), uplink bridge (outbox), actor system, radios, MQTT link. The runner stops them in reverse, so the radios are quiet
+ * devices (the store), uplink bridge (outbox), actor system, local rules, radios, MQTT link. The runner stops them in reverse, so the radios are quiet
  * before the actors save their state, and the uplink has stopped sending to them before that.
  */
 import type { Logger } from 'pino';
@@ -32,6 +32,7 @@ import { isLoopbackHost } from './config/broker-address.js';
 import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
 import { UplinkBridge } from './uplink/uplink-bridge.js';
+import { RuleEngine } from './rules/rule-engine.js';
 
 /** Parts a test or bench hands in instead of those the config would build. */
 export interface HubParts {
@@ -53,6 +54,8 @@ export class Hub {
   readonly bridge: UplinkBridge;
   readonly link: MqttLink;
   readonly radios: readonly RadioPart[];
+  /** The local rules (README, Local rules). */
+  readonly rules: RuleEngine;
   private readonly runner: HubRunner;
 
   /** Builds the hub; the radios the config enables are loaded (their libraries too), on simulated hardware when handed in. */
@@ -116,12 +119,22 @@ export class Hub {
     const link = (this.link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
     // between the store and the actors: actors' last states still reach the outbox when they stop
     const radioParts: RadioPart[] = [];
+    const rules = (this.rules = new RuleEngine({
+      devices: this.devices,
+      events: this.events,
+      rules: config.rules,
+      settings: config.ruleSettings,
+      log: logging.forModule('rules'),
+      metrics: this.registry,
+      ...(injected.now === undefined ? {} : { now: injected.now }),
+    }));
     const bridge = (this.bridge = UplinkBridge.fromConfig(config, {
       devices: this.devices,
       link,
       log: logging.forModule('uplink.bridge'),
       health: () => this.health(),
       radios: radioControl(radioParts),
+      rules,
       onFailure: (code) => resilience.commandFailed(code),
       onWarningSuppressed: () => resilience.warningSuppressed(),
       metrics: this.registry,
@@ -141,7 +154,7 @@ export class Hub {
     }
     this.radios = radioParts;
     // radios after the actors (their reports reach a running actor system), before the link
-    parts.push(this.devices, bridge, this.actors, ...radioParts, link);
+    parts.push(this.devices, bridge, this.actors, rules, ...radioParts, link);
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
   }

@@ -12,6 +12,7 @@ import { intRange } from './schema-helpers.js';
 import { uplink } from './uplink-schema.js';
 import { zigbee, zwave } from './serial-radio-schema.js';
 import { homeassistant } from './homeassistant-schema.js';
+import { rules, ruleSettings } from './rules-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -298,6 +299,8 @@ export const configSchema = z
     actors,
     store,
     radios,
+    rules,
+    ruleSettings,
   })
   .describe('hearth configuration');
 

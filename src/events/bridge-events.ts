@@ -51,6 +51,12 @@ export interface BridgeEventMap {
   zwave_grant_security: { radio: 'zwave'; requested_classes: string[]; client_side_auth: boolean; answer_with: string };
   zwave_validate_dsk: { radio: 'zwave'; dsk: string; answer_with: string };
   zwave_inclusion_aborted: { radio: 'zwave' };
+  /** A local rule's trigger matched and its conditions held: its actions run. */
+  rule_fired: { rule: string; cause: string };
+  /** One of a rule's actions failed (the rule keeps running); `action` is its index, -1 for the rule as a whole. */
+  rule_failed: { rule: string; action: number; code: string; message: string };
+  /** A rule fired more than ruleSettings.maxFiringsPerS times in a second and stopped until rule/enable. */
+  rule_suspended: { rule: string; firings_per_s: number };
 }
 
 export type BridgeEventType = keyof BridgeEventMap;
@@ -75,6 +81,9 @@ const TYPES: Record<BridgeEventType, true> = {
   zwave_grant_security: true,
   zwave_validate_dsk: true,
   zwave_inclusion_aborted: true,
+  rule_fired: true,
+  rule_failed: true,
+  rule_suspended: true,
 };
 export const BRIDGE_EVENT_TYPES = Object.keys(TYPES) as BridgeEventType[];
 

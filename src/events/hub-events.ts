@@ -28,6 +28,10 @@ export interface HubEventMap {
   'radio.settling': { radio: string; settling: boolean };
   /** Something for `bridge/event`. */
   'bridge.event': BridgeEvent;
+  /** The local rules or their state changed: `bridge/rules`. */
+  'rules.changed': { rules: readonly unknown[] };
+  /** A rule's MQTT message, `topic` under the hub's base topic, for the outbox. */
+  'rules.publish': { topic: string; payload: string; retain: boolean };
 }
 
 export type HubEvents = EventBus<HubEventMap>;

@@ -11,8 +11,10 @@ import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import type { Logger } from 'pino';
 import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
+import type { RuleEngine } from '../rules/rule-engine.js';
 import type { RadioControl } from '../radios/radio.js';
 import { BridgeRequests } from './bridge-requests.js';
+import { RuleTopics } from './rule-topics.js';
 import { describeError, ErrorCode, HearthError } from '../errors.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter } from './command-router.js';
@@ -61,6 +63,8 @@ export interface UplinkBridgeOptions {
   commandMaxAgeMs: number;
   /** Joining and leaving (permit_join, zwave/exclusion); none by default. */
   radios?: RadioControl;
+  /** The local rules (rule/add, …); none by default. */
+  rules?: RuleEngine;
   health?: () => unknown;
   /** How often `bridge/health` is published (0: never). */
   healthIntervalMs: number;
@@ -85,6 +89,7 @@ export class UplinkBridge implements Part {
   private router: CommandRouter | undefined;
   private readonly outgoing: Outgoing;
   private readonly deviceTopics: DeviceTopics;
+  private readonly ruleTopics: RuleTopics;
   /** Times every retained topic was republished (a broker without a session for the hub). */
   republishes = 0;
   private discoveryPart: HomeAssistantDiscovery | undefined;
@@ -103,6 +108,7 @@ export class UplinkBridge implements Part {
       placeholders: (record) => (this.discoveryPart === undefined ? {} : statePlaceholders(record)),
       afterConfigs: (task) => (this.discoveryPart === undefined ? task() : this.discoveryPart.afterConfigs(task)),
     });
+    this.ruleTopics = new RuleTopics(options.devices.events, this.topics, enqueue);
     if (options.metrics !== undefined)
       registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
   }
@@ -112,7 +118,7 @@ export class UplinkBridge implements Part {
     config: HearthConfig,
     parts: Pick<
       UplinkBridgeOptions,
-      'devices' | 'link' | 'log' | 'health' | 'radios' | 'onFailure' | 'onWarningSuppressed' | 'metrics' | 'discoveryWanted'
+      'devices' | 'link' | 'log' | 'health' | 'radios' | 'rules' | 'onFailure' | 'onWarningSuppressed' | 'metrics' | 'discoveryWanted'
     >,
   ): UplinkBridge {
     const { uplink } = config;
@@ -162,7 +168,12 @@ export class UplinkBridge implements Part {
     const router = new CommandRouter({
       devices,
       bridge: new BridgeRequests(
-        { devices, radios: this.options.radios ?? NO_RADIOS, health: this.options.health ?? (() => ({})) },
+        {
+          devices,
+          radios: this.options.radios ?? NO_RADIOS,
+          health: this.options.health ?? (() => ({})),
+          ...(this.options.rules === undefined ? {} : { rules: this.options.rules }),
+        },
         this.options.maxPayloadBytes,
       ),
       topics: this.topics,
@@ -182,6 +193,7 @@ export class UplinkBridge implements Part {
     });
     this.commandAge = commandAge;
     this.deviceTopics.start(this.name);
+    this.ruleTopics.start(this.name);
     const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
       // the marker is the hub's own message: it must come back despite no-local
@@ -255,6 +267,7 @@ export class UplinkBridge implements Part {
     this.republishes++;
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
+    this.ruleTopics.republish();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
     this.publisher?.asBacklog(done);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
@@ -289,6 +302,7 @@ export class UplinkBridge implements Part {
 
   async stop(): Promise<void> {
     this.options.devices.events.removeOwner(this.name);
+    this.ruleTopics.flush();
     this.deviceTopics.flush(); // a list a burst held back is kept in the outbox for the next start
     this.discoveryPart?.stop();
     await this.discoveryPart?.settled();
@@ -298,6 +312,7 @@ export class UplinkBridge implements Part {
     this.publisher?.detach();
     await this.outboxStore?.close();
     this.deviceTopics.stop();
+    this.ruleTopics.stop();
     this.outgoing.detach();
     this.outboxStore = undefined;
   }

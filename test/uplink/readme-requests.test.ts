@@ -9,6 +9,7 @@ import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { BRIDGE_COMMANDS, BridgeRequests } from '../../src/uplink/bridge-requests.js';
+import { RuleEngine } from '../../src/rules/rule-engine.js';
 import { capturingLog } from '../actors/support.js';
 import { actorsConfig } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -49,6 +50,9 @@ describe("the README's bridge requests", () => {
       await devices.stop();
     });
     devices.addDevice({ id: 'zigbee:0x00158d0001a2b3c4', friendlyName: 'living/lamp', radio: 'zigbee' });
+    const rules = new RuleEngine({ devices, events: devices.events, rules: [], settings: { maxFiringsPerS: 10 }, log });
+    await rules.start();
+    onTestFinished(() => rules.stop());
     const requests = new BridgeRequests(
       {
         devices,
@@ -62,6 +66,7 @@ describe("the README's bridge requests", () => {
           backup: () => Promise.resolve({ zigbee: { metadata: { format: 'zigpy/open-coordinator-backup', version: 1 } } }),
         },
         health: () => ({ status: 'ok' }),
+        rules,
       },
       64 * 1024,
     );

@@ -6,8 +6,9 @@ import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
+import { ruleRequests } from './rule-requests.js';
 
-const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests];
+const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests, ruleRequests];
 
 function merged(modules: readonly RequestModule[]): RequestModule {
   const all: RequestModule = Object.create(null) as RequestModule;

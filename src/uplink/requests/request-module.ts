@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { DeviceService } from '../../devices/device-service.js';
 import type { RadioControl } from '../../radios/radio.js';
+import type { RuleEngine } from '../../rules/rule-engine.js';
 
 export interface BridgeContext {
   devices: DeviceService;
@@ -17,6 +18,8 @@ export interface BridgeContext {
    */
   radios: RadioControl;
   health(): unknown;
+  /** The local rules (rule/add, …); absent in a hub built without them. */
+  rules?: RuleEngine;
 }
 
 export interface BridgeRequest<S extends z.ZodType> {

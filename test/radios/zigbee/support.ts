@@ -13,7 +13,7 @@ import type { ZigbeeRadio, ZigbeeRadioOptions } from '../../../src/radios/zigbee
 import type { SimulatedParts } from '../../../src/radios/simulated-parts.js';
 import type { JoinPolicy } from '../../../src/radios/zigbee/join-policy.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
-import { Mosquitto } from '../../support/mosquitto.js';
+import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { until } from '../../support/until.js';
@@ -50,10 +50,12 @@ export interface ZigbeeHubOptions {
   joinPolicy?: JoinPolicy;
   /** More topic filters the watch subscribes to before the hub starts (e.g. `homeassistant/#`). */
   watchAlso?: readonly string[];
+  /** The test's Mosquitto (persistence, users…). */
+  broker?: MosquittoOptions;
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
-  const broker = await Mosquitto.start();
+  const broker = await Mosquitto.start(options.broker);
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
   for (const filter of options.watchAlso ?? []) await watch.client.subscribeAsync(filter, { qos: 1 });
