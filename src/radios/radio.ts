@@ -9,6 +9,7 @@ import type { Capability } from '../model/capabilities.js';
 import type { RadioKind } from '../model/device-id.js';
 import type { BridgeEventMap } from '../events/bridge-events.js';
 import type { PartHealth } from '../lifecycle/part.js';
+import type { ZigbeeTools } from './zigbee-tools-api.js';
 
 /** What a radio knows of a device after it joined or finished its interview. */
 export interface RadioDevice {
@@ -93,6 +94,8 @@ export interface Radio {
    * Absent where joining asks nothing.
    */
   answerInclusion?(answer: InclusionAnswer): void;
+  /** Binds, the network map, reconfigure, interview, converter options: the Zigbee radio's own tools. Absent on other radios. */
+  readonly zigbee?: ZigbeeTools;
   /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
   forget(deviceId: string): Promise<void>;
   health(): PartHealth;

@@ -4,10 +4,9 @@
  * by zigbee-herdsman-converters' definitions (definitions.ts): announced with their exposes as
  * capabilities once interviewed (or restored from herdsman's database), their messages turned
  * into state by the fromZigbee converters, commands carried out by the toZigbee converters.
- * Joining, interviews, announces and leaving become registry changes, `bridge/event`s and
- * availability (availability.ts); who may join is join-policy.ts's; a flooding device is
- * throttled (report-throttle.ts); the coordinator backup (coordinator-backup.ts) is written
- * periodically and on stop, and handed out on request.
+ * Joins, interviews, announces, leaves: registry changes, `bridge/event`s, availability
+ * (availability.ts); who may join: join-policy.ts; floods: report-throttle.ts; coordinator
+ * backups: coordinator-backups.ts; binds, network map, reconfigure, options: zigbee-tools.ts.
  */
 import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
@@ -26,6 +25,7 @@ import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
 import { joinHandler, OPEN_JOIN_POLICY, unlisted, type JoinPolicy, type JoinRefusal } from './join-policy.js';
 import { ReportThrottle } from './report-throttle.js';
+import { HerdsmanTools } from './zigbee-tools.js';
 
 type ControllerOptions = ConstructorParameters<typeof Controller>[0];
 type Device = Models.Device;
@@ -71,12 +71,13 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
   private availability: Availability | undefined;
   private throttle: ReportThrottle | undefined;
   private backups: CoordinatorBackups | undefined;
+  readonly zigbee = new HerdsmanTools(this, this.log);
 
   constructor(private readonly options: ZigbeeRadioOptions) {
     super('zigbee', options.log);
   }
 
-  /** The controller, for the simulator and tests. */
+  /** The controller, for the simulator, the tools (zigbee-tools.ts) and tests; device(id) below is the tools' lookup. */
   get herdsman(): Controller {
     if (this.controller === undefined) throw new Error('the Zigbee radio has not started');
     return this.controller;
@@ -249,7 +250,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
       );
   }
 
-  private device(deviceId: string): Device {
+  device(deviceId: string): Device {
     const device = this.controller?.getDeviceByIeeeAddr(this.ownId(deviceId).ieeeAddress);
     if (device === undefined) throw this.notFound(deviceId);
     return device;
@@ -360,8 +361,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
     this.known.clear();
     // herdsman's stop closes joining, saves the database and writes the coordinator backup
     await controller?.stop().catch((error: unknown) => {
-      // a dead coordinator cannot take the backup (herdsman saved the database before trying);
-      // herdsman's stop gave up before clearing its process-wide device cache: a restarted radio must start from the database
+      // a dead coordinator takes no backup (the database was saved); herdsman's stop left its caches: a restart reads the database
       this.options.log.warn({ err: error }, `the Zigbee controller did not stop cleanly: ${describeError(error)}`);
       HerdsmanDevice.resetCache();
       HerdsmanGroup.resetCache();
