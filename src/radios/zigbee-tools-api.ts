@@ -12,7 +12,7 @@ export interface BindRequest {
   /** An endpoint id or name; `default` (or absent): the definition's default endpoint, else the first. */
   fromEndpoint?: string | number;
   /** A device id, or a Zigbee group id (a number). */
-  to: { device: string; endpoint?: string | number } | { group: number };
+  to: { device: string; endpoint?: string | number } | { group: number } | { coordinator: true };
   /** Cluster names; absent: every cluster Zigbee2MQTT tries (genOnOff, genLevelCtrl, …) the two sides share. */
   clusters?: readonly string[];
   /** Unbind only: leave the target's reporting to the hub alone. */

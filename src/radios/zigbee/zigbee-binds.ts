@@ -82,6 +82,8 @@ export async function bindOrUnbind(env: BindEnvironment, type: 'bind' | 'unbind'
     const group = env.group(request.to.group);
     if (group === undefined) throw new HearthError(ErrorCode.CommandInvalid, `there is no Zigbee group ${request.to.group}`);
     target = group;
+  } else if ('coordinator' in request.to) {
+    target = env.coordinatorEndpoint();
   } else {
     const targetDevice = env.device(request.to.device);
     target = await endpointOf(env, targetDevice, request.to.endpoint, request.to.device);

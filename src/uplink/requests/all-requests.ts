@@ -6,8 +6,18 @@ import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
+import { zigbeeBindRequests } from './zigbee-bind-requests.js';
+import { networkMapRequests } from './network-map-requests.js';
+import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
 
-const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests];
+const MODULES: readonly RequestModule[] = [
+  deviceRequests,
+  roomRequests,
+  zwaveInclusionRequests,
+  zigbeeBindRequests,
+  networkMapRequests,
+  zigbeeDeviceRequests,
+];
 
 function merged(modules: readonly RequestModule[]): RequestModule {
   const all: RequestModule = Object.create(null) as RequestModule;
