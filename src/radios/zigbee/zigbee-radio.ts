@@ -166,7 +166,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
     });
   }
 
-  private onInterview(status: Events.DeviceInterviewPayload['status'], device: Device): void {
+  onInterview(status: Events.DeviceInterviewPayload['status'], device: Device): void {
     const id = zigbeeId(device.ieeeAddr);
     const listener = this.listener;
     if (listener === undefined) return;

@@ -21,6 +21,8 @@ export interface ToolsHost {
   readonly herdsman: Controller;
   /** A known device by hearth id (DEVICE_NOT_FOUND otherwise). */
   device(deviceId: string): Device;
+  /** What the radio does on herdsman's interview events (announce the device anew, configure it). */
+  onInterview(status: 'started' | 'successful' | 'failed', device: Device): void;
 }
 
 export class HerdsmanTools implements ZigbeeTools {
@@ -83,9 +85,13 @@ export class HerdsmanTools implements ZigbeeTools {
 
   async interview(deviceId: string): Promise<void> {
     const device = this.host.device(deviceId);
+    // herdsman's Device.interview raises no events of its own (its Controller does, for joins)
+    this.host.onInterview('started', device);
     try {
       await device.interview(true);
+      this.host.onInterview('successful', device);
     } catch (error) {
+      this.host.onInterview('failed', device);
       throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId}: interview failed: ${describeError(error)}`, { cause: error });
     }
   }
