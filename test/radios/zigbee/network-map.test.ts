@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { networkMapResponse, okResponse } from '../../uplink/conformance/z2m-tools-api.js';
+import type { SimulatedZigbeeDevice } from '../../../src/radios/zigbee/simulator/simulated-device.js';
 import { idOf, startZigbeeHub } from './support.js';
 import { askBridge } from './tools-support.js';
 
@@ -24,9 +25,16 @@ describe('Zigbee network map', () => {
   it('maps a 3-level mesh of routers and end devices, raw and graphviz, marking the router that does not answer', async () => {
     const hub = await startZigbeeHub(['bulb', 'plug', 'door', 'ambiance', 'climate', 'widget']);
     const { network } = hub;
-    const [bulb, plug, door, ambiance, climate, widget] = ['bulb', 'plug', 'door', 'ambiance', 'climate', 'widget'].map((kind) =>
-      network.byKind(kind as never),
-    ) as [(typeof network.all)[number], ...typeof network.all];
+    const [bulb, plug, door, ambiance, climate, widget] = (['bulb', 'plug', 'door', 'ambiance', 'climate', 'widget'] as const).map((kind) =>
+      network.byKind(kind),
+    ) as [
+      SimulatedZigbeeDevice,
+      SimulatedZigbeeDevice,
+      SimulatedZigbeeDevice,
+      SimulatedZigbeeDevice,
+      SimulatedZigbeeDevice,
+      SimulatedZigbeeDevice,
+    ];
     // coordinator ─ bulb ─ plug ─ door; coordinator ─ ambiance ─ climate, widget (silent)
     network.mesh.place(bulb);
     network.mesh.place(plug, bulb);

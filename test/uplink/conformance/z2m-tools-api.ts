@@ -72,7 +72,7 @@ export const configureResponse = z.strictObject({ id: z.union([z.string(), z.num
 export const interviewResponse = configureResponse;
 
 /** `bridge/response/device/options`: api.ts's fields; hearth adds its own `options` (debounceMs, …), so not strict. */
-export const deviceOptionsResponse = z.object({
+export const deviceOptionsResponse = z.looseObject({
   id: z.string(),
   from: z.record(z.string(), z.unknown()),
   to: z.record(z.string(), z.unknown()),
