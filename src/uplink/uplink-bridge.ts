@@ -40,6 +40,7 @@ const NO_RADIOS: RadioControl = {
   answerInclusion: () => {
     throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
   },
+  deviceDetails: () => undefined,
 };
 
 /** The settings key under which the last time the broker was heard from is kept. */
