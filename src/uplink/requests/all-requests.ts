@@ -4,10 +4,11 @@
  */
 import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
+import { groupRequests } from './group-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
 
-const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests];
+const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, groupRequests, zwaveInclusionRequests];
 
 function merged(modules: readonly RequestModule[]): RequestModule {
   const all: RequestModule = Object.create(null) as RequestModule;

@@ -29,6 +29,8 @@ export interface SimulatedNetworkCore {
   attach(adapter: SimulatedAdapter, formedBefore: string | undefined): 'resumed' | 'reset';
   detach(adapter: SimulatedAdapter): void;
   device(ieee: string): SimulatedZigbeeDevice | undefined;
+  /** Every device of the network (a group frame reaches the members among them). */
+  readonly all: SimulatedZigbeeDevice[];
   zdo(ieee: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer): unknown;
   zcl(ieee: string, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined;
   payloadFrom(ieee: string, endpoint: number, frame: Zcl.Frame, destinationEndpoint: number): ZclPayload;
