@@ -79,11 +79,15 @@ export class Groups {
 
   private checkName(name: string, self?: GroupData): void {
     // digits alone would read as a group id
-    const problem = friendlyNameProblem(name) ?? (/^\d+$/.test(name) ? 'a name of digits alone is not allowed (it reads as a group id)' : undefined);
+    const problem =
+      friendlyNameProblem(name) ?? (/^\d+$/.test(name) ? 'a name of digits alone is not allowed (it reads as a group id)' : undefined);
     if (problem !== undefined) throw new HearthError(ErrorCode.GroupNameInvalid, nameMessage('group name', name, problem));
     const other = this.byName(name);
     if ((other !== undefined && other !== self) || this.deviceNamed(name))
-      throw new HearthError(ErrorCode.GroupExists, `the name ${quoted(name)} is taken by another ${other === undefined ? 'device' : 'group'}`);
+      throw new HearthError(
+        ErrorCode.GroupExists,
+        `the name ${quoted(name)} is taken by another ${other === undefined ? 'device' : 'group'}`,
+      );
   }
 
   /** A new group; its id is the lowest free one unless given. */
@@ -131,7 +135,10 @@ export class Groups {
     const group = this.get(ref);
     if (group.members.some((known) => sameMember(known, member))) return false;
     if (group.members.length >= MAX_GROUP_MEMBERS)
-      throw new HearthError(ErrorCode.GroupLimit, `group ${quoted(group.friendly_name)} has ${MAX_GROUP_MEMBERS} members, the most a group may have`);
+      throw new HearthError(
+        ErrorCode.GroupLimit,
+        `group ${quoted(group.friendly_name)} has ${MAX_GROUP_MEMBERS} members, the most a group may have`,
+      );
     group.members.push({ ...member });
     this.onChange();
     return true;

@@ -59,7 +59,14 @@ export class GroupCommands {
       try {
         const groups = this.radios.running('zigbee').groups;
         if (groups === undefined) throw new HearthError(ErrorCode.RadioUnavailable, 'the Zigbee radio has no groups');
-        Object.assign(outcome.state, await groups.send(group.id, payload, zigbee.map((member) => member.id)));
+        Object.assign(
+          outcome.state,
+          await groups.send(
+            group.id,
+            payload,
+            zigbee.map((member) => member.id),
+          ),
+        );
         outcome.done.push(...names);
       } catch (error) {
         // one frame for them all: it reached all of them or none
@@ -84,7 +91,9 @@ export class GroupCommands {
   async read(group: GroupData, keys: readonly string[]): Promise<MemberFailure[]> {
     const failed: MemberFailure[] = [];
     await Promise.all(
-      this.members(group).map((member) => this.devices.read(member.id, keys).catch((error: unknown) => failed.push(failureOf(member.friendlyName, error)))),
+      this.members(group).map((member) =>
+        this.devices.read(member.id, keys).catch((error: unknown) => failed.push(failureOf(member.friendlyName, error))),
+      ),
     );
     return failed;
   }

@@ -15,7 +15,9 @@ function specific(capabilities: readonly Capability[] | undefined, type: 'light'
 function switchState(capabilities: readonly Capability[] | undefined): Feature | undefined {
   const inSwitch = specific(capabilities, 'switch')?.features.find((feature) => feature.property === 'state');
   if (inSwitch !== undefined) return inSwitch;
-  return capabilities?.find((capability): capability is Feature => 'property' in capability && capability.property === 'state' && capability.type === 'binary');
+  return capabilities?.find(
+    (capability): capability is Feature => 'property' in capability && capability.property === 'state' && capability.type === 'binary',
+  );
 }
 
 export function groupCapabilities(members: readonly DeviceRecord[]): Capability[] {

@@ -56,7 +56,12 @@ export class GroupStates {
    * A member reported `state` (its whole state; `changed` names what changed): the groups whose
    * derived state changed, with their new state.
    */
-  reported(deviceId: string, state: Record<string, unknown>, changed: readonly string[], groups: readonly GroupData[]): { group: GroupData; state: Record<string, unknown> }[] {
+  reported(
+    deviceId: string,
+    state: Record<string, unknown>,
+    changed: readonly string[],
+    groups: readonly GroupData[],
+  ): { group: GroupData; state: Record<string, unknown> }[] {
     const current = pick(state);
     this.members.set(deviceId, current);
     const payload: Record<string, unknown> = {};

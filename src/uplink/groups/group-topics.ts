@@ -114,7 +114,10 @@ export class GroupTopics {
   }
 
   private publishState(group: GroupData, state: Record<string, unknown>, again = false): void {
-    this.options.enqueue({ topic: this.options.topics.device(group.friendly_name), payload: JSON.stringify(state), retain: true, kind: 'state' }, again);
+    this.options.enqueue(
+      { topic: this.options.topics.device(group.friendly_name), payload: JSON.stringify(state), retain: true, kind: 'state' },
+      again,
+    );
   }
 
   private publishList(): void {

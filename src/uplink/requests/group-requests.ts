@@ -17,7 +17,9 @@ import { deviceOf, deviceRef } from './refs.js';
 const groupRef = z.union([z.string().min(1), z.int().min(1).max(GROUP_ID_MAX)], { error: 'expected a group friendly name or id' });
 /** `"default"` (the definition's default endpoint), or an endpoint number. */
 const endpointRef = z
-  .union([z.literal('default'), z.int().min(1).max(240), z.string().regex(/^\d{1,3}$/)], { error: 'expected an endpoint number or "default"' })
+  .union([z.literal('default'), z.int().min(1).max(240), z.string().regex(/^\d{1,3}$/)], {
+    error: 'expected an endpoint number or "default"',
+  })
   .optional();
 
 const endpointOf = (ref: string | number | undefined): number | undefined =>
@@ -48,17 +50,25 @@ async function changeMember(context: BridgeContext, add: boolean, group: GroupDa
   return { changed: groups.removeMember(group.id, known), endpoint: known.endpoint };
 }
 
-const memberRequest = z.object({ group: groupRef, device: deviceRef, endpoint: endpointRef, skip_disable_reporting: z.boolean().optional() });
+const memberRequest = z.object({
+  group: groupRef,
+  device: deviceRef,
+  endpoint: endpointRef,
+  skip_disable_reporting: z.boolean().optional(),
+});
 
 export const groupRequests = defineRequests({
   'group/add': {
     schema: z.object({
       friendly_name: z.string({ error: 'expected the group friendly name' }),
-      id: z.union([z.int().min(1).max(GROUP_ID_MAX), z.string().regex(/^\d{1,5}$/)], { error: `expected a group id 1-${GROUP_ID_MAX}` }).optional(),
+      id: z
+        .union([z.int().min(1).max(GROUP_ID_MAX), z.string().regex(/^\d{1,5}$/)], { error: `expected a group id 1-${GROUP_ID_MAX}` })
+        .optional(),
     }),
     handle: (request, context) => {
       const id = request.id === undefined ? undefined : Number(request.id);
-      if (id !== undefined && (id < 1 || id > GROUP_ID_MAX)) throw new HearthError(ErrorCode.PayloadInvalid, `group/add: id: expected 1-${GROUP_ID_MAX}`);
+      if (id !== undefined && (id < 1 || id > GROUP_ID_MAX))
+        throw new HearthError(ErrorCode.PayloadInvalid, `group/add: id: expected 1-${GROUP_ID_MAX}`);
       const group = context.devices.groups.add(request.friendly_name, id);
       return { friendly_name: group.friendly_name, id: group.id };
     },
@@ -81,7 +91,11 @@ export const groupRequests = defineRequests({
     },
   },
   'group/rename': {
-    schema: z.object({ from: groupRef, to: z.string({ error: 'expected the new friendly name' }), homeassistant_rename: z.boolean().optional() }),
+    schema: z.object({
+      from: groupRef,
+      to: z.string({ error: 'expected the new friendly name' }),
+      homeassistant_rename: z.boolean().optional(),
+    }),
     handle: (request, context) => {
       const { group, from } = context.devices.groups.rename(request.from, request.to);
       return { from, to: group.friendly_name, homeassistant_rename: request.homeassistant_rename ?? true };
@@ -109,7 +123,8 @@ export const groupRequests = defineRequests({
       const group = context.devices.groups.get(request.group);
       const device = deviceOf(context, request.device);
       const { changed, endpoint } = await changeMember(context, false, group, device, endpointOf(request.endpoint));
-      if (!changed) throw new HearthError(ErrorCode.CommandInvalid, `${device.friendlyName} is not a member of group ${group.friendly_name}`);
+      if (!changed)
+        throw new HearthError(ErrorCode.CommandInvalid, `${device.friendlyName} is not a member of group ${group.friendly_name}`);
       return { device: request.device, group: String(request.group), endpoint: request.endpoint ?? endpoint ?? 'default' };
     },
   },
@@ -117,7 +132,8 @@ export const groupRequests = defineRequests({
     schema: z.object({ device: deviceRef, endpoint: endpointRef, skip_disable_reporting: z.boolean().optional() }),
     handle: async (request, context) => {
       const device = deviceOf(context, request.device);
-      for (const group of context.devices.groups.ofDevice(device.id)) await changeMember(context, false, group, device, endpointOf(request.endpoint));
+      for (const group of context.devices.groups.ofDevice(device.id))
+        await changeMember(context, false, group, device, endpointOf(request.endpoint));
       return { device: request.device, endpoint: request.endpoint ?? 'default' };
     },
   },

@@ -81,7 +81,12 @@ export function groupsCommand(device: SimulatedZigbeeDevice, endpoint: number, r
  * A frame to group `groupId`: one frame on the air, carried out by every member endpoint
  * (their answers are not sent: a group command has none); logged for `groupFramesOf`.
  */
-export function deliverGroupFrame(network: object, devices: Iterable<SimulatedZigbeeDevice>, groupId: number, frame: Zcl.Frame): GroupFrame {
+export function deliverGroupFrame(
+  network: object,
+  devices: Iterable<SimulatedZigbeeDevice>,
+  groupId: number,
+  frame: Zcl.Frame,
+): GroupFrame {
   // on the air: the members get the frame as bytes and parse it, as real ones do
   const sent = frame.toBuffer();
   const received = Zcl.Frame.fromBuffer(frame.cluster.ID, Zcl.Header.fromBuffer(sent), sent, {});
@@ -93,7 +98,13 @@ export function deliverGroupFrame(network: object, devices: Iterable<SimulatedZi
       device.handle(endpoint, received);
     }
   }
-  const logged: GroupFrame = { groupId, cluster: received.cluster.name, command: received.command.name, payload: received.payload, reached };
+  const logged: GroupFrame = {
+    groupId,
+    cluster: received.cluster.name,
+    command: received.command.name,
+    payload: received.payload,
+    reached,
+  };
   let log = logs.get(network);
   if (log === undefined) logs.set(network, (log = []));
   log.push(logged);
