@@ -62,6 +62,11 @@ export const ErrorCode = {
   SerialPortDenied: 'SERIAL_PORT_DENIED',
   BrokerAuthRefused: 'BROKER_AUTH_REFUSED',
   RoomAmbiguous: 'ROOM_AMBIGUOUS',
+  GroupNotFound: 'GROUP_NOT_FOUND',
+  GroupExists: 'GROUP_EXISTS',
+  GroupNameInvalid: 'GROUP_NAME_INVALID',
+  GroupLimit: 'GROUP_LIMIT',
+  GroupMemberFailed: 'GROUP_MEMBER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -21,6 +21,8 @@ import { Outbox, OUTBOX_BATCH_MS, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Outgoing } from './outgoing.js';
 import { DeviceTopics } from './device-topics.js';
+import { GroupCommands } from './groups/group-commands.js';
+import { GroupTopics } from './groups/group-topics.js';
 import { Topics } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
@@ -40,6 +42,7 @@ const NO_RADIOS: RadioControl = {
   answerInclusion: () => {
     throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
   },
+  deviceDetails: () => undefined,
 };
 
 /** The settings key under which the last time the broker was heard from is kept. */
@@ -85,6 +88,7 @@ export class UplinkBridge implements Part {
   private router: CommandRouter | undefined;
   private readonly outgoing: Outgoing;
   private readonly deviceTopics: DeviceTopics;
+  private readonly groupTopics: GroupTopics;
   /** Times every retained topic was republished (a broker without a session for the hub). */
   republishes = 0;
   private discoveryPart: HomeAssistantDiscovery | undefined;
@@ -102,7 +106,9 @@ export class UplinkBridge implements Part {
       // Home Assistant's JSON light logs an error for a state without `state`: placeholders until the device reports
       placeholders: (record) => (this.discoveryPart === undefined ? {} : statePlaceholders(record)),
       afterConfigs: (task) => (this.discoveryPart === undefined ? task() : this.discoveryPart.afterConfigs(task)),
+      details: (id) => options.radios?.deviceDetails?.(id),
     });
+    this.groupTopics = new GroupTopics({ devices: options.devices, topics: this.topics, log: options.log, enqueue });
     if (options.metrics !== undefined)
       registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
   }
@@ -172,6 +178,11 @@ export class UplinkBridge implements Part {
       ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
       ...(this.options.onWarningSuppressed === undefined ? {} : { onWarningSuppressed: this.options.onWarningSuppressed }),
       publishState: (id, again) => this.deviceTopics.publishState(id, again),
+      groups: {
+        commands: new GroupCommands(devices, this.options.radios ?? NO_RADIOS),
+        commanded: (group, state) => this.groupTopics.commanded(group, state),
+        publishCurrent: (group) => this.groupTopics.publishCurrent(group),
+      },
     });
     this.router = router;
     const lastHeard = devices.setting(LAST_HEARD_SETTING);
@@ -182,6 +193,7 @@ export class UplinkBridge implements Part {
     });
     this.commandAge = commandAge;
     this.deviceTopics.start(this.name);
+    this.groupTopics.start(this.name);
     const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
       // the marker is the hub's own message: it must come back despite no-local
@@ -253,6 +265,7 @@ export class UplinkBridge implements Part {
     this.republishes++;
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
+    this.groupTopics.republish();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }
@@ -282,6 +295,7 @@ export class UplinkBridge implements Part {
   async stop(): Promise<void> {
     this.options.devices.events.removeOwner(this.name);
     this.deviceTopics.flush(); // a list a burst held back is kept in the outbox for the next start
+    this.groupTopics.flush();
     this.discoveryPart?.stop();
     await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
@@ -290,6 +304,7 @@ export class UplinkBridge implements Part {
     this.publisher?.detach();
     await this.outboxStore?.close();
     this.deviceTopics.stop();
+    this.groupTopics.stop();
     this.outgoing.detach();
     this.outboxStore = undefined;
   }

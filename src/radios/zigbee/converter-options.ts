@@ -18,7 +18,7 @@ const MAX_OPTIONS = 32;
 const MAX_VALUE_CHARS = 256;
 
 export function converterOptions(device: Models.Device): KeyValue {
-  const stored = (device.meta as KeyValue)[META_KEY];
+  const stored = device.meta[META_KEY];
   return typeof stored === 'object' && stored !== null ? { ...(stored as KeyValue) } : {};
 }
 
@@ -62,7 +62,7 @@ export function mergeConverterOptions(
   }
   if (Object.keys(to).length > MAX_OPTIONS)
     throw new HearthError(ErrorCode.PayloadInvalid, `${deviceId}: more than ${MAX_OPTIONS} converter options`);
-  (device.meta as KeyValue)[META_KEY] = to;
+  device.meta[META_KEY] = to;
   device.save();
   return { from, to };
 }

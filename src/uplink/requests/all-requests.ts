@@ -4,6 +4,7 @@
  */
 import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
+import { groupRequests } from './group-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
 import { zigbeeBindRequests } from './zigbee-bind-requests.js';
@@ -13,6 +14,7 @@ import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
 const MODULES: readonly RequestModule[] = [
   deviceRequests,
   roomRequests,
+  groupRequests,
   zwaveInclusionRequests,
   zigbeeBindRequests,
   networkMapRequests,

@@ -72,7 +72,7 @@ export const deviceRequests = defineRequests({
       const record = deviceOf(context, request.id);
       const { debounce, throttle, retain, ...converter } = request.options;
       const before = hearthOptions(record.options);
-      let converterChange = { from: {}, to: {} } as { from: Record<string, unknown>; to: Record<string, unknown> };
+      let converterChange = { from: {}, to: {} };
       if (Object.keys(converter).length > 0) {
         // as Zigbee2MQTT's per-device options: they reach the device's converters (temperature_calibration, transition, …)
         if (record.radio !== 'zigbee')

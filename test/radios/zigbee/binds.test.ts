@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bindResponse, okResponse } from '../../uplink/conformance/z2m-tools-api.js';
-import { until } from '../../support/until.js';
 import { idOf, startZigbeeHub } from './support.js';
 import { askBridge } from './tools-support.js';
 

@@ -47,15 +47,19 @@ export interface ZigbeeHubOptions {
   waitForDevices?: boolean;
   /** Who may join (radios.zigbee.passlist, blocklist, maxDevices). */
   joinPolicy?: JoinPolicy;
+  /** A restart: the state directory, network and broker of an earlier hub (each fresh by default). */
+  stateDir?: string;
+  network?: SimulatedZigbeeNetwork;
+  broker?: Mosquitto;
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
-  const broker = await Mosquitto.start();
-  onTestFinished(() => broker.stop());
+  const broker = options.broker ?? (await Mosquitto.start());
+  if (options.broker === undefined) onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
-  const stateDir = await tempDir();
+  const stateDir = options.stateDir ?? (await tempDir());
   // a call the simulated network never answers times out in 300 ms, not herdsman's 10 s
-  const network = new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
+  const network = options.network ?? new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
   const path = registerSimulatedNetwork(network);
   onTestFinished(() => unregisterSimulatedNetwork(path));
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));

@@ -1,14 +1,16 @@
 /**
  * The simulated network's mesh: who is whose parent (a tree of routers and end devices under
  * the coordinator, a star until tests place devices), each device's binding table (ZDO bind and
- * unbind requests, parsed from herdsman's bytes) and group membership (genGroups add, remove),
- * and the tables a router answers Mgmt_Lqi_req and Mgmt_Rtg_req with, paged as real stacks do.
+ * unbind requests, parsed from herdsman's bytes; a group bind reaches the members in
+ * group-frames.ts's tables), and the tables a router answers Mgmt_Lqi_req and Mgmt_Rtg_req
+ * with, paged as real stacks do.
  * A device's own cluster command (a remote's button) goes where its binds say: to bound
  * devices and group members directly, without the coordinator, or to the coordinator when it is
  * bound there or nothing is bound for that cluster.
  */
 import { Zcl, Zdo } from 'zigbee-herdsman';
 import type { SimulatedZigbeeDevice } from './simulated-device.js';
+import { groupsOf } from './group-frames.js';
 import { parse, Writer, zdoResponse } from './zdo-frames.js';
 
 export type BindTarget = { ieee: string; endpoint: number } | { group: number };
@@ -66,7 +68,6 @@ function sameBind(a: SimulatedBind, b: SimulatedBind): boolean {
 export class SimulatedMesh {
   private readonly parents = new Map<string, string>();
   readonly binds = new Map<string, SimulatedBind[]>();
-  private readonly groups = new Map<number, Set<string>>();
   readonly boundDeliveries: BoundDelivery[] = [];
 
   constructor(private readonly network: MeshNetwork) {}
@@ -91,9 +92,11 @@ export class SimulatedMesh {
     return depth;
   }
 
-  /** The group's members, as `ieee/endpoint`. */
+  /** The group's members, as `ieee/endpoint`, from the devices' group tables (group-frames.ts). */
   groupMembers(group: number): string[] {
-    return [...(this.groups.get(group) ?? [])];
+    return this.network.all.flatMap((device) =>
+      device.model.endpoints.filter((e) => groupsOf(device, e.id).includes(group)).map((e) => `${device.ieeeAddress}/${e.id}`),
+    );
   }
 
   /** A ZDO request the mesh answers (bind, unbind, LQI, routing); undefined for the others. */
@@ -169,44 +172,6 @@ export class SimulatedMesh {
     const frame = new Writer().u8(tsn).u8(Zdo.Status.SUCCESS).u8(routes.length).u8(start).u8(page.length);
     for (const route of page) frame.u16(route.destination).u8(0).u16(route.nextHop); // status 0: active
     return parse(Zdo.ClusterId.ROUTING_TABLE_REQUEST, frame);
-  }
-
-  /** genGroups add / remove / removeAll on a device: its answer frames; undefined for other frames. */
-  groupFrame(device: SimulatedZigbeeDevice, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined {
-    if (frame.cluster.name !== 'genGroups' || frame.header.isGlobal) return undefined;
-    const member = `${device.ieeeAddress}/${endpoint}`;
-    const payload = frame.payload as { groupid?: number };
-    const answer = (command: string, values: Record<string, unknown>): Zcl.Frame[] => [
-      Zcl.Frame.create(
-        Zcl.FrameType.SPECIFIC,
-        Zcl.Direction.SERVER_TO_CLIENT,
-        true,
-        frame.header.manufacturerCode,
-        frame.header.transactionSequenceNumber,
-        command,
-        'genGroups',
-        values,
-        {},
-      ),
-    ];
-    switch (frame.command.name) {
-      case 'add':
-      case 'addIfIdentifying': {
-        const group = payload.groupid ?? 0;
-        this.groups.set(group, (this.groups.get(group) ?? new Set()).add(member));
-        return frame.command.name === 'add' ? answer('addRsp', { status: Zcl.Status.SUCCESS, groupid: group }) : [];
-      }
-      case 'remove': {
-        const group = payload.groupid ?? 0;
-        const removed = this.groups.get(group)?.delete(member) === true;
-        return answer('removeRsp', { status: removed ? Zcl.Status.SUCCESS : Zcl.Status.NOT_FOUND, groupid: group });
-      }
-      case 'removeAll':
-        for (const members of this.groups.values()) members.delete(member);
-        return [];
-      default:
-        return undefined;
-    }
   }
 
   /**

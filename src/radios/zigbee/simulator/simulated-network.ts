@@ -3,7 +3,8 @@
  * herdsman's real `Controller` reaches through the simulated adapter (simulated-adapter.ts).
  * A controller opens it like a stick, by its serial path `simulated:<name>` (see
  * adapter-hook.ts); the network answers ZDO (node, active-endpoint and simple descriptors,
- * leave) from its devices' models, binds, groups and the mesh's tables from simulated-mesh.ts,
+ * leave) from its devices' models, binds and the mesh's tables from simulated-mesh.ts (groups:
+ * group-frames.ts),
  * and hands ZCL frames to the device addressed.
  *
  * Devices that are "already paired" join when the controller starts and does not know them
@@ -31,6 +32,8 @@ export interface SimulatedNetworkCore {
   attach(adapter: SimulatedAdapter, formedBefore: string | undefined): 'resumed' | 'reset';
   detach(adapter: SimulatedAdapter): void;
   device(ieee: string): SimulatedZigbeeDevice | undefined;
+  /** Every device of the network (a group frame reaches the members among them). */
+  readonly all: SimulatedZigbeeDevice[];
   zdo(ieee: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer): unknown;
   zcl(ieee: string, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined;
   payloadFrom(ieee: string, endpoint: number, frame: Zcl.Frame, destinationEndpoint: number): ZclPayload;
@@ -190,7 +193,7 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   zcl(ieee: string, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined {
     const device = this.members.get(ieee);
     if (device === undefined) return undefined;
-    return (device.fault === undefined ? this.mesh.groupFrame(device, endpoint, frame) : undefined) ?? device.handle(endpoint, frame);
+    return device.handle(endpoint, frame);
   }
 
   /** The answer to a ZDO request, as herdsman's ZDO parser reads it from the bytes (zdo-frames.ts); `silent` when the device does not answer. */
