@@ -18,7 +18,7 @@ const MAX_OPTIONS = 32;
 const MAX_VALUE_CHARS = 256;
 
 export function converterOptions(device: Models.Device): KeyValue {
-  const stored = device.meta[META_KEY];
+  const stored: unknown = device.meta[META_KEY];
   return typeof stored === 'object' && stored !== null ? { ...(stored as KeyValue) } : {};
 }
 

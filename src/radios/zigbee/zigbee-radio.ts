@@ -8,7 +8,6 @@
  * (availability.ts); who may join: join-policy.ts; floods: report-throttle.ts; coordinator
  * backups: coordinator-backups.ts; binds, network map, reconfigure, options: zigbee-tools.ts.
  */
-import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
 import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';

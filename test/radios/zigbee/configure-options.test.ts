@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { configureResponse, deviceOptionsResponse, interviewResponse, okResponse } from '../../uplink/conformance/z2m-tools-api.js';
 import { idOf, startZigbeeHub } from './support.js';
 import { askBridge } from './tools-support.js';
+import { until } from '../../support/until.js';
 
 describe('Zigbee configure, interview and converter options', () => {
   it('configures and interviews a device again', async () => {
@@ -31,12 +32,15 @@ describe('Zigbee configure, interview and converter options', () => {
     const interviewed = await askBridge(hub, 'device/interview', { id: idOf(bulb) });
     expect(okResponse(interviewResponse).parse(interviewed).data).toEqual({ id: idOf(bulb) });
     expect(reads()).toBeGreaterThan(readsBefore);
-    const started = hub.watch.received.findIndex((m) => m.payload.includes('"transaction":"') && m.topic.endsWith('device/interview'));
-    const events = hub.watch.received
-      .slice(started)
-      .filter((m) => m.topic === 'hearth/zb/bridge/event' && m.payload.includes(bulb.ieeeAddress))
-      .map((m) => (JSON.parse(m.payload) as { data: { status?: string } }).data.status);
-    expect(events).toEqual(['started', 'successful']);
+    const asked = hub.watch.received.findIndex((m) => m.topic.endsWith('bridge/request/device/interview'));
+    const events = () =>
+      hub.watch.received
+        .slice(asked)
+        .filter((m) => m.topic === 'hearth/zb/bridge/event' && m.payload.includes(bulb.ieeeAddress))
+        .map((m) => (JSON.parse(m.payload) as { data: { status?: string } }).data.status);
+    // the hub announces the device anew after the interview, as after a join
+    await until(() => events().length >= 2, 10_000, 'the interview events');
+    expect(events()).toEqual(['started', 'successful']);
 
     // a device no definition knows, a device that does not answer, and a name that is no device
     expect(await askBridge(hub, 'device/configure', { id: idOf(widget) })).toMatchObject({
