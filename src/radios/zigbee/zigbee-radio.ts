@@ -9,7 +9,6 @@
  * throttled (report-throttle.ts); the coordinator backup (coordinator-backup.ts) is written
  * periodically and on stop, and handed out on request.
  */
-import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
 import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
