@@ -5,6 +5,8 @@
  * exposes, options, OTA support) and each endpoint's clusters, bindings and configured reportings.
  */
 import type { Models } from 'zigbee-herdsman';
+// herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
+import { InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
 import type { Definition } from 'zigbee-herdsman-converters';
 import type { DeviceDetails } from '../radio.js';
 import { herdsmanDevice, type ZigbeeAccess } from './zigbee-access.js';
@@ -71,8 +73,8 @@ export function zigbeeDeviceDetails(access: ZigbeeAccess, deviceId: string): Dev
     software_build_id: device.softwareBuildID,
     date_code: device.dateCode,
     model_id: device.modelID,
-    interviewing: device.interviewState === 'IN_PROGRESS',
-    interview_completed: device.interviewState === 'SUCCESSFUL',
+    interviewing: device.interviewState === InterviewState.InProgress,
+    interview_completed: device.interviewState === InterviewState.Successful,
     interview_state: device.interviewState,
     manufacturer: device.manufacturerName,
     endpoints,

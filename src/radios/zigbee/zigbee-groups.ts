@@ -79,7 +79,7 @@ async function groupSet(group: Models.Group, definitions: Definition[], payload:
       publish: () => undefined,
       deviceExposesChanged: () => undefined,
     };
-    const result = await converter.convertSet?.(group, key, value, meta as never);
+    const result = await converter.convertSet?.(group, key, value, meta);
     if (result?.state !== undefined) Object.assign(newState, result.state);
   }
   return newState;

@@ -32,5 +32,5 @@ export function groupCapabilities(members: readonly DeviceRecord[]): Capability[
   const state = members.map((member) => switchState(member.capabilities)).find((feature) => feature !== undefined);
   if (state === undefined) return [];
   const { endpoint: _endpoint, ...feature } = state;
-  return [{ type: 'switch', features: [{ ...feature, property: 'state', name: 'state' } as Feature] }];
+  return [{ type: 'switch', features: [{ ...feature, property: 'state', name: 'state' }] }];
 }

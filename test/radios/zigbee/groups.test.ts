@@ -47,18 +47,18 @@ describe('Zigbee groups over MQTT', () => {
     expect(frames[0]?.reached.sort()).toEqual([`${ambiance.ieeeAddress}/11`, `${bulb.ieeeAddress}/1`].sort());
     expect(bulb.attribute('genOnOff', 'onOff')).toBe(1);
     expect(ambiance.attribute('genOnOff', 'onOff', 11)).toBe(1);
-    await watch.waitFor('hearth/zb/living lights', (p) => JSON.parse(p).state === 'ON');
+    await watch.waitFor('hearth/zb/living lights', (p) => (JSON.parse(p) as { state?: string }).state === 'ON');
 
     // derived state: one member OFF leaves the group ON; all OFF makes it OFF (off_state all_members_off)
     bulb.report('genOnOff', { onOff: 0 });
     await watch.waitFor(hub.topic(bulb), (p) => p.includes('"state":"OFF"'));
     ambiance.report('genLevelCtrl', { currentLevel: 77 }, 11);
-    await watch.waitFor('hearth/zb/living lights', (p) => JSON.parse(p).brightness === 77);
+    await watch.waitFor('hearth/zb/living lights', (p) => (JSON.parse(p) as { brightness?: number }).brightness === 77);
     expect(JSON.parse(watch.received.filter((m) => m.topic === 'hearth/zb/living lights').at(-1)?.payload ?? '{}')).toMatchObject({
       state: 'ON',
     });
     ambiance.report('genOnOff', { onOff: 0 }, 11);
-    await watch.waitFor('hearth/zb/living lights', (p) => JSON.parse(p).state === 'OFF');
+    await watch.waitFor('hearth/zb/living lights', (p) => (JSON.parse(p) as { state?: string }).state === 'OFF');
 
     // the group persists: a restart on the same state directory keeps it and its members
     await hub.stop();
@@ -68,7 +68,7 @@ describe('Zigbee groups over MQTT', () => {
     await until(() => again.devices.device(idOf(bulb)) !== undefined, 10_000, 'the bulb is known again');
     const framesBefore = groupFramesOf(network).length;
     await again.watch.client.publishAsync('hearth/zb/living lights/set', '{"state":"ON","brightness":200}', { qos: 1 });
-    await again.watch.waitFor('hearth/zb/living lights', (p) => JSON.parse(p).state === 'ON');
+    await again.watch.waitFor('hearth/zb/living lights', (p) => (JSON.parse(p) as { state?: string }).state === 'ON');
     await until(() => bulb.attribute('genLevelCtrl', 'currentLevel') === 200, 5000, 'the bulb took the group brightness');
     expect(
       groupFramesOf(network)
@@ -89,7 +89,7 @@ describe('Zigbee groups over MQTT', () => {
     await watch.client.publishAsync('hearth/zb/porch/set', '{"state":"ON"}', { qos: 1 });
     await until(() => pins.level(17) === 1 && plug.attribute('genOnOff', 'onOff') === 1, 5000, 'both members are on');
     expect(groupFramesOf(network).slice(before)).toEqual([expect.objectContaining({ groupId: 7, command: 'on' })]);
-    await watch.waitFor('hearth/zb/porch', (p) => JSON.parse(p).state === 'ON');
+    await watch.waitFor('hearth/zb/porch', (p) => (JSON.parse(p) as { state?: string }).state === 'ON');
     await watch.waitFor(`hearth/zb/porch relay`, (p) => p.includes('"state":"ON"'));
 
     // the relay's pins fail (EIO): the plug still switches, the answer names the relay and its code

@@ -25,9 +25,9 @@ const logs = new WeakMap<object, GroupFrame[]>();
 
 function tableOf(device: SimulatedZigbeeDevice, endpoint: number): Set<number> {
   let byEndpoint = tables.get(device);
-  if (byEndpoint === undefined) tables.set(device, (byEndpoint = new Map()));
+  if (byEndpoint === undefined) tables.set(device, (byEndpoint = new Map<number, Set<number>>()));
   let groups = byEndpoint.get(endpoint);
-  if (groups === undefined) byEndpoint.set(endpoint, (groups = new Set()));
+  if (groups === undefined) byEndpoint.set(endpoint, (groups = new Set<number>()));
   return groups;
 }
 
