@@ -99,6 +99,13 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     'A rule fired more often than ruleSettings.maxFiringsPerS in one second (it triggers itself, or two rules trigger each other) and was suspended; rule/enable starts it again.',
   [ErrorCode.RuleActionFailed]:
     "A rule's action failed without a code of its own (a rule_failed event carries it); the rule keeps running.",
+  [ErrorCode.GroupNotFound]: 'No group has that friendly name or id (bridge/groups lists them).',
+  [ErrorCode.GroupExists]: 'A group (or a device) already has that id or friendly name: groups and devices share the topic space.',
+  [ErrorCode.GroupNameInvalid]:
+    'A group name the name rule of devices refuses (README "Names"), or a name of digits alone (it would read as a group id). The message says what is wrong and where.',
+  [ErrorCode.GroupLimit]: 'Over the bound on groups (1024) or on members of one group (256).',
+  [ErrorCode.GroupMemberFailed]:
+    'A command to a group reached some members but not others (or a member could not join or leave the group on its radio); the answer lists each failed member with its own code.',
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

@@ -68,6 +68,11 @@ export const ErrorCode = {
   RuleReadOnly: 'RULE_READ_ONLY',
   RuleSuspended: 'RULE_SUSPENDED',
   RuleActionFailed: 'RULE_ACTION_FAILED',
+  GroupNotFound: 'GROUP_NOT_FOUND',
+  GroupExists: 'GROUP_EXISTS',
+  GroupNameInvalid: 'GROUP_NAME_INVALID',
+  GroupLimit: 'GROUP_LIMIT',
+  GroupMemberFailed: 'GROUP_MEMBER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -30,6 +30,8 @@ import { deviceKind, type DeviceMessage, type RadioPort, type ReportReply } from
 import type { DeviceView } from '../model/device-view.js';
 import type { DeviceRecord } from '../model/device-record.js';
 import { Rooms, type RoomData, type RoomState } from './rooms.js';
+import type { Groups } from './groups.js';
+import { openGroupStore, type GroupStore } from './group-store.js';
 
 const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));
 const settingsSchema = z.record(z.string(), z.unknown());
@@ -61,6 +63,7 @@ export class DeviceService implements Part {
   private settingsDoc: Low<Record<string, unknown>> | undefined;
   private settingsWriter: CoalescingWriter | undefined;
   private roomList: Rooms | undefined;
+  private groupStore: GroupStore | undefined;
   private kind: ActorKind<DeviceMessage, unknown, undefined> | undefined;
   private readonly radios = new Map<DeviceRecord['radio'], RadioPort>();
   private started = false;
@@ -120,6 +123,14 @@ export class DeviceService implements Part {
     await this.settingsDoc.read();
     const settingsDoc = this.settingsDoc;
     this.settingsWriter = new CoalescingWriter(() => settingsDoc.write(), store.writeIntervalMs, log, 'settings.json');
+    this.groupStore = await openGroupStore({
+      stateDir,
+      writeIntervalMs: store.writeIntervalMs,
+      log,
+      damaged: this.documentDamage('groups', join(stateDir, 'groups.json')),
+      deviceNamed: (name) => registry.byFriendlyName(name) !== undefined,
+      changed: () => this.events.emit('groups.changed', {}),
+    });
     this.stateStore = await DeviceStateStore.open({
       dir: join(stateDir, 'state'),
       log,
@@ -155,7 +166,7 @@ export class DeviceService implements Part {
 
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush()]);
+    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush(), this.groupStore?.flush()]);
     await this.stateStore?.close();
   }
 
@@ -184,6 +195,12 @@ export class DeviceService implements Part {
   get rooms(): Rooms {
     if (this.roomList === undefined) throw new Error('the devices part has not started');
     return this.roomList;
+  }
+
+  /** The groups (./groups.ts), kept in groups.json. */
+  get groups(): Groups {
+    if (this.groupStore === undefined) throw new Error('the devices part has not started');
+    return this.groupStore.groups;
   }
 
   /** A radio makes itself available for commands. */
@@ -245,6 +262,8 @@ export class DeviceService implements Part {
 
   renameDevice(id: string, friendlyName: string): DeviceRecord {
     const from = this.registry.get(id)?.friendlyName;
+    if (this.groups.byName(friendlyName) !== undefined)
+      throw new HearthError(ErrorCode.DeviceNameTaken, `the name ${JSON.stringify(friendlyName.slice(0, 64))} is a group's`);
     const renamed = this.registry.rename(id, friendlyName);
     this.changed('devices');
     if (from !== undefined && from !== renamed.friendlyName) this.events.emit('device.renamed', { record: renamed, from });
@@ -257,6 +276,7 @@ export class DeviceService implements Part {
     if (this.options.system.has(id)) await this.options.system.remove(id);
     this.registry.remove(id);
     this.rooms.deviceRemoved(id);
+    this.groups.deviceRemoved(id);
     this.changed('devices');
     if (record !== undefined) this.events.emit('device.removed', { record });
     await this.state.forget(id);

@@ -18,6 +18,8 @@ export interface HubEventMap {
   /** The device list changed (added, renamed, options, removed). */
   'devices.changed': Record<string, never>;
   'rooms.changed': Record<string, never>;
+  /** The groups changed (added, renamed, members, options, removed). */
+  'groups.changed': Record<string, never>;
   /** A device was renamed: its topics move. */
   'device.renamed': { record: DeviceRecord; from: string };
   /** A device was removed: its topics are cleared, its radio forgets it. */

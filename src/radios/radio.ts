@@ -9,6 +9,7 @@ import type { Capability } from '../model/capabilities.js';
 import type { RadioKind } from '../model/device-id.js';
 import type { BridgeEventMap } from '../events/bridge-events.js';
 import type { PartHealth } from '../lifecycle/part.js';
+import type { ZigbeeTools } from './zigbee-tools-api.js';
 
 /** What a radio knows of a device after it joined or finished its interview. */
 export interface RadioDevice {
@@ -69,8 +70,37 @@ export interface RadioListener {
   failed(error: unknown): void;
 }
 
+/**
+ * A radio's own groups (Zigbee's): one command reaches every member in one frame, and each
+ * member keeps its group table itself. Group ids are the hub's (src/devices/groups.ts).
+ */
+export interface RadioGroups {
+  /** Puts one endpoint of a device in group `groupId` (the definition's default endpoint when none is named); resolves to the endpoint used. */
+  addMember(groupId: number, deviceId: string, endpoint?: number): Promise<number>;
+  removeMember(groupId: number, deviceId: string, endpoint?: number): Promise<void>;
+  /** Forgets the group (its members are taken out first). */
+  removeGroup(groupId: number): Promise<void>;
+  /**
+   * One group command carrying `payload` (common vocabulary) to every member of the group,
+   * through the converters of `memberIds`' definitions; resolves to the state the converters
+   * report back (Zigbee2MQTT's optimistic group state).
+   */
+  send(groupId: number, payload: Record<string, unknown>, memberIds: readonly string[]): Promise<Record<string, unknown>>;
+}
+
+/**
+ * What a radio knows of a device for `bridge/devices`, in Zigbee2MQTT's field names
+ * (`ieee_address`, `type`, `network_address`, `power_source`, `model_id`, `manufacturer`,
+ * `interview_state`, `supported`, `definition`, `endpoints`, …): each radio fills in what applies to it.
+ */
+export type DeviceDetails = Record<string, unknown>;
+
 export interface Radio {
   readonly kind: RadioKind;
+  /** Its groups, where the radio has its own (Zigbee). */
+  readonly groups?: RadioGroups;
+  /** Zigbee2MQTT's `bridge/devices` fields for one of its devices; undefined when it does not know the device. */
+  deviceDetails?(deviceId: string): DeviceDetails | undefined;
   /** Opens the radio (serial port or simulator) and announces the devices it knows. */
   start(listener: RadioListener, signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
@@ -99,6 +129,8 @@ export interface Radio {
    * Absent where joining asks nothing.
    */
   answerInclusion?(answer: InclusionAnswer): void;
+  /** Binds, the network map, reconfigure, interview, converter options: the Zigbee radio's own tools. Absent on other radios. */
+  readonly zigbee?: ZigbeeTools;
   /** Forgets a device the user removed (leaves it to the radio whether it can tell the device). */
   forget(deviceId: string): Promise<void>;
   health(): PartHealth;
@@ -131,4 +163,6 @@ export interface RadioControl {
    * configuration…); a RADIO_UNAVAILABLE error when that radio is not enabled or not running.
    */
   running(kind: RadioKind): Radio;
+  /** The `bridge/devices` fields the device's radio gives (none when that radio is not running or has none). */
+  deviceDetails?(deviceId: string): DeviceDetails | undefined;
 }

@@ -23,6 +23,8 @@ import { boundedText, preview } from '../bounded-text.js';
 import { fittedAnswer, MAX_ECHOED_NAME_CHARS, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
 import type { Verdict } from './command-age.js';
 import { parseIncomingTopic, type Topics } from './topics.js';
+import type { GroupData } from '../devices/groups.js';
+import type { GroupCommands } from './groups/group-commands.js';
 
 export interface Reply {
   topic: string;
@@ -38,6 +40,12 @@ export interface RouterOptions {
   maxPayloadBytes: number;
   /** Publishes a reply (responses and errors; the bridge sends those on its own topics through the outbox). */
   reply(reply: Reply): void;
+  /** `<group>/set` and `<group>/get` (a name no device has); their results on the group's topic. */
+  groups?: {
+    commands: GroupCommands;
+    commanded(group: GroupData, state: Record<string, unknown>): void;
+    publishCurrent(group: GroupData): void;
+  };
   /** Publishes a device's current state (after a /get). */
   publishState(deviceId: string, again: boolean): Promise<void>;
   /** Hears the code of every failure (metrics). */
@@ -69,6 +77,16 @@ function bareValue(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** A group command's failed members as an answer carries them: the first 32, each message bounded. */
+function boundedFailures(failed: unknown): unknown {
+  if (!Array.isArray(failed)) return [];
+  return (failed as { device: string; code: string; message: string }[]).slice(0, 32).map((f) => ({
+    device: boundedText(f.device, MAX_ECHOED_NAME_CHARS),
+    code: f.code,
+    message: boundedText(f.message, 200),
+  }));
 }
 
 export class CommandRouter {
@@ -110,23 +128,33 @@ export class CommandRouter {
       return;
     }
     const record = this.options.devices.resolve(incoming.device);
-    const fail = (code: string, text: string): void => {
+    const fail = (code: string, text: string, failed?: unknown): void => {
       // bounded: an answer never grows with the command it answers
       const message = boundedText(text, MAX_ERROR_MESSAGE_CHARS);
       const device = boundedText(incoming.device, MAX_ECHOED_NAME_CHARS);
-      const response: BridgeResponse = { status: 'error', data: {}, error: { code, message } };
+      const data = failed === undefined ? {} : { failed: boundedFailures(failed) };
+      const response: BridgeResponse = { status: 'error', data, error: { code, message } };
       this.noteFailure(device, record?.id ?? '(unknown device)', response);
       this.options.reply({
         topic: this.options.topics.bridge('event'),
-        payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut } })),
+        payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut, ...data } })),
       });
       if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
     };
-    if (record === undefined) return fail(ErrorCode.DeviceNotFound, `no device named or with id ${quotedName(incoming.device)}`);
+    const group = record === undefined ? this.options.groups?.commands.resolve(incoming.device) : undefined;
+    if (record === undefined && group === undefined)
+      return fail(ErrorCode.DeviceNotFound, `no device or group named or with id ${quotedName(incoming.device)}`);
     if (payload.length > this.options.maxPayloadBytes) {
       return fail(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.options.maxPayloadBytes}`);
     }
     if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
+    if (group !== undefined) {
+      const answer = (data: unknown): void => {
+        if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data }, correlationData);
+      };
+      return this.routeGroup(group, incoming, payload, fail, answer);
+    }
+    if (record === undefined) return;
     if (incoming.kind === 'get') {
       // `{"state":"","brightness":""}` asks the device itself (its radio reads them back); an empty payload the hub's state
       const keys = getKeys(payload.toString('utf8'));
@@ -170,6 +198,47 @@ export class CommandRouter {
         return;
       }
       fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /**
+   * A group's `/set` (one Zigbee group command beside each other member's own) or `/get`; a
+   * member that failed makes the answer GROUP_MEMBER_FAILED, naming each failed member and its code.
+   */
+  private async routeGroup(
+    group: GroupData,
+    incoming: { kind: 'set' | 'get'; attribute?: string },
+    payload: Buffer,
+    fail: (code: string, text: string, failed?: unknown) => void,
+    answer: (data: unknown) => void,
+  ): Promise<void> {
+    const groups = this.options.groups as NonNullable<RouterOptions['groups']>;
+    const text = payload.toString('utf8');
+    const failedMembers = (failed: { device: string; code: string; message: string }[]): string =>
+      `${failed.length} member(s) of group ${quotedName(group.friendly_name)} failed: ${failed.map((f) => `${quotedName(f.device)} ${f.code}: ${f.message}`).join('; ')}`;
+    try {
+      if (incoming.kind === 'get') {
+        const keys = getKeys(text);
+        if (typeof keys === 'string') return fail(ErrorCode.PayloadInvalid, keys);
+        const failed = keys.length > 0 ? await groups.commands.read(group, keys) : [];
+        groups.publishCurrent(group);
+        if (failed.length > 0) return fail(ErrorCode.GroupMemberFailed, failedMembers(failed), failed);
+        return answer({});
+      }
+      let command: unknown;
+      try {
+        command = incoming.attribute !== undefined ? { [incoming.attribute]: bareValue(text) } : JSON.parse(text);
+      } catch (error) {
+        return fail(ErrorCode.PayloadInvalid, `malformed JSON: ${describeError(error)}`);
+      }
+      const shapeProblem = payloadShapeProblem(command);
+      if (shapeProblem !== undefined) return fail(ErrorCode.PayloadInvalid, shapeProblem);
+      const outcome = await groups.commands.set(group, command);
+      if (outcome.done.length > 0) groups.commanded(group, outcome.state);
+      if (outcome.failed.length > 0) return fail(ErrorCode.GroupMemberFailed, failedMembers(outcome.failed), outcome.failed);
+      answer({ ...outcome.state, members: outcome.done });
+    } catch (error) {
+      fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, describeError(error));
     }
   }
 

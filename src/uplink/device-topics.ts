@@ -15,7 +15,7 @@ import type { BridgeEvent } from '../events/bridge-events.js';
 import type { DeviceView } from '../model/device-view.js';
 import type { DeviceRecord } from '../model/device-record.js';
 import { Coalescer } from './coalescer.js';
-import { devicesDocument } from './devices-document.js';
+import { devicesDocument, type DetailsOf } from './devices-document.js';
 import { holdWhileRadiosSettle } from './radio-settling.js';
 import type { OutgoingMessage } from './outbox.js';
 import type { Topics } from './topics.js';
@@ -46,6 +46,8 @@ export interface DeviceTopicsOptions {
   enqueue(message: OutgoingMessage, again?: boolean): void;
   /** `null` for each state key a consumer expects before the device reported it (Home Assistant's lights). */
   placeholders?: (record: DeviceRecord) => Record<string, null>;
+  /** The radio's own `bridge/devices` fields of a device (Radio.deviceDetails); none by default. */
+  details?: DetailsOf;
   /** Runs `task` once Home Assistant has read the configs queued so far (old topics are cleared after the new configs). */
   afterConfigs?: (task: () => void) => void;
 }
@@ -177,7 +179,7 @@ export class DeviceTopics {
 
   /** `bridge/devices`, retained: every device with what is known of it and its room. */
   private publishDevices(): void {
-    const devices = devicesDocument(this.options.devices);
+    const devices = devicesDocument(this.options.devices, this.options.details);
     this.options.enqueue({ topic: this.options.topics.bridge('devices'), payload: JSON.stringify(devices), retain: true, kind: 'state' });
   }
 

@@ -42,7 +42,7 @@ export class Topics {
     return `${this.base}/${name}/availability`;
   }
 
-  bridge(what: 'state' | 'info' | 'devices' | 'rooms' | 'rules' | 'event' | 'health' | 'sync'): string {
+  bridge(what: 'state' | 'info' | 'devices' | 'groups' | 'rooms' | 'rules' | 'event' | 'health' | 'sync'): string {
     return `${this.base}/bridge/${what}`;
   }
 

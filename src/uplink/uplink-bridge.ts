@@ -23,6 +23,8 @@ import { Outbox, OUTBOX_BATCH_MS, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Outgoing } from './outgoing.js';
 import { DeviceTopics } from './device-topics.js';
+import { GroupCommands } from './groups/group-commands.js';
+import { GroupTopics } from './groups/group-topics.js';
 import { Topics } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
@@ -42,6 +44,7 @@ const NO_RADIOS: RadioControl = {
   answerInclusion: () => {
     throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
   },
+  deviceDetails: () => undefined,
 };
 
 /** The settings key under which the last time the broker was heard from is kept. */
@@ -90,6 +93,7 @@ export class UplinkBridge implements Part {
   private readonly outgoing: Outgoing;
   private readonly deviceTopics: DeviceTopics;
   private readonly ruleTopics: RuleTopics;
+  private readonly groupTopics: GroupTopics;
   /** Times every retained topic was republished (a broker without a session for the hub). */
   republishes = 0;
   private discoveryPart: HomeAssistantDiscovery | undefined;
@@ -107,8 +111,10 @@ export class UplinkBridge implements Part {
       // Home Assistant's JSON light logs an error for a state without `state`: placeholders until the device reports
       placeholders: (record) => (this.discoveryPart === undefined ? {} : statePlaceholders(record)),
       afterConfigs: (task) => (this.discoveryPart === undefined ? task() : this.discoveryPart.afterConfigs(task)),
+      details: (id) => options.radios?.deviceDetails?.(id),
     });
     this.ruleTopics = new RuleTopics(options.devices.events, this.topics, enqueue);
+    this.groupTopics = new GroupTopics({ devices: options.devices, topics: this.topics, log: options.log, enqueue });
     if (options.metrics !== undefined)
       registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
   }
@@ -183,6 +189,11 @@ export class UplinkBridge implements Part {
       ...(this.options.onFailure === undefined ? {} : { onFailure: this.options.onFailure }),
       ...(this.options.onWarningSuppressed === undefined ? {} : { onWarningSuppressed: this.options.onWarningSuppressed }),
       publishState: (id, again) => this.deviceTopics.publishState(id, again),
+      groups: {
+        commands: new GroupCommands(devices, this.options.radios ?? NO_RADIOS),
+        commanded: (group, state) => this.groupTopics.commanded(group, state),
+        publishCurrent: (group) => this.groupTopics.publishCurrent(group),
+      },
     });
     this.router = router;
     const lastHeard = devices.setting(LAST_HEARD_SETTING);
@@ -194,6 +205,7 @@ export class UplinkBridge implements Part {
     this.commandAge = commandAge;
     this.deviceTopics.start(this.name);
     this.ruleTopics.start(this.name);
+    this.groupTopics.start(this.name);
     const markerTopic = this.topics.bridge('sync');
     this.options.link.use({
       // the marker is the hub's own message: it must come back despite no-local
@@ -268,6 +280,7 @@ export class UplinkBridge implements Part {
     this.options.log.info('the broker has no session for the hub: republishing every retained topic');
     this.deviceTopics.republishLists();
     this.ruleTopics.republish();
+    this.groupTopics.republish();
     const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
     this.publisher?.asBacklog(done);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
@@ -304,6 +317,7 @@ export class UplinkBridge implements Part {
     this.options.devices.events.removeOwner(this.name);
     this.ruleTopics.flush();
     this.deviceTopics.flush(); // a list a burst held back is kept in the outbox for the next start
+    this.groupTopics.flush();
     this.discoveryPart?.stop();
     await this.discoveryPart?.settled();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
@@ -313,6 +327,7 @@ export class UplinkBridge implements Part {
     await this.outboxStore?.close();
     this.deviceTopics.stop();
     this.ruleTopics.stop();
+    this.groupTopics.stop();
     this.outgoing.detach();
     this.outboxStore = undefined;
   }

@@ -42,6 +42,11 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
         throw new HearthError(ErrorCode.RadioUnavailable, `the ${kind} radio is not running (it is ${part.state})`);
       return part.radio;
     },
+    deviceDetails: (deviceId) => {
+      const kind = parseDeviceId(deviceId).radio;
+      const part = running().find((candidate) => candidate.radio.kind === kind);
+      return part?.radio.deviceDetails?.(deviceId);
+    },
     answerInclusion: (answer) => {
       const asking = running().find((part) => part.radio.answerInclusion !== undefined);
       if (asking?.radio.answerInclusion === undefined)

@@ -54,7 +54,7 @@ describe('local rules across the radios, with the broker gone', () => {
     const brokerData = await tempDir('hearth-rules-broker-');
     await chmod(brokerData, 0o777);
     const hub = await startZigbeeHub(['bulb', 'door', 'climate'], {
-      broker: { extraConfig: ['persistence true', `persistence_location ${brokerData}/`, 'autosave_interval 1'] },
+      brokerOptions: { extraConfig: ['persistence true', `persistence_location ${brokerData}/`, 'autosave_interval 1'] },
       otherRadios: {
         // a loaded machine answers slowly: the mock node gets time to acknowledge before it is taken for dead
         zwave: { network: zwaveNetwork, driverOptions: { timeouts: { ack: 3000, report: 5000 } } },

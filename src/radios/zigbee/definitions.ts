@@ -9,6 +9,7 @@ import type { Models } from 'zigbee-herdsman';
 import { findByDevice, postProcessConvertedFromZigbeeMessage, type Definition } from 'zigbee-herdsman-converters';
 import type { Capability } from '../../model/capabilities.js';
 import { ErrorCode, HearthError } from '../../errors.js';
+import { converterOptions } from './converter-options.js';
 
 type Device = Models.Device;
 type Endpoint = Models.Endpoint;
@@ -42,19 +43,18 @@ export async function convertIncoming(
 ): Promise<KeyValue> {
   const payload: KeyValue = {};
   const device = message.device;
+  const options = converterOptions(device);
   for (const converter of definition.fromZigbee) {
     const types = Array.isArray(converter.type) ? converter.type : [converter.type];
     if (converter.cluster !== message.cluster || !types.includes(message.type)) continue;
-    const converted = await converter.convert(
-      definition,
-      message as never,
-      publish,
-      {},
-      { state, device, deviceExposesChanged: () => undefined },
-    );
+    const converted = await converter.convert(definition, message as never, publish, options, {
+      state,
+      device,
+      deviceExposesChanged: () => undefined,
+    });
     if (converted !== undefined && converted !== null) Object.assign(payload, converted);
   }
-  if (Object.keys(payload).length > 0) postProcessConvertedFromZigbeeMessage(definition, payload, {}, device);
+  if (Object.keys(payload).length > 0) postProcessConvertedFromZigbeeMessage(definition, payload, options, device);
   return payload;
 }
 
@@ -117,7 +117,7 @@ export async function applySet(
       message: { ...payload },
       device,
       mapped: definition,
-      options: {},
+      options: converterOptions(device),
       state,
       endpoint_name: undefined,
       publish: publish as never,
@@ -148,7 +148,7 @@ export async function applyGet(
       message: Object.fromEntries(keys.map((k) => [k, ''])),
       device,
       mapped: definition,
-      options: {},
+      options: converterOptions(device),
       state,
       endpoint_name: undefined,
       publish: publish as never,

@@ -4,12 +4,10 @@
  * by zigbee-herdsman-converters' definitions (definitions.ts): announced with their exposes as
  * capabilities once interviewed (or restored from herdsman's database), their messages turned
  * into state by the fromZigbee converters, commands carried out by the toZigbee converters.
- * Joining, interviews, announces and leaving become registry changes, `bridge/event`s and
- * availability (availability.ts); who may join is join-policy.ts's; a flooding device is
- * throttled (report-throttle.ts); the coordinator backup (coordinator-backup.ts) is written
- * periodically and on stop, and handed out on request.
+ * Joins, interviews, announces, leaves: registry changes, `bridge/event`s, availability
+ * (availability.ts); who may join: join-policy.ts; floods: report-throttle.ts; coordinator
+ * backups: coordinator-backups.ts; binds, network map, reconfigure, options: zigbee-tools.ts.
  */
-import type { Logger } from 'pino';
 import { Controller, Zcl, type Events, type Models } from 'zigbee-herdsman';
 // herdsman internals (not public API; checked against zigbee-herdsman 10.9.5)
 import { Device as HerdsmanDevice, InterviewState } from 'zigbee-herdsman/dist/controller/model/device.js';
@@ -17,44 +15,25 @@ import { Group as HerdsmanGroup } from 'zigbee-herdsman/dist/controller/model/gr
 import type { Definition } from 'zigbee-herdsman-converters';
 import { zigbeeId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError, isHearthError } from '../../errors.js';
-import type { FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import type { DeviceDetails, FaultScope, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
 import { RadioSkeleton } from '../radio-skeleton.js';
 import { Availability } from './availability.js';
 import { CoordinatorBackups } from './coordinator-backups.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
-import { joinHandler, OPEN_JOIN_POLICY, unlisted, type JoinPolicy, type JoinRefusal } from './join-policy.js';
+import { joinHandler, OPEN_JOIN_POLICY, unlisted, type JoinRefusal } from './join-policy.js';
 import { ReportThrottle } from './report-throttle.js';
+import type { ZigbeeAccess } from './zigbee-access.js';
+import { zigbeeDeviceDetails } from './zigbee-details.js';
+import { zigbeeGroups } from './zigbee-groups.js';
+import type { ControllerSettings, ZigbeeRadioOptions } from './zigbee-radio-options.js';
+import { HerdsmanTools } from './zigbee-tools.js';
 
-type ControllerOptions = ConstructorParameters<typeof Controller>[0];
 type Device = Models.Device;
-export type ControllerSettings = Omit<ControllerOptions, 'acceptJoiningDeviceHandler'>;
+export type { ControllerSettings };
 
-export interface ZigbeeRadioOptions {
-  /** Everything herdsman's Controller takes (network, serial port, database and backup paths), or how to get it at start (a first start generates the network's key). */
-  controller: ControllerSettings | (() => Promise<ControllerSettings>);
-  log: Logger;
-  /** The logger herdsman's and the converters' own logs go to. */
-  herdsmanLog?: Logger;
-  availability: { activeTimeoutMs: number; passiveTimeoutMs: number };
-  maxReportsPerS: number;
-  backupIntervalMs: number;
-  /** How long the coordinator may take to answer a probe. */
-  probeTimeoutMs?: number;
-  /**
-   * How long a command to a sleeping end device may take before it counts as queued: herdsman
-   * keeps it and sends it when the device checks in (default 5 s).
-   */
-  sleepyAnswerMs?: number;
-  /** Runs after the controller started and known devices were announced (the simulator's devices join here). */
-  afterStart?: (radio: ZigbeeRadio) => void;
-  afterStop?: () => void;
-  /** A name for a new device, if the backend has one (the simulator names its devices `zigbee/<kind>`). */
-  nameOf?: (ieeeAddress: string) => string | undefined;
-  /** Who may join (pass list, block list, device cap); everyone when unset. */
-  joinPolicy?: JoinPolicy;
-}
+export type { ZigbeeRadioOptions };
 
 interface Known {
   definition: Definition | undefined;
@@ -71,12 +50,16 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
   private availability: Availability | undefined;
   private throttle: ReportThrottle | undefined;
   private backups: CoordinatorBackups | undefined;
+  /** Groups (zigbee-groups.ts) and `bridge/devices` fields (zigbee-details.ts) on the controller and the definitions known. */
+  private readonly access: ZigbeeAccess = { controller: () => this.herdsman, known: (id) => this.known.get(id) };
+  readonly groups = zigbeeGroups(this.access);
+  readonly zigbee = new HerdsmanTools(this, this.log);
 
   constructor(private readonly options: ZigbeeRadioOptions) {
     super('zigbee', options.log);
   }
 
-  /** The controller, for the simulator and tests. */
+  /** The controller, for the simulator, tests, the helpers on `access` and the tools (zigbee-tools.ts). */
   get herdsman(): Controller {
     if (this.controller === undefined) throw new Error('the Zigbee radio has not started');
     return this.controller;
@@ -165,7 +148,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
     });
   }
 
-  private onInterview(status: Events.DeviceInterviewPayload['status'], device: Device): void {
+  onInterview(status: Events.DeviceInterviewPayload['status'], device: Device): void {
     const id = zigbeeId(device.ieeeAddr);
     const listener = this.listener;
     if (listener === undefined) return;
@@ -249,7 +232,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
       );
   }
 
-  private device(deviceId: string): Device {
+  device(deviceId: string): Device {
     const device = this.controller?.getDeviceByIeeeAddr(this.ownId(deviceId).ieeeAddress);
     if (device === undefined) throw this.notFound(deviceId);
     return device;
@@ -360,8 +343,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
     this.known.clear();
     // herdsman's stop closes joining, saves the database and writes the coordinator backup
     await controller?.stop().catch((error: unknown) => {
-      // a dead coordinator cannot take the backup (herdsman saved the database before trying);
-      // herdsman's stop gave up before clearing its process-wide device cache: a restarted radio must start from the database
+      // a dead coordinator takes no backup (the database was saved); herdsman's stop left its caches: a restart reads the database
       this.options.log.warn({ err: error }, `the Zigbee controller did not stop cleanly: ${describeError(error)}`);
       HerdsmanDevice.resetCache();
       HerdsmanGroup.resetCache();
@@ -391,6 +373,10 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
     } catch (error) {
       throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer a ping: ${describeError(error)}`, { cause: error });
     }
+  }
+
+  deviceDetails(deviceId: string): DeviceDetails | undefined {
+    return zigbeeDeviceDetails(this.access, deviceId);
   }
 
   protected healthDetail(): Record<string, unknown> {

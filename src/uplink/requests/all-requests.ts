@@ -4,11 +4,24 @@
  */
 import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
+import { groupRequests } from './group-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
 import { ruleRequests } from './rule-requests.js';
+import { zigbeeBindRequests } from './zigbee-bind-requests.js';
+import { networkMapRequests } from './network-map-requests.js';
+import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
 
-const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests, ruleRequests];
+const MODULES: readonly RequestModule[] = [
+  deviceRequests,
+  roomRequests,
+  groupRequests,
+  zwaveInclusionRequests,
+  zigbeeBindRequests,
+  networkMapRequests,
+  zigbeeDeviceRequests,
+  ruleRequests,
+];
 
 function merged(modules: readonly RequestModule[]): RequestModule {
   const all: RequestModule = Object.create(null) as RequestModule;

@@ -1,10 +1,25 @@
 /**
  * Bridge requests about the hub and its devices as a whole: permit_join, network backups,
- * device rename / remove / options, and the health check.
+ * device rename / remove / options (hearth's own, and a Zigbee device's converter options), and
+ * the health check.
  */
 import { z } from 'zod';
 import { defineRequests } from './request-module.js';
+import { ErrorCode, HearthError } from '../../errors.js';
+import type { DeviceRecord } from '../../model/device-record.js';
 import { deviceOf, deviceRef } from './refs.js';
+import { zigbeeTools } from './zigbee-refs.js';
+
+const MAX_OPTIONS = 32;
+
+/** hearth's options as the request names them (seconds). */
+function hearthOptions(options: DeviceRecord['options']): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  if (options?.debounceMs !== undefined) named.debounce = options.debounceMs / 1000;
+  if (options?.throttleMs !== undefined) named.throttle = options.throttleMs / 1000;
+  if (options?.retain !== undefined) named.retain = options.retain;
+  return named;
+}
 
 export const deviceRequests = defineRequests({
   permit_join: {
@@ -44,21 +59,41 @@ export const deviceRequests = defineRequests({
   'device/options': {
     schema: z.object({
       id: deviceRef,
-      options: z.strictObject({
-        debounce: z.number().min(0).max(600).optional(),
-        throttle: z.number().min(0).max(600).optional(),
-        retain: z.boolean().optional(),
-      }),
+      // hearth's own options, checked here; any other name is a converter option (Zigbee), checked by the radio
+      options: z
+        .looseObject({
+          debounce: z.number().min(0).max(600).optional(),
+          throttle: z.number().min(0).max(600).optional(),
+          retain: z.boolean().optional(),
+        })
+        .refine((options) => Object.keys(options).length <= MAX_OPTIONS, { error: `at most ${MAX_OPTIONS} options at once` }),
     }),
-    handle: (request, context) => {
+    handle: async (request, context) => {
       const record = deviceOf(context, request.id);
-      const { debounce, throttle, retain } = request.options;
+      const { debounce, throttle, retain, ...converter } = request.options;
+      const before = hearthOptions(record.options);
+      let converterChange = { from: {}, to: {} };
+      if (Object.keys(converter).length > 0) {
+        // as Zigbee2MQTT's per-device options: they reach the device's converters (temperature_calibration, transition, …)
+        if (record.radio !== 'zigbee')
+          throw new HearthError(
+            ErrorCode.CommandInvalid,
+            `${record.friendlyName} takes only debounce, throttle and retain (converter options are for Zigbee devices)`,
+          );
+        converterChange = await zigbeeTools(context).setConverterOptions(record.id, converter);
+      }
       const options: NonNullable<typeof record.options> = {};
       if (debounce !== undefined) options.debounceMs = Math.round(debounce * 1000);
       if (throttle !== undefined) options.throttleMs = Math.round(throttle * 1000);
       if (retain !== undefined) options.retain = retain;
-      const updated = context.devices.setDeviceOptions(record.id, options);
-      return { id: updated.id, options: updated.options };
+      const updated = Object.keys(options).length === 0 ? record : context.devices.setDeviceOptions(record.id, options);
+      return {
+        id: updated.id,
+        options: updated.options,
+        from: { ...before, ...converterChange.from },
+        to: { ...hearthOptions(updated.options), ...converterChange.to },
+        restart_required: false,
+      };
     },
   },
   health_check: {

@@ -50,18 +50,22 @@ export interface ZigbeeHubOptions {
   joinPolicy?: JoinPolicy;
   /** More topic filters the watch subscribes to before the hub starts (e.g. `homeassistant/#`). */
   watchAlso?: readonly string[];
-  /** The test's Mosquitto (persistence, users…). */
-  broker?: MosquittoOptions;
+  /** The options of the test's own Mosquitto (persistence, users…), when no broker is handed in. */
+  brokerOptions?: MosquittoOptions;
+  /** A restart: the state directory, network and broker of an earlier hub (each fresh by default). */
+  stateDir?: string;
+  network?: SimulatedZigbeeNetwork;
+  broker?: Mosquitto;
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
-  const broker = await Mosquitto.start(options.broker);
-  onTestFinished(() => broker.stop());
+  const broker = options.broker ?? (await Mosquitto.start(options.brokerOptions));
+  if (options.broker === undefined) onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zb/#');
   for (const filter of options.watchAlso ?? []) await watch.client.subscribeAsync(filter, { qos: 1 });
-  const stateDir = await tempDir();
+  const stateDir = options.stateDir ?? (await tempDir());
   // a call the simulated network never answers times out in 300 ms, not herdsman's 10 s
-  const network = new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
+  const network = options.network ?? new SimulatedZigbeeNetwork(kinds, { maxWaitMs: 300 });
   const path = registerSimulatedNetwork(network);
   onTestFinished(() => unregisterSimulatedNetwork(path));
   const log = pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));

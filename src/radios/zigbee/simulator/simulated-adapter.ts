@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { Zcl, Zdo } from 'zigbee-herdsman';
 import { networkParameters, type SimulatedNetworkCore } from './simulated-network.js';
 import { zdoResponse } from './zdo-frames.js';
+import { deliverGroupFrame } from './group-frames.js';
 
 interface Waiter {
   matches(payload: ZclPayload): boolean;
@@ -308,8 +309,10 @@ export class SimulatedAdapter extends Adapter {
     return undefined;
   }
 
-  async sendZclFrameToGroup(): Promise<void> {
+  /** One frame to a group; each member carries it out (group-frames.ts). */
+  async sendZclFrameToGroup(groupId: number, zclFrame: Zcl.Frame): Promise<void> {
     await this.coordinator('sendZclFrameToGroup');
+    deliverGroupFrame(this.network, this.network.all, groupId, zclFrame);
   }
 
   async sendZclFrameToAll(): Promise<void> {

@@ -9,6 +9,7 @@
  */
 import { Zcl } from 'zigbee-herdsman';
 import { simulatedModel, type SimulatedKind, type SimulatedModel } from './simulated-models.js';
+import { groupsCommand } from './group-frames.js';
 
 /** A frame the device received, decoded. */
 export interface ReceivedCommand {
@@ -163,6 +164,10 @@ export class SimulatedZigbeeDevice {
             ? []
             : [answer('defaultRsp', { cmdId: header.commandIdentifier, statusCode: Zcl.Status.UNSUP_COMMAND })];
       }
+    }
+    if (cluster.name === 'genGroups') {
+      const groupAnswer = groupsCommand(this, endpoint, request, failed);
+      if (groupAnswer !== undefined) return [groupAnswer];
     }
     const changed = failed ? undefined : this.apply(table, cluster.name, request.command.name, request.payload as Record<string, unknown>);
     const frames: Frame[] = [];

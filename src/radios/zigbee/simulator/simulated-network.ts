@@ -3,7 +3,9 @@
  * herdsman's real `Controller` reaches through the simulated adapter (simulated-adapter.ts).
  * A controller opens it like a stick, by its serial path `simulated:<name>` (see
  * adapter-hook.ts); the network answers ZDO (node, active-endpoint and simple descriptors,
- * bind, leave) from its devices' models and hands ZCL frames to the device addressed.
+ * leave) from its devices' models, binds and the mesh's tables from simulated-mesh.ts (groups:
+ * group-frames.ts),
+ * and hands ZCL frames to the device addressed.
  *
  * Devices that are "already paired" join when the controller starts and does not know them
  * yet; a device put in pairing mode joins when joining is permitted. Faults: the coordinator
@@ -14,6 +16,7 @@ import { Zcl, Zdo } from 'zigbee-herdsman';
 import type { ZclPayload } from 'zigbee-herdsman/dist/adapter/events.js';
 import type { SimulatedAdapter } from './simulated-adapter.js';
 import { SimulatedZigbeeDevice } from './simulated-device.js';
+import { SimulatedMesh } from './simulated-mesh.js';
 import { zdoResponse, zdoTsn } from './zdo-frames.js';
 import type { SimulatedKind } from './simulated-models.js';
 
@@ -29,6 +32,8 @@ export interface SimulatedNetworkCore {
   attach(adapter: SimulatedAdapter, formedBefore: string | undefined): 'resumed' | 'reset';
   detach(adapter: SimulatedAdapter): void;
   device(ieee: string): SimulatedZigbeeDevice | undefined;
+  /** Every device of the network (a group frame reaches the members among them). */
+  readonly all: SimulatedZigbeeDevice[];
   zdo(ieee: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer): unknown;
   zcl(ieee: string, endpoint: number, frame: Zcl.Frame): Zcl.Frame[] | undefined;
   payloadFrom(ieee: string, endpoint: number, frame: Zcl.Frame, destinationEndpoint: number): ZclPayload;
@@ -57,6 +62,8 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   /** The router the last permit-join went through (its network address), undefined for the coordinator (tests). */
   joinVia: number | undefined;
   private nextAddress = 1;
+  /** Parents, binds, groups (simulated-mesh.ts). */
+  readonly mesh = new SimulatedMesh(this);
 
   constructor(kinds: readonly SimulatedKind[], options: SimulatedNetworkOptions = {}) {
     this.maxWaitMs = options.maxWaitMs ?? 10_000;
@@ -158,7 +165,11 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
 
   private fromDevice(device: SimulatedZigbeeDevice, endpoint: number, frame: Zcl.Frame): void {
     if (device.fault === 'silent' || this.adapter === undefined || !this.members.has(device.ieeeAddress)) return;
-    this.adapter.deliver(this.payloadFrom(device.ieeeAddress, endpoint, frame, 1));
+    // a bound command goes to its targets directly; the coordinator hears it when bound there (or nothing is bound)
+    const toCoordinator = this.mesh.route(device, endpoint, frame, (target, targetEndpoint) =>
+      this.zcl(target.ieeeAddress, targetEndpoint, frame),
+    );
+    if (toCoordinator) this.adapter.deliver(this.payloadFrom(device.ieeeAddress, endpoint, frame, 1));
   }
 
   /** A frame from a device as the adapter hands it to herdsman: its bytes, parsed again. */
@@ -188,9 +199,12 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   /** The answer to a ZDO request, as herdsman's ZDO parser reads it from the bytes (zdo-frames.ts); `silent` when the device does not answer. */
   zdo(ieee: string, networkAddress: number, clusterId: Zdo.ClusterId, payload: Buffer): unknown {
     const tsn = zdoTsn(payload);
-    if (networkAddress === 0 || ieee === this.coordinatorIeee) return this.coordinatorZdo(clusterId, payload);
+    if (networkAddress === 0 || ieee === this.coordinatorIeee)
+      return this.mesh.zdo(this.coordinatorIeee, clusterId, payload) ?? this.coordinatorZdo(clusterId, payload);
     const device = this.members.get(ieee);
     if (device === undefined || device.fault === 'silent') return 'silent';
+    const meshAnswer = this.mesh.zdo(ieee, clusterId, payload);
+    if (meshAnswer !== undefined) return meshAnswer;
     const model = device.model;
     switch (clusterId) {
       case Zdo.ClusterId.NODE_DESCRIPTOR_REQUEST:
@@ -229,7 +243,7 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
       case Zdo.ClusterId.NETWORK_ADDRESS_REQUEST:
         return zdoResponse.address(clusterId, tsn, ieee, networkAddress);
       default:
-        // bind, unbind and the like: taken
+        // permit joining and the like: taken
         return zdoResponse.status(clusterId, tsn);
     }
   }

@@ -24,7 +24,7 @@ export interface SimpleDescriptor {
 }
 
 /** Writes little-endian fields into a growing buffer. */
-class Writer {
+export class Writer {
   private readonly bytes: number[] = [];
 
   u8(value: number): this {
@@ -53,7 +53,7 @@ function macCapabilities(router: boolean): number {
   return router ? 0x02 | 0x04 | 0x08 | 0x80 : 0x80;
 }
 
-function parse(requestCluster: Zdo.ClusterId, frame: Writer): unknown {
+export function parse(requestCluster: Zdo.ClusterId, frame: Writer): unknown {
   const responseCluster = Zdo.Utils.getResponseClusterId(requestCluster);
   if (responseCluster === undefined) throw new Error(`no ZDO response to ${Zdo.ClusterId[requestCluster]}`);
   return Zdo.Buffalo.readResponse(true, responseCluster, frame.buffer);
