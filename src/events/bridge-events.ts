@@ -51,6 +51,10 @@ export interface BridgeEventMap {
   zwave_grant_security: { radio: 'zwave'; requested_classes: string[]; client_side_auth: boolean; answer_with: string };
   zwave_validate_dsk: { radio: 'zwave'; dsk: string; answer_with: string };
   zwave_inclusion_aborted: { radio: 'zwave' };
+  /** Rebuilding the network's routes: each node's status (pending, done, failed, skipped) so far; `done` at the end. */
+  zwave_rebuild_routes: { radio: 'zwave'; done: boolean; progress: Record<string, string> };
+  /** A device firmware update: `progress` in percent, then `status` successful or failed. */
+  zwave_firmware_update: DeviceRef & { status: 'progress' | 'successful' | 'failed'; progress?: number; message?: string };
 }
 
 export type BridgeEventType = keyof BridgeEventMap;
@@ -75,6 +79,8 @@ const TYPES: Record<BridgeEventType, true> = {
   zwave_grant_security: true,
   zwave_validate_dsk: true,
   zwave_inclusion_aborted: true,
+  zwave_rebuild_routes: true,
+  zwave_firmware_update: true,
 };
 export const BRIDGE_EVENT_TYPES = Object.keys(TYPES) as BridgeEventType[];
 

@@ -6,8 +6,18 @@ import type { RequestModule } from './request-module.js';
 import { deviceRequests } from './device-requests.js';
 import { roomRequests } from './room-requests.js';
 import { zwaveInclusionRequests } from './zwave-inclusion-requests.js';
+import { zwaveConfigRequests } from './zwave-config-requests.js';
+import { zwaveAssociationRequests } from './zwave-association-requests.js';
+import { zwaveNodeRequests } from './zwave-node-requests.js';
 
-const MODULES: readonly RequestModule[] = [deviceRequests, roomRequests, zwaveInclusionRequests];
+const MODULES: readonly RequestModule[] = [
+  deviceRequests,
+  roomRequests,
+  zwaveInclusionRequests,
+  zwaveConfigRequests,
+  zwaveAssociationRequests,
+  zwaveNodeRequests,
+];
 
 function merged(modules: readonly RequestModule[]): RequestModule {
   const all: RequestModule = Object.create(null) as RequestModule;
