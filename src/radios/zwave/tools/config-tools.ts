@@ -33,7 +33,9 @@ export class ConfigTools {
     const value = findParameter(deviceId, valuesOf(node), ref, bitmask);
     const parameter = Number(value.id.property);
     if ((value.metadata.readable ?? true) && node.supportsCC(CommandClasses.Configuration)) {
-      await node.commandClasses.Configuration.withOptions({}).get(parameter);
+      const answer = await node.commandClasses.Configuration.get(parameter);
+      if (answer === undefined)
+        throw new HearthError(ErrorCode.DeviceUnreachable, `${deviceId} did not answer the Configuration Get of parameter ${parameter}`);
     }
     return describeParameter(value, node.getValue(value.id));
   }
