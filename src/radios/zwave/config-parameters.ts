@@ -176,7 +176,7 @@ export function parameterValue(deviceId: string, param: ConfigParameter, value: 
   if (!inRange)
     throw new HearthError(
       ErrorCode.ConfigValueOutOfRange,
-      `${deviceId}: ${name} allows ${allowed === '' ? 'an integer' : allowed}, got ${quotedName(String(value).slice(0, 40))}`,
+      `${deviceId}: ${name} allows ${allowed === '' ? 'an integer' : allowed}, got ${typeof value === 'number' ? value : quotedName(value.slice(0, 40))}`,
     );
   return number;
 }

@@ -32,7 +32,7 @@ async function request(hub: ZWaveHub, command: string, payload: Record<string, u
 const ccFrame =
   <T>(type: new (...args: never[]) => T, check: (cc: T) => boolean) =>
   (frame: MockZWaveFrame): boolean =>
-    frame.type === MockZWaveFrameType.Request && frame.payload instanceof type && check(frame.payload as T);
+    frame.type === MockZWaveFrameType.Request && frame.payload instanceof type && check(frame.payload);
 
 async function relayHub(metrics?: Registry): Promise<ZWaveHub> {
   const hub = await startZWaveHub(['relay', 'switch'], metrics === undefined ? {} : { metrics });
