@@ -65,8 +65,6 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     "bridge/request/zwave/config/set: the value is outside the parameter's range or not one of its named values (the message names what it allows), or the parameter is read-only. Nothing was sent to the device.",
   [ErrorCode.AssociationInvalid]:
     'bridge/request/zwave/associations/add|remove: the group does not exist on the device, it holds fewer nodes than asked, or the target is not allowed there (zwave-js checks security classes and endpoints).',
-  [ErrorCode.FirmwareInvalid]:
-    'bridge/request/zwave/firmware_update: the file is not under radios.zwave.firmwareDir, cannot be read, or is no firmware zwave-js can extract (by its name: .hex, .ota, .otz, .gbl, .bin…).',
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
   [ErrorCode.PayloadInvalid]:

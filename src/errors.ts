@@ -47,7 +47,6 @@ export const ErrorCode = {
   ConfigParameterNotFound: 'CONFIG_PARAMETER_NOT_FOUND',
   ConfigValueOutOfRange: 'CONFIG_VALUE_OUT_OF_RANGE',
   AssociationInvalid: 'ASSOCIATION_INVALID',
-  FirmwareInvalid: 'FIRMWARE_INVALID',
   Timeout: 'TIMEOUT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   PayloadInvalid: 'PAYLOAD_INVALID',

@@ -126,12 +126,12 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
       model: 'ZW120',
     });
     // its wake-up interval: named, in seconds, a setting
-    expect(configsOf(ha.received, 5).get('number:wake_up_interval')?.config).toMatchObject({
+    expect(configsOf(ha.received, 5).get('number:interval')?.config).toMatchObject({
       name: 'Wake-up interval',
       unit_of_measurement: 's',
       entity_category: 'config',
       state_topic: state(5),
-      value_template: tpl("value_json['wake_up_interval']"),
+      value_template: tpl('value_json.wake_up_interval'),
       command_topic: `${state(5)}/set/wake_up_interval`,
     });
     // the plug: a switch, power and energy
