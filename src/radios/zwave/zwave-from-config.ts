@@ -53,7 +53,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       driverLog,
       maxDevices,
       queuedCommands,
-      nvmBackup,
+      // no nvmBackup: zwave-js's mock controller has no NVM to read
       ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
     });
@@ -82,7 +82,6 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
     driverLog,
     maxDevices,
     queuedCommands,
-    nvmBackup,
     afterStart: (driver) => {
       network.nameNodes(driver);
       activity.start();
