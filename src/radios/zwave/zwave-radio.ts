@@ -93,6 +93,8 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     this.queue =
       options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
     this.nvm = new NvmBackups(() => this.zwaveTools.backupNVM(), options.nvmBackup?.path, options.log);
+    // no NVM backup configured (the simulator's mock controller has none): no backup in bridge/request/backup
+    if (options.nvmBackup === undefined) Object.defineProperty(this, 'backup', { value: undefined });
   }
 
   /** The driver, for the simulator and tests. */
