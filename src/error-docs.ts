@@ -60,6 +60,12 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.RadioBusy]: "The radio's bulkhead is full (maxConcurrent commands in flight, maxQueued waiting); try again later.",
   [ErrorCode.DeviceLimit]:
     "permit_join refused: the radio's network holds radios.<radio>.maxDevices devices already (Z-Wave; a Zigbee device past its cap is refused as it joins, bridge/event device_refused). Remove a device or raise the limit.",
+  [ErrorCode.ConfigParameterNotFound]:
+    'bridge/request/zwave/config/get|set named a configuration parameter (by number, label or state key) the Z-Wave device does not have, or a partial parameter without its bitmask; the message lists the parameters it has.',
+  [ErrorCode.ConfigValueOutOfRange]:
+    "bridge/request/zwave/config/set: the value is outside the parameter's range or not one of its named values (the message names what it allows), or the parameter is read-only. Nothing was sent to the device.",
+  [ErrorCode.AssociationInvalid]:
+    'bridge/request/zwave/associations/add|remove: the group does not exist on the device, it holds fewer nodes than asked, or the target is not allowed there (zwave-js checks security classes and endpoints).',
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
   [ErrorCode.PayloadInvalid]:

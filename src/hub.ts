@@ -19,6 +19,7 @@ import { RadioPart } from './wiring/radio-part.js';
 import { radioControl } from './wiring/radio-control.js';
 import type { Radio } from './radios/radio.js';
 import { radiosFromConfig } from './radios/radios-from-config.js';
+import { registerZWaveNodeMetrics } from './radios/zwave-node-metrics.js';
 import type { SimulatedParts } from './radios/simulated-parts.js';
 import { ResilienceMetrics } from './resilience/resilience-metrics.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
@@ -77,6 +78,7 @@ export class Hub {
     injected: HubParts & { radios: readonly Radio[] },
   ) {
     this.registry = injected.registry ?? createMetricsRegistry({ hub: config.hubId });
+    registerZWaveNodeMetrics(this.registry, injected.radios);
     const parts: Part[] = [];
     if (config.metrics.enabled) {
       parts.push(

@@ -108,6 +108,9 @@ export const zwave = z
       .describe(
         'Most devices the Z-Wave network holds: permit_join is refused once it holds this many (DEVICE_LIMIT), and inclusion stops when a device brings it there.',
       ),
+    backupIntervalS: intRange(60, 604_800)
+      .default(86_400)
+      .describe("How often the controller's NVM backup (zwave-nvm.bin in the state directory) is written (it is also written on stop)."),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

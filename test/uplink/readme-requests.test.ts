@@ -3,7 +3,6 @@
  * row; each row's example payload, run in the table's order against a hub with one device,
  * succeeds, and its answer is the documented `data` wherever the README gives it whole (no `…`).
  */
-import { readFile } from 'node:fs/promises';
 import type { Radio } from '../../src/radios/radio.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ActorSystem } from '../../src/actors/actor-system.js';
@@ -16,23 +15,7 @@ import { capturingLog } from '../actors/support.js';
 import { bindResponse, configureResponse, interviewResponse, networkMapResponse } from './conformance/z2m-tools-api.js';
 import { actorsConfig } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
-
-interface Row {
-  command: string;
-  payload: string;
-  data: string;
-}
-
-async function readmeRows(): Promise<Row[]> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('### Bridge requests'), readme.indexOf('### Names'));
-  const rows: Row[] = [];
-  for (const line of section.split('\n')) {
-    const match = /^\| `([a-z_/]+)` \| `([^`]*)`[^|]* \| `([^`]*)`/.exec(line);
-    if (match !== null) rows.push({ command: match[1] ?? '', payload: match[2] ?? '', data: match[3] ?? '' });
-  }
-  return rows;
-}
+import { readmeRows, ZWAVE_TOOLS_END, ZWAVE_TOOLS_TABLE } from '../support/readme-rows.js';
 
 /**
  * Requests the Zigbee radio's network tools answer: this hub has no radio, so their rows are
@@ -50,7 +33,9 @@ const ZIGBEE_TOOL_ANSWERS: Record<string, { safeParse(data: unknown): { success:
 describe("the README's bridge requests", () => {
   it('document every command with an example that works and the answer it gets', async () => {
     const rows = await readmeRows();
-    expect(rows.map((row) => row.command).sort()).toEqual([...BRIDGE_COMMANDS].sort());
+    // the Z-Wave tools have their own table, run against the simulated Z-Wave network (test/radios/zwave/zwave-readme.test.ts)
+    const zwaveRows = await readmeRows(ZWAVE_TOOLS_TABLE, ZWAVE_TOOLS_END);
+    expect([...rows, ...zwaveRows].map((row) => row.command).sort()).toEqual([...BRIDGE_COMMANDS].sort());
 
     const { log } = capturingLog();
     const system = new ActorSystem({ log, config: actorsConfig({ idleTimeoutMs: 0 }) });

@@ -12,12 +12,15 @@
  * - Meter (electric) → `energy` kWh, `power` W, `voltage` V, `current` A;
  * - Central Scene → `action` (`<scene>_single`, `_double`, `_hold`, `_release`, …), an event.
  *
+ * - Configuration parameters → named settings (config-parameters.ts).
+ *
  * Every other value a user could care about stays visible under its zwave-js value id
  * (`<cc>-<endpoint>-<property>[-<propertyKey>]`), typed from its metadata. A property on a
  * second endpoint gets the endpoint as suffix (`state_2`), as Zigbee2MQTT's `state_l2`.
  */
 import { CommandClasses, type ValueID, type ValueMetadata } from '@zwave-js/core';
 import { ACCESS_GET, ACCESS_SET, ACCESS_STATE, type Capability, type Feature } from '../../model/capabilities.js';
+import { configBinding, isConfigValue } from './config-parameters.js';
 
 /** How one zwave-js value maps: the state keys it produces, and how a set becomes a value. */
 export interface ValueBinding {
@@ -153,6 +156,7 @@ function asNumber(value: unknown): number | undefined {
 /** The binding of one value, or undefined when it is not for users (bookkeeping, internal). */
 export function bindValue({ id, metadata }: NodeValue): ValueBinding | undefined {
   const cc = id.commandClass;
+  if (isConfigValue(id)) return configBinding({ id, metadata });
   const ccSpecific = (metadata as { ccSpecific?: Record<string, number> }).ccSpecific ?? {};
   const unit = (metadata as { unit?: string }).unit;
   if (cc === CommandClasses['Binary Switch'] && id.property === 'currentValue') {
@@ -273,8 +277,17 @@ export function bindValue({ id, metadata }: NodeValue): ValueBinding | undefined
  * What zwave-js leaves out of some values' metadata, by `<cc>-<property>`: the Wake Up interval
  * loses its label once the node's wake-up capabilities are known, and is reported all the same.
  */
-const DESCRIBED: Record<string, { label: string; unit?: string; readable?: boolean; category?: 'config' | 'diagnostic' }> = {
-  [`${CommandClasses['Wake Up']}-wakeUpInterval`]: { label: 'Wake-up interval', unit: 's', readable: true, category: 'config' },
+const DESCRIBED: Record<
+  string,
+  { property: string; label: string; unit?: string; readable?: boolean; category?: 'config' | 'diagnostic' }
+> = {
+  [`${CommandClasses['Wake Up']}-wakeUpInterval`]: {
+    property: 'wake_up_interval',
+    label: 'Wake-up interval',
+    unit: 's',
+    readable: true,
+    category: 'config',
+  },
 };
 
 /** A value with no mapping, under its value id, typed from its metadata. */
@@ -282,14 +295,15 @@ function rawBinding(id: ValueID, raw: ValueMetadata): ValueBinding | undefined {
   const described = DESCRIBED[`${id.commandClass}-${String(id.property)}`];
   const metadata = { ...raw, ...(described?.readable === true ? { readable: true } : {}) };
   if (!metadata.readable && !metadata.writeable) return undefined;
-  const key = valueIdKey(id);
+  const key = described?.property ?? valueIdKey(id);
   const access = (metadata.readable ? ACCESS_STATE | ACCESS_GET : 0) | (metadata.writeable ? ACCESS_SET : 0);
   const label = described?.label ?? metadata.label;
   let feature: Feature;
   if (metadata.type === 'boolean') feature = { type: 'binary', name: key, property: key, access, value_on: true, value_off: false };
   else if (metadata.type === 'number') {
-    const { min, max, unit } = metadata as { min?: number; max?: number; unit?: string };
+    const { min, max, unit, steps } = metadata as { min?: number; max?: number; unit?: string; steps?: number };
     feature = numeric(key, unit ?? described?.unit, access, { min, max });
+    if (steps !== undefined && steps > 0) Object.assign(feature, { value_step: steps });
   } else if (metadata.type === 'string') feature = { type: 'text', name: key, property: key, access };
   else return undefined; // buffers, durations, colour tables: not in the vocabulary yet
   if (label !== undefined) feature.label = label;

@@ -36,6 +36,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   // the keys the driver gets, from wherever they came, never reach a log line
   logging.learnSecrets(Object.values(driverOptions.securityKeys ?? {}).filter((key): key is Buffer => Buffer.isBuffer(key)));
   const { maxDevices } = config.radios.zwave;
+  const nvmBackup = { path: join(config.stateDir, 'zwave-nvm.bin'), intervalMs: config.radios.zwave.backupIntervalS * 1000 };
   const queuedCommands = queuedCommandsFromConfig(config, logging);
   if (simulated !== undefined) {
     const { network, driverOptions: tuned = {} } = simulated;
@@ -52,12 +53,21 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       driverLog,
       maxDevices,
       queuedCommands,
+      // no nvmBackup: zwave-js's mock controller has no NVM to read
       ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
     });
   }
   if (!config.radios.zwave.simulate)
-    return new ZWaveRadio({ port: config.radios.zwave.serialPort as string, driverOptions, log, driverLog, maxDevices, queuedCommands });
+    return new ZWaveRadio({
+      port: config.radios.zwave.serialPort as string,
+      driverOptions,
+      log,
+      driverLog,
+      maxDevices,
+      queuedCommands,
+      nvmBackup,
+    });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
     import('./simulator/demo-activity.js'),
     import('./simulator/simulated-network.js'),

@@ -13,16 +13,19 @@ import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type PartialZWa
 import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within } from '../../lifecycle/part.js';
-import type { FaultScope, InclusionAnswer, Radio, RadioDevice, RadioListener, SendOutcome } from '../radio.js';
+import type { FaultScope, InclusionAnswer, Radio, RadioListener, SendOutcome } from '../radio.js';
 import { RadioSkeleton } from '../radio-skeleton.js';
 import { InclusionPrompts } from './inclusion-prompts.js';
 import { PinoTransport } from './log-transport.js';
-import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
+import { bindNode, valueIdKey, type NodeValue, type ValueBinding } from './value-mapping.js';
+import { describeNode } from './node-description.js';
 import { QueuedCommands } from './queued-commands.js';
 import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
 import { noteDriverDestroyed } from './expected-zwave-rejection.js';
 import { JoinWindows } from './join-windows.js';
+import { zwaveToolkit } from './tools/zwave-toolkit.js';
+import { NvmBackups } from './tools/nvm-backups.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -43,6 +46,8 @@ export interface ZWaveRadioOptions {
   maxDevices?: number;
   /** Where commands for sleeping nodes wait (durably, zwave-from-config.ts); in memory only when absent. */
   queuedCommands?: QueuedCommands;
+  /** Where the controller's NVM backup goes (tools/nvm-backups.ts), and how often; none written when absent. */
+  nvmBackup?: { path: string; intervalMs: number };
 }
 
 /** zwave-js errors that mean the controller or its port is sick, not one node. */
@@ -78,12 +83,23 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
   private readonly queue: QueuedCommands;
+  /** Configuration parameters, associations, node care and the NVM (tools/), for the bridge requests. */
+  readonly zwaveTools = zwaveToolkit({
+    driver: () => (this.requireReady(), this.zwave),
+    node: (deviceId) => (this.requireReady(), this.node(deviceId)),
+    idOf: (node) => this.idOf(node),
+    event: (type, data) => this.listener?.event(type, data),
+  });
+  private readonly nvm: NvmBackups;
 
   constructor(private readonly options: ZWaveRadioOptions) {
     super('zwave', options.log);
     this.windows = new JoinWindows(options.log);
     this.queue =
       options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
+    this.nvm = new NvmBackups(() => this.zwaveTools.backupNVM(), options.nvmBackup?.path, options.log);
+    // no NVM backup configured (the simulator's mock controller has none): no backup in bridge/request/backup
+    if (options.nvmBackup === undefined) Object.defineProperty(this, 'backup', { value: undefined });
   }
 
   /** The driver, for the simulator and tests. */
@@ -152,6 +168,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     void this.queue
       .dropAbsent(present, (id, error) => listener.commandFailed?.(id, error))
       .catch((error: unknown) => log.warn({ err: error }, `could not write the queued Z-Wave commands: ${describeError(error)}`));
+    if (this.options.nvmBackup !== undefined) this.nvm.schedule(this.options.nvmBackup.intervalMs);
     this.options.afterStart?.(driver);
   }
 
@@ -210,7 +227,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       const values: NodeValue[] = node.getDefinedValueIDs().map((valueId) => ({ id: valueId, metadata: node.getValueMetadata(valueId) }));
       const bindings = bindNode(values);
       this.bindings.set(node.id, new Map(bindings.map((binding) => [valueIdKey(binding.valueId), binding])));
-      listener.deviceAnnounced(this.describe(node, id, bindings));
+      listener.deviceAnnounced(describeNode(node, id, bindings));
       const state: Record<string, unknown> = {};
       for (const binding of bindings) {
         if (binding.read === undefined || binding.features.some((feature) => feature.property === 'action')) continue;
@@ -245,25 +262,6 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     });
     node.on('interview completed', () => listener.event('device_interview', { id, status: 'successful' }));
     if (node.ready) announce();
-  }
-
-  private describe(node: ZWaveNode, id: string, bindings: ValueBinding[]): RadioDevice {
-    const device: RadioDevice = { id, capabilities: capabilitiesOf(bindings) };
-    const model =
-      node.deviceConfig?.label ??
-      node.label ??
-      (node.productId === undefined
-        ? undefined
-        : `0x${node.productType?.toString(16).padStart(4, '0')}-0x${node.productId.toString(16).padStart(4, '0')}`);
-    const vendor =
-      node.deviceConfig?.manufacturer ??
-      node.manufacturer ??
-      (node.manufacturerId === undefined ? undefined : `0x${node.manufacturerId.toString(16).padStart(4, '0')}`);
-    if (model !== undefined) device.model = model;
-    if (vendor !== undefined) device.vendor = vendor;
-    if (node.firmwareVersion !== undefined) device.firmware = node.firmwareVersion;
-    if (node.name !== undefined && node.name !== '') device.name = node.name;
-    return device;
   }
 
   private node(deviceId: string): ZWaveNode {
@@ -350,7 +348,15 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     else this.options.log.warn({ device: deviceId }, `${deviceId} still answers: exclude it to take it out of the Z-Wave network`);
   }
 
+  /** The controller's NVM, fresh (also written to the state directory). */
+  backup(): Promise<unknown> {
+    this.requireReady();
+    return this.nvm.fresh();
+  }
+
   async stop(): Promise<void> {
+    this.nvm.stop();
+    if (this.isReady && this.options.nvmBackup !== undefined) await this.nvm.write();
     this.stopping();
     this.prompts.close();
     this.windows.clear();
@@ -362,6 +368,8 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
 
   override faultScope(error: unknown): FaultScope {
     if (!isZWaveError(error)) return super.faultScope(error);
+    // while routes are rebuilt the mesh is busy: a node's slowness then is no fault of its own
+    if (DEVICE_FAULTS.has(error.code) && this.zwaveTools.meshBusy) return 'none';
     return RADIO_FAULTS.has(error.code) ? 'radio' : DEVICE_FAULTS.has(error.code) ? 'device' : 'none';
   }
 
@@ -379,6 +387,13 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   }
 
   protected healthDetail(): Record<string, unknown> {
-    return { nodes: this.zwave.controller.nodes.size - 1 };
+    const statistics = Object.values(this.zwaveTools.allStatistics());
+    const total = (key: 'commands_dropped_tx' | 'timeout_response'): number => statistics.reduce((sum, node) => sum + node[key], 0);
+    return {
+      nodes: this.zwave.controller.nodes.size - 1,
+      mesh_busy: this.zwaveTools.meshBusy,
+      commands_dropped_tx: total('commands_dropped_tx'),
+      timeout_response: total('timeout_response'),
+    };
   }
 }

@@ -11,6 +11,9 @@ import { ruleRequests } from './rule-requests.js';
 import { zigbeeBindRequests } from './zigbee-bind-requests.js';
 import { networkMapRequests } from './network-map-requests.js';
 import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
+import { zwaveConfigRequests } from './zwave-config-requests.js';
+import { zwaveAssociationRequests } from './zwave-association-requests.js';
+import { zwaveNodeRequests } from './zwave-node-requests.js';
 
 const MODULES: readonly RequestModule[] = [
   deviceRequests,
@@ -21,6 +24,9 @@ const MODULES: readonly RequestModule[] = [
   networkMapRequests,
   zigbeeDeviceRequests,
   ruleRequests,
+  zwaveConfigRequests,
+  zwaveAssociationRequests,
+  zwaveNodeRequests,
 ];
 
 function merged(modules: readonly RequestModule[]): RequestModule {

@@ -131,7 +131,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
     await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the door sensor is registered');
     await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     for (const seconds of [600, 900, 1200]) {
-      expect((await failureOf(devices.command(nodeIdOf(2), { '132-0-wakeUpInterval': seconds })))?.code).toBe('DEVICE_ASLEEP_QUEUED');
+      expect((await failureOf(devices.command(nodeIdOf(2), { wake_up_interval: seconds })))?.code).toBe('DEVICE_ASLEEP_QUEUED');
     }
     expect(watch.received.filter((m) => m.payload.includes('breaker_state'))).toEqual([]);
     expect((await devices.state.get(nodeIdOf(2)))?.breaker ?? null).toBeNull();

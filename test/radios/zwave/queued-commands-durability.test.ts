@@ -20,7 +20,7 @@ import { until } from '../../support/until.js';
 
 const fixture = fileURLToPath(new URL('fixtures/queued-hub.ts', import.meta.url));
 const DOOR = zwaveId(SIMULATED_HOME_ID, 3);
-const INTERVAL = '132-0-wakeUpInterval';
+const INTERVAL = 'wake_up_interval';
 
 /** One life of the hub: its log lines and the wake-up intervals the door was given. */
 class Life {

@@ -84,7 +84,7 @@ describe('Z-Wave radio on the simulated network', () => {
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"contact":false'));
 
     // a raw (unmapped) writable value of the sleeping node: its wake-up interval
-    const interval = '132-0-wakeUpInterval';
+    const interval = 'wake_up_interval';
     expect(properties(devices.device(nodeIdOf(3))?.capabilities)).toContain(interval);
     await watch.client.publishAsync(`hearth/zw/${nodeIdOf(3)}/set`, JSON.stringify({ [interval]: 600 }), { qos: 1 });
     const queued = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_queued'));

@@ -126,13 +126,13 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
       model: 'ZW120',
     });
     // its wake-up interval: named, in seconds, a setting
-    expect(configsOf(ha.received, 5).get('number:132-0-wakeUpInterval')?.config).toMatchObject({
+    expect(configsOf(ha.received, 5).get('number:interval')?.config).toMatchObject({
       name: 'Wake-up interval',
       unit_of_measurement: 's',
       entity_category: 'config',
       state_topic: state(5),
-      value_template: tpl("value_json['132-0-wakeUpInterval']"),
-      command_topic: `${state(5)}/set/132-0-wakeUpInterval`,
+      value_template: tpl('value_json.wake_up_interval'),
+      command_topic: `${state(5)}/set/wake_up_interval`,
     });
     // the plug: a switch, power and energy
     const plug = configsOf(ha.received, 6);

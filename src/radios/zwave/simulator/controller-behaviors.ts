@@ -1,6 +1,7 @@
 /**
  * Mock controller behaviours for what zwave-js 15.15's mock controller lacks: inclusion and
- * exclusion of a simulated node that is "in pairing mode" (`pairing`), and a controller that
+ * exclusion of a simulated node that is "in pairing mode" (`pairing`), the failed-node check
+ * and removal of a node that does not acknowledge (out of range), and a controller that
  * stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
  * behaviour only answers "ready": a Done status report must carry the node's info (a bare
  * node id is not serialised), and the second Stop the driver sends (callback id 0) gets no
@@ -15,7 +16,12 @@ import {
   RemoveNodeFromNetworkRequestStatusReport,
   RemoveNodeStatus,
   RemoveNodeType,
+  RemoveFailedNodeRequest,
+  RemoveFailedNodeStartFlags,
+  RemoveFailedNodeStatus,
 } from '@zwave-js/serial/serialapi';
+import { FunctionType, Message, MessageType } from '@zwave-js/serial';
+import { Bytes } from '@zwave-js/shared';
 import type { MockControllerBehavior, MockNode } from '@zwave-js/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -120,6 +126,46 @@ export function exclusionBehavior(pairing: Pairing): MockControllerBehavior {
         await sleep(STEP_MS);
         await report(RemoveNodeStatus.Done);
       })();
+      return true;
+    },
+  };
+}
+
+/**
+ * A node is failed when it acknowledges nothing (out of range); such a node can be removed
+ * without its cooperation. zwave-js 15.15 cannot serialise these answers (nor parse the Is
+ * Failed Node request), so they go out as raw Serial API frames with the payload the host
+ * API specification gives; node ids are 8-bit here.
+ */
+export function failedNodeBehavior(): MockControllerBehavior {
+  const failed = (controller: Parameters<NonNullable<MockControllerBehavior['onHostMessage']>>[0], nodeId: number): boolean => {
+    const node = controller.nodes.get(nodeId);
+    return node !== undefined && !node.autoAckControllerFrames;
+  };
+  const frame = (type: MessageType, payload: number[]): Message =>
+    new Message({ type, functionType: FunctionType.RemoveFailedNode, payload: Bytes.from(payload) });
+  return {
+    async onHostMessage(controller, message) {
+      if (message.functionType === FunctionType.IsFailedNode && message.type === MessageType.Request) {
+        const nodeId = message.payload[0] ?? 0;
+        const answer = new Message({
+          type: MessageType.Response,
+          functionType: FunctionType.IsFailedNode,
+          payload: Bytes.from([failed(controller, nodeId) ? 1 : 0]),
+        });
+        await controller.sendMessageToHost(answer);
+        return true;
+      }
+      if (!(message instanceof RemoveFailedNodeRequest)) return false;
+      const node = controller.nodes.get(message.failedNodeId);
+      if (node === undefined || !failed(controller, message.failedNodeId)) {
+        await controller.sendMessageToHost(frame(MessageType.Response, [RemoveFailedNodeStartFlags.RemoveFailed]));
+        return true;
+      }
+      await controller.sendMessageToHost(frame(MessageType.Response, [RemoveFailedNodeStartFlags.OK]));
+      await sleep(STEP_MS);
+      controller.removeNode(node);
+      await controller.sendMessageToHost(frame(MessageType.Request, [message.callbackId ?? 0, RemoveFailedNodeStatus.NodeRemoved]));
       return true;
     },
   };

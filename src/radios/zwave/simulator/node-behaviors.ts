@@ -143,7 +143,17 @@ export const associationBehavior: MockNodeBehavior = {
       self.state.set(key, [...new Set([...((self.state.get(key) as number[] | undefined) ?? []), ...cc.nodeIds])]);
       return ok();
     }
-    if (cc instanceof AssociationCCRemove) return ok();
+    if (cc instanceof AssociationCCRemove) {
+      // no group: every group; no nodes: all of them (the specification's Remove)
+      for (const group of cc.groupId === undefined || cc.groupId === 0 ? [1] : [cc.groupId]) {
+        const key = `hearth.association.${group}`;
+        const kept = ((self.state.get(key) as number[] | undefined) ?? []).filter(
+          (nodeId) => cc.nodeIds !== undefined && cc.nodeIds.length > 0 && !cc.nodeIds.includes(nodeId),
+        );
+        self.state.set(key, kept);
+      }
+      return ok();
+    }
     return undefined;
   },
 };

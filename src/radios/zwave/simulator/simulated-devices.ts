@@ -42,7 +42,8 @@ import {
   wakeUpBehavior,
 } from './node-behaviors.js';
 
-export type SimulatedKind = 'switch' | 'dimmer' | 'multisensor' | 'door' | 'plug';
+/** `relay`: a device with no config file (its parameters found by the Configuration CC's own discovery); not in the demo. */
+export type SimulatedKind = 'switch' | 'dimmer' | 'multisensor' | 'door' | 'plug' | 'relay';
 export const SIMULATED_KINDS: readonly SimulatedKind[] = ['switch', 'dimmer', 'multisensor', 'door', 'plug'];
 /** A simulated device in a network: its kind, or its kind and the name it carries (Node Naming). */
 export type SimulatedMember = SimulatedKind | { kind: SimulatedKind; name: string };
@@ -236,7 +237,36 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
     }),
     behaviors: [],
   },
+  relay: {
+    product: { manufacturerId: 0x7ffe, productType: 0x0001, productId: 0x0001 }, // in no config file
+    capabilities: () => ({
+      genericDeviceClass: 0x10,
+      specificDeviceClass: 0x01,
+      commandClasses: [
+        ...BASE,
+        ccCaps({ ccId: CommandClasses['Binary Switch'], version: 2, defaultValue: false }),
+        ccCaps({ ccId: CommandClasses.Configuration, version: 4, bulkSupport: false, parameters: RELAY_PARAMETERS }),
+        { ccId: CommandClasses.Association, version: 2 },
+      ],
+    }),
+    behaviors: [associationBehavior],
+  },
 };
+
+/** The relay's configuration parameters, as its Configuration CC (v4) describes them. */
+export const RELAY_PARAMETERS = [
+  {
+    '#': 1,
+    valueSize: 2,
+    name: 'Auto-off timer',
+    info: 'Turns the relay off after this long (0: never)',
+    minValue: 0,
+    maxValue: 3600,
+    defaultValue: 0,
+  },
+  { '#': 2, valueSize: 1, name: 'LED brightness', info: 'Brightness of the status LED', minValue: 0, maxValue: 10, defaultValue: 5 },
+  { '#': 3, valueSize: 1, name: 'Power-on state', minValue: 0, maxValue: 2, defaultValue: 2 },
+];
 
 const INITIAL_READINGS: Partial<Record<SimulatedKind, Record<string, number>>> = {
   multisensor: { temperature: 21.5, humidity: 45, illuminance: 300 },

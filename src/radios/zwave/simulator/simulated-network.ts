@@ -10,16 +10,19 @@
  * on a new mock port, keeping the nodes' state.
  */
 import type { Driver, PartialZWaveOptions } from 'zwave-js';
-import { MockController } from '@zwave-js/testing';
+import { getDefaultSupportedFunctionTypes, MockController } from '@zwave-js/testing';
+import { FunctionType } from '@zwave-js/serial';
 import { MockPort } from '@zwave-js/serial/mock';
 import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
-import { exclusionBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
+import { exclusionBehavior, failedNodeBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
 import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind, type SimulatedMember } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
 const CONTROLLER_NODE_ID = 1;
+/** What the mock controller lacks of a real one's Serial API, answered by the simulator's behaviours. */
+const FAILED_NODE_FUNCTIONS = [FunctionType.IsFailedNode, FunctionType.RemoveFailedNode];
 
 export class SimulatedZWaveNetwork {
   private mockPort = new MockPort();
@@ -112,10 +115,16 @@ export class SimulatedZWaveNetwork {
             ownNodeId: CONTROLLER_NODE_ID,
             mockPort: this.mockPort,
             serial,
+            capabilities: { supportedFunctionTypes: [...getDefaultSupportedFunctionTypes(), ...FAILED_NODE_FUNCTIONS] },
           });
           controller.defineBehavior(...createDefaultMockControllerBehaviors());
           // a later call's behaviours are asked first
-          controller.defineBehavior(inclusionBehavior(this.pairing), exclusionBehavior(this.pairing), hangBehavior(this.hang));
+          controller.defineBehavior(
+            inclusionBehavior(this.pairing),
+            exclusionBehavior(this.pairing),
+            failedNodeBehavior(),
+            hangBehavior(this.hang),
+          );
           controller.autoAckHostMessages = !this.hang.hung;
           this.mockController = controller;
           if (this.members.size === 0) {

@@ -1,0 +1,108 @@
+/**
+ * What the Z-Wave radio offers beyond the common Radio: its daily tools (configuration
+ * parameters, associations, node care, the controller's NVM), as plain data, so that the
+ * bridge requests (src/uplink/requests/zwave-*-requests.ts) use them without importing
+ * zwave-js or the radio class. The radio implements it in src/radios/zwave/.
+ */
+import type { Radio } from './radio.js';
+
+/** A parameter by its number (and partial bitmask), or by its label (case and spacing ignored). */
+export type ParameterRef = number | string;
+
+/** One configuration parameter of a device, from zwave-js's config database or the Configuration CC's own discovery. */
+export interface ConfigParameter {
+  parameter: number;
+  /** A partial parameter's bitmask. */
+  bitmask?: number;
+  endpoint: number;
+  /** Its key in the device's state and in `<device>/set` (`led_indicator`). */
+  property: string;
+  label?: string;
+  description?: string;
+  unit?: string;
+  min?: number;
+  max?: number;
+  default?: number;
+  /** Named values, by value. */
+  states?: Record<string, string>;
+  /** Bytes. */
+  value_size?: number;
+  /** False when only the named values are allowed. */
+  manual_entry: boolean;
+  read_only: boolean;
+  write_only: boolean;
+  value: unknown;
+}
+
+export interface AssociationTarget {
+  node_id: number;
+  /** Multi Channel Association: the endpoint on the target node. */
+  endpoint?: number;
+}
+
+export interface AssociationGroupInfo {
+  group: number;
+  label: string;
+  max_nodes: number;
+  is_lifeline: boolean;
+  multi_channel: boolean;
+  associations: AssociationTarget[];
+}
+
+export interface LifelineHealth {
+  /** 0 (unusable) to 10 (perfect), zwave-js's rating. */
+  rating: number;
+  rounds: number;
+  results: Record<string, unknown>[];
+}
+
+/** A node's zwave-js statistics, in the bridge's spelling. */
+export interface ZWaveNodeStatistics {
+  commands_tx: number;
+  commands_rx: number;
+  commands_dropped_tx: number;
+  commands_dropped_rx: number;
+  timeout_response: number;
+  rtt_ms?: number;
+  rssi_dbm?: number;
+  /** The last working route: its repeaters (node ids) and data rate. */
+  last_working_route?: { repeaters: number[]; protocol_data_rate?: string };
+  last_seen?: string;
+}
+
+export interface ZWaveTools {
+  configParameters(deviceId: string): ConfigParameter[];
+  /** Reads the parameter from the device (Configuration Get). */
+  configGet(deviceId: string, ref: ParameterRef, bitmask?: number): Promise<ConfigParameter>;
+  /** Writes it (Configuration Set); a value outside its range is a CONFIG_VALUE_OUT_OF_RANGE error naming the range. */
+  configSet(deviceId: string, ref: ParameterRef, value: number | string, bitmask?: number): Promise<ConfigParameter>;
+  associations(deviceId: string, endpoint?: number): AssociationGroupInfo[];
+  addAssociations(deviceId: string, group: number, targets: AssociationTarget[], endpoint?: number): Promise<AssociationGroupInfo[]>;
+  removeAssociations(deviceId: string, group: number, targets: AssociationTarget[], endpoint?: number): Promise<AssociationGroupInfo[]>;
+  /** Whether the controller is in the lifeline group; with `repair`, puts it there when it is not. */
+  lifeline(deviceId: string, repair: boolean): Promise<{ ok: boolean; repaired: boolean; group?: number }>;
+  ping(deviceId: string): Promise<boolean>;
+  refreshValues(deviceId: string): Promise<void>;
+  reinterview(deviceId: string): Promise<void>;
+  removeFailed(deviceId: string): Promise<void>;
+  replaceFailed(deviceId: string): Promise<boolean>;
+  /** One node's routes; resolves with whether the rebuild succeeded. */
+  rebuildNodeRoutes(deviceId: string): Promise<boolean>;
+  /** The whole network's routes, with `zwave_rebuild_routes` progress events; resolves when done, by node id. */
+  rebuildRoutes(): Promise<Record<string, string>>;
+  /** True while routes are being rebuilt (the mesh is busy: timeouts count against no breaker). */
+  readonly meshBusy: boolean;
+  lifelineHealth(deviceId: string, rounds: number): Promise<LifelineHealth>;
+  statistics(deviceId: string): ZWaveNodeStatistics | undefined;
+  /** Every node's statistics, by device id. */
+  allStatistics(): Record<string, ZWaveNodeStatistics>;
+  /** The controller's NVM, raw (zwave-js backupNVMRaw). */
+  backupNVM(): Promise<Uint8Array>;
+  /** Writes an NVM backup back (refused while devices are being included). */
+  restoreNVM(data: Uint8Array): Promise<void>;
+}
+
+/** The radio's Z-Wave tools, or undefined when it has none. */
+export function zwaveToolsOf(radio: Radio): ZWaveTools | undefined {
+  return (radio as { zwaveTools?: ZWaveTools }).zwaveTools;
+}

@@ -1,0 +1,37 @@
+/** The Z-Wave radio's tools (src/radios/zwave-tools.ts) as one object: configuration, associations and node care together. */
+import type { ZWaveTools } from '../../zwave-tools.js';
+import { AssociationTools } from './association-tools.js';
+import { ConfigTools } from './config-tools.js';
+import { NodeCare } from './node-care.js';
+import type { ToolContext } from './tool-context.js';
+
+export function zwaveToolkit(context: ToolContext): ZWaveTools & { care: NodeCare } {
+  const config = new ConfigTools(context);
+  const associations = new AssociationTools(context);
+  const care = new NodeCare(context);
+  return {
+    care,
+    configParameters: (deviceId) => config.configParameters(deviceId),
+    configGet: (deviceId, ref, bitmask) => config.configGet(deviceId, ref, bitmask),
+    configSet: (deviceId, ref, value, bitmask) => config.configSet(deviceId, ref, value, bitmask),
+    associations: (deviceId, endpoint) => associations.associations(deviceId, endpoint),
+    addAssociations: (deviceId, group, targets, endpoint) => associations.addAssociations(deviceId, group, targets, endpoint),
+    removeAssociations: (deviceId, group, targets, endpoint) => associations.removeAssociations(deviceId, group, targets, endpoint),
+    lifeline: (deviceId, repair) => associations.lifeline(deviceId, repair),
+    ping: (deviceId) => care.ping(deviceId),
+    refreshValues: (deviceId) => care.refreshValues(deviceId),
+    reinterview: (deviceId) => care.reinterview(deviceId),
+    removeFailed: (deviceId) => care.removeFailed(deviceId),
+    replaceFailed: (deviceId) => care.replaceFailed(deviceId),
+    rebuildNodeRoutes: (deviceId) => care.rebuildNodeRoutes(deviceId),
+    rebuildRoutes: () => care.rebuildRoutes(),
+    get meshBusy() {
+      return care.meshBusy;
+    },
+    lifelineHealth: (deviceId, rounds) => care.lifelineHealth(deviceId, rounds),
+    statistics: (deviceId) => care.statistics(deviceId),
+    allStatistics: () => care.allStatistics(),
+    backupNVM: () => care.backupNVM(),
+    restoreNVM: (data) => care.restoreNVM(data),
+  };
+}
