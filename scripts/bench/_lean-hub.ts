@@ -3,7 +3,7 @@
  * src/hub.ts with the demo's radios — a simulated Zigbee network of HEARTH_BENCH's `zigbee`
  * devices (the zigbee bench's mix), and with `radios: all` the demo's Z-Wave mock network and
  * GPIO pins — on the broker at `port`, state in `stateDir`. No demo activity: once every device
- * is there the hub has nothing to do. `registered` more Zigbee records are put in the registry
+ * is there and the outbox has drained, the hub has nothing to do. `registered` more Zigbee records are put in the registry
  * before the start (known devices that are not on the network). Prints one JSON line per step
  * ({"step":"ready"|"memory",…}); answers "memory" on stdin with its memory; stops on SIGTERM.
  */
@@ -109,6 +109,8 @@ say('started', { devices: hub.devices.size, ...memory() });
 const wanted = settings.zigbee + (settings.registered ?? 0);
 while (hub.devices.records().filter((record) => record.radio === 'zigbee').length < wanted)
   await new Promise((resolve) => setTimeout(resolve, 50));
+// and what the start queued has reached the broker (discovery, states): after that the hub has nothing to do
+while (hub.bridge.outbox.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 say('ready', { devices: hub.devices.size, ...memory() });
 
 createInterface({ input: process.stdin }).on('line', (line) => {

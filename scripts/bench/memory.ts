@@ -5,7 +5,8 @@
  * network and GPIO pins beside them), and (b) with 1,000 and 10,000 registered devices (Zigbee
  * records in the registry beyond the 200 on the network). Beside each, the library floor: node
  * loading the same libraries and nothing else, in the same run. NODE_FLAGS (e.g.
- * "--max-semi-space-size=1") are handed to the hub's node, to compare V8 settings.
+ * "--max-semi-space-size=1") are handed to the hub's node, to compare V8 settings; CASES
+ * (comma-separated names, e.g. "b_all_radios") runs only those cases.
  *
  * Usage: npm run bench -- memory [seconds] [zigbee devices]
  */
@@ -52,8 +53,9 @@ try {
     { name: 'b_all_radios_1k_registered', radios: 'all', registered: 1000, libraries: [...COMMON, ...ZIGBEE, ...ZWAVE] },
     { name: 'b_all_radios_10k_registered', radios: 'all', registered: 10_000, libraries: [...COMMON, ...ZIGBEE, ...ZWAVE] },
   ];
+  const only = process.env.CASES?.split(',');
   const results: Record<string, unknown> = {};
-  for (const each of cases) {
+  for (const each of cases.filter((c) => only === undefined || only.includes(c.name))) {
     const stateDir = join(scratch, each.name);
     await cp(paired, stateDir, { recursive: true });
     const hub = new LeanHubProcess(script, { stateDir, port, radios: each.radios, zigbee, registered: each.registered }, nodeFlags);
@@ -72,7 +74,7 @@ try {
     };
     process.stderr.write(`${each.name}: ${JSON.stringify(results[each.name])}\n`);
   }
-  const rssOf = (name: string) => (results[name] as { after_idle: { rss_mb: number } }).after_idle.rss_mb;
+  const rssOf = (name: string) => (results[name] as { after_idle: { rss_mb: number } } | undefined)?.after_idle.rss_mb ?? NaN;
   console.log(
     JSON.stringify({
       bench: 'memory',
