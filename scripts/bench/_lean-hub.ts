@@ -41,9 +41,10 @@ async function seedRegistry(count: number): Promise<void> {
     log,
   });
   await registry.load();
-  for (let n = registry.size; n < count; n++) {
+  for (let n = 0; n < count; n++) {
     const ieee = `0x00ff${n.toString(16).padStart(12, '0')}`;
-    registry.put({ id: `zigbee:${ieee}`, friendlyName: `known-${n}`, radio: 'zigbee', model: 'WSDCGQ11LM', vendor: 'Aqara' });
+    if (registry.get(`zigbee:${ieee}`) === undefined)
+      registry.put({ id: `zigbee:${ieee}`, friendlyName: `known-${n}`, radio: 'zigbee', model: 'WSDCGQ11LM', vendor: 'Aqara' });
   }
   await registry.flush();
 }

@@ -10,14 +10,18 @@ const origins = new Map<number, string>();
 const census = new Map<string, number>();
 const hook = createHook({
   init(asyncId, type) {
-    if (type !== 'Timeout' && type !== 'Immediate' && type !== 'TickObject' && type !== 'FSREQCALLBACK' && type !== 'TCPWRAP')
-      return;
+    if (type !== 'Timeout' && type !== 'Immediate' && type !== 'TickObject' && type !== 'FSREQCALLBACK' && type !== 'TCPWRAP') return;
     const frames = (new Error().stack ?? '')
       .split('\n')
       .slice(2)
       .filter((line) => !line.includes('node:') && !line.includes('_timer-census'))
       .slice(0, 3)
-      .map((line) => line.trim().replace(/^at /, '').replace(/\/work\/\S*?node_modules\//, ''));
+      .map((line) =>
+        line
+          .trim()
+          .replace(/^at /, '')
+          .replace(/\/work\/\S*?node_modules\//, ''),
+      );
     origins.set(asyncId, `${type} ${frames.join(' < ')}`);
   },
   before(asyncId) {

@@ -71,8 +71,11 @@ try {
       node: process.version,
     }),
   );
+} catch (error) {
+  process.stderr.write(`bench failed: ${String(error)}\n`);
+  process.exitCode = 1;
 } finally {
   broker?.kill('SIGKILL');
-  await rm(scratch, { recursive: true, force: true });
+  await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
   await tree.remove();
 }

@@ -5,7 +5,7 @@
  * fresh Mosquitto (no retained messages, as after a broker restart without persistence, so
  * only what this life publishes counts), and the time is from its process start (the spawn)
  * to a `bridge/devices` that lists every device and a retained state for every device that
- * had one. Runs RUNS restarts (default 3) and reports the median and the worst.
+ * had reported a value. Runs RUNS restarts (default 3) and reports the median and the worst.
  *
  * Usage: npm run bench -- restart [runs] [zigbee devices]
  */
@@ -26,6 +26,16 @@ const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-restart-'));
 const tree = await compiledTree();
 const brokers: ChildProcess[] = [];
 
+/** A state with a value the device reported (not only `last_seen` and placeholders). */
+function hasValues(payload: string): boolean {
+  try {
+    const state = JSON.parse(payload) as Record<string, unknown>;
+    return Object.entries(state).some(([key, value]) => key !== 'last_seen' && value !== null);
+  } catch {
+    return false;
+  }
+}
+
 /** Follows the retained device states and `bridge/devices` on a broker. */
 class Watch {
   devices: string[] = [];
@@ -38,7 +48,7 @@ class Watch {
       if (rest === 'bridge/devices') {
         const list = JSON.parse(payload.toString()) as { friendly_name: string; radio: string }[];
         this.devices = list.filter((device) => device.radio === 'zigbee').map((device) => device.friendly_name);
-      } else if (!rest.startsWith('bridge/') && !rest.endsWith('/availability') && payload.length > 2) this.stated.add(rest);
+      } else if (!rest.startsWith('bridge/') && !rest.endsWith('/availability') && hasValues(payload.toString())) this.stated.add(rest);
     });
   }
   static async on(port: number): Promise<Watch> {
@@ -81,7 +91,10 @@ try {
     for (;;) {
       if (devicesMs === undefined && watch.devices.length >= firstWatch.devices.length) devicesMs = performance.now() - hub.spawnedAt;
       if (devicesMs !== undefined && stated.every((name) => watch.stated.has(name))) break;
-      if (performance.now() - hub.spawnedAt > 120_000) throw new Error('no complete restart within 120 s');
+      if (performance.now() - hub.spawnedAt > 120_000)
+        throw new Error(
+          `no complete restart within 120 s: bridge/devices lists ${watch.devices.length}, states of ${stated.filter((name) => watch.stated.has(name)).length}/${stated.length}`,
+        );
       await sleep(1);
     }
     const completeMs = performance.now() - hub.spawnedAt;
@@ -91,7 +104,9 @@ try {
     await watch.client.endAsync(true);
     broker.kill('SIGKILL');
     samples.push({ complete_ms: completeMs, devices_ms: devicesMs ?? NaN, rss_mb: rss });
-    process.stderr.write(`restart ${run + 1}/${runs}: bridge/devices ${Math.round(devicesMs ?? NaN)} ms, every state ${Math.round(completeMs)} ms\n`);
+    process.stderr.write(
+      `restart ${run + 1}/${runs}: bridge/devices ${Math.round(devicesMs ?? NaN)} ms, every state ${Math.round(completeMs)} ms\n`,
+    );
   }
   const round = (value: number) => Math.round(value);
   console.log(
@@ -107,8 +122,11 @@ try {
       node: process.version,
     }),
   );
+} catch (error) {
+  process.stderr.write(`restart bench failed: ${String(error)}\n`);
+  process.exitCode = 1;
 } finally {
   for (const broker of brokers) broker.kill('SIGKILL');
-  await rm(scratch, { recursive: true, force: true });
+  await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
   await tree.remove();
 }

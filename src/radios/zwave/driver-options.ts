@@ -38,8 +38,9 @@ export const DATABASE_LOCK = { staleMs: 30_000, updateMs: 15_000, retries: 10, r
 /** zwave-js's JSONL databases, with the lock settings above. */
 export const databases: DatabaseFactory = {
   createInstance(filename, options) {
-    const given = options as (typeof options & { lockfile?: Record<string, unknown> }) | undefined;
-    return jsonlDatabases.createInstance(filename, { ...given, lockfile: { ...given?.lockfile, ...DATABASE_LOCK } } as typeof options);
+    // zwave-js hands jsonl-db's own options through (DatabaseOptions does not name the lock ones)
+    const lockfile = (options as { lockfile?: Record<string, unknown> } | undefined)?.lockfile;
+    return jsonlDatabases.createInstance(filename, { ...options, lockfile: { ...lockfile, ...DATABASE_LOCK } } as typeof options);
   },
 };
 
