@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.js';
 import type { SimulatedParts } from '../../src/radios/simulated-parts.js';
+import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-rejection.js';
 import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
 
@@ -48,6 +49,13 @@ async function seedRegistry(count: number): Promise<void> {
   }
   await registry.flush();
 }
+
+// as `hearth start` does (src/cli/start.ts): zwave-js's known stray rejections are the radio's to deal with
+process.on('unhandledRejection', (error) => {
+  if (isExpectedZWaveRejection(error)) return;
+  log.fatal({ err: error }, 'unhandled rejection');
+  process.exit(1);
+});
 
 if (settings.registered !== undefined && settings.registered > 0) await seedRegistry(settings.registered);
 
