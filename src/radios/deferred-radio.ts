@@ -50,12 +50,12 @@ export class DeferredRadio implements Radio {
     await this.inner?.stop();
   }
 
-  send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
-    return this.built.send(deviceId, payload);
+  async send(deviceId: string, payload: Record<string, unknown>): Promise<SendOutcome> {
+    return await this.built.send(deviceId, payload);
   }
 
-  permitJoin(seconds: number, via?: string): Promise<void> {
-    return this.built.permitJoin(seconds, via);
+  async permitJoin(seconds: number, via?: string): Promise<void> {
+    return await this.built.permitJoin(seconds, via);
   }
 
   get exclude(): ((seconds: number) => Promise<void>) | undefined {
@@ -74,8 +74,8 @@ export class DeferredRadio implements Radio {
     return this.inner?.answerInclusion?.bind(this.inner);
   }
 
-  forget(deviceId: string): Promise<void> {
-    return this.built.forget(deviceId);
+  async forget(deviceId: string): Promise<void> {
+    return await this.built.forget(deviceId);
   }
 
   health(): PartHealth {
@@ -86,11 +86,11 @@ export class DeferredRadio implements Radio {
     return this.inner?.faultScope(error) ?? 'radio';
   }
 
-  probe(): Promise<void> {
-    return this.built.probe();
+  async probe(): Promise<void> {
+    return await this.built.probe();
   }
 
-  ping(deviceId: string): Promise<void> {
-    return this.built.ping(deviceId);
+  async ping(deviceId: string): Promise<void> {
+    return await this.built.ping(deviceId);
   }
 }
