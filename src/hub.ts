@@ -5,8 +5,11 @@
  * `HubParts` (simulated hardware they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
  * directory, embedded broker (demo; before the radios keep the event loop busy, and before the
  * bridge, which publishes discovery only to it with `homeassistant.publishTo: embedded-broker`),
- * devices (the store), uplink bridge (outbox), actor system, local rules, radios, MQTT link. The runner stops them in reverse, so the radios are quiet
- * before the actors save their state, and the uplink has stopped sending to them before that.
+ * devices (the store), uplink bridge (outbox), actor system, local rules, MQTT link (what the store knows
+ * goes out while the radios load), radios, the commands gate (commands handled from now on; the
+ * first wait for the broker). The runner stops them in reverse (the gate stops the link first),
+ * so the radios are quiet before the actors save their state, and the uplink has stopped
+ * sending to them before that.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -35,6 +38,23 @@ import { MqttLink } from './uplink/mqtt-link.js';
 import { UplinkBridge } from './uplink/uplink-bridge.js';
 import { RuleEngine } from './rules/rule-engine.js';
 
+/**
+ * The last part to start and the first to stop: once the radios have started, the bridge
+ * handles commands; at a stop, the link goes first (as when it came after the radios), so the
+ * broker keeps the commands that come while the radios stop.
+ */
+function commandsGate(bridge: UplinkBridge, link: MqttLink): Part {
+  return {
+    name: 'uplink.commands',
+    start: async (signal) => {
+      bridge.openCommands();
+      await link.waitForBroker(signal);
+    },
+    stop: () => link.stop(),
+    health: () => ({ status: 'ok' }),
+  };
+}
+
 /** Parts a test or bench hands in instead of those the config would build. */
 export interface HubParts {
   /** Simulated hardware for the radios `radios.*` enables (tests and benches: networks they drive). */
@@ -60,16 +80,16 @@ export class Hub {
   private readonly runner: HubRunner;
 
   /** Builds the hub; the radios the config enables are loaded (their libraries too), on simulated hardware when handed in. */
-  static async create(config: HearthConfig, logging: ModuleLogging, injected: HubParts = {}): Promise<Hub> {
+  static create(config: HearthConfig, logging: ModuleLogging, injected: HubParts = {}): Promise<Hub> {
     // a GPIO output that restores its state starts from its actor's (the store's) last state
     const holder: { hub?: Hub } = {};
     const restoredState = (id: string): Promise<unknown> => holder.hub?.restoredState(id) ?? Promise.resolve(undefined);
-    const radios = await radiosFromConfig(config, logging, {
+    const radios = radiosFromConfig(config, logging, {
       restoredState,
       ...(injected.simulated === undefined ? {} : { simulated: injected.simulated }),
     });
     holder.hub = new Hub(config, logging, { ...injected, radios });
-    return holder.hub;
+    return Promise.resolve(holder.hub);
   }
 
   private constructor(
@@ -119,6 +139,7 @@ export class Hub {
     }
     // aedes speaks MQTT 3.1.1 only
     const link = (this.link = new MqttLink(config, logging.forModule('uplink'), () => (embedded?.running === true ? 4 : undefined)));
+    link.deferStartupWait(); // the commands gate waits for the broker, after the radios
     // between the store and the actors: actors' last states still reach the outbox when they stop
     const radioParts: RadioPart[] = [];
     const rules = (this.rules = new RuleEngine({
@@ -155,8 +176,11 @@ export class Hub {
       );
     }
     this.radios = radioParts;
-    // radios after the actors (their reports reach a running actor system), before the link
-    parts.push(this.devices, bridge, this.actors, rules, ...radioParts, link);
+    // the link before the radios: what the store knows (bridge/devices, every state) reaches the
+    // broker while the radios load their libraries and start; radios after the actors (their
+    // reports reach a running actor system). Commands wait until the radios have started, and
+    // the link stops first (no command reaches a stopping radio): the commands gate.
+    parts.push(this.devices, bridge, this.actors, rules, link, ...radioParts, commandsGate(bridge, link));
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
   }

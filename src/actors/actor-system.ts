@@ -65,6 +65,7 @@ export class ActorSystem implements CellSource {
   private readonly now: () => number;
   private readonly random: () => number;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
   private closed = false;
 
   constructor(params: ActorSystemParams) {
@@ -172,10 +173,28 @@ export class ActorSystem implements CellSource {
 
   // ── lifecycle ───────────────────────────────────────────────────────────────
 
-  /** Starts the idle sweep. */
+  /**
+   * Starts the idle sweep. It sleeps while no actor is running, and otherwise wakes when the
+   * least recently used one could first be idle past the timeout (at most every
+   * sweepIntervalMs): an idle hub with every actor dormant has no sweep timer at all.
+   */
   start(): void {
-    if (this.sweepTimer !== undefined || this.config.idleTimeoutMs === 0) return;
-    this.sweepTimer = setInterval(() => this.sweep(), this.config.sweepIntervalMs);
+    if (this.sweeping || this.config.idleTimeoutMs === 0) return;
+    this.sweeping = true;
+    this.scheduleSweep();
+  }
+
+  private scheduleSweep(): void {
+    const head = this.lru.head;
+    if (!this.sweeping || this.sweepTimer !== undefined || head === undefined) return;
+    const due = head.lastUsed + this.config.idleTimeoutMs - this.now();
+    this.sweepTimer = setTimeout(
+      () => {
+        this.sweepTimer = undefined;
+        this.sweep();
+      },
+      Math.max(this.config.sweepIntervalMs, due),
+    );
     this.sweepTimer.unref();
   }
 
@@ -185,7 +204,8 @@ export class ActorSystem implements CellSource {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
-    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.sweeping = false;
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
     const stopping: Promise<void>[] = [];
     for (const entry of this.registry.values()) {
@@ -268,7 +288,10 @@ export class ActorSystem implements CellSource {
 
   private touch(cell: Cell): void {
     cell.lastUsed = this.now();
-    if (cell.settings.passivatable && cell.state.tag === 'running') this.lru.touch(cell);
+    if (cell.settings.passivatable && cell.state.tag === 'running') {
+      this.lru.touch(cell);
+      if (this.sweepTimer === undefined) this.scheduleSweep();
+    }
   }
 
   /** Passivates least recently used idle actors while more than maxActive are live. */
@@ -298,6 +321,7 @@ export class ActorSystem implements CellSource {
       else this.lru.touch(node);
       node = next;
     }
+    this.scheduleSweep();
   }
 
   private escalate(cell: Cell, cause: unknown): void {

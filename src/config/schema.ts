@@ -79,7 +79,11 @@ const actors = z
       .describe('Shards of the actor registry (a power of two); more shards, a shorter worst stall as it grows.'),
     maxActive: intRange(1, 1_000_000).default(5000).describe('Live actors above which the least recently used idle ones are passivated.'),
     idleTimeoutMs: intRange(0, 86_400_000).default(900_000).describe('An actor idle this long is passivated (0: never by time).'),
-    sweepIntervalMs: intRange(10, 3_600_000).default(1000).describe('How often idle actors are looked for.'),
+    sweepIntervalMs: intRange(10, 3_600_000)
+      .default(1000)
+      .describe(
+        'How often idle actors are looked for at most (the sweep sleeps while no actor is running, and wakes when the oldest could be idle).',
+      ),
     sweepBudget: intRange(1, 100_000).default(200).describe('Most actors one idle sweep looks at, so a sweep never stalls the hub.'),
     mailboxCapacity: intRange(1, 1_000_000)
       .default(1000)

@@ -1,7 +1,8 @@
 /**
  * Which radios the hub runs, from config: each enabled radio on its real backend, or on its
  * simulator when `simulate` is set. A radio's library (zwave-js, zigbee-herdsman and its
- * converters, onoff) is loaded only when that radio is enabled. `restoredState` gives a radio
+ * converters, onoff) is loaded only when that radio is enabled, and only at its first start
+ * (deferred-radio.ts): the hub publishes what its store knows before. `restoredState` gives a radio
  * the state the hub kept for a device (GPIO outputs start where they were); `simulated` the
  * hardware a test or bench drives (simulated-parts.ts). A radio on a real serial port checks
  * that the port is there before each start (serial-port-check.ts).
@@ -10,6 +11,7 @@ import type { HearthConfig } from '../config/schema.js';
 import type { ModuleLogging } from '../observability/logger.js';
 import type { Radio } from './radio.js';
 import type { SimulatedParts } from './simulated-parts.js';
+import { DeferredRadio } from './deferred-radio.js';
 import { checkingSerialPort } from './serial-port-check.js';
 
 export interface RadioContext {
@@ -18,21 +20,40 @@ export interface RadioContext {
   simulated?: SimulatedParts;
 }
 
-export async function radiosFromConfig(config: HearthConfig, logging: ModuleLogging, context: RadioContext = {}): Promise<Radio[]> {
+export function radiosFromConfig(config: HearthConfig, logging: ModuleLogging, context: RadioContext = {}): Radio[] {
   const radios: Radio[] = [];
   const { zwave, zigbee, gpio } = config.radios;
   const simulated = context.simulated ?? {};
   const onPort = (radio: Radio, settings: { simulate: boolean; serialPort?: string | undefined }): Radio =>
     settings.simulate || settings.serialPort === undefined ? radio : checkingSerialPort(radio, settings.serialPort);
   if (zwave.enabled)
-    radios.push(onPort(await (await import('./zwave/zwave-from-config.js')).zwaveRadioFromConfig(config, logging, simulated.zwave), zwave));
-  if (gpio.enabled) {
-    const { gpioRadioFromConfig } = await import('./gpio/gpio-from-config.js');
-    radios.push(gpioRadioFromConfig(config, logging.forModule('radios.gpio'), context.restoredState, simulated.gpio));
-  }
+    radios.push(
+      onPort(
+        new DeferredRadio('zwave', async () =>
+          (await import('./zwave/zwave-from-config.js')).zwaveRadioFromConfig(config, logging, simulated.zwave),
+        ),
+        zwave,
+      ),
+    );
+  if (gpio.enabled)
+    radios.push(
+      new DeferredRadio('gpio', async () =>
+        (await import('./gpio/gpio-from-config.js')).gpioRadioFromConfig(
+          config,
+          logging.forModule('radios.gpio'),
+          context.restoredState,
+          simulated.gpio,
+        ),
+      ),
+    );
   if (zigbee.enabled)
     radios.push(
-      onPort(await (await import('./zigbee/zigbee-from-config.js')).zigbeeRadioFromConfig(config, logging, simulated.zigbee), zigbee),
+      onPort(
+        new DeferredRadio('zigbee', async () =>
+          (await import('./zigbee/zigbee-from-config.js')).zigbeeRadioFromConfig(config, logging, simulated.zigbee),
+        ),
+        zigbee,
+      ),
     );
   return radios;
 }

@@ -125,6 +125,7 @@ export class MqttLink implements Part {
   readonly name = 'uplink';
   private client: MqttClient | undefined;
   private readonly users: LinkUser[] = [];
+  private waitLater = false;
   /** Failed connection attempts since the last success (the backoff's exponent). */
   reconnectAttempts = 0;
   private readonly base: string;
@@ -226,10 +227,23 @@ export class MqttLink implements Part {
       }
       this.errors.error(error);
     });
-    if (this.config.uplink.startupWaitMs > 0 && !client.connected) {
-      await within(new Promise((resolve) => client.once('connect', resolve)), this.config.uplink.startupWaitMs, signal);
-      if (!client.connected) this.log.warn({ broker: this.url }, 'no broker connection yet; going on offline and retrying');
-    }
+    if (!this.waitLater) await this.waitForBroker(signal);
+  }
+
+  /**
+   * The start does not wait for the broker (uplink.startupWaitMs); `waitForBroker` does, later
+   * (the hub: after the radios started, which go on meanwhile).
+   */
+  deferStartupWait(): void {
+    this.waitLater = true;
+  }
+
+  /** Waits up to uplink.startupWaitMs for the first connection; says so when there is none yet. */
+  async waitForBroker(signal: AbortSignal): Promise<void> {
+    const client = this.client;
+    if (client === undefined || this.config.uplink.startupWaitMs === 0 || client.connected) return;
+    await within(new Promise((resolve) => client.once('connect', resolve)), this.config.uplink.startupWaitMs, signal);
+    if (!client.connected) this.log.warn({ broker: this.url }, 'no broker connection yet; going on offline and retrying');
   }
 
   private urlOf(server: { host: string; port: number }): string {

@@ -88,6 +88,8 @@ export class UplinkBridge implements Part {
   private outboxStore: Outbox | undefined;
   private publisher: OutboxPublisher | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  private letCommandsIn: () => void = () => undefined;
+  private readonly commandsOpen = new Promise<void>((resolve) => (this.letCommandsIn = resolve));
   private commandAge: CommandAge | undefined;
   private router: CommandRouter | undefined;
   private readonly outgoing: Outgoing;
@@ -226,9 +228,13 @@ export class UplinkBridge implements Part {
             if (commandAge.markerArrived(payload)) log.debug('the broker has handed over the commands queued while the hub was away');
             return;
           }
-          router
-            .route(topic, payload, packet, commandAge.judge(packet))
-            .catch((error: unknown) => log.error({ err: error, topic }, `could not handle ${topic}: ${describeError(error)}`));
+          const age = commandAge.judge(packet);
+          // in order of arrival, once the radios have started (openCommands)
+          void this.commandsOpen.then(() =>
+            router
+              .route(topic, payload, packet, age)
+              .catch((error: unknown) => log.error({ err: error, topic }, `could not handle ${topic}: ${describeError(error)}`)),
+          );
         });
       },
     });
@@ -255,6 +261,16 @@ export class UplinkBridge implements Part {
     );
     this.healthTimer.unref();
     publisher.pump();
+  }
+
+  /**
+   * Commands and requests that arrived so far are handled now, and those to come as they
+   * arrive. The link connects before the radios start, so that `bridge/devices` and the states
+   * the store holds reach the broker at once; what the broker hands over meanwhile (commands
+   * it kept while the hub was away) waits for the radios instead of failing.
+   */
+  openCommands(): void {
+    this.letCommandsIn();
   }
 
   /**

@@ -22,6 +22,7 @@ import { backoffDelay } from '../lifecycle/backoff.js';
 import { RadioGuard } from '../resilience/radio-guard.js';
 import type { ResilienceMetrics } from '../resilience/resilience-metrics.js';
 import type { Radio } from '../radios/radio.js';
+import { DeferredRadio } from '../radios/deferred-radio.js';
 import { BreakerEvents } from './breaker-events.js';
 import { emitBridgeEvent } from './bridge-event.js';
 import { RadioDeviceAdapter } from './device-adapter.js';
@@ -110,8 +111,10 @@ export class RadioPart implements Part {
     this.options.metrics?.radioState(this.options.radio.kind, state);
   }
 
+  /** The radio (once its library is loaded, the one its factory built; see deferred-radio.ts). */
   get radio(): Radio {
-    return this.options.radio;
+    const { radio } = this.options;
+    return radio instanceof DeferredRadio ? (radio.current ?? radio) : radio;
   }
 
   get state(): RadioState {

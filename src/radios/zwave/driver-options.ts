@@ -4,9 +4,17 @@
  * the driver's options), and zwave-js's own log at the level the logger of module
  * `radios.zwave.driver` has (`logging.modules`). The pino transport it is routed through is
  * not part of these options: ZWaveRadio gives each driver incarnation its own (log-transport.ts).
+ *
+ * zwave-js's databases (network cache, values, metadata: JSONL files) each hold a lock file
+ * whose mtime is refreshed while the driver runs. zwave-js hands no stale time to the lock, and
+ * the lock library then refreshes every second (three databases: three wake-ups a second in an
+ * idle hub); here the stale time is 30 s, refreshed every 15 s, with retries that outlast a
+ * lock a killed hub left behind (the next start waits until it is stale instead of failing).
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { db as jsonlDatabases } from '@zwave-js/core/bindings/db/jsonl';
+import type { DatabaseFactory } from '@zwave-js/shared/bindings';
 import type { PartialZWaveOptions } from 'zwave-js';
 import type { HearthConfig } from '../../config/schema.js';
 
@@ -23,6 +31,18 @@ const ZWAVE_LEVELS: Record<string, string> = {
 function key(hex: string | undefined): Buffer | undefined {
   return hex === undefined ? undefined : Buffer.from(hex.replace(/^0x/, ''), 'hex');
 }
+
+/** How long a database lock is good for without a refresh, and how often the driver refreshes it. */
+export const DATABASE_LOCK = { staleMs: 30_000, updateMs: 15_000, retries: 10, retryMinTimeoutMs: 1000 } as const;
+
+/** zwave-js's JSONL databases, with the lock settings above. */
+export const databases: DatabaseFactory = {
+  createInstance(filename, options) {
+    // zwave-js hands jsonl-db's own options through (DatabaseOptions does not name the lock ones)
+    const lockfile = (options as { lockfile?: Record<string, unknown> } | undefined)?.lockfile;
+    return jsonlDatabases.createInstance(filename, { ...options, lockfile: { ...lockfile, ...DATABASE_LOCK } } as typeof options);
+  },
+};
 
 export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): PartialZWaveOptions {
   const keys = config.radios.zwave.securityKeys;
@@ -43,5 +63,6 @@ export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): Par
     // enabled: false turns off zwave-js's console and file output; the radio's transport still gets every entry
     logConfig: { enabled: false, level: ZWAVE_LEVELS[driverLog.level] ?? 'info' },
     securityKeys,
+    host: { db: databases },
   };
 }

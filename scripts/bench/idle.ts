@@ -1,0 +1,81 @@
+/**
+ * Benchmark `idle`: what the compiled hub costs when nothing happens. The demo's radios (the
+ * Z-Wave mock network, the GPIO pins) and a simulated Zigbee network of 200 devices (the zigbee
+ * bench's mix), no demo activity, a Mosquitto of its own. A first life pairs the network; the
+ * second starts on it as a hub after a restart does, settles, and then idles for SECONDS
+ * (default 120): the CPU seconds it used then (utime + stime of the hub's process from
+ * /proc/<pid>/stat) and its voluntary context switches (how often it woke up).
+ *
+ * With HEARTH_BENCH_CENSUS=1, the hub also counts what its timers ran (_timer-census.ts) and
+ * writes that to stderr at the end (the census costs CPU itself: figures of such a run are off).
+ *
+ * Usage: npm run bench -- idle [seconds] [zigbee devices]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../test/support/ports.js';
+import { compiledTree, cpuSeconds } from './_compiled.js';
+import { LeanHubProcess, sleep } from './_lean-hub-process.js';
+import { launchMosquitto } from './_mosquitto.js';
+
+const seconds = Number(process.argv[2] ?? 120);
+const zigbee = Number(process.argv[3] ?? 200);
+const SETTLE_MS = 5000;
+const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-idle-'));
+const tree = await compiledTree();
+let broker: ChildProcess | undefined;
+
+async function wakeups(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+try {
+  const port = await freePort();
+  broker = await launchMosquitto(port, scratch);
+  const settings = { stateDir: join(scratch, 'state'), port, radios: 'all' as const, zigbee };
+  const script = tree.script('scripts/bench/_lean-hub.ts');
+  const first = new LeanHubProcess(script, settings);
+  await first.next('ready');
+  await first.stop();
+  process.stderr.write(`${zigbee} Zigbee devices paired; the second life idles for ${seconds} s\n`);
+
+  const census = process.env.HEARTH_BENCH_CENSUS === '1' ? ['--import', tree.script('scripts/bench/_timer-census.ts')] : [];
+  const hub = new LeanHubProcess(script, settings, census);
+  await hub.next('ready');
+  await sleep(SETTLE_MS);
+  if (census.length > 0) hub.child.kill('SIGUSR2');
+  const cpuBefore = await cpuSeconds(hub.pid);
+  const wakeBefore = await wakeups(hub.pid);
+  await sleep(seconds * 1000);
+  const cpuS = (await cpuSeconds(hub.pid)) - cpuBefore;
+  const woke = (await wakeups(hub.pid)) - wakeBefore;
+  if (census.length > 0) {
+    hub.child.stderr?.pipe(process.stderr);
+    hub.child.kill('SIGUSR2');
+    await sleep(500);
+  }
+  await hub.stop();
+  console.log(
+    JSON.stringify({
+      bench: 'idle',
+      idle_s: seconds,
+      cpu_s: Math.round(cpuS * 100) / 100,
+      wakeups: woke,
+      wakeups_per_s: Math.round((woke / seconds) * 10) / 10,
+      zigbee_devices: zigbee,
+      radios: 'zigbee (simulated), zwave (mock controller, demo nodes), gpio (in-process pins)',
+      node: process.version,
+    }),
+  );
+} catch (error) {
+  process.stderr.write(`bench failed: ${String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  broker?.kill('SIGKILL');
+  await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
+  await tree.remove();
+}
