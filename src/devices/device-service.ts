@@ -125,6 +125,7 @@ export class DeviceService implements Part {
       log,
       shards: store.stateShards,
       batchIntervalMs: store.journalBatchMs,
+      maxLossMs: store.maxLossMs,
       compactIntervalMs: store.compactIntervalMs,
       compactAfterDevices: store.compactAfterDevices,
       damage: this.damage,

@@ -69,8 +69,10 @@ export interface OutboxOptions {
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  /** How long messages gather before one write and one fsync commit them. */
+  /** How long messages gather before one write and one fsync commit them (while commits are rare). */
   batchIntervalMs: number;
+  /** The longest a message waits for its commit under load (`store.maxLossMs`; `batchIntervalMs` when not given). */
+  maxLossMs?: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -120,7 +122,12 @@ export class Outbox {
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs },
+      {
+        dir: options.dir,
+        log: options.log,
+        batchIntervalMs: options.batchIntervalMs,
+        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
+      },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);
