@@ -51,6 +51,13 @@ export class CommitPacer {
     return Math.max(0, Math.min(paced, latest));
   }
 
+  /** How long until a record holding data that arrived at `arrivedAt` must be committed. */
+  until(arrivedAt: number): number {
+    const { minDelayMs, maxLossMs } = this.options;
+    const latest = maxLossMs <= minDelayMs ? maxLossMs : maxLossMs - Math.min(this.lastCommitMs, maxLossMs / 2);
+    return Math.max(0, arrivedAt + latest - this.now());
+  }
+
   /** A commit begins (records that arrive from now on are paced after it). */
   committing(): void {
     this.refill();

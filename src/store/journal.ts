@@ -98,6 +98,8 @@ export class Journal<T> {
   private nextSeq: number;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When the set commit comes (Date.now() time). */
+  private timerDue = 0;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -203,20 +205,27 @@ export class Journal<T> {
 
   /**
    * Appends an entry produced when its batch is written (called in append order, before the
-   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`.
+   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`. With
+   * `arrivedAt` (what it will hold arrived then, earlier than now), the commit comes within
+   * `maxLossMs` of that time.
    */
-  appendLater(produce: () => T | undefined): Promise<number> {
+  appendLater(produce: () => T | undefined, arrivedAt?: number): Promise<number> {
     if (this.closed) return Promise.reject(new HearthError(ErrorCode.StoreClosed, 'the journal is closed'));
     const seq = this.nextSeq++;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes: produce, resolve, reject, seq });
-      this.schedule();
+      this.schedule(arrivedAt);
     });
   }
 
   /** Sets the commit of the pending batch, when its first record arrives. */
-  private schedule(): void {
-    this.timer ??= setTimeout(() => void this.commit(), this.pacer.delay());
+  private schedule(arrivedAt?: number): void {
+    const delay = arrivedAt === undefined ? undefined : this.pacer.until(arrivedAt);
+    if (this.timer !== undefined && (delay === undefined || this.timerDue <= Date.now() + delay)) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const wait = Math.min(delay ?? Infinity, this.pacer.delay());
+    this.timerDue = Date.now() + wait;
+    this.timer = setTimeout(() => void this.commit(), wait);
   }
 
   /** Commits what is pending now rather than at the end of the batch interval. */
