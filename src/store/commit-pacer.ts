@@ -5,7 +5,8 @@
  * pending gather for `minDelayMs` while commits are rare (a quiet hub acknowledges at once: a
  * few quick commits are allowed in a row); under steady load commits are spaced up to
  * `maxLossMs` apart, never more: a record is written, and synced, within `maxLossMs` of
- * arriving (the time the last sync took is kept in reserve), which is what a power cut may lose.
+ * arriving (time for the write, the sync and a late timer kept in reserve), which is what a power
+ * cut may lose.
  * With `maxLossMs` at or below `minDelayMs` every batch gathers for `maxLossMs`.
  */
 
@@ -25,8 +26,8 @@ export class CommitPacer {
   /** Quick commits available (refilled at one per `maxLossMs`, up to BURST). */
   private tokens = BURST;
   private refilledAt: number;
-  /** How long the last commit's write and sync took. */
-  private lastCommitMs = 0;
+  /** How long recent commits' writes and syncs took (the longest, decaying). */
+  private recentCommitMs = 0;
 
   constructor(private readonly options: CommitPacerOptions) {
     this.now = options.now ?? Date.now;
@@ -47,15 +48,23 @@ export class CommitPacer {
     this.refill();
     const paced = this.tokens >= 1 ? minDelayMs : Math.max(minDelayMs, (1 - this.tokens) * maxLossMs);
     // the bound wins: the write and its sync end within maxLossMs of the first record's arrival
-    const latest = maxLossMs - Math.min(this.lastCommitMs, maxLossMs / 2);
-    return Math.max(0, Math.min(paced, latest));
+    return Math.max(0, Math.min(paced, this.latest()));
   }
 
   /** How long until a record holding data that arrived at `arrivedAt` must be committed. */
   until(arrivedAt: number): number {
     const { minDelayMs, maxLossMs } = this.options;
-    const latest = maxLossMs <= minDelayMs ? maxLossMs : maxLossMs - Math.min(this.lastCommitMs, maxLossMs / 2);
+    const latest = maxLossMs <= minDelayMs ? maxLossMs : this.latest();
     return Math.max(0, arrivedAt + latest - this.now());
+  }
+
+  /**
+   * The longest a batch may gather: the bound less a reserve for its write, its sync and a late
+   * timer (twice the longest recent commit, at least a tenth of the bound, at most half).
+   */
+  private latest(): number {
+    const { maxLossMs } = this.options;
+    return maxLossMs - Math.min(maxLossMs / 2, Math.max(maxLossMs / 10, 2 * this.recentCommitMs));
   }
 
   /** A commit begins (records that arrive from now on are paced after it). */
@@ -66,6 +75,6 @@ export class CommitPacer {
 
   /** The commit was written and synced, taking `durationMs`. */
   committed(durationMs: number): void {
-    this.lastCommitMs = durationMs;
+    this.recentCommitMs = Math.max(durationMs, this.recentCommitMs * 0.9);
   }
 }
