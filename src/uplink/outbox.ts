@@ -202,11 +202,13 @@ export class Outbox {
     this.enforceBound();
     if (this.carryMs === 0) return added;
     const { seq } = message;
-    return added.then((written) => {
+    const followed = added.then((written) => {
       const carried = this.carriedTo.get(seq);
       this.carriedTo.delete(seq);
       return carried ?? written;
     });
+    followed.catch(ignore); // like the record's own: callers need not handle a rejection
+    return followed;
   }
 
   /** Starts the 'b' record that adds the messages enqueued from now on (and those carried to it, the oldest arrived at `arrivedAt`). */
