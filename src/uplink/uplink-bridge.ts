@@ -59,6 +59,8 @@ export interface UplinkBridgeOptions {
   link: MqttLink;
   log: Logger;
   outboxMaxBytes: number;
+  /** `store.maxLossMs`: the outbox's commits are paced like the state journal's. */
+  maxLossMs?: number;
   drainRatePerS: number;
   maxInFlight: number;
   maxPayloadBytes: number;
@@ -135,6 +137,7 @@ export class UplinkBridge implements Part {
       stateDir: config.stateDir,
       base: baseTopicOf(config),
       outboxMaxBytes: uplink.outboxMaxBytes,
+      maxLossMs: config.store.maxLossMs,
       drainRatePerS: uplink.drainRatePerS,
       maxInFlight: uplink.maxInFlight,
       maxPayloadBytes: uplink.maxPayloadBytes,
@@ -167,6 +170,7 @@ export class UplinkBridge implements Part {
       log,
       maxBytes: this.options.outboxMaxBytes,
       batchIntervalMs: OUTBOX_BATCH_MS,
+      ...(this.options.maxLossMs === undefined ? {} : { maxLossMs: this.options.maxLossMs }),
     });
     devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;
