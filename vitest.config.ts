@@ -9,6 +9,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A worker process runs file after file: zwave-js, herdsman and the converters (about a
+    // second of CPU to import, in every file that builds a hub) load once per worker, not once
+    // per file. Each file still gets our modules evaluated afresh, the worker's starting
+    // environment and real timers (test/support/fresh-modules.ts).
+    isolate: false,
+    setupFiles: ['test/support/fresh-modules.ts'],
     // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
     // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
     // time on a 2-core CI machine and leaves the other core idle).
