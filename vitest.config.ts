@@ -6,8 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Integration tests start real processes and a real Mosquitto; give them room on a
     // shared 2-core machine. Speed targets live in benchmarks, never here.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A deadline, not a duration: a test that passes in 10 s alone can take 40 s beside the others.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     // A worker process runs file after file: zwave-js, herdsman and the converters (about a
     // second of CPU to import, in every file that builds a hub) load once per worker, not once
