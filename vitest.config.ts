@@ -8,6 +8,10 @@ const testFiles = readdirSync('test', { recursive: true, encoding: 'utf8' })
 // Fake timers count and run every timer of the process (vi.getTimerCount()): these files get a process of their own,
 // where nothing a file before them left running can schedule one
 const fakeTimerFiles = testFiles.filter((file) => readFileSync(file, 'utf8').includes('useFakeTimers'));
+// Passes alone and in a process of its own, but failed 3 of 3 times after other files in a shared worker (the door's first
+// contact state never came); the cause is not found yet
+const notShareable = ['test/radios/gpio/gpio-radio.test.ts'];
+const ownProcessFiles = [...fakeTimerFiles, ...notShareable];
 
 const perFile = {
   // Integration tests start real processes and a real Mosquitto; give them room on a
@@ -36,7 +40,7 @@ export default defineConfig({
           ...perFile,
           name: 'shared',
           include: ['test/**/*.test.ts'],
-          exclude: fakeTimerFiles,
+          exclude: ownProcessFiles,
           // A worker process runs file after file: zwave-js, herdsman and the converters (about a
           // second of CPU to import, in every file that builds a hub) load once per worker, not once
           // per file. Each file still gets our modules evaluated afresh, the worker's starting
@@ -45,7 +49,7 @@ export default defineConfig({
           setupFiles: ['test/support/fresh-modules.ts'],
         },
       },
-      { test: { ...perFile, name: 'own-process', include: fakeTimerFiles, isolate: true } },
+      { test: { ...perFile, name: 'own-process', include: ownProcessFiles, isolate: true } },
     ],
   },
 });
