@@ -120,4 +120,9 @@ export interface RadioControl {
   backup(options?: { includeKeys?: boolean }): Promise<Record<string, unknown>>;
   /** Answers a running radio's question during a secure inclusion. */
   answerInclusion(answer: InclusionAnswer): void;
+  /**
+   * The running radio of `kind`, for a radio's own requests (Zigbee groups, Z-Wave
+   * configuration…); a RADIO_UNAVAILABLE error when that radio is not enabled or not running.
+   */
+  running(kind: RadioKind): Radio;
 }

@@ -34,6 +34,9 @@ const NO_RADIOS: RadioControl = {
   permitJoin: noRadio,
   exclusion: noRadio,
   backup: noRadio,
+  running: () => {
+    throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
+  },
   answerInclusion: () => {
     throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
   },

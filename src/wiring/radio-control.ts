@@ -1,6 +1,7 @@
 /**
  * The bridge requests' view of the radios (`RadioControl`, src/radios/radio.ts): permit_join,
- * exclusion, backups and inclusion answers fanned out to every running radio that has them.
+ * exclusion, backups and inclusion answers fanned out to every running radio that has them, and
+ * one running radio by kind for its own requests.
  */
 import { parseDeviceId } from '../model/device-id.js';
 import { ErrorCode, HearthError } from '../errors.js';
@@ -32,6 +33,14 @@ export function radioControl(radios: readonly RadioPart[]): RadioControl {
       if (excluding.length === 0)
         throw new HearthError(ErrorCode.RadioUnavailable, 'no running radio takes devices out by exclusion (Z-Wave does)');
       await Promise.all(excluding);
+    },
+    running: (kind) => {
+      const part = radios.find((candidate) => candidate.radio.kind === kind);
+      if (part === undefined)
+        throw new HearthError(ErrorCode.RadioUnavailable, `the ${kind} radio is not enabled (radios.${kind}.enabled)`);
+      if (part.state !== 'running')
+        throw new HearthError(ErrorCode.RadioUnavailable, `the ${kind} radio is not running (it is ${part.state})`);
+      return part.radio;
     },
     answerInclusion: (answer) => {
       const asking = running().find((part) => part.radio.answerInclusion !== undefined);

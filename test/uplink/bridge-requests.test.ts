@@ -33,6 +33,9 @@ async function setup() {
         permitJoin: (seconds) => Promise.resolve(void joins.push(seconds)),
         exclusion: () => Promise.resolve(),
         answerInclusion: () => undefined,
+        running: (kind) => {
+          throw new Error(`no ${kind} radio in this test`);
+        },
         backup: () => Promise.resolve({ zigbee: { pan_id: '1a2b' } }),
       },
       health: () => ({ status: 'ok' }),

@@ -56,6 +56,9 @@ describe("the README's bridge requests", () => {
           permitJoin: () => Promise.resolve(),
           exclusion: () => Promise.resolve(),
           answerInclusion: () => undefined,
+          running: (kind) => {
+            throw new Error(`no ${kind} radio in this test`);
+          },
           backup: () => Promise.resolve({ zigbee: { metadata: { format: 'zigpy/open-coordinator-backup', version: 1 } } }),
         },
         health: () => ({ status: 'ok' }),
