@@ -40,7 +40,8 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     'A room name the name rule refuses (README "Names"): empty or over 64 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment; or a room id not of a-z 0-9 _ -. The message says what is wrong and where.',
   [ErrorCode.DeviceNotInRoom]: 'The device is not in that room.',
   [ErrorCode.DeviceInOtherRoom]: 'The device already belongs to another room; remove it there first.',
-  [ErrorCode.DeviceNotFound]: 'No device with that friendly name or id.',
+  [ErrorCode.DeviceNotFound]:
+    'No device with that friendly name or id. In a command_failed event: the device a queued command waited for left the network (excluded, removed, or gone from the controller at start), so the command was dropped.',
   [ErrorCode.DeviceNameInvalid]:
     'A friendly name the name rule refuses (README "Names"): empty or over 128 characters, a character MQTT forbids (U+0000-001F, U+007F-009F, U+FDD0-FDEF, U+xFFFE/xFFFF, a lone surrogate), # or +, an empty segment (leading, trailing or double /), a last segment of digits; or a reserved name: bridge and anything under it, a segment set or get, a last segment availability, a name shaped like a device id. The message says what is wrong and where. A name a device carries itself (a Z-Wave node\'s name) that the rule refuses is not used: the device keeps its id as its name.',
   [ErrorCode.DeviceNameTaken]: 'Another device already has that friendly name (names are compared case-insensitively).',

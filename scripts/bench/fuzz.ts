@@ -112,6 +112,8 @@ try {
   const latencies: number[] = [];
   let maxErrorAnswerBytes = 0;
   let validFailed = 0;
+  /** The codes of the valid commands' error answers, and how many of each. */
+  const validFailureCodes: Record<string, number> = {};
   let victimId: string | undefined;
   mqtt.on('message', (topic, payload) => {
     const text = payload.toString();
@@ -126,7 +128,11 @@ try {
     const began = sentAt.get(id);
     if (began !== undefined) {
       latencies.push(performance.now() - began);
-      if (!text.includes('"status":"ok"')) validFailed++;
+      if (!text.includes('"status":"ok"')) {
+        validFailed++;
+        const code = /"code":"([A-Z_]+)"/.exec(text)?.[1] ?? 'none';
+        validFailureCodes[code] = (validFailureCodes[code] ?? 0) + 1;
+      }
     }
   });
   await mqtt.subscribeAsync(['answers/#', `${base}/bridge/response/#`, `${base}/bridge/event`, `${base}/bridge/devices`], { qos: 1 });
@@ -191,6 +197,7 @@ try {
     burst_size: burstSize,
     valid_commands: latencies.length,
     valid_commands_failed: validFailed,
+    valid_command_failure_codes: validFailureCodes,
     crashes: exited === undefined ? 0 : 1,
     unanswered_requests: expected.filter((id) => !answered.has(id)).length,
     actor_restarts: sum('hearth_actor_restarts_total'),

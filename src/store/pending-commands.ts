@@ -80,6 +80,22 @@ export class PendingCommands {
     if (this.commands.length !== before) await this.persist();
   }
 
+  /** The devices something waits for. */
+  devices(): string[] {
+    return [...new Set(this.commands.map((command) => command.device))];
+  }
+
+  /**
+   * Forgets every command of `device` (it left the network) at once: `removed` are they, oldest
+   * first; `written` resolves once that is on disk.
+   */
+  removeDevice(device: string): { removed: PendingCommand[]; written: Promise<void> } {
+    const removed = this.of(device);
+    if (removed.length === 0) return { removed, written: Promise.resolve() };
+    this.commands = this.commands.filter((command) => command.device !== device);
+    return { removed, written: this.persist() };
+  }
+
   private persist(): Promise<void> {
     const file = this.file;
     if (file === undefined) return Promise.resolve();

@@ -91,6 +91,26 @@ function messageOn(client: MqttClient, topic: string, payload: string, timeoutMs
   });
 }
 
+/** How long a stop waits for the broker's answer to the goodbye, and then for the end of the connection. */
+export const GOODBYE_TIMEOUT_MS = 1000;
+
+/** Whether `promise` resolves within `timeoutMs` (false: it rejected, or is still pending). */
+async function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What another part plugs into the link: subscriptions, and the client once it exists. */
 export interface LinkUser {
   /**
@@ -252,10 +272,19 @@ export class MqttLink implements Part {
       // (each QoS 1 delivery is acknowledged, and an acknowledgement after the end is mqtt.js's
       // "write after end"). Bounded: a broker that drops it is left after a second.
       const topic = `${this.base}/bridge/state`;
-      const echoed = client.options.protocolVersion === 5 ? undefined : messageOn(client, topic, OFFLINE, 1000);
-      await client.publishAsync(topic, OFFLINE, { qos: 1, retain: true }).catch(() => undefined);
+      const echoed = client.options.protocolVersion === 5 ? undefined : messageOn(client, topic, OFFLINE, GOODBYE_TIMEOUT_MS);
+      const acknowledged = await settlesWithin(client.publishAsync(topic, OFFLINE, { qos: 1, retain: true }), GOODBYE_TIMEOUT_MS);
       await echoed;
-      await client.endAsync();
+      // mqtt.js's clean end waits for every publish in flight and for the socket to close: a
+      // broker that died with its socket not yet known closed would hold the stop until the
+      // shutdown timeout. Bounded too; what it did not acknowledge stays in the outbox.
+      if (acknowledged && (await settlesWithin(client.endAsync(), GOODBYE_TIMEOUT_MS))) return;
+      this.log.warn(
+        { broker: this.url, inFlight: Object.keys(client.outgoing).length },
+        'the broker did not answer the goodbye: left without it (the outbox keeps what it did not acknowledge)',
+      );
+      if (!acknowledged) await settlesWithin(client.endAsync(true), GOODBYE_TIMEOUT_MS);
+      else client.stream.destroy(); // a clean end under way: only the socket is left to close
     } else {
       await client.endAsync(true);
     }

@@ -5,7 +5,9 @@
  * it is answered `{"queued":true}`, and carried out when the node wakes up, in this process
  * lifetime or a later one. It leaves the store once the node took it, or when it failed (the
  * node refused it, or it waited longer than `uplink.commandMaxAgeS`: COMMAND_EXPIRED), then
- * with a `command_failed` event. A command cut short by the stop (the driver destroyed while it
+ * with a `command_failed` event; so do all of a node's when it leaves the network (excluded,
+ * removed as failed, `device/remove`, or gone from the controller while the hub was off:
+ * DEVICE_NOT_FOUND), so none waits for ever for a node that is not there. A command cut short by the stop (the driver destroyed while it
  * was under way) stays, and goes again at the next wake-up: at least once, never lost.
  */
 import type { Logger } from 'pino';
@@ -58,6 +60,32 @@ export class QueuedCommands {
   /** Keeps a command for a sleeping node; resolves once it is on disk. */
   async hold(device: string, payload: Record<string, unknown>): Promise<void> {
     await this.options.store.add(device, payload, this.now());
+  }
+
+  /**
+   * `device` left the network: its commands are dropped, each a `failed` (DEVICE_NOT_FOUND,
+   * saying `why`), at once; resolves once the store is written.
+   */
+  drop(device: string, why: string, failed: (error: HearthError) => void): Promise<void> {
+    const { removed, written } = this.options.store.removeDevice(device);
+    for (const command of removed) {
+      const message = `a queued command for ${device} was dropped: ${why}`;
+      this.options.log.warn({ device, seq: command.seq, code: ErrorCode.DeviceNotFound }, message);
+      failed(new HearthError(ErrorCode.DeviceNotFound, message));
+    }
+    return written;
+  }
+
+  /** Drops the commands of every device not in `present` (the controller's nodes at start). */
+  dropAbsent(present: ReadonlySet<string>, failed: (device: string, error: HearthError) => void): Promise<void> {
+    const absent = this.options.store.devices().filter((device) => !present.has(device));
+    return Promise.all(
+      absent.map((device) =>
+        this.drop(device, `${device} is no longer in the Z-Wave network (it left while the hub was not running)`, (error) =>
+          failed(device, error),
+        ),
+      ),
+    ).then(() => undefined);
   }
 
   /**

@@ -21,6 +21,7 @@ import { bindNode, capabilitiesOf, valueIdKey, type NodeValue, type ValueBinding
 import { QueuedCommands } from './queued-commands.js';
 import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
+import { noteDriverDestroyed } from './expected-zwave-rejection.js';
 
 /** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
 export type ZWavePort = ConstructorParameters<typeof Driver>[0];
@@ -100,7 +101,10 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       this.lastError = describeError(error);
       log.error({ err: error }, `Z-Wave driver error: ${this.lastError}`);
       // Driver_Failed: the driver gave up and destroys itself (zwave-js does this when its serial port is gone for good)
-      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed && !this.died(error)) gaveUp(error);
+      if (isZWaveError(error) && error.code === ZWaveErrorCodes.Driver_Failed) {
+        noteDriverDestroyed();
+        if (!this.died(error)) gaveUp(error);
+      }
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
     try {
@@ -132,12 +136,27 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     });
     controller.on('node removed', (node) => {
       this.bindings.delete(node.id);
+      void this.dropQueued(this.idOf(node), `${this.idOf(node)} left the Z-Wave network (excluded or removed)`);
       listener.deviceLeft(this.idOf(node));
     });
     controller.on('inclusion stopped', () => listener.event('permit_join_changed', { radio: 'zwave', value: false }));
     controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
+    // commands kept for nodes that left the network while the hub was not running
+    const present = new Set([...controller.nodes.values()].map((node) => this.idOf(node)));
+    void this.queue
+      .dropAbsent(present, (id, error) => listener.commandFailed?.(id, error))
+      .catch((error: unknown) => log.warn({ err: error }, `could not write the queued Z-Wave commands: ${describeError(error)}`));
     this.options.afterStart?.(driver);
+  }
+
+  /** Drops what waits for a node that left the network, each with a `command_failed`. */
+  private dropQueued(deviceId: string, why: string): Promise<void> {
+    return this.queue
+      .drop(deviceId, why, (error) => this.listener?.commandFailed?.(deviceId, error))
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, device: deviceId }, `could not write the queued Z-Wave commands: ${describeError(error)}`),
+      );
   }
 
   /** A new Driver incarnation, its log going through a transport of its own. */
@@ -159,6 +178,8 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private async destroyDriver(driver: Driver): Promise<void> {
     const transport = this.driverTransport;
     this.driverTransport = undefined;
+    // what its last frames do after it is gone is no reason to stop the hub (expected-zwave-rejection.ts)
+    noteDriverDestroyed();
     try {
       await driver.destroy();
     } finally {
@@ -335,6 +356,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   }
 
   async forget(deviceId: string): Promise<void> {
+    await this.dropQueued(deviceId, `${deviceId} was removed (device/remove)`);
     const node = this.node(deviceId);
     // only a node that no longer answers can be removed without its cooperation
     if (await this.zwave.controller.isFailedNode(node.id)) await this.zwave.controller.removeFailedNode(node.id);

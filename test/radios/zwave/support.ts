@@ -45,13 +45,15 @@ export interface ZWaveHubOptions {
   /** The hub's logger (by default pino at HUB_LOG, silent). */
   log?: Logger;
   broker?: MosquittoOptions;
+  /** The hub's state directory (a fresh one by default): a test may leave files there first. */
+  stateDir?: string;
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedMember[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
   const broker = await Mosquitto.start(options.broker);
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
-  const stateDir = await tempDir();
+  const stateDir = options.stateDir ?? (await tempDir());
   const network = new SimulatedZWaveNetwork(kinds);
   if (options.unplugged === true) network.unplug();
   const log = options.log ?? pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
