@@ -1,24 +1,57 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { isZWaveLeftover } from './src/radios/zwave/expected-zwave-rejection.js';
 
+const testFiles = readdirSync('test', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => `test/${file}`);
+// Fake timers count and run every timer of the process (vi.getTimerCount()): these files get a process of their own,
+// where nothing a file before them left running can schedule one
+const fakeTimerFiles = testFiles.filter((file) => readFileSync(file, 'utf8').includes('useFakeTimers'));
+// Passes alone and in a process of its own, but failed 3 of 3 times after other files in a shared worker (the door's first
+// contact state never came); the cause is not found yet
+const notShareable = ['test/radios/gpio/gpio-radio.test.ts'];
+const ownProcessFiles = [...fakeTimerFiles, ...notShareable];
+
+const perFile = {
+  // Integration tests start real processes and a real Mosquitto; give them room on a
+  // shared 2-core machine. Speed targets live in benchmarks, never here.
+  // A deadline, not a duration: a test that passes in 10 s alone can take 40 s beside the others.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+  // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
+  // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
+  // time on a 2-core CI machine and leaves the other core idle).
+  maxWorkers: Math.max(2, availableParallelism()),
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests start real processes and a real Mosquitto; give them room on a
-    // shared 2-core machine. Speed targets live in benchmarks, never here.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-    // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
-    // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
-    // time on a 2-core CI machine and leaves the other core idle).
-    maxWorkers: Math.max(2, availableParallelism()),
+    // once for both projects (they inherit what it provides)
     globalSetup: ['test/support/global-setup.ts'],
     // zwave-js leaves these rejections unhandled (a driver destroyed with commands queued or frames in hand, a port
     // that vanished; the hub's process-level handler lets exactly these pass: src/radios/zwave/expected-zwave-rejection.ts).
     // A test worker's driver destroys are not counted here: the leftovers of one are passed by their shape alone.
     onUnhandledError: (error) => !isZWaveLeftover(error, true),
     reporters: ['default'],
+    projects: [
+      {
+        test: {
+          ...perFile,
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: ownProcessFiles,
+          // A worker process runs file after file: zwave-js, herdsman and the converters (about a
+          // second of CPU to import, in every file that builds a hub) load once per worker, not once
+          // per file. Each file still gets our modules evaluated afresh, the worker's starting
+          // environment and real timers (test/support/fresh-modules.ts).
+          isolate: false,
+          setupFiles: ['test/support/fresh-modules.ts'],
+        },
+      },
+      { test: { ...perFile, name: 'own-process', include: ownProcessFiles, isolate: true } },
+    ],
   },
 });

@@ -24,7 +24,7 @@ describe('hearth start without a config file', () => {
     });
     const hearth = new HearthProcess(['start'], env);
     // the demo's three simulated radios take a while on a shared machine
-    const ready = await hearth.waitForMessage('hearth is ready', 60_000);
+    const ready = await hearth.waitForMessage('hearth is ready', 120_000);
     // a start says what a user needs, not what the libraries do: zwave-js and zigbee-herdsman
     // are at warn (issue 19.15: about 300 lines up to here, 950 on a terminal, were theirs)
     const startLines = hearth.stdout.split('\n').filter((line) => line !== '');
@@ -42,7 +42,7 @@ describe('hearth start without a config file', () => {
     expect(existsSync(join(home, 'state', 'hearth-demo'))).toBe(true);
 
     const watch = await MqttWatch.connect(`mqtt://127.0.0.1:${port}`, 'hearth/demo/bridge/#');
-    expect((await watch.waitFor('hearth/demo/bridge/state')).payload).toBe('{"state":"online"}');
+    expect((await watch.waitFor('hearth/demo/bridge/state', undefined, 30_000)).payload).toBe('{"state":"online"}');
 
     // a Ctrl-C under `npm start` often reaches the wrapper twice (the terminal's SIGINT to the
     // process group, and tsx's copy): the hub in the GPIO namespace (as root) stops once, as a SIGINT
@@ -55,5 +55,5 @@ describe('hearth start without a config file', () => {
     expect(hearth.lines.filter((line) => String(line.msg).includes('second stop request'))).toEqual([]);
     // nor does the embedded broker's stop leave a broker error behind
     expect(hearth.lines.filter((line) => String(line.msg).startsWith('broker error'))).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

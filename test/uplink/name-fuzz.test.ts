@@ -165,10 +165,11 @@ describe('fuzzing names through the rename path', () => {
         }
       }),
     );
-    await until(() => hub.bridge.outbox.size === 0, 10_000, 'an empty outbox');
+    await until(() => hub.bridge.outbox.size === 0, 30_000, 'an empty outbox');
     expect(hub.bridge.health()).toMatchObject({ refused: 0, setAside: 0, invalidTopics: 0 });
     expect(broker.log).not.toContain('malformed');
     expect(broker.log.match(/New client connected .* as hearth-fz/g)).toHaveLength(1);
     expect(hub.link.reconnectAttempts).toBe(0);
-  });
+    // 10,000 property runs, then hundreds of rename round trips: room for a loaded machine
+  }, 120_000);
 });

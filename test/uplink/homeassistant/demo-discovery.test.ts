@@ -36,7 +36,7 @@ async function demoOn(port: number, homeassistant: Record<string, unknown> = {})
 
 /** Until the hub's outbox has gone out to the broker. */
 async function drained(hub: BridgedHub): Promise<void> {
-  await until(() => hub.link.connected && (hub.bridge.health() as { outbox?: number }).outbox === 0, 10_000, 'the outbox drained');
+  await until(() => hub.link.connected && (hub.bridge.health() as { outbox?: number }).outbox === 0, 30_000, 'the outbox drained');
 }
 
 describe('the demo profile and Home Assistant discovery', () => {
