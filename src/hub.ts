@@ -98,7 +98,9 @@ export class Hub {
     injected: HubParts & { radios: readonly Radio[] },
   ) {
     this.registry = injected.registry ?? createMetricsRegistry({ hub: config.hubId });
-    registerZWaveNodeMetrics(this.registry, injected.radios);
+    // read at each scrape: the radio part gives the Z-Wave radio once its library is loaded
+    if (injected.radios.some((radio) => radio.kind === 'zwave'))
+      registerZWaveNodeMetrics(this.registry, () => this.radios.find((part) => part.radio.kind === 'zwave')?.radio);
     const parts: Part[] = [];
     if (config.metrics.enabled) {
       parts.push(

@@ -59,8 +59,6 @@ export interface BridgeEventMap {
   rule_suspended: { rule: string; firings_per_s: number };
   /** Rebuilding the network's routes: each node's status (pending, done, failed, skipped) so far; `done` at the end. */
   zwave_rebuild_routes: { radio: 'zwave'; done: boolean; progress: Record<string, string> };
-  /** A device firmware update: `progress` in percent, then `status` successful or failed. */
-  zwave_firmware_update: DeviceRef & { status: 'progress' | 'successful' | 'failed'; progress?: number; message?: string };
 }
 
 export type BridgeEventType = keyof BridgeEventMap;
@@ -89,7 +87,6 @@ const TYPES: Record<BridgeEventType, true> = {
   rule_failed: true,
   rule_suspended: true,
   zwave_rebuild_routes: true,
-  zwave_firmware_update: true,
 };
 export const BRIDGE_EVENT_TYPES = Object.keys(TYPES) as BridgeEventType[];
 

@@ -9,7 +9,9 @@
 import { ErrorCode, HearthError } from '../errors.js';
 import type { PartHealth } from '../lifecycle/part.js';
 import type { RadioKind } from '../model/device-id.js';
-import type { FaultScope, InclusionAnswer, Radio, RadioListener, SendOutcome } from './radio.js';
+import type { DeviceDetails, FaultScope, InclusionAnswer, Radio, RadioGroups, RadioListener, SendOutcome } from './radio.js';
+import type { ZigbeeTools } from './zigbee-tools-api.js';
+import { zwaveToolsOf, type ZWaveTools } from './zwave-tools.js';
 
 export class DeferredRadio implements Radio {
   private inner: Radio | undefined;
@@ -72,6 +74,27 @@ export class DeferredRadio implements Radio {
 
   get answerInclusion(): ((answer: InclusionAnswer) => void) | undefined {
     return this.inner?.answerInclusion?.bind(this.inner);
+  }
+
+  get announced(): (() => Promise<void>) | undefined {
+    return this.inner?.announced?.bind(this.inner);
+  }
+
+  get deviceDetails(): ((deviceId: string) => DeviceDetails | undefined) | undefined {
+    return this.inner?.deviceDetails?.bind(this.inner);
+  }
+
+  get groups(): RadioGroups | undefined {
+    return this.inner?.groups;
+  }
+
+  get zigbee(): ZigbeeTools | undefined {
+    return this.inner?.zigbee;
+  }
+
+  /** The Z-Wave radio's tools (src/radios/zwave-tools.ts), once built. */
+  get zwaveTools(): ZWaveTools | undefined {
+    return this.inner === undefined ? undefined : zwaveToolsOf(this.inner);
   }
 
   async forget(deviceId: string): Promise<void> {

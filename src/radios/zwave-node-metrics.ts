@@ -37,10 +37,8 @@ const METRICS: { name: string; help: string; key: Key; kind: 'counter' | 'gauge'
   { name: 'hearth_zwave_node_rssi_dbm', help: 'Average RSSI of frames from the Z-Wave node, dBm.', key: 'rssi_dbm', kind: 'gauge' },
 ];
 
-export function registerZWaveNodeMetrics(registry: Registry, radios: readonly Radio[]): void {
-  const zwave = radios.find((radio) => radio.kind === 'zwave');
-  const tools = zwave === undefined ? undefined : zwaveToolsOf(zwave);
-  if (tools === undefined) return;
+/** `zwave`: the Z-Wave radio as it is now (its library is loaded at its first start), read at each scrape. */
+export function registerZWaveNodeMetrics(registry: Registry, zwave: () => Radio | undefined): void {
   for (const { name, help, key, kind } of METRICS) {
     const Metric = kind === 'counter' ? Counter : Gauge;
     new Metric({
@@ -50,7 +48,9 @@ export function registerZWaveNodeMetrics(registry: Registry, radios: readonly Ra
       registers: [registry],
       collect(this: Gauge<'device'> | Counter<'device'>) {
         this.reset();
-        for (const [device, stats] of Object.entries(tools.allStatistics())) {
+        const radio = zwave();
+        const tools = radio === undefined ? undefined : zwaveToolsOf(radio);
+        for (const [device, stats] of Object.entries(tools?.allStatistics() ?? {})) {
           const value = stats[key];
           if (value !== undefined) this.inc({ device }, value);
         }

@@ -14,7 +14,7 @@ import { until } from '../../support/until.js';
 import { nodeIdOf, startZWaveHub, type ZWaveHub } from './support.js';
 
 const DOOR = nodeIdOf(3);
-const INTERVAL = '132-0-wakeUpInterval';
+const INTERVAL = 'wake_up_interval';
 
 /** The devices whose commands the file on disk holds. */
 async function devicesOnDisk(stateDir: string): Promise<string[]> {
