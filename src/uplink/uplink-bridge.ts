@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { baseTopicOf, type HearthConfig } from '../config/schema.js';
 import type { Logger } from 'pino';
+import type { DeviceRecord } from '../model/device-record.js';
 import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { RuleEngine } from '../rules/rule-engine.js';
@@ -252,6 +253,8 @@ export class UplinkBridge implements Part {
         enqueue: (message, again) => this.outgoing.enqueue(message, again),
         sent: () => this.outgoing.sent(),
         republishStates: (again) => this.deviceTopics.republishStates(again),
+        // the Zigbee radio reports every device's availability as it announces it (zigbee-radio.ts)
+        reportsAvailability: (record) => record.radio === 'zigbee' && this.radioRunning('zigbee'),
       });
       this.discoveryPart.start();
     }
@@ -331,6 +334,14 @@ export class UplinkBridge implements Part {
       },
     };
     this.outgoing.enqueue({ topic: this.topics.bridge('health'), payload: JSON.stringify(payload), retain: false, kind: 'state' });
+  }
+
+  private radioRunning(kind: DeviceRecord['radio']): boolean {
+    try {
+      return this.options.radios?.running(kind) !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   async stop(): Promise<void> {

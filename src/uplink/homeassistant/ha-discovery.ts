@@ -17,6 +17,7 @@
  * get their configs once, with their availability (which comes a moment after the device).
  */
 import type { Logger } from 'pino';
+import type { DeviceRecord } from '../../model/device-record.js';
 import type { DeviceService } from '../../devices/device-service.js';
 import { describeError } from '../../errors.js';
 import type { LinkUser } from '../mqtt-link.js';
@@ -47,6 +48,8 @@ export interface HomeAssistantDiscoveryOptions {
   sent(): Promise<void>;
   /** Publishes every device's current state and availability again; `again`: even unchanged since the last time. */
   republishStates(again: boolean): Promise<void>;
+  /** Whether the running radio of a device reports its availability as it announces it (its first config lists the topic). */
+  reportsAvailability?(record: DeviceRecord): boolean;
 }
 
 export class HomeAssistantDiscovery {
@@ -197,7 +200,9 @@ export class HomeAssistantDiscovery {
     wanted.set(bridge.topic, JSON.stringify(bridge.config));
     for (const record of devices.records()) {
       const area = devices.rooms.roomOf(record.id)?.name;
-      for (const message of deviceDiscovery(context, { record, area, availability: this.available.has(record.id) }))
+      // a radio that reports a device's availability as it announces it: the first config lists the topic, no second one follows
+      const availability = this.available.has(record.id) || this.options.reportsAvailability?.(record) === true;
+      for (const message of deviceDiscovery(context, { record, area, availability }))
         wanted.set(message.topic, JSON.stringify(message.config));
     }
     let changed = 0;
