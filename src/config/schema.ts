@@ -110,16 +110,7 @@ const store = z
     writeIntervalMs: intRange(10, 600_000)
       .default(1000)
       .describe('At most one write per registry, rooms or settings file per this interval.'),
-    journalBatchMs: intRange(1, 10_000)
-      .default(200)
-      .describe(
-        'State changes and outgoing messages gather at least this long before one write and one fsync commit them (while commits are rare).',
-      ),
-    maxLossMs: intRange(1, 60_000)
-      .default(1000)
-      .describe(
-        'What a power cut may lose: under load, commits are spaced up to this far apart (each rewrites at least one flash page), and every state change and outgoing message is written and synced within this long of arriving. A SIGKILL loses no more.',
-      ),
+    journalBatchMs: intRange(1, 10_000).default(200).describe('State changes gather this long before one write and one fsync commit them.'),
     stateShards: powerOfTwo.default(64).describe('Files the state snapshot is split into (a power of two).'),
     compactIntervalMs: intRange(0, 86_400_000)
       .default(600_000)

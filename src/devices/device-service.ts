@@ -136,7 +136,6 @@ export class DeviceService implements Part {
       log,
       shards: store.stateShards,
       batchIntervalMs: store.journalBatchMs,
-      maxLossMs: store.maxLossMs,
       compactIntervalMs: store.compactIntervalMs,
       compactAfterDevices: store.compactAfterDevices,
       damage: this.damage,

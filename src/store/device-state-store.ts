@@ -70,8 +70,6 @@ export interface DeviceStateStoreOptions {
   shards: number;
   /** `store.journalBatchMs`. */
   batchIntervalMs: number;
-  /** `store.maxLossMs` (`batchIntervalMs` when not given). */
-  maxLossMs?: number;
   /** Compact once this many devices have changed since the last snapshot: `store.compactAfterDevices`. */
   compactAfterDevices: number;
   /** And at least this often while anything changed (0: only by count and on close): `store.compactIntervalMs`. */
@@ -122,13 +120,7 @@ export class DeviceStateStore {
         );
     };
     const { journal, report } = await Journal.open<JournalEntry>(
-      {
-        dir: join(options.dir, 'journal'),
-        log: options.log,
-        afterSeq: covered,
-        batchIntervalMs: options.batchIntervalMs,
-        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
-      },
+      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, batchIntervalMs: options.batchIntervalMs },
       (seq, entry) => {
         if (seq <= covered) return;
         if ('b' in entry) for (const change of entry.b) replay(seq, change);

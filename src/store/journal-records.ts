@@ -1,28 +1,18 @@
 /**
- * The journal's record framing: [length u32][crc32 u32][payload], the payload the JSON of
- * [seq, entry], or for a larger record (a batch) "Z" and that JSON deflated, when smaller: a
- * commit's batch of similar records shrinks to a third or less, and on flash the bytes of a
- * commit past its first page are what wears; how a record is encoded, and how a segment's bytes are decoded, with damage kept local: a bad record in the
+ * The journal's record framing: [length u32][crc32 u32][JSON of [seq, entry]], how a record is
+ * encoded, and how a segment's bytes are decoded, with damage kept local: a bad record in the
  * middle is skipped (by its framing, or by finding the next record that checks out), a torn end
  * ends the good part.
  */
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 
 const HEADER = 8;
 /** A record longer than this is garbage from a torn length field, not a record. */
 const MAX_RECORD = 16 * 1024 * 1024;
-/** Payloads from this size are deflated (smaller ones gain little). */
-const DEFLATE_FROM = 256;
-const OPEN_BRACKET = 0x5b;
-const DEFLATED = 0x5a; // "Z"
 
 /** Encodes one record: header and payload. */
 export function encodeRecord(seq: number, entry: unknown): Buffer {
-  let payload = Buffer.from(JSON.stringify([seq, entry]));
-  if (payload.length >= DEFLATE_FROM) {
-    const deflated = deflateRawSync(payload);
-    if (deflated.length + 1 < payload.length) payload = Buffer.concat([Buffer.of(DEFLATED), deflated]);
-  }
+  const payload = Buffer.from(JSON.stringify([seq, entry]));
   const record = Buffer.allocUnsafe(HEADER + payload.length);
   record.writeUInt32LE(payload.length, 0);
   record.writeUInt32LE(crc32(payload), 4);
@@ -46,11 +36,7 @@ export interface SegmentDamage {
 
 type Read = { record: [number, unknown]; next: number } | { problem: string; torn: boolean; next?: number };
 
-/** The payload's JSON text: as it is, or inflated (bounded: no more than a record may hold). */
-function payloadText(payload: Buffer): string {
-  if (payload[0] === OPEN_BRACKET) return payload.toString();
-  return inflateRawSync(payload.subarray(1), { maxOutputLength: MAX_RECORD }).toString();
-}
+const OPEN_BRACKET = 0x5b;
 
 /** Reads the record framed at `offset`; `next` is where its framing says the next one starts. */
 function readRecordAt(bytes: Buffer, offset: number): Read {
@@ -62,12 +48,12 @@ function readRecordAt(bytes: Buffer, offset: number): Read {
   if (next > bytes.length)
     return { problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)`, torn: true };
   const payload = bytes.subarray(offset + HEADER, next);
-  // every payload is the JSON of [seq, entry] or "Z" and it deflated: a cheap test before the checksum while resyncing
-  if ((payload[0] !== OPEN_BRACKET && payload[0] !== DEFLATED) || crc32(payload) !== checksum)
+  // every payload is the JSON of [seq, entry]: a cheap test before the checksum while resyncing
+  if (payload[0] !== OPEN_BRACKET || crc32(payload) !== checksum)
     return { problem: `checksum mismatch at byte ${offset}`, torn: false, next };
   let decoded: unknown;
   try {
-    decoded = JSON.parse(payloadText(payload));
+    decoded = JSON.parse(payload.toString());
   } catch {
     return { problem: `unreadable record at byte ${offset}`, torn: false, next };
   }
@@ -84,7 +70,7 @@ function readRecordAt(bytes: Buffer, offset: number): Read {
 function resync(bytes: Buffer, offset: number, framedNext: number | undefined): number | undefined {
   if (framedNext !== undefined && framedNext < bytes.length && 'record' in readRecordAt(bytes, framedNext)) return framedNext;
   for (let at = offset + 1; at + HEADER < bytes.length; at++) {
-    if (bytes[at + HEADER] !== OPEN_BRACKET && bytes[at + HEADER] !== DEFLATED) continue;
+    if (bytes[at + HEADER] !== OPEN_BRACKET) continue;
     if ('record' in readRecordAt(bytes, at)) return at;
   }
   return undefined;

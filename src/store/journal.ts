@@ -1,9 +1,8 @@
 /**
  * The journal: an append-only log of entries (device state changes) in segment files, each
  * record framed as [length u32][crc32 u32][JSON of [seq, entry]]. Appends are group-committed:
- * records gather (for `batchIntervalMs` while commits are rare, up to `maxLossMs` under load:
- * commit-pacer.ts), then one write and one fdatasync cover the batch, and every append in it
- * resolves (is acknowledged) only then. A deferred append (`appendLater`)
+ * records gather for `batchIntervalMs`, then one write and one fdatasync cover the batch, and
+ * every append in it resolves (is acknowledged) only then. A deferred append (`appendLater`)
  * takes its place and sequence number at once but produces its entry only when the batch is
  * written, so a caller can keep adding to one record until then, or find it has nothing left
  * to say (a batch with nothing in it is neither written nor synced). Sequence numbers only grow,
@@ -22,7 +21,6 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ErrorCode, HearthError } from '../errors.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
-import { CommitPacer } from './commit-pacer.js';
 import { diskStats } from './disk-stats.js';
 import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
@@ -35,15 +33,8 @@ const SEGMENT_BYTES = 4 * 1024 * 1024;
 export interface JournalOptions {
   dir: string;
   log: Logger;
-  /** How long appends gather before one write and one fsync commit them while commits are rare (the caller's config). */
+  /** How long appends gather before one write and one fsync commit them (the caller's config). */
   batchIntervalMs: number;
-  /**
-   * The longest an append waits for its commit (write and sync) under load: what a power cut
-   * may lose (`store.maxLossMs`); `batchIntervalMs` when not given (every batch gathers that long).
-   */
-  maxLossMs?: number;
-  /** The clock the pacing reads (tests). */
-  now?: () => number;
   /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**
@@ -89,7 +80,7 @@ function segmentName(firstSeq: number): string {
 }
 
 export class Journal<T> {
-  private readonly pacer: CommitPacer;
+  private readonly batchIntervalMs: number;
   private readonly segmentBytes: number;
   private segments: Segment[] = [];
   private handle: FileHandle | undefined;
@@ -98,8 +89,6 @@ export class Journal<T> {
   private nextSeq: number;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** When the set commit comes (Date.now() time). */
-  private timerDue = 0;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -108,11 +97,7 @@ export class Journal<T> {
     lastSeq: number,
     segments: Segment[],
   ) {
-    this.pacer = new CommitPacer({
-      minDelayMs: options.batchIntervalMs,
-      maxLossMs: options.maxLossMs ?? options.batchIntervalMs,
-      ...(options.now === undefined ? {} : { now: options.now }),
-    });
+    this.batchIntervalMs = options.batchIntervalMs;
     this.segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
     this.nextSeq = lastSeq + 1;
     this.segments = segments;
@@ -199,33 +184,21 @@ export class Journal<T> {
     const bytes = encodeRecord(seq, entry);
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes, resolve, reject, seq });
-      this.schedule();
+      this.timer ??= setTimeout(() => void this.commit(), this.batchIntervalMs);
     });
   }
 
   /**
    * Appends an entry produced when its batch is written (called in append order, before the
-   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`. With
-   * `arrivedAt` (what it will hold arrived then, earlier than now), the commit comes within
-   * `maxLossMs` of that time.
+   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`.
    */
-  appendLater(produce: () => T | undefined, arrivedAt?: number): Promise<number> {
+  appendLater(produce: () => T | undefined): Promise<number> {
     if (this.closed) return Promise.reject(new HearthError(ErrorCode.StoreClosed, 'the journal is closed'));
     const seq = this.nextSeq++;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes: produce, resolve, reject, seq });
-      this.schedule(arrivedAt);
+      this.timer ??= setTimeout(() => void this.commit(), this.batchIntervalMs);
     });
-  }
-
-  /** Sets the commit of the pending batch, when its first record arrives. */
-  private schedule(arrivedAt?: number): void {
-    const delay = arrivedAt === undefined ? undefined : this.pacer.until(arrivedAt);
-    if (this.timer !== undefined && (delay === undefined || this.timerDue <= Date.now() + delay)) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    const wait = Math.min(delay ?? Infinity, this.pacer.delay());
-    this.timerDue = Date.now() + wait;
-    this.timer = setTimeout(() => void this.commit(), wait);
   }
 
   /** Commits what is pending now rather than at the end of the batch interval. */
@@ -244,8 +217,6 @@ export class Journal<T> {
   private commit(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    // records that arrive from now on are paced after this commit
-    if (this.pending.length > 0) this.pacer.committing();
     return this.serial(() => this.writeBatch());
   }
 
@@ -253,9 +224,6 @@ export class Journal<T> {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    // a commit set for records this batch takes (they arrived while a write was under way) has nothing left to do
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     try {
       const records: Buffer[] = [];
       for (const p of batch) {
@@ -272,10 +240,8 @@ export class Journal<T> {
       const bytes = Buffer.concat(records);
       if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
       const handle = this.handle as FileHandle;
-      const began = performance.now();
       await handle.write(bytes, 0, bytes.length);
       await handle.datasync();
-      this.pacer.committed(performance.now() - began);
       diskStats.fsyncs++;
       diskStats.bytesWritten += bytes.length;
       this.currentSize += bytes.length;

@@ -7,24 +7,61 @@
  * and counted, never a device's latest state. The journal is checkpointed (the pending
  * messages written afresh, older segments deleted) so it never grows without bound.
  *
- * Journal records are group-committed: one record adds what was enqueued since the last batch
- * and is still pending, one deletes what left since; a message that left before its batch was
- * written costs nothing. Under `maxLossMs` pacing a message sent just before its batch (its
- * PUBACK a moment away) is carried to the next commit once, within the bound.
+ * Journal records are group-committed and produced when their batch is written: one record
+ * adds every message enqueued since the last batch that is still pending then, one deletes
+ * every written message that left since (acknowledged, dropped or superseded). A message that
+ * left before its batch was written (a state superseded at once, a message the broker
+ * acknowledged within the batch interval) costs the journal nothing.
  */
 import type { Logger } from 'pino';
 import { Journal, type RecoveryReport } from '../store/journal.js';
 import { LeaveWaiters } from './leave-waiters.js';
-import { hold, pack, unpack, type Entry, type Held, type OutboxMessage, type OutgoingMessage, type Packed } from './outbox-records.js';
 
-export type { OutboxKind, OutboxMessage, OutgoingMessage } from './outbox-records.js';
+export type OutboxKind = 'state' | 'event';
+
+export interface OutgoingMessage {
+  topic: string;
+  payload: string;
+  retain: boolean;
+  kind: OutboxKind;
+}
+
+export interface OutboxMessage extends OutgoingMessage {
+  /** Position in the outbox; increases with every message. */
+  seq: number;
+  /** When it was enqueued (ms since the epoch). */
+  at: number;
+}
+
+/** A pending message as the outbox holds it. */
+interface Held extends OutboxMessage {
+  /** Bytes of topic and payload (what counts against the bound). */
+  bytes: number;
+  /** Its journal record is on disk (or being written): its leaving needs a 'd' record. */
+  written: boolean;
+}
+
+type Packed = [seq: number, topic: string, payload: string, retain: 0 | 1, kind: 's' | 'e', at: number];
+
+/** Journal records, with short keys ('a': one message, as older versions wrote; 'b': a batch). */
+type Entry = { o: 'a'; m: Packed } | { o: 'b'; m: Packed[] } | { o: 'd'; s: number[] } | { o: 'c'; m: Packed[] };
+
+function pack(message: OutboxMessage): Packed {
+  return [message.seq, message.topic, message.payload, message.retain ? 1 : 0, message.kind === 'state' ? 's' : 'e', message.at];
+}
+
+function unpack([seq, topic, payload, retain, kind, at]: Packed): OutboxMessage {
+  return { seq, topic, payload, retain: retain === 1, kind: kind === 's' ? 'state' : 'event', at };
+}
+
+function hold(message: OutboxMessage, written: boolean): Held {
+  return { ...message, bytes: Buffer.byteLength(message.topic) + Buffer.byteLength(message.payload), written };
+}
 
 const ignore = (): void => undefined;
 
 /** How long the outbox's messages gather before one write and one fsync: a constant (the uplink's acknowledgement latency), not a tunable. */
 export const OUTBOX_BATCH_MS = 200;
-/** Messages younger than this (at most) when their batch is written are carried to the next commit, under maxLossMs pacing. */
-const CARRY_MS = 250;
 /** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
 const CHECKPOINT_EVERY = 10_000;
 
@@ -33,10 +70,8 @@ export interface OutboxOptions {
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  /** How long messages gather before one write and one fsync commit them (while commits are rare). */
+  /** How long messages gather before one write and one fsync commit them. */
   batchIntervalMs: number;
-  /** The longest a message waits for its commit under load (`store.maxLossMs`; `batchIntervalMs` when not given). */
-  maxLossMs?: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -66,10 +101,6 @@ export class Outbox {
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
   private readonly leaveWaiters = new LeaveWaiters();
-  /** How young a message is carried to the next commit (0: never; see CARRY_MS). */
-  private readonly carryMs: number;
-  /** The record a carried message went to, until its enqueue promise follows it there. */
-  private readonly carriedTo = new Map<number, Promise<number>>();
   droppedEvents = 0;
   superseded = 0;
 
@@ -81,8 +112,6 @@ export class Outbox {
     readonly recovery: RecoveryReport,
   ) {
     this.nextSeq = lastSeq + 1;
-    const maxLossMs = options.maxLossMs ?? options.batchIntervalMs;
-    this.carryMs = maxLossMs > options.batchIntervalMs ? Math.min(CARRY_MS, maxLossMs / 4) : 0;
   }
 
   static async open(options: OutboxOptions): Promise<Outbox> {
@@ -93,12 +122,7 @@ export class Outbox {
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      {
-        dir: options.dir,
-        log: options.log,
-        batchIntervalMs: options.batchIntervalMs,
-        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
-      },
+      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);
@@ -214,28 +238,13 @@ export class Outbox {
     this.insert(message);
     this.added.set(message.seq, message);
     if (this.addRecord === undefined) {
-      void this.openAddRecord();
+      this.addRecord = this.journal.appendLater(() => this.produceAdds());
+      this.addRecord.catch(ignore);
       this.maybeCheckpoint();
     }
-    const added = this.addRecord as Promise<number>;
+    const added = this.addRecord;
     this.enforceBound();
-    if (this.carryMs === 0) return added;
-    const { seq } = message;
-    const followed = added.then((written) => {
-      const carried = this.carriedTo.get(seq);
-      this.carriedTo.delete(seq);
-      return carried ?? written;
-    });
-    followed.catch(ignore); // like the record's own: callers need not handle a rejection
-    return followed;
-  }
-
-  /** Starts the 'b' record that adds the messages enqueued from now on (and those carried to it, the oldest arrived at `arrivedAt`). */
-  private openAddRecord(arrivedAt?: number): Promise<number> {
-    const record = this.journal.appendLater(() => this.produceAdds(), arrivedAt);
-    record.catch(ignore);
-    this.addRecord = record;
-    return record;
+    return added;
   }
 
   /** The open 'b' record, as its batch is written: the messages still pending. */
@@ -244,17 +253,8 @@ export class Outbox {
     this.added = new Map();
     this.addRecord = undefined;
     const packed: Packed[] = [];
-    const now = (this.options.now ?? Date.now)();
-    let carriedTo: Promise<number> | undefined;
     for (const message of batch.values()) {
       if (this.queue.get(message.seq) !== message) continue; // left already: nothing to keep
-      if (this.carryMs > 0 && message.carried === undefined && now - message.at < this.carryMs) {
-        message.carried = true;
-        this.added.set(message.seq, message);
-        carriedTo ??= this.openAddRecord(message.at); // in order: the first is the oldest
-        this.carriedTo.set(message.seq, carriedTo);
-        continue;
-      }
       message.written = true;
       packed.push(pack(message));
     }

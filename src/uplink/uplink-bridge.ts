@@ -60,8 +60,6 @@ export interface UplinkBridgeOptions {
   link: MqttLink;
   log: Logger;
   outboxMaxBytes: number;
-  /** `store.maxLossMs`: the outbox's commits are paced like the state journal's. */
-  maxLossMs?: number;
   drainRatePerS: number;
   maxInFlight: number;
   maxPayloadBytes: number;
@@ -138,7 +136,6 @@ export class UplinkBridge implements Part {
       stateDir: config.stateDir,
       base: baseTopicOf(config),
       outboxMaxBytes: uplink.outboxMaxBytes,
-      maxLossMs: config.store.maxLossMs,
       drainRatePerS: uplink.drainRatePerS,
       maxInFlight: uplink.maxInFlight,
       maxPayloadBytes: uplink.maxPayloadBytes,
@@ -171,7 +168,6 @@ export class UplinkBridge implements Part {
       log,
       maxBytes: this.options.outboxMaxBytes,
       batchIntervalMs: OUTBOX_BATCH_MS,
-      ...(this.options.maxLossMs === undefined ? {} : { maxLossMs: this.options.maxLossMs }),
     });
     devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;

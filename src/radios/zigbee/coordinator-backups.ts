@@ -1,40 +1,33 @@
 /**
- * The running Zigbee radio's files beside herdsman: its coordinator backups (herdsman writes one
- * periodically, every `intervalMs`, and at stop, each made the hub's alone and synced:
- * coordinator-backup.ts; a fresh one is handed out on request, its keys left out unless asked
- * for) and its database, saved on the hub's schedule only when it changed (database-saves.ts).
+ * The running Zigbee radio's coordinator backups: herdsman writes one periodically (every
+ * `intervalMs`) and at stop, each made the hub's alone and synced (coordinator-backup.ts); a
+ * fresh one is handed out on request, its keys left out unless asked for.
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Controller } from 'zigbee-herdsman';
 import { describeError } from '../../errors.js';
 import { backupWithoutKeys, protectBackupFile } from './coordinator-backup.js';
-import { DatabaseSaves } from './database-saves.js';
 
 export class CoordinatorBackups {
   private timer: NodeJS.Timeout | undefined;
-  readonly database: DatabaseSaves;
 
   constructor(
     private readonly controller: Controller,
     private readonly path: string,
     private readonly log: Logger,
-  ) {
-    this.database = new DatabaseSaves(controller, log);
-  }
+  ) {}
 
-  /** Writes one every `intervalMs` from now on, and takes herdsman's database saves over (after its start). */
+  /** Writes one every `intervalMs` from now on. */
   schedule(intervalMs: number): void {
     this.timer = setInterval(() => void this.write(), intervalMs);
     this.timer.unref();
-    this.database.schedule();
   }
 
-  /** No more periodic backups or database saves (herdsman's own stop writes the last of both; `protect` the backup after). */
+  /** No more periodic backups (herdsman's own stop writes the last one; `protect` it after). */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    this.database.stop();
   }
 
   /** Makes the file herdsman wrote the hub's alone, and syncs it. */
