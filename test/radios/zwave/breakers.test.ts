@@ -139,7 +139,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
     const { devices, network, watch } = hub;
     const door = network.device(2);
     await door.wakeUp();
-    await until(() => devices.device(nodeIdOf(2)) !== undefined, 15_000, 'the door sensor is registered');
+    await until(() => devices.device(nodeIdOf(2)) !== undefined, 45_000, 'the door sensor is registered');
     await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     for (const seconds of [600, 900, 1200]) {
       expect((await failureOf(devices.command(nodeIdOf(2), { wake_up_interval: seconds })))?.code).toBe('DEVICE_ASLEEP_QUEUED');

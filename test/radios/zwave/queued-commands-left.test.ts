@@ -27,7 +27,7 @@ async function doorWithQueuedCommand(hub: ZWaveHub): Promise<void> {
   const { devices, network, watch, config } = hub;
   const door = network.device(3);
   await door.wakeUp();
-  await until(() => devices.device(DOOR) !== undefined, 15_000, 'the door sensor is registered');
+  await until(() => devices.device(DOOR) !== undefined, 45_000, 'the door sensor is registered');
   await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
   await watch.client.publishAsync(`hearth/zw/${DOOR}/set`, JSON.stringify({ [INTERVAL]: 600 }), { qos: 1 });
   await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_queued'));

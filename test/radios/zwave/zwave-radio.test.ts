@@ -23,7 +23,7 @@ describe('Z-Wave radio on the simulated network', () => {
       await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     // the sleeping door sensor is interviewed when it first wakes up
     await network.device(5).wakeUp();
-    await until(() => devices.device(nodeIdOf(5)) !== undefined, 15_000, 'the door sensor is registered');
+    await until(() => devices.device(nodeIdOf(5)) !== undefined, 45_000, 'the door sensor is registered');
 
     const caps = (nodeId: number) => devices.device(nodeIdOf(nodeId))?.capabilities;
     expect(caps(2)).toEqual([
@@ -78,7 +78,7 @@ describe('Z-Wave radio on the simulated network', () => {
     const { devices, network, watch } = hub;
     const door = network.device(3);
     await door.wakeUp();
-    await until(() => devices.device(nodeIdOf(3)) !== undefined, 15_000, 'the door sensor is registered');
+    await until(() => devices.device(nodeIdOf(3)) !== undefined, 45_000, 'the door sensor is registered');
     await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     await door.setDoor(true);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"contact":false'));

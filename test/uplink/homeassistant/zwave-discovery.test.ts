@@ -30,7 +30,7 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     for (const device of network.all.filter((d) => !d.asleep))
       await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     await network.device(5).wakeUp();
-    await until(() => devices.device(nodeIdOf(5)) !== undefined, 15_000, 'the door sensor is registered');
+    await until(() => devices.device(nodeIdOf(5)) !== undefined, 45_000, 'the door sensor is registered');
     await until(
       () => configsOf(ha.received, 5).has('binary_sensor:contact') && configsOf(ha.received, 6).has('sensor:energy'),
       10_000,
