@@ -57,5 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('hearthBuild', out);
   // read by the workers vitest forks after this setup, and by what they spawn with process.env
   process.env.NODE_COMPILE_CACHE ??= join(out, '.node-compile-cache');
-  return () => rm(out, { recursive: true, force: true });
+  // a child still writing its compile cache as the run ends makes rmdir fail (ENOTEMPTY): retry, and a
+  // build left in node_modules/.cache is harmless (the next run starts by removing it)
+  return () => rm(out, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => undefined);
 }
