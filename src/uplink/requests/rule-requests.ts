@@ -23,24 +23,22 @@ function statusOf(rules: RuleEngine, id: string) {
   return rules.statuses().find((status) => status.id === id);
 }
 
+/** A change through the rule book, then the rule (re)loaded; the answer is its status. */
+async function changed(context: BridgeContext, change: (rules: RuleEngine) => { id: string }) {
+  const rules = engine(context);
+  const { id } = change(rules);
+  await rules.reload(id);
+  return statusOf(rules, id);
+}
+
 export const ruleRequests = defineRequests({
   'rule/add': {
     schema: wholeRule,
-    handle: async (request, context) => {
-      const rules = engine(context);
-      const rule = rules.rules.add(request.rule);
-      await rules.reload(rule.id);
-      return statusOf(rules, rule.id);
-    },
+    handle: (request, context) => changed(context, (rules) => rules.rules.add(request.rule)),
   },
   'rule/update': {
     schema: wholeRule,
-    handle: async (request, context) => {
-      const rules = engine(context);
-      const rule = rules.rules.update(request.rule);
-      await rules.reload(rule.id);
-      return statusOf(rules, rule.id);
-    },
+    handle: (request, context) => changed(context, (rules) => rules.rules.update(request.rule)),
   },
   'rule/remove': {
     schema: ruleId,
