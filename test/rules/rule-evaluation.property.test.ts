@@ -1,13 +1,17 @@
 /**
  * Property tests (fast-check) of a rule's evaluation: the trigger's arming and hysteresis
  * against an independent model over random value sequences, a hysteresis that keeps a noisy
- * value from flapping, and the times of day (`at`, `after`/`before`) on a fake clock in fixed
- * time zones.
+ * value from flapping, and the times of day (`at`, `after`/`before`) on a fake clock in time
+ * zones with and without daylight saving, the two clock-change days pinned.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COMPARISONS, type Comparison } from '../../src/config/rules-schema.js';
 import { compare, inWindow, localTime, minutesOf, msUntil, TriggerArm } from '../../src/rules/rule-evaluation.js';
+
+function hhmmOf(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
 
 /** The model: a firing needs the test true, and since the last firing a value past the hysteresis band (or the test false). */
 function modelFirings(op: Comparison, threshold: number, hysteresis: number, values: readonly number[]): number[] {
@@ -107,22 +111,39 @@ describe('rule evaluation', () => {
       fc.property(
         fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
         fc.integer({ min: 0, max: 1439 }),
-        // zones without daylight saving: a day with a clock change is not covered here
-        fc.constantFrom('UTC', 'Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Tokyo'),
+        fc.constantFrom('UTC', 'Asia/Kathmandu', 'Asia/Kolkata', 'Europe/Berlin', 'America/New_York'),
         (at, minute, timeZone) => {
           vi.useFakeTimers({ now: at });
-          const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-          const delay = msUntil(hhmm, Date.now(), timeZone);
+          const delay = msUntil(hhmmOf(minute), Date.now(), timeZone);
           expect(delay).toBeGreaterThan(0);
-          expect(delay).toBeLessThanOrEqual(24 * 3600_000);
+          // a local day lasts 23 to 25 hours
+          expect(delay).toBeLessThanOrEqual(25 * 3600_000);
           vi.advanceTimersByTime(delay);
           const then = localTime(Date.now(), timeZone);
-          expect(then.minutes).toBe(minutesOf(hhmm));
           expect(then.seconds).toBeCloseTo(0, 3);
+          if (then.minutes !== minute) {
+            // only a minute the spring-forward jump skips may come an hour later, right after the jump
+            expect(then.minutes).toBe(minute + 60);
+            // an hour of real time earlier the clock showed an hour before the minute: it jumped an hour
+            expect(localTime(Date.now() - 3600_000, timeZone).minutes).toBe(minute - 60);
+          }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
+  });
+
+  // 2026 in Europe/Berlin: clocks go forward on 29 March at 01:00 UTC, back on 25 October at 01:00 UTC
+  it.each([
+    ['the day before clocks go forward: a 23-hour day', '2026-03-28T02:00:00Z', '03:00', 23, '2026-03-29T01:00:00.000Z'],
+    ['a minute the jump skips comes right after the jump', '2026-03-29T00:00:00Z', '02:30', 1.5, '2026-03-29T01:30:00.000Z'],
+    ['the day before clocks go back: a 25-hour day', '2026-10-24T01:00:00Z', '03:00', 25, '2026-10-25T02:00:00.000Z'],
+    ['a minute that repeats fires at its first pass', '2026-10-24T22:00:00Z', '02:30', 2.5, '2026-10-25T00:30:00.000Z'],
+    ['and not again at the repeat', '2026-10-25T00:30:00Z', '02:30', 25, '2026-10-26T01:30:00.000Z'],
+  ])('across a clock change in Europe/Berlin: %s', (_case, from, hhmm, hours, fires) => {
+    const delay = msUntil(hhmm, Date.parse(from), 'Europe/Berlin');
+    expect(delay / 3600_000).toBe(hours);
+    expect(new Date(Date.parse(from) + delay).toISOString()).toBe(fires);
   });
 
   it('puts a time in a window like the model, windows past midnight included', () => {
