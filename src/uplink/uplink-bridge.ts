@@ -251,6 +251,7 @@ export class UplinkBridge implements Part {
         republishStates: (again) => this.deviceTopics.republishStates(again),
         // the Zigbee radio reports every device's availability as it announces it (zigbee-radio.ts)
         reportsAvailability: (record) => record.radio === 'zigbee' && this.radioRunning('zigbee'),
+        rules: () => this.options.rules?.statuses() ?? [],
       });
       this.discoveryPart.start();
     }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COMPARISONS, type Comparison } from '../../src/config/rules-schema.js';
-import { compare, inWindow, localTime, minutesOf, msUntil, TriggerArm } from '../../src/rules/rule-evaluation.js';
+import { compare, inWindow, localTime, msUntil, TriggerArm } from '../../src/rules/rule-evaluation.js';
 
 function hhmmOf(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;

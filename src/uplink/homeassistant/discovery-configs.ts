@@ -299,7 +299,7 @@ function entitiesOf(capabilities: readonly Capability[], stateTopic: string, set
   return [...unique.values()];
 }
 
-function origin(context: DiscoveryContext): Config {
+export function origin(context: DiscoveryContext): Config {
   return { name: 'hearth', sw_version: context.version };
 }
 
@@ -343,15 +343,20 @@ export function bridgeDiscovery(context: DiscoveryContext): DiscoveryMessage {
       payload_on: 'online',
       payload_off: 'offline',
       unique_id: `${bridgeIdentifier(context.hubId)}_connection_state`,
-      device: {
-        identifiers: [bridgeIdentifier(context.hubId)],
-        name: `hearth ${context.hubId}`,
-        model: 'hearth hub',
-        manufacturer: 'hearth',
-        sw_version: context.version,
-      },
+      device: bridgeDevice(context),
       origin: origin(context),
     },
+  };
+}
+
+/** The `device` block of the hub itself, which its own entities (connection state, rule switches) belong to. */
+export function bridgeDevice(context: DiscoveryContext): Config {
+  return {
+    identifiers: [bridgeIdentifier(context.hubId)],
+    name: `hearth ${context.hubId}`,
+    model: 'hearth hub',
+    manufacturer: 'hearth',
+    sw_version: context.version,
   };
 }
 

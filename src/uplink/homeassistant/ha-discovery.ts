@@ -12,6 +12,7 @@
  * After a rename or a removal the bridge clears the device's old topics only once Home Assistant
  * has had the new configs for a moment (`afterConfigs`): until it has applied them it still reads
  * the old topics, and would parse their empty payloads (a JSON light logs an error for each).
+ * Each local rule is a switch on the hub's device (rule-switches.ts), added and cleared with the rule.
  *
  * A sync waits for a burst of changes to be quiet (../coalescer.ts): 200 Zigbee devices joining
  * get their configs once, with their availability (which comes a moment after the device).
@@ -26,6 +27,7 @@ import { LISTS_MAX_WAIT_MS, LISTS_QUIET_MS } from '../device-topics.js';
 import { holdWhileRadiosSettle } from '../radio-settling.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
+import { ruleSwitchDiscovery, ruleSwitchSources, type RuleSwitchSource } from './rule-switches.js';
 
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
@@ -50,6 +52,8 @@ export interface HomeAssistantDiscoveryOptions {
   republishStates(again: boolean): Promise<void>;
   /** Whether the running radio of a device reports its availability as it announces it (its first config lists the topic). */
   reportsAvailability?(record: DeviceRecord): boolean;
+  /** The local rules' statuses now (`bridge/rules`); later changes come as `rules.changed`. */
+  rules?(): readonly unknown[];
 }
 
 export class HomeAssistantDiscovery {
@@ -60,6 +64,8 @@ export class HomeAssistantDiscovery {
   /** Retained configs under this hub's node heard before the first sync finished. */
   private readonly heardEarly = new Set<string>();
   private synced = false;
+  /** The local rules, each a switch (rule-switches.ts). */
+  private rules: readonly RuleSwitchSource[] = [];
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -101,8 +107,16 @@ export class HomeAssistantDiscovery {
       },
     });
     holdWhileRadiosSettle(devices.events, OWNER, [this.gatherer]);
+    this.rules = ruleSwitchSources(this.options.rules?.() ?? []);
     devices.events.on(OWNER, 'devices.changed', () => this.schedule());
     devices.events.on(OWNER, 'rooms.changed', () => this.schedule());
+    devices.events.on(OWNER, 'rules.changed', ({ rules }) => {
+      // a firing changes the list too; only a rule added or removed changes the switches
+      const next = ruleSwitchSources(rules);
+      if (next.map((rule) => rule.id).join() === this.rules.map((rule) => rule.id).join()) return;
+      this.rules = next;
+      this.schedule();
+    });
     devices.events.on(OWNER, 'device.state', ({ view, changed }) => {
       if (changed.includes('availability') && view.availability !== undefined && !this.available.has(view.id)) {
         this.available.add(view.id);
@@ -204,6 +218,10 @@ export class HomeAssistantDiscovery {
       const availability = this.available.has(record.id) || this.options.reportsAvailability?.(record) === true;
       for (const message of deviceDiscovery(context, { record, area, availability }))
         wanted.set(message.topic, JSON.stringify(message.config));
+    }
+    for (const rule of this.rules) {
+      const message = ruleSwitchDiscovery(context, rule);
+      wanted.set(message.topic, JSON.stringify(message.config));
     }
     let changed = 0;
     for (const [topic, payload] of wanted) {

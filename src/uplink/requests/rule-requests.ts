@@ -1,14 +1,17 @@
 /**
  * Bridge requests of the local rules: rule/add and rule/update (a whole rule, checked by the
  * config's own schema and against the devices), rule/remove, rule/enable (which also ends a
- * suspension) and rule/disable. A rule from the config file can only be enabled or disabled.
+ * suspension), rule/disable, and rule/set (`{"id","enabled"}`, either way: what a Home Assistant
+ * rule switch sends). A rule from the config file can only be enabled or disabled.
  */
 import { z } from 'zod';
 import { ErrorCode, HearthError } from '../../errors.js';
 import type { RuleEngine } from '../../rules/rule-engine.js';
 import { defineRequests, type BridgeContext } from './request-module.js';
 
-const ruleId = z.object({ id: z.string({ error: 'expected the rule id' }).min(1, { error: 'expected the rule id' }).max(64) });
+const id = z.string({ error: 'expected the rule id' }).min(1, { error: 'expected the rule id' }).max(64);
+const ruleId = z.object({ id });
+const ruleSwitch = z.object({ id, enabled: z.boolean({ error: 'expected "enabled": true or false' }) });
 /** The rule itself is checked by the book (the config's schema), so its problems read the same from both sources. */
 const wholeRule = z
   .object({ rule: z.unknown() })
@@ -54,6 +57,14 @@ export const ruleRequests = defineRequests({
     handle: async (request, context) => {
       const rules = engine(context);
       await rules.setEnabled(request.id, true);
+      return statusOf(rules, request.id);
+    },
+  },
+  'rule/set': {
+    schema: ruleSwitch,
+    handle: async (request, context) => {
+      const rules = engine(context);
+      await rules.setEnabled(request.id, request.enabled);
       return statusOf(rules, request.id);
     },
   },

@@ -160,6 +160,7 @@ export const binarySensorSchema = z.strictObject({
 export const switchSchema = z.strictObject({
   ...entity,
   command_topic: z.string().min(1),
+  command_template: z.string().optional(),
   state_topic: z.string().optional(),
   value_template: z.string().optional(),
   payload_on: z.string().optional(),

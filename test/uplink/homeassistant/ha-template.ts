@@ -63,6 +63,15 @@ export function renderTemplate(template: string, payload: string): string {
   }
 }
 
+/** Renders a command template as HA's MqttCommandTemplate does: `value` is the payload the entity sends (a switch's payload_on/off). */
+export function renderCommandTemplate(template: string, value: string): string {
+  try {
+    return env.renderString(template, { value });
+  } catch (error) {
+    throw new Error(`${String(error)}\n  command template: ${template}\n  value: ${value}`);
+  }
+}
+
 const isNumber = (text: string): boolean => text.trim() !== '' && Number.isFinite(Number(text));
 
 /**
