@@ -177,7 +177,7 @@ try {
   const withRules: number[] = [];
   let engineUs = 0;
   let firings = 0;
-  for (let round = 0; round < 5; round++) {
+  for (let pass = 0; pass < 5; pass++) {
     none.push(await runBatch());
     await loadRules();
     engineMs = 0;

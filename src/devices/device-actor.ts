@@ -254,6 +254,17 @@ class DeviceActor {
     const radio = this.ports.radio(this.record.radio);
     if (radio === undefined)
       throw new HearthError(ErrorCode.RadioUnavailable, `${this.record.id}: the ${this.record.radio} radio is not running`);
+    // what the command sets once the device took it, from the state before it went out (a toggle flips that)
+    const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(command)) {
+      const feature = features.get(key);
+      if (feature?.type === 'binary' && feature.value_toggle !== undefined && value === feature.value_toggle) {
+        values[key] = this.state.values[key] === feature.value_on ? feature.value_off : feature.value_on;
+      } else if (feature !== undefined && (feature.access & ACCESS_SET) !== 0) {
+        values[key] = value;
+      }
+    }
     const id = this.record.id;
     const call = {
       send: () => radio.send(id, command),
@@ -271,17 +282,6 @@ class DeviceActor {
         `${this.record.id}: the ${this.record.radio} radio could not send ${JSON.stringify(command)}: ${describeError(error)}`,
         { cause: error },
       );
-    }
-    // the device took the command: its state is what we set (a toggle flips it)
-    const features = new Map(flattenCapabilities(capabilities).map((feature) => [feature.property, feature]));
-    const values: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(command)) {
-      const feature = features.get(key);
-      if (feature?.type === 'binary' && feature.value_toggle !== undefined && value === feature.value_toggle) {
-        values[key] = this.state.values[key] === feature.value_on ? feature.value_off : feature.value_on;
-      } else if (feature !== undefined && (feature.access & ACCESS_SET) !== 0) {
-        values[key] = value;
-      }
     }
     this.apply(values, this.ports.now());
     return this.view();

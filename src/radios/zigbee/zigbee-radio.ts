@@ -253,8 +253,11 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
       Object.assign(known.state, state);
       this.listener?.report(deviceId, state);
     };
+    // the converters read the state after their command went out (a toggle flips what it finds), by when the
+    // device's own report of the change may have updated it: they get the state from before the send
+    const before = { ...known.state };
     const operation = this.classified(deviceId, () =>
-      applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)),
+      applySet(known.definition, device, deviceId, payload, before, (values) => this.throttle?.offer(deviceId, values)),
     );
     // a sleeping end device: herdsman keeps a request it did not take and sends it at its next check-in
     if (device.type === 'EndDevice' && device.pendingRequestTimeout > 0) {
