@@ -13,6 +13,7 @@ import type { Capability, Feature, NumericFeature } from '../../model/capabiliti
 import { ACCESS_SET, ACCESS_STATE } from '../../model/capabilities.js';
 import type { DeviceRecord } from '../../model/device-record.js';
 import { BINARY_SENSORS, BUTTONS, SENSORS, UNITS } from './entity-classes.js';
+import { updateEntities } from './update-entity.js';
 import { AVAILABILITY_TEMPLATE, commandText, eventTemplate, rendered, valueTemplate as template } from './value-templates.js';
 
 export interface DiscoveryContext {
@@ -317,7 +318,11 @@ export function deviceDiscovery(context: DiscoveryContext, device: DiscoveryDevi
   const availability = [{ topic: `${context.base}/bridge/state`, value_template: AVAILABILITY_TEMPLATE }];
   if (device.availability)
     availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: AVAILABILITY_TEMPLATE });
-  return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`, context.legacyColorMode === true).map((entity) => ({
+  const entities = [
+    ...entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`, context.legacyColorMode === true),
+    ...updateEntities(record, context.base, stateTopic),
+  ];
+  return entities.map((entity) => ({
     topic: `${context.prefix}/${entity.component}/${nodeIdOf(context.hubId)}/${slug}_${slugOf(entity.key)}/config`,
     config: {
       ...entity.config,
