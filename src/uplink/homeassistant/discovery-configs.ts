@@ -46,7 +46,7 @@ export interface DiscoveryMessage {
 
 type Config = Record<string, unknown>;
 
-interface Entity {
+export interface Entity {
   component: 'light' | 'switch' | 'sensor' | 'binary_sensor' | 'number' | 'select' | 'event' | 'button';
   /** Unique within the device: `light`, `switch_l2`, `temperature`. */
   key: string;
@@ -271,8 +271,8 @@ function isGroup(
   return !('property' in capability);
 }
 
-/** The entities of a device's capabilities (no topics beyond its own state and `/set`). */
-function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string, legacyColorMode: boolean): Entity[] {
+/** The entities of a device's (or a group's) capabilities (no topics beyond its own state and `/set`). */
+export function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string, legacyColorMode: boolean): Entity[] {
   const builder = new EntityBuilder(stateTopic, setTopic, legacyColorMode);
   for (const capability of capabilities) {
     if (!isGroup(capability)) {
@@ -300,7 +300,7 @@ function entitiesOf(capabilities: readonly Capability[], stateTopic: string, set
   return [...unique.values()];
 }
 
-function origin(context: DiscoveryContext): Config {
+export function origin(context: DiscoveryContext): Config {
   return { name: 'hearth', sw_version: context.version };
 }
 

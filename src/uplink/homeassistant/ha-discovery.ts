@@ -5,7 +5,7 @@
  * configs republished (same topics and unique ids, new state topic, name or area), a device
  * removed or a feature gone gets an empty retained message on each stale topic. Configs left
  * on the broker by an earlier run that no longer match a device are cleared as the hub hears
- * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
+ * them back. Groups get a light or switch each (group-discovery.ts). When Home Assistant announces `online` on `<prefix>/status`, every config and
  * then every device's current state is published again. Everything goes through the bridge's
  * durable outbox, in order, so a config always precedes the state that follows it. The same
  * happens when the broker has no session for the hub (it may have lost every retained config).
@@ -26,6 +26,7 @@ import { LISTS_MAX_WAIT_MS, LISTS_QUIET_MS } from '../device-topics.js';
 import { holdWhileRadiosSettle } from '../radio-settling.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
+import { groupDiscovery } from './group-discovery.js';
 
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
@@ -103,6 +104,7 @@ export class HomeAssistantDiscovery {
     holdWhileRadiosSettle(devices.events, OWNER, [this.gatherer]);
     devices.events.on(OWNER, 'devices.changed', () => this.schedule());
     devices.events.on(OWNER, 'rooms.changed', () => this.schedule());
+    devices.events.on(OWNER, 'groups.changed', () => this.schedule());
     devices.events.on(OWNER, 'device.state', ({ view, changed }) => {
       if (changed.includes('availability') && view.availability !== undefined && !this.available.has(view.id)) {
         this.available.add(view.id);
@@ -204,6 +206,10 @@ export class HomeAssistantDiscovery {
       const availability = this.available.has(record.id) || this.options.reportsAvailability?.(record) === true;
       for (const message of deviceDiscovery(context, { record, area, availability }))
         wanted.set(message.topic, JSON.stringify(message.config));
+    }
+    for (const group of devices.groups.list()) {
+      const members = group.members.flatMap((member) => devices.device(member.device) ?? []);
+      for (const message of groupDiscovery(context, group, members)) wanted.set(message.topic, JSON.stringify(message.config));
     }
     let changed = 0;
     for (const [topic, payload] of wanted) {
