@@ -164,9 +164,18 @@ export class DeviceService implements Part {
     log.info({ devices: registry.size, rooms: this.roomList.list().length, ms: Math.round(this.startupMs) }, 'device registry loaded');
   }
 
+  /**
+   * Writes the registry, rooms, settings and groups documents now if they changed (each write is
+   * durable): a bridge request is answered only after this, so whatever it acknowledged survives a
+   * SIGKILL right after the answer.
+   */
+  async persist(): Promise<void> {
+    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush(), this.groupStore?.flush()]);
+  }
+
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush(), this.groupStore?.flush()]);
+    await this.persist();
     await this.stateStore?.close();
   }
 
