@@ -6,7 +6,7 @@
  * device's state showing `update` with progress; the device drops out in the middle, the update
  * fails with the state back at `available`, and a second update resumes where the device stopped
  * and installs the very bytes of the file. Answers and the `update` state checked against
- * Zigbee2MQTT's shapes.
+ * Zigbee2MQTT's shapes; Home Assistant's update entity against its schema and every state.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { SIMULATED_FILE_VERSION, SIMULATED_IMAGE_TYPE } from '../../../src/radio
 import { okResponse, otaCheckResponse, otaUpdateResponse, otaUpdateState } from '../../uplink/conformance/z2m-tools-api.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { until } from '../../support/until.js';
+import { checkDiscovery } from '../../uplink/homeassistant/ha-schema.js';
+import { complaintOf, renderTemplate } from '../../uplink/homeassistant/ha-template.js';
 import { idOf, startZigbeeHub, type ZigbeeHub } from './support.js';
 import { askBridge } from './tools-support.js';
 import { otaImage } from './ota-image.js';
@@ -44,6 +46,7 @@ describe('Zigbee OTA updates', () => {
     await writeFile(join(images, 'notes.txt'), 'release notes');
     const hub = await startZigbeeHub(['bulb', 'widget'], {
       otherProfile: { zigbee: { ota: { imagesDir: images, imageBlockRequestTimeoutMs: 1000, imageBlockResponseDelayMs: 0 } } },
+      watchAlso: ['homeassistant/#'],
     });
     const bulb = hub.network.byKind('bulb');
     const topic = hub.topic(bulb);
@@ -111,6 +114,21 @@ describe('Zigbee OTA updates', () => {
       latest_version: NEW_VERSION,
       latest_source: null,
       latest_release_notes: null,
+    });
+    // Home Assistant's update entity: valid, installing through ota_update/update, reading every state the bulb had meanwhile
+    const updateTopic = `homeassistant/update/hearth-zb/${idOf(bulb).replace(/[^A-Za-z0-9_-]/g, '_')}_update/config`;
+    const discovered = hub.watch.received.filter((m) => m.topic === updateTopic).at(-1);
+    if (discovered === undefined) throw new Error(`no ${updateTopic}`);
+    const entity = checkDiscovery(discovered.topic, discovered.payload).config;
+    expect(entity).toMatchObject({ state_topic: topic, command_topic: 'hearth/zb/bridge/request/device/ota_update/update' });
+    expect(JSON.parse(entity.payload_install as string)).toEqual({ id: idOf(bulb) });
+    const states = hub.watch.received.filter((m) => m.topic === topic).map((m) => m.payload);
+    expect(states.map((state) => complaintOf('update', entity, state)).filter((c) => c !== undefined)).toEqual([]);
+    expect(JSON.parse(renderTemplate(entity.value_template as string, states.at(-1) as string))).toEqual({
+      installed_version: String(NEW_VERSION),
+      latest_version: String(NEW_VERSION),
+      update_percentage: null,
+      in_progress: false,
     });
     // up to date now
     const again = await askBridge(hub, 'device/ota_update/check', { id: idOf(bulb) });
