@@ -45,7 +45,7 @@ describe('Zigbee OTA updates', () => {
     await writeFile(join(images, 'other.ota'), otaImage({ manufacturerCode: 0x1234, imageType: 1, fileVersion: 0x7fffffff, size: 100 }));
     await writeFile(join(images, 'notes.txt'), 'release notes');
     const hub = await startZigbeeHub(['bulb', 'widget'], {
-      otherProfile: { zigbee: { ota: { imagesDir: images, imageBlockRequestTimeoutMs: 1000, imageBlockResponseDelayMs: 0 } } },
+      otherProfile: { zigbee: { ota: { imagesDir: images, imageBlockRequestTimeoutMs: 3000, imageBlockResponseDelayMs: 0 } } },
       watchAlso: ['homeassistant/#'],
     });
     const bulb = hub.network.byKind('bulb');
