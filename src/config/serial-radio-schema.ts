@@ -23,6 +23,36 @@ const serialPort = z
 
 const ieeeAddress = z.string().regex(/^0x[0-9a-fA-F]{16}$/, { error: 'expected an IEEE address: 0x and 16 hex digits' });
 
+const absolutePath = z.string().max(4096).regex(/^\//, { error: 'expected an absolute path' });
+
+const zigbeeOta = z
+  .strictObject({
+    imagesDir: absolutePath
+      .optional()
+      .describe('A folder of OTA image files (each header says which devices it is for); a hub needs no internet for it.'),
+    indexFile: absolutePath
+      .optional()
+      .describe("A local OTA index (zigbee-OTA's index.json format; a relative url is read from the index's folder)."),
+    onlineIndex: z
+      .url({ protocol: /^https$/, error: 'expected an https:// URL' })
+      .max(2048)
+      .optional()
+      .describe("An online OTA index (e.g. Koenkk/zigbee-OTA's index.json), only when set; the local sources are asked first."),
+    imageBlockRequestTimeoutMs: intRange(1000, 86_400_000)
+      .default(150_000)
+      .describe(
+        'How long a device may take to ask for the next image block before the update fails (Zigbee2MQTT: image_block_request_timeout).',
+      ),
+    imageBlockResponseDelayMs: intRange(0, 10_000)
+      .default(250)
+      .describe('The least time between two image block answers (Zigbee2MQTT: image_block_response_delay).'),
+    defaultMaximumDataSize: intRange(10, 100)
+      .default(50)
+      .describe('Bytes per image block unless the device asks for fewer (Zigbee2MQTT: default_maximum_data_size).'),
+  })
+  .prefault({})
+  .describe('OTA firmware updates of Zigbee devices (bridge/request/device/ota_update/*).');
+
 export const zigbee = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the Zigbee radio.'),
@@ -82,6 +112,7 @@ export const zigbee = z
     maxDevices: intRange(1, 10_000)
       .default(200)
       .describe('Most devices the Zigbee network holds; a new device past it is refused (device_refused on bridge/event) and sent away.'),
+    ota: zigbeeOta,
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

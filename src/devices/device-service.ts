@@ -31,6 +31,7 @@ import type { DeviceView } from '../model/device-view.js';
 import type { DeviceRecord } from '../model/device-record.js';
 import { Rooms, type RoomData, type RoomState } from './rooms.js';
 import type { Groups } from './groups.js';
+import { endInterruptedUpdates } from './interrupted-updates.js';
 import { openGroupStore, type GroupStore } from './group-store.js';
 
 const roomsSchema = z.array(z.object({ id: z.string(), name: z.string(), devices: z.array(z.string()) }));
@@ -160,13 +161,28 @@ export class DeviceService implements Part {
     });
     for (const record of registry.all()) this.options.system.register(this.kind, record.id);
     this.started = true;
+    const ended = await endInterruptedUpdates({
+      records: () => [...registry.all()],
+      state: (id) => stateStore.get(id),
+      report: (id, values) => this.report(id, values),
+    });
+    if (ended.length > 0) log.warn({ devices: ended }, 'firmware updates interrupted by the last stop are over; set back to available');
     this.startupMs = performance.now() - began;
     log.info({ devices: registry.size, rooms: this.roomList.list().length, ms: Math.round(this.startupMs) }, 'device registry loaded');
   }
 
+  /**
+   * Writes the registry, rooms, settings and groups documents now if they changed (each write is
+   * durable): a bridge request is answered only after this, so whatever it acknowledged survives a
+   * SIGKILL right after the answer.
+   */
+  async persist(): Promise<void> {
+    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush(), this.groupStore?.flush()]);
+  }
+
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.registryStore?.flush(), this.roomsWriter?.flush(), this.settingsWriter?.flush(), this.groupStore?.flush()]);
+    await this.persist();
     await this.stateStore?.close();
   }
 

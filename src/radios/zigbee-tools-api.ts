@@ -74,6 +74,35 @@ export interface ConverterOptionsChange {
   to: Record<string, unknown>;
 }
 
+/** An OTA check's answer (Zigbee2MQTT's `bridge/response/device/ota_update/check` data, hearth's names). */
+export interface OtaCheckResult {
+  updateAvailable: boolean;
+  installedVersion: number;
+  latestVersion: number;
+  source?: string;
+  releaseNotes?: string;
+}
+
+/** An OTA update's tuning (Zigbee2MQTT's `image_block_request_timeout`, … request fields); the config's when absent. */
+export interface OtaUpdateOptions {
+  downgrade: boolean;
+  requestTimeoutMs?: number | undefined;
+  responseDelayMs?: number | undefined;
+  maximumDataSize?: number | undefined;
+}
+
+/** A firmware before or after an update, in Zigbee2MQTT's shape. */
+export interface OtaFirmware {
+  file_version: number;
+  software_build_id?: string;
+  date_code?: string;
+}
+
+export interface OtaUpdateResult {
+  from: OtaFirmware;
+  to: OtaFirmware;
+}
+
 export interface ZigbeeTools {
   bind(request: BindRequest): Promise<BindResult>;
   unbind(request: BindRequest): Promise<BindResult>;
@@ -89,4 +118,8 @@ export interface ZigbeeTools {
    */
   setConverterOptions(deviceId: string, options: Record<string, unknown>): Promise<ConverterOptionsChange>;
   converterOptions(deviceId: string): Record<string, unknown>;
+  /** Asks the device its firmware version and the configured OTA sources for a newer (or, downgrading, older) one. */
+  otaCheck(deviceId: string, downgrade: boolean): Promise<OtaCheckResult>;
+  /** Updates the device's firmware from the configured OTA sources; resolves once it runs the new image. */
+  otaUpdate(deviceId: string, options: OtaUpdateOptions): Promise<OtaUpdateResult>;
 }

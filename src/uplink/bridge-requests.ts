@@ -81,6 +81,8 @@ export class BridgeRequests {
     }
     try {
       const data = await request.handle(parsed.data, this.context);
+      // what the request changed is on disk before it is acknowledged
+      await this.context.devices.persist();
       const response: BridgeResponse = { status: 'ok', data };
       if (transaction !== undefined) response.transaction = transaction;
       return response;

@@ -31,6 +31,7 @@ import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
 import { haVersionNumber } from '../config/homeassistant-schema.js';
 import { statePlaceholders } from './homeassistant/discovery-configs.js';
+import { groupStatePlaceholders } from './homeassistant/group-discovery.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
@@ -117,7 +118,16 @@ export class UplinkBridge implements Part {
       details: (id) => options.radios?.deviceDetails?.(id),
     });
     this.ruleTopics = new RuleTopics(options.devices.events, this.topics, enqueue);
-    this.groupTopics = new GroupTopics({ devices: options.devices, topics: this.topics, log: options.log, enqueue });
+    this.groupTopics = new GroupTopics({
+      devices: options.devices,
+      topics: this.topics,
+      log: options.log,
+      enqueue,
+      placeholders: (group) =>
+        this.discoveryPart === undefined
+          ? {}
+          : groupStatePlaceholders(group.members.flatMap((member) => options.devices.device(member.device) ?? [])),
+    });
     if (options.metrics !== undefined)
       registerUplinkMetrics(options.metrics, { setAside: () => this.publisher?.setAside ?? 0, invalidTopics: () => this.invalidTopics });
   }

@@ -5,6 +5,7 @@ import { ActorSystem } from '../../src/actors/actor-system.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Capability } from '../../src/model/capabilities.js';
 import { DeviceService } from '../../src/devices/device-service.js';
+import { otaCapabilities } from '../../src/radios/zigbee/zigbee-ota.js';
 import { capturingLog } from '../actors/support.js';
 import { tempDir } from '../support/temp-dir.js';
 import { actorsConfig } from '../support/config-defaults.js';
@@ -68,6 +69,36 @@ describe('the devices part', () => {
       any_contact_open: true,
     });
     await second.stop();
+  });
+
+  it('ends a firmware update the last run was in the middle of: back to available, without progress', async () => {
+    const dir = await tempDir();
+    const first = await service(dir);
+    first.devices.addDevice({
+      id: lamp,
+      friendlyName: 'living/lamp',
+      radio: 'zigbee',
+      capabilities: [...bulb, ...otaCapabilities({ ota: true } as never)],
+    });
+    first.devices.addDevice({ id: door, friendlyName: 'hall/door', radio: 'zigbee', capabilities: contact });
+    const versions = { installed_version: 1, latest_version: 2, latest_source: '/ota/lamp.ota', latest_release_notes: null };
+    await (
+      await first.devices.report(lamp, { state: 'ON', update: { state: 'updating', ...versions, progress: 40, remaining: 12 } })
+    ).persisted;
+    // a device without the update capability is left alone whatever it reported
+    await (
+      await first.devices.report(door, { contact: true, update: { state: 'updating' } })
+    ).persisted;
+    await first.stop();
+
+    const second = await service(dir);
+    expect((await second.devices.get(lamp)).state).toEqual({ state: 'ON', update: { state: 'available', ...versions } });
+    expect((await second.devices.get(door)).state).toMatchObject({ update: { state: 'updating' } });
+    await second.stop();
+    // and a third run has nothing to end
+    const third = await service(dir);
+    expect(third.system.activeCount).toBe(0);
+    await third.stop();
   });
 
   it('removes a device from everywhere: actor, registry, room and state', async () => {

@@ -12,7 +12,14 @@ import { BRIDGE_COMMANDS, BridgeRequests } from '../../src/uplink/bridge-request
 import { RuleEngine } from '../../src/rules/rule-engine.js';
 import { ALL_REQUESTS } from '../../src/uplink/requests/all-requests.js';
 import { capturingLog } from '../actors/support.js';
-import { bindResponse, configureResponse, interviewResponse, networkMapResponse } from './conformance/z2m-tools-api.js';
+import {
+  bindResponse,
+  configureResponse,
+  interviewResponse,
+  networkMapResponse,
+  otaCheckResponse,
+  otaUpdateResponse,
+} from './conformance/z2m-tools-api.js';
 import { actorsConfig } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
 import { readmeRows, ZWAVE_TOOLS_END, ZWAVE_TOOLS_TABLE } from '../support/readme-rows.js';
@@ -20,7 +27,7 @@ import { readmeRows, ZWAVE_TOOLS_END, ZWAVE_TOOLS_TABLE } from '../support/readm
 /**
  * Requests the Zigbee radio's network tools answer: this hub has no radio, so their rows are
  * checked here against the request's schema and Zigbee2MQTT's response shape; they run for real
- * on the simulated network in test/radios/zigbee/ (binds, network-map, configure-options).
+ * on the simulated network in test/radios/zigbee/ (binds, network-map, configure-options, ota).
  */
 const ZIGBEE_TOOL_ANSWERS: Record<string, { safeParse(data: unknown): { success: boolean } }> = {
   'device/bind': bindResponse,
@@ -28,6 +35,10 @@ const ZIGBEE_TOOL_ANSWERS: Record<string, { safeParse(data: unknown): { success:
   networkmap: networkMapResponse,
   'device/configure': configureResponse,
   'device/interview': interviewResponse,
+  'device/ota_update/check': otaCheckResponse,
+  'device/ota_update/check/downgrade': otaCheckResponse,
+  'device/ota_update/update': otaUpdateResponse,
+  'device/ota_update/update/downgrade': otaUpdateResponse,
 };
 
 describe("the README's bridge requests", () => {

@@ -3,7 +3,7 @@
  * type, serial path or `tcp://`, baud rate, the network's channel, PAN ids and key from
  * network-settings.ts), its database (`database.db`) and coordinator backup
  * (`coordinator_backup.json`) under `<stateDir>/zigbee`, availability, throttling and backup
- * intervals, who may join (join-policy.ts). The network key lives only in these options, never in a log line: a key generated
+ * intervals, who may join (join-policy.ts), where OTA images come from (ota-index.ts). The network key lives only in these options, never in a log line: a key generated
  * at first start is handed to the log scrubber (`learnSecrets`) before herdsman sees it.
  */
 import { join } from 'node:path';
@@ -67,5 +67,14 @@ export function zigbeeRadioOptions(
     maxReportsPerS: zigbee.maxReportsPerS,
     backupIntervalMs: zigbee.backupIntervalS * 1000,
     joinPolicy: new JoinPolicy({ passlist: zigbee.passlist, blocklist: zigbee.blocklist, maxDevices: zigbee.maxDevices }),
+    ota: {
+      imagesDir: zigbee.ota.imagesDir,
+      indexFile: zigbee.ota.indexFile,
+      onlineIndex: zigbee.ota.onlineIndex,
+      mergedIndexPath: join(config.stateDir, 'zigbee', 'ota-index.json'),
+      requestTimeoutMs: zigbee.ota.imageBlockRequestTimeoutMs,
+      responseDelayMs: zigbee.ota.imageBlockResponseDelayMs,
+      maximumDataSize: zigbee.ota.defaultMaximumDataSize,
+    },
   };
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Controller } from 'zigbee-herdsman';
 import type { JoinPolicy } from './join-policy.js';
+import type { ZigbeeOtaSettings } from './ota-index.js';
 import type { ZigbeeRadio } from './zigbee-radio.js';
 
 type ControllerOptions = ConstructorParameters<typeof Controller>[0];
@@ -30,4 +31,6 @@ export interface ZigbeeRadioOptions {
   nameOf?: (ieeeAddress: string) => string | undefined;
   /** Who may join (pass list, block list, device cap); everyone when unset. */
   joinPolicy?: JoinPolicy;
+  /** Where OTA images come from and how blocks are served (`radios.zigbee.ota`). */
+  ota?: ZigbeeOtaSettings;
 }

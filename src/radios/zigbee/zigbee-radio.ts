@@ -29,6 +29,7 @@ import { zigbeeDeviceDetails } from './zigbee-details.js';
 import { zigbeeGroups } from './zigbee-groups.js';
 import type { ControllerSettings, ZigbeeRadioOptions } from './zigbee-radio-options.js';
 import { HerdsmanTools } from './zigbee-tools.js';
+import { otaCapabilities } from './zigbee-ota.js';
 
 type Device = Models.Device;
 export type { ControllerSettings };
@@ -57,6 +58,16 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
 
   constructor(private readonly options: ZigbeeRadioOptions) {
     super('zigbee', options.log);
+  }
+
+  /** `radios.zigbee.ota`, for the OTA tools (zigbee-ota.ts). */
+  get otaSettings(): ZigbeeRadioOptions['ota'] {
+    return this.options.ota;
+  }
+
+  /** A state change the tools make (an OTA update's `update`), handed to the device's actor. */
+  reportState(deviceId: string, values: Record<string, unknown>): void {
+    this.listener?.report(deviceId, values);
   }
 
   /** The controller, for the simulator, tests, the helpers on `access` and the tools (zigbee-tools.ts). */
@@ -200,7 +211,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
         { device: id, model: device.modelID, vendor: device.manufacturerName },
         `Zigbee device ${id} (${device.manufacturerName ?? '?'} ${device.modelID ?? '?'}) is not supported by zigbee-herdsman-converters; it gets generic capabilities from its clusters`,
       );
-    const announced: RadioDevice = { id, capabilities: resolved.capabilities };
+    const announced: RadioDevice = { id, capabilities: [...resolved.capabilities, ...otaCapabilities(resolved.definition)] };
     const model = resolved.supported ? resolved.definition?.model : device.modelID;
     const vendor = resolved.supported ? resolved.definition?.vendor : device.manufacturerName;
     if (model !== undefined) announced.model = model;

@@ -7,11 +7,22 @@
 import type { Logger } from 'pino';
 import type { Controller, Models } from 'zigbee-herdsman';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
-import type { BindRequest, BindResult, ConverterOptionsChange, NetworkMap, ZigbeeTools } from '../zigbee-tools-api.js';
+import type {
+  BindRequest,
+  BindResult,
+  ConverterOptionsChange,
+  NetworkMap,
+  OtaCheckResult,
+  OtaUpdateOptions,
+  OtaUpdateResult,
+  ZigbeeTools,
+} from '../zigbee-tools-api.js';
 import { converterOptions, mergeConverterOptions, optionNames } from './converter-options.js';
 import { resolveDefinition } from './definitions.js';
 import { bindOrUnbind, type BindEnvironment } from './zigbee-binds.js';
 import { scanNetwork } from './network-scan.js';
+import type { ZigbeeOtaSettings } from './ota-index.js';
+import { ZigbeeOta } from './zigbee-ota.js';
 
 type Device = Models.Device;
 
@@ -23,13 +34,32 @@ export interface ToolsHost {
   device(deviceId: string): Device;
   /** What the radio does on herdsman's interview events (announce the device anew, configure it). */
   onInterview(status: 'started' | 'successful' | 'failed', device: Device): void;
+  /** `radios.zigbee.ota`; undefined when OTA updates are off. */
+  readonly otaSettings: ZigbeeOtaSettings | undefined;
+  /** Hands a state change of a device (its `update`) to its actor. */
+  reportState(deviceId: string, values: Record<string, unknown>): void;
 }
 
 export class HerdsmanTools implements ZigbeeTools {
+  private readonly ota: ZigbeeOta;
+
   constructor(
     private readonly host: ToolsHost,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.ota = new ZigbeeOta({
+      get herdsman() {
+        return host.herdsman;
+      },
+      get otaSettings() {
+        return host.otaSettings;
+      },
+      device: (id) => host.device(id),
+      definition: async (device) => (await resolveDefinition(device)).definition,
+      reportState: (id, values) => host.reportState(id, values),
+      warn: (message) => log.warn(message),
+    });
+  }
 
   private coordinatorEndpoint(): Models.Endpoint {
     const endpoint = this.host.herdsman.getDevicesByType('Coordinator')[0]?.endpoints[0];
@@ -104,5 +134,13 @@ export class HerdsmanTools implements ZigbeeTools {
 
   converterOptions(deviceId: string): Record<string, unknown> {
     return converterOptions(this.host.device(deviceId));
+  }
+
+  otaCheck(deviceId: string, downgrade: boolean): Promise<OtaCheckResult> {
+    return this.ota.check(deviceId, downgrade);
+  }
+
+  otaUpdate(deviceId: string, options: OtaUpdateOptions): Promise<OtaUpdateResult> {
+    return this.ota.update(deviceId, options);
   }
 }

@@ -20,6 +20,8 @@ export interface GroupTopicsOptions {
   topics: Topics;
   log: Logger;
   enqueue(message: OutgoingMessage, again?: boolean): void;
+  /** What a group's state carries as `null` until known (Home Assistant's JSON light reads `state` from every message). */
+  placeholders?: (group: GroupData) => Record<string, null>;
 }
 
 /** A member as `bridge/groups` lists it: Zigbee2MQTT's `{ieee_address, endpoint}`, plus hearth's id and name (a non-Zigbee member's `ieee_address` is its hearth id). */
@@ -115,7 +117,12 @@ export class GroupTopics {
 
   private publishState(group: GroupData, state: Record<string, unknown>, again = false): void {
     this.options.enqueue(
-      { topic: this.options.topics.device(group.friendly_name), payload: JSON.stringify(state), retain: true, kind: 'state' },
+      {
+        topic: this.options.topics.device(group.friendly_name),
+        payload: JSON.stringify({ ...this.options.placeholders?.(group), ...state }),
+        retain: true,
+        kind: 'state',
+      },
       again,
     );
   }

@@ -13,6 +13,7 @@ import type { Capability, Feature, NumericFeature } from '../../model/capabiliti
 import { ACCESS_SET, ACCESS_STATE } from '../../model/capabilities.js';
 import type { DeviceRecord } from '../../model/device-record.js';
 import { BINARY_SENSORS, BUTTONS, SENSORS, UNITS } from './entity-classes.js';
+import { updateEntities } from './update-entity.js';
 import { AVAILABILITY_TEMPLATE, commandText, eventTemplate, rendered, valueTemplate as template } from './value-templates.js';
 
 export interface DiscoveryContext {
@@ -45,7 +46,7 @@ export interface DiscoveryMessage {
 
 type Config = Record<string, unknown>;
 
-interface Entity {
+export interface Entity {
   component: 'light' | 'switch' | 'sensor' | 'binary_sensor' | 'number' | 'select' | 'event' | 'button';
   /** Unique within the device: `light`, `switch_l2`, `temperature`. */
   key: string;
@@ -270,8 +271,8 @@ function isGroup(
   return !('property' in capability);
 }
 
-/** The entities of a device's capabilities (no topics beyond its own state and `/set`). */
-function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string, legacyColorMode: boolean): Entity[] {
+/** The entities of a device's (or a group's) capabilities (no topics beyond its own state and `/set`). */
+export function entitiesOf(capabilities: readonly Capability[], stateTopic: string, setTopic: string, legacyColorMode: boolean): Entity[] {
   const builder = new EntityBuilder(stateTopic, setTopic, legacyColorMode);
   for (const capability of capabilities) {
     if (!isGroup(capability)) {
@@ -317,7 +318,11 @@ export function deviceDiscovery(context: DiscoveryContext, device: DiscoveryDevi
   const availability = [{ topic: `${context.base}/bridge/state`, value_template: AVAILABILITY_TEMPLATE }];
   if (device.availability)
     availability.push({ topic: `${context.base}/${record.friendlyName}/availability`, value_template: AVAILABILITY_TEMPLATE });
-  return entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`, context.legacyColorMode === true).map((entity) => ({
+  const entities = [
+    ...entitiesOf(record.capabilities ?? [], stateTopic, `${stateTopic}/set`, context.legacyColorMode === true),
+    ...updateEntities(record, context.base, stateTopic),
+  ];
+  return entities.map((entity) => ({
     topic: `${context.prefix}/${entity.component}/${nodeIdOf(context.hubId)}/${slug}_${slugOf(entity.key)}/config`,
     config: {
       ...entity.config,

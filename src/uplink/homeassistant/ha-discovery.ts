@@ -5,7 +5,7 @@
  * configs republished (same topics and unique ids, new state topic, name or area), a device
  * removed or a feature gone gets an empty retained message on each stale topic. Configs left
  * on the broker by an earlier run that no longer match a device are cleared as the hub hears
- * them back. When Home Assistant announces `online` on `<prefix>/status`, every config and
+ * them back. Groups get a light or switch each (group-discovery.ts). When Home Assistant announces `online` on `<prefix>/status`, every config and
  * then every device's current state is published again. Everything goes through the bridge's
  * durable outbox, in order, so a config always precedes the state that follows it. The same
  * happens when the broker has no session for the hub (it may have lost every retained config).
@@ -28,6 +28,7 @@ import { holdWhileRadiosSettle } from '../radio-settling.js';
 import type { OutgoingMessage } from '../outbox.js';
 import { bridgeDiscovery, deviceDiscovery, nodeIdOf, type DiscoveryContext } from './discovery-configs.js';
 import { ruleSwitchDiscovery, ruleSwitchSources, type RuleSwitchSource } from './rule-switches.js';
+import { groupDiscovery } from './group-discovery.js';
 
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
@@ -117,6 +118,7 @@ export class HomeAssistantDiscovery {
       this.rules = next;
       this.schedule();
     });
+    devices.events.on(OWNER, 'groups.changed', () => this.schedule());
     devices.events.on(OWNER, 'device.state', ({ view, changed }) => {
       if (changed.includes('availability') && view.availability !== undefined && !this.available.has(view.id)) {
         this.available.add(view.id);
@@ -222,6 +224,10 @@ export class HomeAssistantDiscovery {
     for (const rule of this.rules) {
       const message = ruleSwitchDiscovery(context, rule);
       wanted.set(message.topic, JSON.stringify(message.config));
+    }
+    for (const group of devices.groups.list()) {
+      const members = group.members.flatMap((member) => devices.device(member.device) ?? []);
+      for (const message of groupDiscovery(context, group, members)) wanted.set(message.topic, JSON.stringify(message.config));
     }
     let changed = 0;
     for (const [topic, payload] of wanted) {

@@ -11,6 +11,7 @@ import { ruleRequests } from './rule-requests.js';
 import { zigbeeBindRequests } from './zigbee-bind-requests.js';
 import { networkMapRequests } from './network-map-requests.js';
 import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
+import { zigbeeOtaRequests } from './zigbee-ota-requests.js';
 import { zwaveConfigRequests } from './zwave-config-requests.js';
 import { zwaveAssociationRequests } from './zwave-association-requests.js';
 import { zwaveNodeRequests } from './zwave-node-requests.js';
@@ -23,6 +24,7 @@ const MODULES: readonly RequestModule[] = [
   zigbeeBindRequests,
   networkMapRequests,
   zigbeeDeviceRequests,
+  zigbeeOtaRequests,
   ruleRequests,
   zwaveConfigRequests,
   zwaveAssociationRequests,

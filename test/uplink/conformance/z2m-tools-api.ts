@@ -83,3 +83,32 @@ export const deviceOptionsResponse = z.looseObject({
 export function okResponse<T extends z.ZodType>(data: T) {
   return z.object({ status: z.literal('ok'), data, transaction: z.unknown().optional() });
 }
+
+/** `bridge/response/device/ota_update/check` (and `…/check/downgrade`), api.ts. */
+export const otaCheckResponse = z.strictObject({
+  id: z.string(),
+  update_available: z.boolean(),
+  downgrade: z.boolean().optional(),
+  source: z.string().optional(),
+  release_notes: z.string().optional(),
+});
+
+const otaFirmware = z.strictObject({
+  file_version: z.number(),
+  software_build_id: z.string().optional(),
+  date_code: z.string().optional(),
+});
+
+/** `bridge/response/device/ota_update/update`, api.ts (`from`/`to` may be undefined there; an answer of a finished update has both). */
+export const otaUpdateResponse = z.strictObject({ id: z.string(), from: otaFirmware.optional(), to: otaFirmware.optional() });
+
+/** The `update` of a device's state, as otaUpdate.ts's UpdatePayload. */
+export const otaUpdateState = z.strictObject({
+  state: z.enum(['updating', 'idle', 'available', 'scheduled']),
+  installed_version: z.number().nullable(),
+  latest_version: z.number().nullable(),
+  latest_source: z.string().nullable(),
+  latest_release_notes: z.string().nullable(),
+  progress: z.number().optional(),
+  remaining: z.number().optional(),
+});

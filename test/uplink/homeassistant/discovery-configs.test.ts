@@ -3,7 +3,9 @@ import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it } from 'vitest';
 import type { Capability } from '../../../src/model/capabilities.js';
 import { deviceDiscovery, type DiscoveryContext } from '../../../src/uplink/homeassistant/discovery-configs.js';
+import { otaCapabilities } from '../../../src/radios/zigbee/zigbee-ota.js';
 import { checkDiscovery, HA_VERSIONS, tpl } from './ha-schema.js';
+import { complaintOf, renderTemplate } from './ha-template.js';
 
 const context: DiscoveryContext = { prefix: 'homeassistant', base: 'hearth/t', hubId: 't', version: '1.0.0' };
 const caps = (...exposes: unknown[]): Capability[] => JSON.parse(JSON.stringify(exposes)) as Capability[];
@@ -171,5 +173,48 @@ describe('discovery configs', () => {
 
   it('yields nothing for a device without capabilities', () => {
     expect(discover([]).size).toBe(0);
+  });
+
+  it('gives a device with OTA updates an update entity that installs through ota_update/update and reads every update state', () => {
+    const got = discover(otaCapabilities({ ota: true } as never));
+    const update = got.get('update:update');
+    expect(update).toMatchObject({
+      device_class: 'firmware',
+      entity_category: 'config',
+      state_topic: 'hearth/t/dev',
+      command_topic: 'hearth/t/bridge/request/device/ota_update/update',
+      payload_install: '{"id":"zigbee:0x01"}',
+    });
+    const config = update as Record<string, unknown>;
+    const rendered = (state: unknown) => JSON.parse(renderTemplate(config.value_template as string, JSON.stringify(state))) as unknown;
+    const states = [
+      { state: 'ON' },
+      {
+        update: {
+          state: 'available',
+          installed_version: 16777216,
+          latest_version: 16777472,
+          latest_source: null,
+          latest_release_notes: null,
+        },
+      },
+      { update: { state: 'updating', installed_version: 16777216, latest_version: 16777472, progress: 42.5, remaining: 12 } },
+    ];
+    for (const state of states) expect(complaintOf('update', config, JSON.stringify(state))).toBeUndefined();
+    expect(rendered(states[0])).toEqual({ installed_version: '-1', latest_version: '-1', update_percentage: null, in_progress: false });
+    expect(rendered(states[1])).toEqual({
+      installed_version: '16777216',
+      latest_version: '16777472',
+      update_percentage: null,
+      in_progress: false,
+    });
+    expect(rendered(states[2])).toEqual({
+      installed_version: '16777216',
+      latest_version: '16777472',
+      update_percentage: 42.5,
+      in_progress: true,
+    });
+    // a definition without OTA: no update entity
+    expect([...discover(otaCapabilities({ ota: undefined } as never)).keys()]).toEqual([]);
   });
 });

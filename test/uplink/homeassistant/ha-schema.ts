@@ -261,6 +261,23 @@ export const buttonSchema = z.strictObject({
   retain: z.boolean().optional(),
 });
 
+/** The update platform (mqtt/update.py: MQTT_RO_SCHEMA plus the install command, device class `firmware`). */
+export const updateSchema = z.strictObject({
+  ...entity,
+  state_topic: z.string().min(1),
+  value_template: z.string().optional(),
+  command_topic: z.string().min(1).optional(),
+  payload_install: z.string().optional(),
+  latest_version_topic: z.string().optional(),
+  latest_version_template: z.string().optional(),
+  device_class: z.enum(['firmware']).nullable().optional(),
+  entity_picture: z.string().optional(),
+  release_summary: z.string().optional(),
+  release_url: z.string().optional(),
+  title: z.string().optional(),
+  retain: z.boolean().optional(),
+});
+
 /** The ranges of Home Assistant versions whose rules differ for what hearth publishes. */
 export const HA_VERSIONS = ['2024.1', 'current'] as const;
 export type HaVersion = (typeof HA_VERSIONS)[number];
@@ -274,6 +291,7 @@ export const schemasFor = (version: HaVersion): Record<string, z.ZodType> => ({
   number: numberSchema,
   select: selectSchema,
   button: buttonSchema,
+  update: updateSchema,
 });
 
 /** A discovery topic: `<prefix>/<component>/<node_id>/<object_id>/config`, ids of [a-zA-Z0-9_-]. */

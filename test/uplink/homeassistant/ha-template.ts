@@ -126,6 +126,20 @@ export function complaintOf(component: string, config: Record<string, unknown>, 
       const event = JSON.parse(out) as { event_type?: string };
       return (config.event_types as string[]).includes(String(event.event_type)) ? undefined : `unknown event type in ${out}`;
     }
+    case 'update': {
+      // update.py: a rendered JSON object sets installed_version/latest_version (strings), 2024.11+ in_progress and update_percentage
+      let json: Record<string, unknown>;
+      try {
+        json = JSON.parse(out) as Record<string, unknown>;
+      } catch {
+        return `update: ${out} is no JSON`;
+      }
+      if (typeof json.installed_version !== 'string' || typeof json.latest_version !== 'string') return `update: versions in ${out}`;
+      if (typeof json.in_progress !== 'boolean') return `update: in_progress in ${out}`;
+      return json.update_percentage === null || typeof json.update_percentage === 'number'
+        ? undefined
+        : `update: update_percentage in ${out}`;
+    }
     default:
       return undefined;
   }

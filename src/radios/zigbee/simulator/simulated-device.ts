@@ -10,6 +10,7 @@
 import { Zcl } from 'zigbee-herdsman';
 import { simulatedModel, type SimulatedKind, type SimulatedModel } from './simulated-models.js';
 import { groupsCommand } from './group-frames.js';
+import { SimulatedOtaClient } from './ota-client.js';
 
 /** A frame the device received, decoded. */
 export interface ReceivedCommand {
@@ -28,6 +29,9 @@ export type Emit = (device: SimulatedZigbeeDevice, endpoint: number, frame: Zcl.
 type Frame = Zcl.Frame;
 
 const UNSUPPORTED_ATTRIBUTE = 0x86;
+/** The firmware a simulated device with the OTA cluster runs before any update, and its image type. */
+export const SIMULATED_FILE_VERSION = 0x01000000;
+export const SIMULATED_IMAGE_TYPE = 0x2101;
 
 export class SimulatedZigbeeDevice {
   readonly model: SimulatedModel;
@@ -35,6 +39,10 @@ export class SimulatedZigbeeDevice {
   readonly attributes = new Map<number, Record<string, Record<string, unknown>>>();
   readonly received: ReceivedCommand[] = [];
   fault: DeviceFault;
+  /** The OTA upgrade client (ota-client.ts), on a device whose model has the OTA cluster as a client. */
+  readonly ota: SimulatedOtaClient | undefined;
+  /** What the network does when the device reboots (it announces itself). */
+  onReboot: () => void = () => undefined;
   private tsn = 0;
 
   constructor(
@@ -45,6 +53,23 @@ export class SimulatedZigbeeDevice {
   ) {
     this.model = simulatedModel(kind);
     for (const endpoint of this.model.endpoints) this.attributes.set(endpoint.id, structuredClone(endpoint.attributes));
+    const otaEndpoint = this.model.endpoints.find((endpoint) => endpoint.outputs.includes('genOta'));
+    this.ota =
+      otaEndpoint === undefined
+        ? undefined
+        : new SimulatedOtaClient(
+            {
+              manufacturerCode: this.model.manufacturerCode,
+              send: (command, payload) => this.command('genOta', command, payload, otaEndpoint.id),
+              dropOut: () => (this.fault = 'silent'),
+              rebooted: (fileVersion) => {
+                const basic = this.attributes.get(otaEndpoint.id)?.genBasic;
+                if (basic !== undefined) basic.swBuildId = `ota-${fileVersion}`;
+                this.onReboot();
+              },
+            },
+            { fileVersion: SIMULATED_FILE_VERSION, imageType: SIMULATED_IMAGE_TYPE },
+          );
   }
 
   get mains(): boolean {
@@ -165,6 +190,7 @@ export class SimulatedZigbeeDevice {
             : [answer('defaultRsp', { cmdId: header.commandIdentifier, statusCode: Zcl.Status.UNSUP_COMMAND })];
       }
     }
+    if (cluster.name === 'genOta' && this.ota?.handle(request) === true) return [];
     if (cluster.name === 'genGroups') {
       const groupAnswer = groupsCommand(this, endpoint, request, failed);
       if (groupAnswer !== undefined) return [groupAnswer];

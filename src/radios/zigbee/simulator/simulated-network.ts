@@ -74,9 +74,11 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
   private newDevice(kind: SimulatedKind): SimulatedZigbeeDevice {
     const n = this.nextAddress++;
     const ieee = `0x00158d00${n.toString(16).padStart(8, '0')}`;
-    return new SimulatedZigbeeDevice(kind, ieee, 0x1000 + (n & 0xefff), (device, endpoint, frame) =>
-      this.fromDevice(device, endpoint, frame),
+    const device = new SimulatedZigbeeDevice(kind, ieee, 0x1000 + (n & 0xefff), (sender, endpoint, frame) =>
+      this.fromDevice(sender, endpoint, frame),
     );
+    device.onReboot = () => this.announce(device);
+    return device;
   }
 
   /** A device already paired to the network: it joins when a controller that does not know it starts. */
