@@ -14,6 +14,7 @@ import { zigbeeDeviceRequests } from './zigbee-device-requests.js';
 import { zwaveConfigRequests } from './zwave-config-requests.js';
 import { zwaveAssociationRequests } from './zwave-association-requests.js';
 import { zwaveNodeRequests } from './zwave-node-requests.js';
+import { zwaveFirmwareRequests } from './zwave-firmware-requests.js';
 
 const MODULES: readonly RequestModule[] = [
   deviceRequests,
@@ -27,6 +28,7 @@ const MODULES: readonly RequestModule[] = [
   zwaveConfigRequests,
   zwaveAssociationRequests,
   zwaveNodeRequests,
+  zwaveFirmwareRequests,
 ];
 
 function merged(modules: readonly RequestModule[]): RequestModule {

@@ -17,6 +17,7 @@ import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
 import { exclusionBehavior, failedNodeBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
+import { firmwareFragmentRelay } from './firmware-behavior.js';
 import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind, type SimulatedMember } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
@@ -123,6 +124,7 @@ export class SimulatedZWaveNetwork {
             inclusionBehavior(this.pairing),
             exclusionBehavior(this.pairing),
             failedNodeBehavior(),
+            firmwareFragmentRelay,
             hangBehavior(this.hang),
           );
           controller.autoAckHostMessages = !this.hang.hung;
