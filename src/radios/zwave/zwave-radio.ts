@@ -6,10 +6,9 @@
  * and exclusion into devices joining and leaving. Commands become `node.setValue` on the right
  * endpoint; a sleeping node's command is kept durably (queued-commands.ts) until it wakes up.
  */
-import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
-import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
+import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type ValueID, type ZWaveNode } from 'zwave-js';
 import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within } from '../../lifecycle/part.js';

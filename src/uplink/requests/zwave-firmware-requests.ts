@@ -17,7 +17,9 @@ const fileName = z
   .string()
   .min(1)
   .max(1024)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, { error: 'expected a file name without control characters' });
+  .refine((name) => ![...name].some((char) => char < ' ' || char === '\u007f'), {
+    error: 'expected a file name without control characters',
+  });
 
 /** radios.zwave.firmware.maxBytes is at most 16 MiB; base64 makes it a third larger. */
 const MAX_BASE64 = 22_369_624;
@@ -41,11 +43,14 @@ export const zwaveFirmwareRequests = defineRequests({
           ErrorCode.PayloadInvalid,
           'zwave/firmware_update: give exactly one of file (a file in radios.zwave.firmware.folder), data (base64, with filename) or version (from the firmware update service)',
         );
-      if (request.version !== undefined) return { device: device.friendly_name, ...(await tools.updateFirmwareFromService(device.id, request.version)) };
+      if (request.version !== undefined)
+        return { device: device.friendly_name, ...(await tools.updateFirmwareFromService(device.id, request.version)) };
       if (request.data !== undefined && request.filename === undefined)
-        throw new HearthError(ErrorCode.PayloadInvalid, 'zwave/firmware_update: data needs its filename (firmware.hex, …): the name tells the format');
-      const source =
-        request.file !== undefined ? { file: request.file } : { data: request.data ?? '', filename: request.filename ?? '' };
+        throw new HearthError(
+          ErrorCode.PayloadInvalid,
+          'zwave/firmware_update: data needs its filename (firmware.hex, …): the name tells the format',
+        );
+      const source = request.file !== undefined ? { file: request.file } : { data: request.data ?? '', filename: request.filename ?? '' };
       return { device: device.friendly_name, ...(await tools.updateFirmware(device.id, source, request.target)) };
     },
   },

@@ -110,7 +110,9 @@ describe('Z-Wave firmware updates', () => {
     const answer = await answered;
     expect(answer.status).toBe('error');
     expect(answer.error?.code).toBe('FIRMWARE_UPDATE_FAILED');
-    expect(answer.error?.message).toMatch(/firmware update failed \(Error_Timeout\): the device stopped answering after \d+ of 64 fragments/);
+    expect(answer.error?.message).toMatch(
+      /firmware update failed \(Error_Timeout\): the device stopped answering after \d+ of 64 fragments/,
+    );
     expect(firmwareEvents(hub).at(-1)?.data).toEqual({ id: nodeIdOf(2), radio: 'zwave', status: 'failed', result: 'Error_Timeout' });
     expect(updateStates(hub).at(-1)).toEqual({ state: 'idle', installed_version: '1.0', latest_version: '1.0' });
     expect(relay.state.get(FirmwareState.received)).toBeUndefined();

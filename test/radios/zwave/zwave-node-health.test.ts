@@ -64,7 +64,10 @@ describe('Z-Wave replace failed node', () => {
     const interviews = (): number =>
       hub.watch.received.filter(
         ({ topic, payload }) =>
-          topic === 'hearth/zw/bridge/event' && payload.includes('"device_interview"') && payload.includes('"successful"') && payload.includes(`"${nodeIdOf(3)}"`),
+          topic === 'hearth/zw/bridge/event' &&
+          payload.includes('"device_interview"') &&
+          payload.includes('"successful"') &&
+          payload.includes(`"${nodeIdOf(3)}"`),
       ).length;
     const before = interviews();
     const replaced = await bridgeRequest(hub, 'zwave/node/replace_failed', { device: nodeIdOf(3) }, 30_000);

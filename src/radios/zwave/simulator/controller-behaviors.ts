@@ -190,7 +190,9 @@ export function routingInfoBehavior(): MockControllerBehavior {
       const nodeId = message.payload[0] ?? 0;
       const node = controller.nodes.get(nodeId);
       const reachable = node?.autoAckControllerFrames === true;
-      const others = [...controller.nodes.values()].filter((other) => other.id !== nodeId && other.autoAckControllerFrames).map((n) => n.id);
+      const others = [...controller.nodes.values()]
+        .filter((other) => other.id !== nodeId && other.autoAckControllerFrames)
+        .map((n) => n.id);
       const neighbours = reachable ? [controller.ownNodeId, ...others] : [];
       await controller.sendMessageToHost(
         new Message({ type: MessageType.Response, functionType: FunctionType.GetRoutingInfo, payload: Bytes.from(nodeMask(neighbours)) }),

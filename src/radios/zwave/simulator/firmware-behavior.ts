@@ -151,11 +151,16 @@ export const firmwareFragmentRelay: MockControllerBehavior = {
   async onHostMessage(controller, message) {
     const bridge = message instanceof SendDataBridgeRequest;
     if (!bridge && !(message instanceof SendDataRequest)) return false;
-    const bytes = message.serializedCC as Uint8Array | undefined;
+    const bytes = message.serializedCC;
     if (bytes === undefined || bytes[0] !== FIRMWARE_CC || bytes[1] !== FRAGMENT_REPORT) return false;
     await controller.sendMessageToHost(bridge ? new SendDataBridgeResponse({ wasSent: true }) : new SendDataResponse({ wasSent: true }));
     const node = controller.nodes.get(message.getNodeId() ?? 0);
-    const cc = new CommandClass({ nodeId: controller.ownNodeId, ccId: FIRMWARE_CC, ccCommand: FRAGMENT_REPORT, payload: Bytes.from(bytes.subarray(2)) });
+    const cc = new CommandClass({
+      nodeId: controller.ownNodeId,
+      ccId: FIRMWARE_CC,
+      ccCommand: FRAGMENT_REPORT,
+      payload: Bytes.from(bytes.subarray(2)),
+    });
     let acked = false;
     if (node !== undefined) {
       try {
@@ -166,7 +171,9 @@ export const firmwareFragmentRelay: MockControllerBehavior = {
     }
     if (message.callbackId === 0 || message.callbackId === undefined) return true;
     const report = { callbackId: message.callbackId, transmitStatus: acked ? TransmitStatus.OK : TransmitStatus.NoAck };
-    await controller.sendMessageToHost(bridge ? new SendDataBridgeRequestTransmitReport(report) : new SendDataRequestTransmitReport(report));
+    await controller.sendMessageToHost(
+      bridge ? new SendDataBridgeRequestTransmitReport(report) : new SendDataRequestTransmitReport(report),
+    );
     return true;
   },
 };

@@ -32,7 +32,12 @@ import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind, type S
 export const SIMULATED_HOME_ID = 0x7e570001;
 const CONTROLLER_NODE_ID = 1;
 /** What the mock controller lacks of a real one's Serial API (failed nodes, their replacement, neighbours), answered by the simulator's behaviours. */
-const FAILED_NODE_FUNCTIONS = [FunctionType.IsFailedNode, FunctionType.RemoveFailedNode, FunctionType.ReplaceFailedNode, FunctionType.GetRoutingInfo];
+const FAILED_NODE_FUNCTIONS = [
+  FunctionType.IsFailedNode,
+  FunctionType.RemoveFailedNode,
+  FunctionType.ReplaceFailedNode,
+  FunctionType.GetRoutingInfo,
+];
 
 export class SimulatedZWaveNetwork {
   private mockPort = new MockPort();

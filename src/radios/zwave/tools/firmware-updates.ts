@@ -59,7 +59,12 @@ export class FirmwareUpdates {
   }
 
   async available(deviceId: string): Promise<AvailableFirmware[]> {
-    return (await this.offered(deviceId)).updates.map(({ version, changelog, channel, downgrade }) => ({ version, changelog, channel, downgrade }));
+    return (await this.offered(deviceId)).updates.map(({ version, changelog, channel, downgrade }) => ({
+      version,
+      changelog,
+      channel,
+      downgrade,
+    }));
   }
 
   async updateFromService(deviceId: string, version: string): Promise<FirmwareUpdateOutcome> {
@@ -93,7 +98,12 @@ export class FirmwareUpdates {
       throw new HearthError(ErrorCode.RadioBusy, `${deviceId}: a firmware update of this device is already under way`);
   }
 
-  private async run(node: ZWaveNode, bytes: number, latest: string | null, start: () => Promise<FirmwareUpdateResult>): Promise<FirmwareUpdateOutcome> {
+  private async run(
+    node: ZWaveNode,
+    bytes: number,
+    latest: string | null,
+    start: () => Promise<FirmwareUpdateResult>,
+  ): Promise<FirmwareUpdateOutcome> {
     const id = this.context.idOf(node);
     const installed = node.firmwareVersion ?? null;
     const report = (state: UpdateState): void => this.context.report(id, { update: state });
@@ -120,7 +130,9 @@ export class FirmwareUpdates {
       this.ended(id, installed, 'failed', isZWaveError(error) ? getEnumMemberName(ZWaveErrorCodes, error.code) : 'error');
       if (isZWaveError(error) && error.code === ZWaveErrorCodes.FirmwareUpdateCC_Busy)
         throw new HearthError(ErrorCode.RadioBusy, `${id}: ${describeError(error)}`, { cause: error });
-      throw new HearthError(ErrorCode.FirmwareUpdateFailed, `${id}: firmware update not started: ${describeError(error)}`, { cause: error });
+      throw new HearthError(ErrorCode.FirmwareUpdateFailed, `${id}: firmware update not started: ${describeError(error)}`, {
+        cause: error,
+      });
     } finally {
       node.off('firmware update progress', onProgress);
     }

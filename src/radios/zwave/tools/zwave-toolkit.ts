@@ -6,7 +6,10 @@ import { FirmwareUpdates, type FirmwareSettings } from './firmware-updates.js';
 import { NodeCare } from './node-care.js';
 import type { ToolContext } from './tool-context.js';
 
-export function zwaveToolkit(context: ToolContext, firmwareSettings?: FirmwareSettings): ZWaveTools & { care: NodeCare; firmware: FirmwareUpdates } {
+export function zwaveToolkit(
+  context: ToolContext,
+  firmwareSettings?: FirmwareSettings,
+): ZWaveTools & { care: NodeCare; firmware: FirmwareUpdates } {
   const config = new ConfigTools(context);
   const firmware = new FirmwareUpdates(context, firmwareSettings);
   const associations = new AssociationTools(context);
