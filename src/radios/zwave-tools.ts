@@ -77,8 +77,8 @@ export type FirmwareSource = { file: string } | { data: string; filename: string
 export interface FirmwareUpdateOutcome {
   /** zwave-js's FirmwareUpdateStatus by name (`OK_NoRestart`, `Error_Timeout`, …). */
   status: string;
-  /** The image's size in bytes. */
-  bytes: number;
+  /** The local image's size in bytes (none for an update from the firmware update service). */
+  bytes?: number;
   /** zwave-js interviews the device again (after `wait_time_s`). */
   reinterview: boolean;
   wait_time_s?: number;

@@ -77,7 +77,7 @@ export class FirmwareUpdates {
       );
     this.refuseBusy(node, deviceId);
     const controller = this.context.driver().controller;
-    return this.run(node, 0, chosen.version, () => controller.firmwareUpdateOTA(node.id, chosen));
+    return this.run(node, undefined, chosen.version, () => controller.firmwareUpdateOTA(node.id, chosen));
   }
 
   private async offered(deviceId: string) {
@@ -100,7 +100,7 @@ export class FirmwareUpdates {
 
   private async run(
     node: ZWaveNode,
-    bytes: number,
+    bytes: number | undefined,
     latest: string | null,
     start: () => Promise<FirmwareUpdateResult>,
   ): Promise<FirmwareUpdateOutcome> {
@@ -109,6 +109,8 @@ export class FirmwareUpdates {
     const report = (state: UpdateState): void => this.context.report(id, { update: state });
     let last: FirmwareUpdateProgress | undefined;
     const onProgress = (_node: ZWaveNode, progress: FirmwareUpdateProgress): void => {
+      // zwave-js's throttle may hand over an older progress after a newer one: progress never goes back
+      if (last !== undefined && progress.progress <= last.progress) return;
       last = progress;
       report({ state: 'updating', installed_version: installed, latest_version: latest, progress: progress.progress });
       this.context.event('zwave_firmware_update', {
@@ -144,7 +146,12 @@ export class FirmwareUpdates {
     this.ended(id, installed, 'succeeded', status);
     // the device is interviewed again: its new firmware version comes with it
     if (result.reInterview) node.once('ready', () => this.context.report(id, this.stateOf(node) ?? {}));
-    return { status, bytes, reinterview: result.reInterview, ...(result.waitTime === undefined ? {} : { wait_time_s: result.waitTime }) };
+    return {
+      status,
+      ...(bytes === undefined ? {} : { bytes }),
+      reinterview: result.reInterview,
+      ...(result.waitTime === undefined ? {} : { wait_time_s: result.waitTime }),
+    };
   }
 
   private ended(id: string, installed: string | null, status: 'succeeded' | 'failed', result: string): void {
