@@ -66,6 +66,14 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
     "bridge/request/zwave/config/set: the value is outside the parameter's range or not one of its named values (the message names what it allows), or the parameter is read-only. Nothing was sent to the device.",
   [ErrorCode.AssociationInvalid]:
     'bridge/request/zwave/associations/add|remove: the group does not exist on the device, it holds fewer nodes than asked, or the target is not allowed there (zwave-js checks security classes and endpoints).',
+  [ErrorCode.FirmwareFileInvalid]:
+    'bridge/request/zwave/firmware_update: the file is not under radios.zwave.firmware.folder (a path that leaves it, also through a symbolic link, is refused), does not exist or is not a regular file, or is not a firmware image zwave-js can read (.hex, .ota, .otz, .hec, .gbl, .bin, an Aeotec .exe; unpack a .zip first); the message says which. Nothing was sent to the device.',
+  [ErrorCode.FirmwareTooLarge]:
+    'bridge/request/zwave/firmware_update: the firmware file or base64 image is larger than radios.zwave.firmware.maxBytes. Nothing was sent to the device.',
+  [ErrorCode.FirmwareUpdateFailed]:
+    "A Z-Wave firmware update did not complete: the device refused it, stopped asking for fragments (out of range: zwave-js gives up after 2 minutes, status Error_Timeout) or found the image corrupt; the message gives zwave-js's status and how far it got. The device keeps its old firmware and its `update` state is idle again.",
+  [ErrorCode.FirmwareServiceDisabled]:
+    "bridge/request/zwave/firmware_update/check, or an update by version: zwave-js's online firmware update service is not enabled (radios.zwave.firmware.service.enabled), as on a hub without internet. Update from a file instead.",
   [ErrorCode.Timeout]: 'The radio did not answer within radios.breakers.<radio>.commandTimeoutMs; counts as a radio fault.',
   [ErrorCode.PayloadTooLarge]: 'An MQTT command or request larger than uplink.maxPayloadBytes.',
   [ErrorCode.PayloadInvalid]:

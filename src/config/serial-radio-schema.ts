@@ -128,6 +128,29 @@ const zwaveKeys = z
   .prefault({})
   .describe('Z-Wave security keys.');
 
+const zwaveFirmware = z
+  .strictObject({
+    folder: z
+      .string()
+      .min(1)
+      .max(4096)
+      .default('zwave-firmware')
+      .describe(
+        'Where bridge/request/zwave/firmware_update reads firmware files from (a relative path is under the state directory); a file outside it is refused.',
+      ),
+    maxBytes: intRange(1024, 16_777_216).default(4_194_304).describe('Largest firmware file or base64 image a firmware update accepts.'),
+    service: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("Ask zwave-js's online firmware update service for updates (the hub needs internet)."),
+        apiKey: secret(z.string().min(1).max(200).optional().describe("The service's API key, if you have one; never logged.")),
+        includePrereleases: z.boolean().default(false).describe('Offer pre-release firmware too.'),
+      })
+      .prefault({})
+      .describe("zwave-js's firmware update service: off unless enabled (a hub may have no internet)."),
+  })
+  .prefault({})
+  .describe('Z-Wave device firmware updates.');
+
 export const zwave = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Run the Z-Wave radio.'),
@@ -142,6 +165,7 @@ export const zwave = z
     backupIntervalS: intRange(60, 604_800)
       .default(86_400)
       .describe("How often the controller's NVM backup (zwave-nvm.bin in the state directory) is written (it is also written on stop)."),
+    firmware: zwaveFirmware,
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

@@ -59,6 +59,15 @@ export interface BridgeEventMap {
   rule_suspended: { rule: string; firings_per_s: number };
   /** Rebuilding the network's routes: each node's status (pending, done, failed, skipped) so far; `done` at the end. */
   zwave_rebuild_routes: { radio: 'zwave'; done: boolean; progress: Record<string, string> };
+  /** A Z-Wave device's firmware update: started, its progress (percent and fragments), and how it ended (zwave-js's status). */
+  zwave_firmware_update: DeviceRef & {
+    radio: 'zwave';
+    status: 'started' | 'progress' | 'succeeded' | 'failed';
+    progress?: number;
+    sent_fragments?: number;
+    total_fragments?: number;
+    result?: string;
+  };
 }
 
 export type BridgeEventType = keyof BridgeEventMap;
@@ -87,6 +96,7 @@ const TYPES: Record<BridgeEventType, true> = {
   rule_failed: true,
   rule_suspended: true,
   zwave_rebuild_routes: true,
+  zwave_firmware_update: true,
 };
 export const BRIDGE_EVENT_TYPES = Object.keys(TYPES) as BridgeEventType[];
 

@@ -1,6 +1,6 @@
 /**
  * What the Z-Wave radio offers beyond the common Radio: its daily tools (configuration
- * parameters, associations, node care, the controller's NVM), as plain data, so that the
+ * parameters, associations, node care, the controller's NVM, firmware updates), as plain data, so that the
  * bridge requests (src/uplink/requests/zwave-*-requests.ts) use them without importing
  * zwave-js or the radio class. The radio implements it in src/radios/zwave/.
  */
@@ -70,6 +70,28 @@ export interface ZWaveNodeStatistics {
   last_seen?: string;
 }
 
+/** A firmware image: a file under `radios.zwave.firmware.folder`, or base64 bytes with the file name that tells their format. */
+export type FirmwareSource = { file: string } | { data: string; filename: string };
+
+/** How a firmware update ended, in the bridge's spelling (zwave-js's FirmwareUpdateResult). */
+export interface FirmwareUpdateOutcome {
+  /** zwave-js's FirmwareUpdateStatus by name (`OK_NoRestart`, `Error_Timeout`, …). */
+  status: string;
+  /** The local image's size in bytes (none for an update from the firmware update service). */
+  bytes?: number;
+  /** zwave-js interviews the device again (after `wait_time_s`). */
+  reinterview: boolean;
+  wait_time_s?: number;
+}
+
+/** An update zwave-js's firmware update service offers for a device. */
+export interface AvailableFirmware {
+  version: string;
+  changelog: string;
+  channel: string;
+  downgrade: boolean;
+}
+
 export interface ZWaveTools {
   configParameters(deviceId: string): ConfigParameter[];
   /** Reads the parameter from the device (Configuration Get). */
@@ -100,6 +122,16 @@ export interface ZWaveTools {
   backupNVM(): Promise<Uint8Array>;
   /** Writes an NVM backup back (refused while devices are being included). */
   restoreNVM(data: Uint8Array): Promise<void>;
+  /**
+   * Updates a device's firmware from a local image (zwave-js `updateFirmware`), with
+   * `zwave_firmware_update` events and the device's `update` state meanwhile; resolves when the
+   * device reported the end (FIRMWARE_UPDATE_FAILED when it failed or stopped answering).
+   */
+  updateFirmware(deviceId: string, source: FirmwareSource, target?: number): Promise<FirmwareUpdateOutcome>;
+  /** What the online firmware update service offers for the device (FIRMWARE_SERVICE_DISABLED unless configured). */
+  availableFirmware(deviceId: string): Promise<AvailableFirmware[]>;
+  /** Installs one of those, by version, as updateFirmware does. */
+  updateFirmwareFromService(deviceId: string, version: string): Promise<FirmwareUpdateOutcome>;
 }
 
 /** The radio's Z-Wave tools, or undefined when it has none. */

@@ -5,7 +5,7 @@
  * Z-Wave never loads zwave-js and a real one never loads @zwave-js/testing. A test or bench
  * may hand in its own simulated network (simulated-parts.ts).
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HearthConfig } from '../../config/schema.js';
 import type { ModuleLogging } from '../../observability/logger.js';
 import type { SimulatedZWave } from '../simulated-parts.js';
@@ -13,6 +13,7 @@ import { zwaveDriverOptions } from './driver-options.js';
 import { ZWaveRadio } from './zwave-radio.js';
 import { QueuedCommands } from './queued-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
+import type { FirmwareSettings } from './tools/firmware-updates.js';
 
 /** Where commands for sleeping nodes wait (queued-commands.ts), under the state directory. */
 export function queuedCommandsFile(stateDir: string): string {
@@ -29,6 +30,16 @@ export function queuedCommandsFromConfig(config: HearthConfig, log: ModuleLoggin
   });
 }
 
+/** Firmware updates as the config sets them up: the folder (relative: under the state directory), the size bound, the online service only when enabled. */
+export function firmwareSettingsFromConfig(config: HearthConfig): FirmwareSettings {
+  const { folder, maxBytes, service } = config.radios.zwave.firmware;
+  return {
+    folder: resolve(config.stateDir, folder),
+    maxBytes,
+    ...(service.enabled ? { service: { apiKey: service.apiKey, includePrereleases: service.includePrereleases } } : {}),
+  };
+}
+
 export async function zwaveRadioFromConfig(config: HearthConfig, logging: ModuleLogging, simulated?: SimulatedZWave): Promise<ZWaveRadio> {
   const log = logging.forModule('radios.zwave');
   const driverLog = logging.forModule('radios.zwave.driver');
@@ -38,6 +49,8 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
   const { maxDevices } = config.radios.zwave;
   const nvmBackup = { path: join(config.stateDir, 'zwave-nvm.bin'), intervalMs: config.radios.zwave.backupIntervalS * 1000 };
   const queuedCommands = queuedCommandsFromConfig(config, logging);
+  const firmware = firmwareSettingsFromConfig(config);
+  if (firmware.service?.apiKey !== undefined) logging.learnSecrets([firmware.service.apiKey]);
   if (simulated !== undefined) {
     const { network, driverOptions: tuned = {} } = simulated;
     return new ZWaveRadio({
@@ -53,6 +66,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       driverLog,
       maxDevices,
       queuedCommands,
+      firmware,
       // no nvmBackup: zwave-js's mock controller has no NVM to read
       ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
@@ -66,6 +80,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       driverLog,
       maxDevices,
       queuedCommands,
+      firmware,
       nvmBackup,
     });
   const [{ DemoActivity }, { SimulatedZWaveNetwork }, { SIMULATED_KINDS }] = await Promise.all([
@@ -82,6 +97,7 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
     driverLog,
     maxDevices,
     queuedCommands,
+    firmware,
     afterStart: (driver) => {
       network.nameNodes(driver);
       activity.start();

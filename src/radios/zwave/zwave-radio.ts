@@ -6,10 +6,9 @@
  * and exclusion into devices joining and leaving. Commands become `node.setValue` on the right
  * endpoint; a sleeping node's command is kept durably (queued-commands.ts) until it wakes up.
  */
-import type { Logger } from 'pino';
 import { isZWaveError } from '@zwave-js/core';
 import { GetControllerIdRequest } from '@zwave-js/serial';
-import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type PartialZWaveOptions, type ValueID, type ZWaveNode } from 'zwave-js';
+import { Driver, InclusionStrategy, NodeStatus, ZWaveErrorCodes, type ValueID, type ZWaveNode } from 'zwave-js';
 import { zwaveId } from '../../model/device-id.js';
 import { describeError, ErrorCode, HearthError } from '../../errors.js';
 import { within } from '../../lifecycle/part.js';
@@ -26,29 +25,9 @@ import { noteDriverDestroyed } from './expected-zwave-rejection.js';
 import { JoinWindows } from './join-windows.js';
 import { zwaveToolkit } from './tools/zwave-toolkit.js';
 import { NvmBackups } from './tools/nvm-backups.js';
+import type { ZWaveRadioOptions } from './zwave-radio-options.js';
 
-/** What the driver opens: a serial path, `tcp://host:port`, or a binding factory (the simulator). */
-export type ZWavePort = ConstructorParameters<typeof Driver>[0];
-
-export interface ZWaveRadioOptions {
-  port: ZWavePort;
-  driverOptions: PartialZWaveOptions;
-  log: Logger;
-  /** Where zwave-js's own log goes: each driver incarnation gets a transport of its own into it, closed when that driver is destroyed. */
-  driverLog?: Logger;
-  /** How long start waits for the controller (driver ready). */
-  readyTimeoutMs?: number;
-  /** Runs after the driver is ready, before nodes still in their interview are announced (the simulator names them and starts its activity here). */
-  afterStart?: (driver: Driver) => void;
-  /** Runs after the driver is gone, at every stop (the simulator's activity pauses here). */
-  afterStop?: () => void;
-  /** Devices the network holds at most (the controller not counted): no inclusion past it. */
-  maxDevices?: number;
-  /** Where commands for sleeping nodes wait (durably, zwave-from-config.ts); in memory only when absent. */
-  queuedCommands?: QueuedCommands;
-  /** Where the controller's NVM backup goes (tools/nvm-backups.ts), and how often; none written when absent. */
-  nvmBackup?: { path: string; intervalMs: number };
-}
+export type { ZWavePort, ZWaveRadioOptions } from './zwave-radio-options.js';
 
 /** zwave-js errors that mean the controller or its port is sick, not one node. */
 const RADIO_FAULTS = new Set<ZWaveErrorCodes>([
@@ -83,17 +62,20 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   readonly prompts = new InclusionPrompts((type, data) => this.listener?.event(type, data));
 
   private readonly queue: QueuedCommands;
-  /** Configuration parameters, associations, node care and the NVM (tools/), for the bridge requests. */
-  readonly zwaveTools = zwaveToolkit({
-    driver: () => (this.requireReady(), this.zwave),
-    node: (deviceId) => (this.requireReady(), this.node(deviceId)),
-    idOf: (node) => this.idOf(node),
-    event: (type, data) => this.listener?.event(type, data),
-  });
+  /** Configuration parameters, associations, node care, the NVM and firmware updates (tools/), for the bridge requests. */
+  readonly zwaveTools: ReturnType<typeof zwaveToolkit>;
   private readonly nvm: NvmBackups;
 
   constructor(private readonly options: ZWaveRadioOptions) {
     super('zwave', options.log);
+    const context = {
+      driver: () => (this.requireReady(), this.zwave),
+      node: (deviceId: string) => (this.requireReady(), this.node(deviceId)),
+      idOf: (node: ZWaveNode) => this.idOf(node),
+      event: ((type, data) => this.listener?.event(type, data)) as RadioListener['event'],
+      report: (id: string, values: Record<string, unknown>) => this.listener?.report(id, values),
+    };
+    this.zwaveTools = zwaveToolkit(context, options.firmware);
     this.windows = new JoinWindows(options.log);
     this.queue =
       options.queuedCommands ?? new QueuedCommands({ store: new PendingCommands(undefined, options.log), maxAgeMs: 0, log: options.log });
@@ -234,6 +216,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
         const value = node.getValue(binding.valueId);
         if (value !== undefined) Object.assign(state, binding.read(value));
       }
+      Object.assign(state, this.zwaveTools.firmware.stateOf(node));
       if (Object.keys(state).length > 0) listener.report(id, state);
       listener.availability(id, node.status !== NodeStatus.Dead);
       if (node.status !== NodeStatus.Asleep) this.deliverQueued(id);

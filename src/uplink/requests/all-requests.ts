@@ -15,6 +15,7 @@ import { zigbeeOtaRequests } from './zigbee-ota-requests.js';
 import { zwaveConfigRequests } from './zwave-config-requests.js';
 import { zwaveAssociationRequests } from './zwave-association-requests.js';
 import { zwaveNodeRequests } from './zwave-node-requests.js';
+import { zwaveFirmwareRequests } from './zwave-firmware-requests.js';
 
 const MODULES: readonly RequestModule[] = [
   deviceRequests,
@@ -29,6 +30,7 @@ const MODULES: readonly RequestModule[] = [
   zwaveConfigRequests,
   zwaveAssociationRequests,
   zwaveNodeRequests,
+  zwaveFirmwareRequests,
 ];
 
 function merged(modules: readonly RequestModule[]): RequestModule {

@@ -42,6 +42,8 @@ export interface ZWaveHubOptions {
   securityKeys?: PartialZWaveOptions['securityKeys'];
   /** `radios.zwave.maxDevices` */
   maxDevices?: number;
+  /** `radios.zwave.firmware.maxBytes` (firmware files are read from `<stateDir>/zwave-firmware`, the default folder) */
+  firmwareMaxBytes?: number;
   /** The hub's logger (by default pino at HUB_LOG, silent). */
   log?: Logger;
   broker?: MosquittoOptions;
@@ -67,7 +69,10 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       radios: {
         restart: options.restart ?? {},
         breakers: { zwave: options.breaker ?? {} },
-        zwave: options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices },
+        zwave: {
+          ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
+          ...(options.firmwareMaxBytes === undefined ? {} : { firmware: { maxBytes: options.firmwareMaxBytes } }),
+        },
       },
     },
     {
@@ -92,4 +97,25 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
   await watch.waitFor('hearth/zw/bridge/info', () => true, 10_000);
   const radio = hub.radios.find((part) => part.radio.kind === 'zwave')?.radio as ZWaveRadio;
   return { ...hub, network, radio, watch, broker };
+}
+
+/** A bridge request's answer. */
+export interface BridgeAnswer {
+  status: 'ok' | 'error';
+  data: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+let transactions = 0;
+/** Publishes `bridge/request/<command>` and resolves with its answer (matched by transaction). */
+export async function bridgeRequest(
+  hub: ZWaveHub,
+  command: string,
+  payload: Record<string, unknown>,
+  timeoutMs = 20_000,
+): Promise<BridgeAnswer> {
+  const tx = `r${++transactions}`;
+  const answer = hub.watch.waitFor(`hearth/zw/bridge/response/${command}`, (p) => p.includes(`"transaction":"${tx}"`), timeoutMs);
+  await hub.watch.client.publishAsync(`hearth/zw/bridge/request/${command}`, JSON.stringify({ ...payload, transaction: tx }), { qos: 1 });
+  return JSON.parse((await answer).payload) as BridgeAnswer;
 }

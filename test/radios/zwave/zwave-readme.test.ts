@@ -4,17 +4,28 @@
  * a switch, node 3), succeeds, and its answer is the documented `data` wherever the README
  * gives it whole (no `…`).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readmeRows, ZWAVE_TOOLS_END, ZWAVE_TOOLS_TABLE } from '../../support/readme-rows.js';
 import { until } from '../../support/until.js';
-import { nodeIdOf, startZWaveHub } from './support.js';
+import { nodeIdOf, startZWaveHub, type ZWaveHub } from './support.js';
+import { intelHex } from './intel-hex.js';
 
 /**
- * Rows the simulator cannot carry out: zwave-js 15.15's mock controller answers no NVM
- * operations, no Replace Failed Node and no Get Routing Info (the lifeline health check asks
- * for the node's neighbours first).
+ * Rows not run here: zwave-js 15.15's mock controller answers no NVM operations; the node a
+ * replacement names was removed by the row before (zwave-node-health.test.ts replaces one);
+ * the firmware update service needs the internet.
  */
-const NOT_ON_THE_SIMULATOR = new Set(['zwave/node/replace_failed', 'zwave/nvm/restore', 'zwave/node/health_check']);
+const NOT_RUN_HERE = new Set(['zwave/node/replace_failed', 'zwave/nvm/restore', 'zwave/firmware_update/check']);
+
+async function writeFirmware(hub: ZWaveHub, payload: string): Promise<void> {
+  const { file } = JSON.parse(payload) as { file: string };
+  const folder = join(hub.config.stateDir, 'zwave-firmware');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, file), intelHex(randomBytes(1024)));
+}
 
 describe("the README's Z-Wave tools", () => {
   it('work as documented on the simulated network', async () => {
@@ -25,9 +36,11 @@ describe("the README's Z-Wave tools", () => {
     hub.devices.renameDevice(nodeIdOf(2), 'hall/relay');
     let transaction = 0;
     for (const row of rows) {
-      if (NOT_ON_THE_SIMULATOR.has(row.command)) continue;
+      if (NOT_RUN_HERE.has(row.command)) continue;
       // the node a removal names has stopped answering
       if (row.command === 'zwave/node/remove_failed') hub.network.device(3).setReachable(false);
+      // the firmware file a row names is in the firmware folder
+      if (row.command === 'zwave/firmware_update') await writeFirmware(hub, row.payload);
       const tx = `readme-${++transaction}`;
       const answered = hub.watch.waitFor(`hearth/zw/bridge/response/${row.command}`, (p) => p.includes(`"transaction":"${tx}"`), 60_000);
       const payload = { ...(JSON.parse(row.payload) as Record<string, unknown>), transaction: tx };

@@ -1,8 +1,8 @@
 /**
  * Mock controller behaviours for what zwave-js 15.15's mock controller lacks: inclusion and
  * exclusion of a simulated node that is "in pairing mode" (`pairing`), the failed-node check
- * and removal of a node that does not acknowledge (out of range), and a controller that
- * stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
+ * removal and replacement of a node that does not acknowledge (out of range), a node's
+ * neighbours (Get Routing Info), and a controller that stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
  * behaviour only answers "ready": a Done status report must carry the node's info (a bare
  * node id is not serialised), and the second Stop the driver sends (callback id 0) gets no
  * answer.
@@ -22,7 +22,7 @@ import {
 } from '@zwave-js/serial/serialapi';
 import { FunctionType, Message, MessageType } from '@zwave-js/serial';
 import { Bytes } from '@zwave-js/shared';
-import type { MockControllerBehavior, MockNode } from '@zwave-js/testing';
+import type { MockController, MockControllerBehavior, MockNode } from '@zwave-js/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The nodes waiting to join or leave, set by the simulator. */
@@ -166,6 +166,79 @@ export function failedNodeBehavior(): MockControllerBehavior {
       await sleep(STEP_MS);
       controller.removeNode(node);
       await controller.sendMessageToHost(frame(MessageType.Request, [message.callbackId ?? 0, RemoveFailedNodeStatus.NodeRemoved]));
+      return true;
+    },
+  };
+}
+
+/** The 29-byte node mask of the Serial API (node 1 is bit 0 of the first byte). */
+function nodeMask(nodeIds: Iterable<number>): number[] {
+  const mask = Array.from({ length: 29 }, () => 0);
+  for (const id of nodeIds) if (id >= 1 && id <= 232) mask[(id - 1) >> 3] = (mask[(id - 1) >> 3] ?? 0) | (1 << ((id - 1) & 7));
+  return mask;
+}
+
+/**
+ * Get Routing Info: a node's neighbours are every other node of the simulated network that
+ * acknowledges frames (all of them hear each other), the controller among them. zwave-js 15.15
+ * cannot parse the request nor serialise the answer, so both are raw Serial API frames.
+ */
+export function routingInfoBehavior(): MockControllerBehavior {
+  return {
+    async onHostMessage(controller, message) {
+      if (message.functionType !== FunctionType.GetRoutingInfo || message.type !== MessageType.Request) return false;
+      const nodeId = message.payload[0] ?? 0;
+      const node = controller.nodes.get(nodeId);
+      const reachable = node?.autoAckControllerFrames === true;
+      const others = [...controller.nodes.values()]
+        .filter((other) => other.id !== nodeId && other.autoAckControllerFrames)
+        .map((n) => n.id);
+      const neighbours = reachable ? [controller.ownNodeId, ...others] : [];
+      await controller.sendMessageToHost(
+        new Message({ type: MessageType.Response, functionType: FunctionType.GetRoutingInfo, payload: Bytes.from(nodeMask(neighbours)) }),
+      );
+      return true;
+    },
+  };
+}
+
+/** ReplaceFailedNodeStatus of the Serial API. */
+const REPLACE_READY = 3;
+const REPLACE_DONE = 4;
+
+/**
+ * Replace Failed Node: a failed node (one that acknowledges nothing) is replaced by the device
+ * in pairing mode (`pairing.toInclude`, which the simulator gives the failed node's id), as a
+ * real controller's replace mode includes the next device under the old node id. zwave-js
+ * 15.15's mock cannot parse the request (its parser throws, so the mock never ACKs it) nor
+ * serialise the answers: the request is read from the raw frame (SOF, length, type, function,
+ * node id, callback id, checksum) and the answers go out as raw Serial API frames.
+ */
+export function replaceFailedBehavior(pairing: Pairing): MockControllerBehavior {
+  const frame = (type: MessageType, payload: number[]): Message =>
+    new Message({ type, functionType: FunctionType.ReplaceFailedNode, payload: Bytes.from(payload) });
+  const replace = async (controller: MockController, failedId: number, callbackId: number): Promise<void> => {
+    const failed = controller.nodes.get(failedId);
+    if (failed === undefined || failed.autoAckControllerFrames) {
+      await controller.sendMessageToHost(frame(MessageType.Response, [RemoveFailedNodeStartFlags.RemoveFailed]));
+      return;
+    }
+    await controller.sendMessageToHost(frame(MessageType.Response, [0]));
+    await sleep(STEP_MS);
+    await controller.sendMessageToHost(frame(MessageType.Request, [callbackId, REPLACE_READY]));
+    while (pairing.toInclude === undefined) await sleep(STEP_MS);
+    const replacement = pairing.toInclude;
+    pairing.toInclude = undefined;
+    controller.removeNode(failed);
+    controller.addNode(replacement);
+    await sleep(STEP_MS);
+    await controller.sendMessageToHost(frame(MessageType.Request, [callbackId, REPLACE_DONE]));
+  };
+  return {
+    onHostData(controller, data) {
+      if (data.length < 7 || data[2] !== MessageType.Request || data[3] !== FunctionType.ReplaceFailedNode) return false;
+      controller.ackHostMessage();
+      void replace(controller, data[4] ?? 0, data[5] ?? 0);
       return true;
     },
   };

@@ -47,6 +47,8 @@ export const State = {
   wakeUpInterval: 'hearth.wakeUpInterval',
   wakeUpTarget: 'hearth.wakeUpTarget',
   name: 'hearth.name',
+  /** The firmware version it reports (its capabilities' until a firmware update changed it). */
+  firmwareVersion: 'hearth.firmwareVersion',
 } as const;
 
 export const versionBehavior: MockNodeBehavior = {
@@ -57,7 +59,7 @@ export const versionBehavior: MockNodeBehavior = {
         nodeId: controller.ownNodeId,
         libraryType: ZWaveLibraryTypes['Enhanced Slave'],
         protocolVersion: '7.18',
-        firmwareVersions: [self.capabilities.firmwareVersion],
+        firmwareVersions: [(self.state.get(State.firmwareVersion) as string | undefined) ?? self.capabilities.firmwareVersion],
       }),
     );
   },

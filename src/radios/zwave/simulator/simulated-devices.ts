@@ -41,8 +41,9 @@ import {
   versionBehavior,
   wakeUpBehavior,
 } from './node-behaviors.js';
+import { firmwareUpdateBehavior } from './firmware-behavior.js';
 
-/** `relay`: a device with no config file (its parameters found by the Configuration CC's own discovery); not in the demo. */
+/** `relay`: a device with no config file (its parameters found by the Configuration CC's own discovery) whose firmware can be updated; not in the demo. */
 export type SimulatedKind = 'switch' | 'dimmer' | 'multisensor' | 'door' | 'plug' | 'relay';
 export const SIMULATED_KINDS: readonly SimulatedKind[] = ['switch', 'dimmer', 'multisensor', 'door', 'plug'];
 /** A simulated device in a network: its kind, or its kind and the name it carries (Node Naming). */
@@ -247,9 +248,10 @@ const DEFINITIONS: Record<SimulatedKind, Definition> = {
         ccCaps({ ccId: CommandClasses['Binary Switch'], version: 2, defaultValue: false }),
         ccCaps({ ccId: CommandClasses.Configuration, version: 4, bulkSupport: false, parameters: RELAY_PARAMETERS }),
         { ccId: CommandClasses.Association, version: 2 },
+        { ccId: CommandClasses['Firmware Update Meta Data'], version: 5 },
       ],
     }),
-    behaviors: [associationBehavior],
+    behaviors: [associationBehavior, firmwareUpdateBehavior],
   },
 };
 

@@ -16,13 +16,28 @@ import { MockPort } from '@zwave-js/serial/mock';
 import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
 import { createDefaultMockControllerBehaviors } from 'zwave-js/Testing';
 import type { ZWavePort } from '../zwave-radio.js';
-import { exclusionBehavior, failedNodeBehavior, hangBehavior, inclusionBehavior, type Hang, type Pairing } from './controller-behaviors.js';
+import {
+  exclusionBehavior,
+  failedNodeBehavior,
+  hangBehavior,
+  inclusionBehavior,
+  replaceFailedBehavior,
+  routingInfoBehavior,
+  type Hang,
+  type Pairing,
+} from './controller-behaviors.js';
+import { firmwareFragmentRelay } from './firmware-behavior.js';
 import { createSimulatedDevice, type SimulatedDevice, type SimulatedKind, type SimulatedMember } from './simulated-devices.js';
 
 export const SIMULATED_HOME_ID = 0x7e570001;
 const CONTROLLER_NODE_ID = 1;
-/** What the mock controller lacks of a real one's Serial API, answered by the simulator's behaviours. */
-const FAILED_NODE_FUNCTIONS = [FunctionType.IsFailedNode, FunctionType.RemoveFailedNode];
+/** What the mock controller lacks of a real one's Serial API (failed nodes, their replacement, neighbours), answered by the simulator's behaviours. */
+const FAILED_NODE_FUNCTIONS = [
+  FunctionType.IsFailedNode,
+  FunctionType.RemoveFailedNode,
+  FunctionType.ReplaceFailedNode,
+  FunctionType.GetRoutingInfo,
+];
 
 export class SimulatedZWaveNetwork {
   private mockPort = new MockPort();
@@ -123,6 +138,9 @@ export class SimulatedZWaveNetwork {
             inclusionBehavior(this.pairing),
             exclusionBehavior(this.pairing),
             failedNodeBehavior(),
+            replaceFailedBehavior(this.pairing),
+            routingInfoBehavior(),
+            firmwareFragmentRelay,
             hangBehavior(this.hang),
           );
           controller.autoAckHostMessages = !this.hang.hung;

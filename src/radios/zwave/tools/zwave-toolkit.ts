@@ -1,16 +1,22 @@
-/** The Z-Wave radio's tools (src/radios/zwave-tools.ts) as one object: configuration, associations and node care together. */
+/** The Z-Wave radio's tools (src/radios/zwave-tools.ts) as one object: configuration, associations, node care and firmware updates together. */
 import type { ZWaveTools } from '../../zwave-tools.js';
 import { AssociationTools } from './association-tools.js';
 import { ConfigTools } from './config-tools.js';
+import { FirmwareUpdates, type FirmwareSettings } from './firmware-updates.js';
 import { NodeCare } from './node-care.js';
 import type { ToolContext } from './tool-context.js';
 
-export function zwaveToolkit(context: ToolContext): ZWaveTools & { care: NodeCare } {
+export function zwaveToolkit(
+  context: ToolContext,
+  firmwareSettings?: FirmwareSettings,
+): ZWaveTools & { care: NodeCare; firmware: FirmwareUpdates } {
   const config = new ConfigTools(context);
+  const firmware = new FirmwareUpdates(context, firmwareSettings);
   const associations = new AssociationTools(context);
   const care = new NodeCare(context);
   return {
     care,
+    firmware,
     configParameters: (deviceId) => config.configParameters(deviceId),
     configGet: (deviceId, ref, bitmask) => config.configGet(deviceId, ref, bitmask),
     configSet: (deviceId, ref, value, bitmask) => config.configSet(deviceId, ref, value, bitmask),
@@ -33,5 +39,8 @@ export function zwaveToolkit(context: ToolContext): ZWaveTools & { care: NodeCar
     allStatistics: () => care.allStatistics(),
     backupNVM: () => care.backupNVM(),
     restoreNVM: (data) => care.restoreNVM(data),
+    updateFirmware: (deviceId, source, target) => firmware.update(deviceId, source, target),
+    availableFirmware: (deviceId) => firmware.available(deviceId),
+    updateFirmwareFromService: (deviceId, version) => firmware.updateFromService(deviceId, version),
   };
 }
