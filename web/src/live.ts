@@ -166,6 +166,14 @@ function parse(data: string): unknown {
   }
 }
 
+/** A health document, and the radios it shows running again no longer marked down by an earlier radio_state. */
+function withHealth(health: Health): Partial<HubState> {
+  const radioDown = { ...state.radioDown };
+  for (const [name, part] of Object.entries(health.health?.parts ?? {}))
+    if (name.startsWith('radios.') && part.status === 'ok') delete radioDown[name.slice('radios.'.length)];
+  return { health, radioDown };
+}
+
 function fromSnapshot(body: Record<string, unknown>): Partial<HubState> {
   const availability = (body.availability as Record<string, string> | undefined) ?? {};
   const permit = (body.permit_join as Record<string, { value?: boolean; until_ms?: number }> | undefined) ?? {};
@@ -176,7 +184,7 @@ function fromSnapshot(body: Record<string, unknown>): Partial<HubState> {
   return {
     loaded: true,
     info: (body.info as Info | undefined) ?? {},
-    health: (body.health as Health | undefined) ?? {},
+    ...withHealth((body.health as Health | undefined) ?? {}),
     devices: (body.devices as Device[] | undefined) ?? [],
     groups: (body.groups as unknown[] | undefined) ?? [],
     rules: (body.rules as unknown[] | undefined) ?? [],
@@ -192,27 +200,16 @@ function fromSnapshot(body: Record<string, unknown>): Partial<HubState> {
 
 let stream: EventSource | undefined;
 
-/** Loads the snapshot and opens the event stream; reloads the snapshot whenever the stream reconnects. */
+/** Loads the snapshot and opens the event stream (which starts with a fresh snapshot, at each reconnect too). */
 export async function connect(onClosed: () => void): Promise<void> {
   disconnect();
   update(fromSnapshot((await snapshot()) as Record<string, unknown>));
   const source = new EventSource('/api/events');
   stream = source;
-  let dropped = false;
-  source.addEventListener('open', () => {
-    update({ live: true });
-    if (dropped) {
-      dropped = false;
-      snapshot().then(
-        (body) => update(fromSnapshot(body as Record<string, unknown>)),
-        () => undefined,
-      );
-    }
-  });
+  source.addEventListener('open', () => update({ live: true }));
   source.addEventListener('error', () => {
-    dropped = true;
     update({ live: false });
-    // the browser retries by itself unless the hub refused the stream (a session that ended)
+    // the browser retries by itself (and the stream starts again with a snapshot) unless the hub refused it: a session that ended
     if (source.readyState === EventSource.CLOSED) onClosed();
   });
   const on = (type: string, apply: (value: unknown) => void): void =>
@@ -220,18 +217,12 @@ export async function connect(onClosed: () => void): Promise<void> {
       const value = parse((message as MessageEvent<string>).data);
       if (value !== undefined) apply(value);
     });
+  on('snapshot', (value) => update(fromSnapshot(value as Record<string, unknown>)));
   on('devices', (value) => update({ devices: value as Device[] }));
   on('groups', (value) => update({ groups: value as unknown[] }));
   on('rules', (value) => update({ rules: value as unknown[] }));
   on('rooms', (value) => update({ rooms: value as Room[] }));
-  on('health', (value) => {
-    const health = value as Health;
-    // a health document whose radio parts are all ok again clears what radio_state said
-    const radioDown = { ...state.radioDown };
-    for (const [name, part] of Object.entries(health.health?.parts ?? {}))
-      if (name.startsWith('radios.') && part.status === 'ok') delete radioDown[name.slice('radios.'.length)];
-    update({ health, radioDown });
-  });
+  on('health', (value) => update(withHealth(value as Health)));
   on('state', (value) => {
     const { id, state: deviceState } = value as { id: string; state: DeviceState };
     update({ states: { ...state.states, [id]: deviceState } });

@@ -1,0 +1,110 @@
+/**
+ * The web page in headless Chromium against a hub with the demo's simulated radios and a real
+ * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
+ * device is listed, the Zigbee plug switched in the page switches the simulated plug and shows
+ * on MQTT and in the page, a rename and a move to a new room reach the hub, and a pulled Zigbee
+ * stick shows as down within a second. Screenshots of the hub, devices and device pages at
+ * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
+ * CSP violation would be one).
+ */
+import { describe, expect, it } from 'vitest';
+import { version } from '../../src/version.js';
+import { until } from '../support/until.js';
+import { startWebHub } from '../webserver/web-hub.js';
+import { builtPage, launchBrowser, logIn, openPage, PHONE, screenshot } from './browser.js';
+
+describe('the web page in Chromium', () => {
+  it('logs in, lists every demo device, switches the plug, renames it into a new room, and shows a pulled stick as down', async () => {
+    const [build, browser] = await Promise.all([builtPage(), launchBrowser()]);
+    const hub = await startWebHub({ assetsDir: build.outDir });
+    const url = `http://127.0.0.1:${hub.port}/`;
+    const desktop = await openPage(browser, url);
+    const { page } = desktop;
+
+    // a wrong token: the hub's coded message, in the page
+    await page.getByLabel('Access token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'WEB_TOKEN_INVALID' }).waitFor();
+    await logIn(page, hub.token);
+    await page.getByTestId('version').filter({ hasText: version }).waitFor();
+    await page.getByText('Everything is working.').waitFor();
+    await screenshot(page, 'hub-desktop');
+
+    // every device of the demo, the unsupported one marked
+    await page.getByRole('link', { name: 'Devices', exact: true }).click();
+    const records = hub.devices.records();
+    expect(records.length).toBe(14);
+    for (const record of records) await page.locator(`tr[data-device="${record.id}"]`).getByRole('link', { name: record.friendlyName }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(records.length);
+    await page.locator('tr', { hasText: 'zigbee/widget' }).getByText('unsupported').waitFor();
+    // the radio filter
+    await page.getByLabel('Radio').selectOption('zwave');
+    await page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, records.filter((r) => r.radio === 'zwave').length);
+    await page.getByLabel('Radio').selectOption('');
+    await screenshot(page, 'devices-desktop');
+
+    // the Zigbee plug: switched in the page, on the simulated device, on MQTT, and back in the page
+    const plug = hub.network.byKind('plug');
+    await page.getByRole('link', { name: 'zigbee/plug', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'zigbee/plug' }).waitFor();
+    const state = page.getByRole('switch', { name: 'State' });
+    await state.waitFor();
+    const before = await state.getAttribute('aria-checked');
+    const target = before === 'true' ? 'OFF' : 'ON';
+    await state.click();
+    await hub.watch.waitFor('hearth/web/zigbee/plug', (payload) => (JSON.parse(payload) as { state?: string }).state === target);
+    await until(() => plug.attribute('genOnOff', 'onOff') === (target === 'ON' ? 1 : 0), 5000, 'the simulated plug switched');
+    await page.locator(`[role=switch][aria-checked="${target === 'ON'}"]`).waitFor();
+    // the device switched by itself (its button): the page follows
+    plug.report('genOnOff', { onOff: target === 'ON' ? 0 : 1 });
+    await page.locator(`[role=switch][aria-checked="${target !== 'ON'}"]`).waitFor();
+    await page.locator('dd[data-state="state"]').filter({ hasText: target === 'ON' ? 'OFF' : 'ON' }).waitFor();
+    await screenshot(page, 'device-desktop');
+
+    // a refused request: the hub's coded error, in the page
+    await page.getByLabel('Name', { exact: true }).fill('zigbee/bulb');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('alert').filter({ hasText: 'DEVICE_NAME_TAKEN' }).waitFor();
+
+    // rename, then a new room
+    await page.getByLabel('Name', { exact: true }).fill('kitchen/plug');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { level: 1, name: 'kitchen/plug' }).waitFor();
+    await hub.watch.waitFor('hearth/web/bridge/response/device/rename', (p) => p.includes('"to":"kitchen/plug"'));
+    await page.getByLabel('Room', { exact: true }).selectOption('+');
+    await page.getByLabel("New room's name").fill('Kitchen');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page.getByText('room Kitchen').waitFor();
+    const plugId = `zigbee:${plug.ieeeAddress}`;
+    expect(hub.devices.byFriendlyName('kitchen/plug')?.id).toBe(plugId);
+    expect(hub.devices.rooms.roomOf(plugId)?.name).toBe('Kitchen');
+    await hub.watch.waitFor('hearth/web/bridge/rooms', (p) => p.includes('"name":"Kitchen"') && p.includes(plugId));
+
+    // the same pages at phone width, in the same session
+    const phone = await openPage(browser, url, PHONE, await desktop.context.storageState());
+    await phone.page.getByRole('heading', { level: 1, name: /^Hub/ }).waitFor();
+    await screenshot(phone.page, 'hub-phone');
+    await phone.page.goto(`${url}#/devices`);
+    await phone.page.locator(`tr[data-device="${plugId}"]`).waitFor();
+    await screenshot(phone.page, 'devices-phone');
+    await phone.page.goto(`${url}#/device/${encodeURIComponent(plugId)}`);
+    await phone.page.getByRole('heading', { level: 1, name: 'kitchen/plug' }).waitFor();
+    await screenshot(phone.page, 'device-phone');
+    // nothing wider than the phone's screen
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // the Zigbee stick pulled: down in the page within a second, in plain words
+    await page.getByRole('link', { name: 'Hub', exact: true }).click();
+    await page.getByTestId('radio-zigbee').filter({ hasText: 'up' }).waitFor();
+    const pulled = Date.now();
+    hub.network.unplug();
+    await page.getByTestId('radio-zigbee').filter({ hasText: 'down' }).waitFor({ timeout: 1000 });
+    const shownAfterMs = Date.now() - pulled;
+    await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found' }).waitFor();
+    expect(shownAfterMs).toBeLessThan(1000);
+    await screenshot(page, 'hub-radio-down-desktop');
+
+    expect(desktop.problems).toEqual([]);
+    expect(phone.problems).toEqual([]);
+  });
+});
