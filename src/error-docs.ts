@@ -121,7 +121,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.WebCsrfInvalid]:
     'A state-changing web API request without the X-CSRF-Token header of its session, or with another one (HTTP 403); GET /api/session gives it.',
   [ErrorCode.WebOriginRefused]:
-    'A state-changing web API request whose Origin (or Referer) is not the page\'s own, or that has neither (HTTP 403): another site cannot act on the hub.',
+    "A state-changing web API request whose Origin (or Referer) is not the page's own, or that has neither (HTTP 403): another site cannot act on the hub.",
   [ErrorCode.WebHostRefused]:
     'A web request whose Host header is not an address of the hub, localhost, its host name or a name in web.allowedHosts (HTTP 403; a guard against DNS rebinding).',
   [ErrorCode.WebNotFound]: 'No web API path, device or file of that name (HTTP 404).',
