@@ -13,7 +13,14 @@ import { buildWebPage, type WebBuild } from '../../scripts/web-build.js';
 import { tempDir } from '../support/temp-dir.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -35,18 +42,31 @@ export async function launchBrowser(): Promise<Browser> {
 export interface OpenPage {
   context: BrowserContext;
   page: Page;
-  /** Console errors and failed requests the page met (a CSP violation is one). */
+  /** Console errors and uncaught errors in the page (a CSP violation is one), and answers of 400 and up other than a login's 401s. */
   problems: string[];
 }
 
 /** A fresh browser context at a viewport, with the page's console errors collected. */
-export async function openPage(browser: Browser, url: string, viewport = DESKTOP, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<OpenPage> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = DESKTOP,
+  storageState?: Awaited<ReturnType<BrowserContext['storageState']>>,
+): Promise<OpenPage> {
   const context = await browser.newContext({ viewport, ...(storageState === undefined ? {} : { storageState }) });
   onTestFinished(() => context.close());
   const page = await context.newPage();
   const problems: string[] = [];
+  // the browser logs every answer of 400 and up as a console error too: those are judged by their address below
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  // before a login, the page asks for its session (401); a wrong token is a 401 too
+  const expected = (path: string, status: number): boolean => status === 401 && (path === '/api/session' || path === '/api/login');
+  page.on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (response.status() >= 400 && !expected(path, response.status()))
+      problems.push(`${response.request().method()} ${path}: ${response.status()}`);
   });
   page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(url);

@@ -3,7 +3,7 @@
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
  * device is listed, the Zigbee plug switched in the page switches the simulated plug and shows
  * on MQTT and in the page, a rename and a move to a new room reach the hub, and a pulled Zigbee
- * stick shows as down within a second. Screenshots of the hub, devices and device pages at
+ * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
  * CSP violation would be one).
  */
@@ -14,7 +14,7 @@ import { startWebHub } from '../webserver/web-hub.js';
 import { builtPage, launchBrowser, logIn, openPage, PHONE, screenshot } from './browser.js';
 
 describe('the web page in Chromium', () => {
-  it('logs in, lists every demo device, switches the plug, renames it into a new room, and shows a pulled stick as down', async () => {
+  it('logs in, lists every demo device, switches the plug, renames it into a new room, and shows a pulled stick as down and back up', async () => {
     const [build, browser] = await Promise.all([builtPage(), launchBrowser()]);
     const hub = await startWebHub({ assetsDir: build.outDir });
     const url = `http://127.0.0.1:${hub.port}/`;
@@ -34,12 +34,14 @@ describe('the web page in Chromium', () => {
     await page.getByRole('link', { name: 'Devices', exact: true }).click();
     const records = hub.devices.records();
     expect(records.length).toBe(14);
-    for (const record of records) await page.locator(`tr[data-device="${record.id}"]`).getByRole('link', { name: record.friendlyName }).waitFor();
+    for (const record of records)
+      await page.locator(`tr[data-device="${record.id}"]`).getByRole('link', { name: record.friendlyName }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(records.length);
     await page.locator('tr', { hasText: 'zigbee/widget' }).getByText('unsupported').waitFor();
     // the radio filter
     await page.getByLabel('Radio').selectOption('zwave');
-    await page.waitForFunction((count) => document.querySelectorAll('tbody tr').length === count, records.filter((r) => r.radio === 'zwave').length);
+    const zwaveCount = records.filter((record) => record.radio === 'zwave').length;
+    await page.waitForFunction(`document.querySelectorAll('tbody tr').length === ${zwaveCount}`);
     await page.getByLabel('Radio').selectOption('');
     await screenshot(page, 'devices-desktop');
 
@@ -58,22 +60,25 @@ describe('the web page in Chromium', () => {
     // the device switched by itself (its button): the page follows
     plug.report('genOnOff', { onOff: target === 'ON' ? 0 : 1 });
     await page.locator(`[role=switch][aria-checked="${target !== 'ON'}"]`).waitFor();
-    await page.locator('dd[data-state="state"]').filter({ hasText: target === 'ON' ? 'OFF' : 'ON' }).waitFor();
+    await page
+      .locator('dd[data-state="state"]')
+      .filter({ hasText: target === 'ON' ? 'OFF' : 'ON' })
+      .waitFor();
     await screenshot(page, 'device-desktop');
 
     // a refused request: the hub's coded error, in the page
     await page.getByLabel('Name', { exact: true }).fill('zigbee/bulb');
-    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'DEVICE_NAME_TAKEN' }).waitFor();
 
     // rename, then a new room
     await page.getByLabel('Name', { exact: true }).fill('kitchen/plug');
-    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'kitchen/plug' }).waitFor();
     await hub.watch.waitFor('hearth/web/bridge/response/device/rename', (p) => p.includes('"to":"kitchen/plug"'));
     await page.getByLabel('Room', { exact: true }).selectOption('+');
     await page.getByLabel("New room's name").fill('Kitchen');
-    await page.getByRole('button', { name: 'Move' }).click();
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
     await page.getByText('room Kitchen').waitFor();
     const plugId = `zigbee:${plug.ieeeAddress}`;
     expect(hub.devices.byFriendlyName('kitchen/plug')?.id).toBe(plugId);
@@ -91,7 +96,7 @@ describe('the web page in Chromium', () => {
     await phone.page.getByRole('heading', { level: 1, name: 'kitchen/plug' }).waitFor();
     await screenshot(phone.page, 'device-phone');
     // nothing wider than the phone's screen
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
 
     // the Zigbee stick pulled: down in the page within a second, in plain words
     await page.getByRole('link', { name: 'Hub', exact: true }).click();
@@ -103,6 +108,10 @@ describe('the web page in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found' }).waitFor();
     expect(shownAfterMs).toBeLessThan(1000);
     await screenshot(page, 'hub-radio-down-desktop');
+    // and up again once it is back
+    hub.network.plugIn();
+    await page.getByTestId('radio-zigbee').filter({ hasText: 'up' }).waitFor({ timeout: 15_000 });
+    await page.getByText('Everything is working.').waitFor();
 
     expect(desktop.problems).toEqual([]);
     expect(phone.problems).toEqual([]);
