@@ -115,5 +115,5 @@ describe('the web page in Chromium', () => {
 
     expect(desktop.problems).toEqual([]);
     expect(phone.problems).toEqual([]);
-  });
+  }, 150_000);
 });

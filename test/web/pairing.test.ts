@@ -68,7 +68,7 @@ describe('pairing in the web page', () => {
     const pin = zwave.prompts.validateDSKAndEnterPIN(DSK);
     await page.getByRole('heading', { name: "Enter the device's PIN" }).waitFor();
     expect(await page.locator('code.dsk').innerText()).toBe('_____-23456-34567-45678-56789-11111-22222');
-    await page.getByLabel('PIN').fill('12345');
+    await page.getByRole('textbox', { name: 'PIN', exact: true }).fill('12345');
     await screenshot(page, 'pairing-pin-desktop');
     await page.getByRole('button', { name: 'Confirm PIN' }).click();
     expect(await pin).toBe('12345');
@@ -85,11 +85,12 @@ describe('pairing in the web page', () => {
     await page.getByText('Joining is closed.').waitFor();
     await page.getByRole('button', { name: 'Start exclusion (60 s)' }).click();
     await page.getByText(/Exclusion on, \d+ s left/).waitFor();
-    await hub.watch.waitFor('hearth/web/bridge/event', (p) => p.includes('"exclusion_changed"') && p.includes('"value":true'));
+    await hub.watch.waitFor('hearth/web/bridge/response/zwave/exclusion', (p) => p.includes('"value":true'));
     await page.getByRole('button', { name: 'Stop exclusion' }).click();
+    await hub.watch.waitFor('hearth/web/bridge/event', (p) => p.includes('"exclusion_changed"') && p.includes('"value":false'));
     await page.getByRole('button', { name: 'Start exclusion (60 s)' }).waitFor();
 
     expect(desktop.problems).toEqual([]);
     expect(phone.problems).toEqual([]);
-  });
+  }, 150_000);
 });

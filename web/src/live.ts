@@ -131,6 +131,12 @@ export function applyEvent(event: BridgeEvent): void {
   }
 }
 
+/** The hub took a zwave/exclusion request (it announces only the end of an exclusion, exclusion_changed false). */
+export function exclusionAnswered(answer: { value?: boolean; time?: number }): void {
+  const open = answer.value === true;
+  update({ exclusion: { ...state.exclusion, zwave: { value: open, until: open ? Date.now() + (answer.time ?? 60) * 1000 : 0 } } });
+}
+
 /** The answer to the open question was taken: the page stops asking. */
 export function promptAnswered(): void {
   update({ prompt: undefined });

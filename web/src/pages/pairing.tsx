@@ -1,7 +1,7 @@
 /** Pairing: permit join for a chosen time with a live countdown, the devices as they join and are interviewed, the Z-Wave S2 questions answered here, and Z-Wave exclusion. */
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api';
-import type { HubState, JoinWindow } from '../live';
+import { exclusionAnswered, type HubState, type JoinWindow } from '../live';
 import { hrefOf } from '../route';
 import { Outcome, useAction } from '../parts/notice';
 import { ZWavePromptForm } from '../parts/zwave-prompt';
@@ -76,7 +76,10 @@ export function PairingPage({ hub }: { hub: HubState }) {
             {excluding > 0 ? (
               <>
                 <span aria-live="polite">Exclusion on, {excluding} s left</span>
-                <button type="button" onClick={() => void exclusion.run(() => request('zwave/exclusion', { value: false }))}>
+                <button
+                  type="button"
+                  onClick={() => void exclusion.run(async () => exclusionAnswered(await request('zwave/exclusion', { value: false })))}
+                >
                   Stop exclusion
                 </button>
               </>
@@ -84,7 +87,9 @@ export function PairingPage({ hub }: { hub: HubState }) {
               <button
                 type="button"
                 disabled={exclusion.busy}
-                onClick={() => void exclusion.run(() => request('zwave/exclusion', { value: true, time: 60 }))}
+                onClick={() =>
+                  void exclusion.run(async () => exclusionAnswered(await request('zwave/exclusion', { value: true, time: 60 })))
+                }
               >
                 Start exclusion (60 s)
               </button>
