@@ -47,6 +47,8 @@ export interface WebPartOptions extends Pick<HubFeedOptions, 'devices' | 'events
   config: Pick<HearthConfig, 'stateDir' | 'web' | 'uplink'>;
   local: WebApiOptions['local'];
   log: Logger;
+  /** Tells the log scrubber the token (it never appears in a log line). */
+  learnSecrets?: (secrets: readonly string[]) => void;
   /** Wall-clock milliseconds for sessions and the login limit; Date.now by default. */
   now?: () => number;
 }
@@ -90,6 +92,7 @@ export class WebPart implements Part {
     const { web } = config;
     const tokenFile = tokenFileOf(config);
     const loaded = await loadOrCreateToken(tokenFile);
+    this.options.learnSecrets?.([loaded.token]);
     if (loaded.tightened) log.warn({ tokenFile }, `${tokenFile} was readable by other users: made 0600`);
     this.api = new WebApi({
       token: loaded.token,
