@@ -204,6 +204,7 @@ export class Hub {
           health: () => ({ ...bridge.healthDocument(), memory: memoryFigures() }),
           local: (incoming, payload) => bridge.local(incoming, payload),
           log: logging.forModule('web'),
+          learnSecrets: (secrets) => logging.learnSecrets(secrets),
           ...(injected.now === undefined ? {} : { now: injected.now }),
         }),
       );

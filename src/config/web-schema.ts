@@ -9,8 +9,7 @@ import { intRange } from './schema-helpers.js';
 /** A host name (or host:port) the page may be reached by: letters, digits, dots and dashes. */
 const hostName = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?$/, { error: 'expected a host name or address, optionally with :port' })
-  .transform((name) => name.toLowerCase());
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?$/, { error: 'expected a host name or address, optionally with :port' });
 
 export const web = z
   .strictObject({
@@ -31,9 +30,8 @@ export const web = z
       .string()
       .startsWith('/', { error: 'expected an absolute path' })
       .optional()
-      .meta({ defaultText: '<stateDir>/web-token' })
       .describe(
-        'File holding the access token a login needs; generated (mode 0600) at first start when missing. `hearth doctor`, run as the service user, shows it.',
+        'File holding the access token a login needs (unset: <stateDir>/web-token); generated (mode 0600) at first start when missing. `hearth doctor`, run as the service user, shows it.',
       ),
     allowedHosts: z
       .array(hostName)
@@ -61,8 +59,9 @@ export const web = z
       .string()
       .startsWith('/', { error: 'expected an absolute path' })
       .optional()
-      .meta({ defaultText: 'dist/web of the installed hearth' })
-      .describe('Folder of the built page (index.html and its assets); a short "page not built" page is served when it is missing.'),
+      .describe(
+        'Folder of the built page, index.html and its assets (unset: dist/web of the installed hearth); a short "page not built" page is served when it is missing.',
+      ),
   })
   .prefault({})
   .describe('The local web page (README "Web page").');

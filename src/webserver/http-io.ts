@@ -101,11 +101,10 @@ export function hostPart(host: string): string {
 /** Names the hub is reached by: IP addresses, localhost, this machine's host name and <name>.local, and web.allowedHosts. */
 export class HostRule {
   private readonly names: Set<string>;
+  private readonly allowed: readonly string[];
 
-  constructor(
-    private readonly allowed: readonly string[],
-    machine: string = hostname(),
-  ) {
+  constructor(allowed: readonly string[], machine: string = hostname()) {
+    this.allowed = allowed.map((name) => name.toLowerCase());
     const name = machine.toLowerCase();
     this.names = new Set(['localhost', name, `${name}.local`]);
   }

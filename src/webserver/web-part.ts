@@ -47,6 +47,8 @@ export interface WebPartOptions extends Pick<HubFeedOptions, 'devices' | 'events
   config: Pick<HearthConfig, 'stateDir' | 'web' | 'uplink'>;
   local: WebApiOptions['local'];
   log: Logger;
+  /** Tells the log scrubber the token (it never appears in a log line). */
+  learnSecrets?: (secrets: readonly string[]) => void;
   /** Wall-clock milliseconds for sessions and the login limit; Date.now by default. */
   now?: () => number;
 }
@@ -90,7 +92,7 @@ export class WebPart implements Part {
     const { web } = config;
     const tokenFile = tokenFileOf(config);
     const loaded = await loadOrCreateToken(tokenFile);
-    if (loaded.created) log.info({ tokenFile }, `web access token written to ${tokenFile} (hearth doctor shows it)`);
+    this.options.learnSecrets?.([loaded.token]);
     if (loaded.tightened) log.warn({ tokenFile }, `${tokenFile} was readable by other users: made 0600`);
     this.api = new WebApi({
       token: loaded.token,
@@ -110,7 +112,6 @@ export class WebPart implements Part {
     });
     const assets = web.assetsDir ?? defaultAssetsDir();
     const built = existsSync(`${assets}/index.html`);
-    if (!built) log.warn({ assets }, `the web page is not built (no ${assets}/index.html): serving a "page not built" page`);
     const serveFile = built ? sirv(assets, { dev: false, etag: true, single: true, dotfiles: false, gzip: true, brotli: true }) : undefined;
     const server = createServer(
       { connectionsCheckingInterval: 1000, headersTimeout: IDLE_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS, keepAliveTimeout: 5000 },
@@ -137,7 +138,13 @@ export class WebPart implements Part {
     this.server = server;
     this.feed.start(this.name);
     const address = this.address;
-    log.info({ url: `http://${address?.address}:${address?.port}/` }, 'serving the web page');
+    const url = `http://${address?.address}:${address?.port}/`;
+    // one line: the demo's start says what a user needs in a few lines
+    log.info(
+      { url, tokenFile, tokenCreated: loaded.created, assets, built },
+      `serving the web page at ${url}; its access token is in ${tokenFile}${loaded.created ? ' (new)' : ''}, hearth doctor shows it` +
+        (built ? '' : `; the page is not built (no ${assets}/index.html): a "page not built" page meanwhile`),
+    );
     if (!isLoopbackHost(web.host))
       log.warn(
         { host: web.host },
