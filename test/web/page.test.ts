@@ -65,6 +65,14 @@ describe('the web page in Chromium', () => {
       .filter({ hasText: target === 'ON' ? 'OFF' : 'ON' })
       .waitFor();
     await screenshot(page, 'device-desktop');
+    // and with the keyboard alone: Tab to the switch, Space to switch it
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    const focusedSwitch = page.locator('[role=switch][aria-labelledby="f-state"]:focus');
+    for (let presses = 0; presses < 40 && (await focusedSwitch.count()) === 0; presses++) await page.keyboard.press('Tab');
+    expect(await focusedSwitch.count()).toBe(1);
+    await page.keyboard.press('Space');
+    await page.locator(`[role=switch][aria-checked="${target === 'ON'}"]`).waitFor();
+    await until(() => plug.attribute('genOnOff', 'onOff') === (target === 'ON' ? 1 : 0), 5000, 'the plug switched from the keyboard');
 
     // a refused request: the hub's coded error, in the page
     await page.getByLabel('Name', { exact: true }).fill('zigbee/bulb');
