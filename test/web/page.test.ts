@@ -2,7 +2,8 @@
  * The web page in headless Chromium against a hub with the demo's simulated radios and a real
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
  * device is listed, the Zigbee plug switched in the page switches the simulated plug and shows
- * on MQTT and in the page, a rename and a move to a new room reach the hub, and a pulled Zigbee
+ * on MQTT and in the page, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
+ * deleted, the network map draws every Zigbee node, and a pulled Zigbee
  * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
  * CSP violation would be one).
@@ -105,6 +106,32 @@ describe('the web page in Chromium', () => {
     await screenshot(phone.page, 'device-phone');
     // nothing wider than the phone's screen
     expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+
+    // rooms: the new room is listed with the plug; one more created, renamed, given a device, deleted
+    await page.getByRole('link', { name: 'Rooms', exact: true }).click();
+    await page.locator('li[data-room]', { hasText: 'kitchen/plug' }).waitFor();
+    await page.getByLabel('New room', { exact: true }).fill('Hall');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const hall = page.locator('li[data-room="hall"]');
+    await hall.waitFor();
+    await hall.getByLabel('Name of room Hall').fill('Hallway');
+    await hall.getByRole('button', { name: 'Rename', exact: true }).click();
+    await until(() => hub.devices.rooms.list().find((room) => room.id === 'hall')?.name === 'Hallway', 5000, 'the room renamed');
+    await hall.getByLabel('Device to put in Hallway').selectOption({ label: 'zigbee/bulb' });
+    await hall.getByRole('button', { name: 'Add', exact: true }).click();
+    await hall.getByRole('link', { name: 'zigbee/bulb' }).waitFor();
+    await hall.getByRole('button', { name: 'Delete room' }).click();
+    await hall.waitFor({ state: 'detached' });
+    expect(hub.devices.rooms.list().find((room) => room.id === 'hall')).toBeUndefined();
+    await screenshot(page, 'rooms-desktop');
+
+    // the network map: every Zigbee node of the scan drawn, the coordinator too
+    await page.getByRole('link', { name: 'Map', exact: true }).click();
+    await page.getByRole('button', { name: 'Scan the network' }).click();
+    const zigbeeCount = records.filter((record) => record.radio === 'zigbee').length;
+    await page.getByRole('img', { name: `Zigbee network: ${zigbeeCount + 1} nodes`, exact: false }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('svg.map g.node').count()).toBe(zigbeeCount + 1);
+    await screenshot(page, 'map-desktop');
 
     // the Zigbee stick pulled: down in the page within a second, in plain words
     await page.getByRole('link', { name: 'Hub', exact: true }).click();

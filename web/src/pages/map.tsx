@@ -65,6 +65,18 @@ export function layout(map: RawMap): Placed[] {
   return placed;
 }
 
+/** Links by pair of nodes (each side reports its neighbour: two links, one line), with the link qualities both sides saw. */
+export function pairsOf(links: readonly MapLink[]): { a: string; b: string; qualities: number[] }[] {
+  const pairs = new Map<string, { a: string; b: string; qualities: number[] }>();
+  for (const link of links) {
+    const [a, b] = [link.source.ieeeAddr, link.target.ieeeAddr].sort() as [string, string];
+    const pair = pairs.get(`${a} ${b}`) ?? { a, b, qualities: [] };
+    pair.qualities.push(link.linkquality ?? link.lqi ?? 0);
+    pairs.set(`${a} ${b}`, pair);
+  }
+  return [...pairs.values()];
+}
+
 export function MapPage({ hub }: { hub: HubState }) {
   const [map, setMap] = useState<RawMap | undefined>(undefined);
   const action = useAction();
@@ -95,16 +107,16 @@ export function MapPage({ hub }: { hub: HubState }) {
           role="img"
           aria-label={`Zigbee network: ${map.nodes.length} nodes, ${map.links.length} links`}
         >
-          {map.links.map((link, index) => {
-            const from = at.get(link.source.ieeeAddr);
-            const to = at.get(link.target.ieeeAddr);
+          {pairsOf(map.links).map((pair) => {
+            const from = at.get(pair.a);
+            const to = at.get(pair.b);
             if (from === undefined || to === undefined) return null;
-            const quality = link.linkquality ?? link.lqi ?? 0;
+            const weakest = Math.min(...pair.qualities);
             return (
-              <g key={index} class={`link ${quality < 80 ? 'weak' : ''}`}>
+              <g key={`${pair.a}-${pair.b}`} class={`link ${weakest < 80 ? 'weak' : ''}`}>
                 <line x1={from.x} y1={from.y} x2={to.x} y2={to.y} />
-                <text x={(from.x + to.x) / 2} y={(from.y + to.y) / 2}>
-                  {quality}
+                <text x={(from.x + to.x) / 2} y={(from.y + to.y) / 2 - 4}>
+                  {[...new Set(pair.qualities)].join('/')}
                 </text>
               </g>
             );
