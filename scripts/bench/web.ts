@@ -1,5 +1,6 @@
 /**
- * Benchmark `web` (`npm run bench -- web [minutes]`, 10 by default): the compiled hub in demo
+ * Benchmark `web` (`npm run bench -- web [minutes] [pages]`, 10 minutes and 20 pages by default;
+ * 0 pages is the control: the same hub and traffic with no page open): the compiled hub in demo
  * mode (`hearth start` with no config file: every radio simulated with the demo's activity, the
  * embedded broker, the web page on), 20 pages' event streams open for the whole run, reading
  * everything, and the Zigbee plug switched from the page every 2 s. The hub's RSS (its own
@@ -21,7 +22,11 @@ if (!Number.isFinite(minutes) || minutes <= 0) {
   process.stderr.write('usage: npm run bench -- web [minutes > 0]\n');
   process.exit(2);
 }
-const PAGES = 20;
+const PAGES = Number(process.argv[3] ?? 20);
+if (!Number.isInteger(PAGES) || PAGES < 0) {
+  process.stderr.write('usage: npm run bench -- web [minutes] [pages >= 0]\n');
+  process.exit(2);
+}
 const WARMUP_MS = Math.min(60_000, (minutes * 60_000) / 4);
 const say = (text: string) => process.stderr.write(`web bench: ${text}\n`);
 
@@ -115,11 +120,12 @@ try {
   if (login.status !== 200) throw new Error(`login answered ${login.status}: ${login.text}`);
   const cookie = String((login.headers['set-cookie'] as string[])[0]).split(';')[0] ?? '';
   const csrf = (JSON.parse(login.text) as { csrf: string }).csrf;
-  const rssMb = async (): Promise<number> => {
+  const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  const memory = async (): Promise<{ rss: number; heap: number }> => {
     const snapshot = JSON.parse((await call(webPort, '/api/snapshot', { headers: { cookie } })).text) as {
-      health: { memory: { rss_bytes: number } };
+      health: { memory: { rss_bytes: number; heap_used_bytes: number } };
     };
-    return Math.round((snapshot.health.memory.rss_bytes / 1048576) * 10) / 10;
+    return { rss: mb(snapshot.health.memory.rss_bytes), heap: mb(snapshot.health.memory.heap_used_bytes) };
   };
   for (let i = 0; i < PAGES; i++) pages.push(await openPage(webPort, cookie));
   say(`${PAGES} pages open; ${minutes} min with the demo's traffic and the plug switched every 2 s`);
@@ -140,19 +146,23 @@ try {
       .catch(() => failedCommands++);
   }, 2000);
   const started = Date.now();
-  const samples: number[] = [];
+  const samples: { rss: number; heap: number }[] = [];
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-  const rssStart = await rssMb();
-  samples.push(rssStart);
-  say(`after ${Math.round(WARMUP_MS / 1000)} s warm-up: hub RSS ${rssStart} MB`);
+  const first = await memory();
+  samples.push(first);
+  say(`after ${Math.round(WARMUP_MS / 1000)} s warm-up: hub RSS ${first.rss} MB, heap used ${first.heap} MB`);
   const end = started + minutes * 60_000;
   while (Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, end - Date.now())));
-    samples.push(await rssMb());
-    say(`${Math.round((Date.now() - started) / 1000)} s: hub RSS ${samples.at(-1)} MB`);
+    samples.push(await memory());
+    say(`${Math.round((Date.now() - started) / 1000)} s: hub RSS ${samples.at(-1)?.rss} MB, heap used ${samples.at(-1)?.heap} MB`);
   }
   clearInterval(toggler);
-  const rssEnd = samples.at(-1) ?? rssStart;
+  const last = samples.at(-1) ?? first;
+  const rssStart = first.rss;
+  const rssEnd = last.rss;
+  // the second half alone: after start-up's garbage is gone
+  const middle = samples[Math.floor(samples.length / 2)] ?? first;
   const open = pages.filter((page) => !page.closed).length;
   const frames = pages.map((page) => page.frames);
   console.log(
@@ -161,16 +171,19 @@ try {
       minutes,
       pages: PAGES,
       pages_open_at_end: open,
-      frames_per_page_min: Math.min(...frames),
-      frames_per_page_max: Math.max(...frames),
-      kb_per_page: Math.round(pages.reduce((sum, page) => sum + page.bytes, 0) / PAGES / 1024),
+      frames_per_page_min: PAGES === 0 ? 0 : Math.min(...frames),
+      frames_per_page_max: PAGES === 0 ? 0 : Math.max(...frames),
+      kb_per_page: PAGES === 0 ? 0 : Math.round(pages.reduce((sum, page) => sum + page.bytes, 0) / PAGES / 1024),
       plug_commands: commands,
       plug_commands_failed: failedCommands,
       rss_start_mb: rssStart,
       rss_end_mb: rssEnd,
-      rss_max_mb: Math.max(...samples),
+      rss_max_mb: Math.max(...samples.map((sample) => sample.rss)),
       rss_ratio: Math.round((rssEnd / rssStart) * 1000) / 1000,
       target_ratio: 1.05,
+      rss_second_half_ratio: Math.round((rssEnd / middle.rss) * 1000) / 1000,
+      heap_used_start_mb: first.heap,
+      heap_used_end_mb: last.heap,
       node: process.version,
     }),
   );

@@ -67,7 +67,9 @@ export class WebApi {
     const found = routeOf(rawPath);
     if (found === undefined) return sendError(response, 404, ErrorCode.WebNotFound, `no API path ${JSON.stringify(rawPath.slice(0, 200))}`);
     const method = METHODS[found.route];
-    if (request.method !== method && !(method === 'GET' && request.method === 'HEAD'))
+    // HEAD as GET, but for the stream (a HEAD opens none)
+    const headAsGet = method === 'GET' && request.method === 'HEAD' && found.route !== 'events';
+    if (request.method !== method && !headAsGet)
       return sendError(response, 405, ErrorCode.WebMethodNotAllowed, `${rawPath.slice(0, 200)} takes ${method}`, { allow: method });
     if (method === 'POST') {
       const problem = originProblem(request);
