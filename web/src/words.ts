@@ -75,7 +75,8 @@ export function radiosOf(hub: HubState): RadioView[] {
     const part = parts[`radios.${radio}`];
     const down = hub.radioDown[radio];
     const up = down === undefined && (part === undefined || part.status === 'ok');
-    const words = down ?? part?.detail ?? part?.status ?? '';
+    const port = typeof part?.serial_port === 'string' ? ` ${part.serial_port}` : '';
+    const words = `${down ?? part?.detail ?? part?.status ?? ''}${port}`;
     return {
       radio,
       up,

@@ -53,7 +53,7 @@ export function HubPage({ hub }: { hub: HubState }) {
         <dd>{hub.info.mqtt?.version ?? '—'}</dd>
         <dt>Outbox</dt>
         <dd data-testid="outbox">
-          {outbox?.messages ?? 0} messages, {bytes(outbox?.bytes ?? 0)}
+          {outbox?.messages ?? 0} {(outbox?.messages ?? 0) === 1 ? 'message' : 'messages'}, {bytes(outbox?.bytes ?? 0)}
           {(outbox?.oldest_ms ?? 0) > 0 ? `, oldest ${duration(outbox?.oldest_ms ?? 0)}` : ''}
         </dd>
       </dl>
