@@ -93,8 +93,8 @@ const PAIRING_EVENTS = new Set([
 ]);
 
 function windowOf(data: Record<string, unknown>): JoinWindow {
-  const time = typeof data.time === 'number' ? data.time : 0;
-  return { value: data.value === true, until: data.value === true ? Date.now() + time * 1000 : 0 };
+  if (data.value !== true) return { value: false, until: 0 };
+  return { value: true, until: typeof data.time === 'number' ? Date.now() + data.time * 1000 : Number.POSITIVE_INFINITY };
 }
 
 /** Applies one bridge event to the picture. */
@@ -184,8 +184,9 @@ function fromSnapshot(body: Record<string, unknown>): Partial<HubState> {
   const availability = (body.availability as Record<string, string> | undefined) ?? {};
   const permit = (body.permit_join as Record<string, { value?: boolean; until_ms?: number }> | undefined) ?? {};
   const joins: Record<string, JoinWindow> = {};
+  // until_ms is the hub's wall clock; a window without one is open until the radio says it closed
   for (const [radio, window] of Object.entries(permit))
-    joins[radio] = { value: window.value === true, until: Date.now() + Math.max(0, window.until_ms ?? 0) };
+    joins[radio] = { value: window.value === true, until: window.value === true ? (window.until_ms ?? Number.POSITIVE_INFINITY) : 0 };
   const prompt = body.zwave_prompt as BridgeEvent | null | undefined;
   return {
     loaded: true,

@@ -10,13 +10,14 @@ import { radioName } from '../words';
 
 const TIMES = [30, 60, 120, 180, 254];
 
+/** The time now, the page drawn again every second (for the countdowns). */
 function useNow(): number {
-  const [now, setNow] = useState(Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setTick((tick) => tick + 1), 1000);
     return () => clearInterval(timer);
   }, []);
-  return now;
+  return Date.now();
 }
 
 function secondsLeft(window: JoinWindow | undefined, now: number): number {
@@ -63,7 +64,12 @@ export function PairingPage({ hub }: { hub: HubState }) {
       <p aria-live="polite" data-testid="join-countdown">
         {open.length === 0
           ? 'Joining is closed.'
-          : open.map(([radio, window]) => `${radioName(radio)}: joining open, ${secondsLeft(window, now)} s left`).join(' · ')}
+          : open
+              .map(
+                ([radio, window]) =>
+                  `${radioName(radio)}: joining open${window.until === Number.POSITIVE_INFINITY ? '' : `, ${secondsLeft(window, now)} s left`}`,
+              )
+              .join(' · ')}
       </p>
       {hub.prompt === undefined ? null : <ZWavePromptForm prompt={hub.prompt} />}
       <h2>Joined while this page was open</h2>
