@@ -59,12 +59,6 @@ describe('pairing in the web page', () => {
     });
     await page.getByRole('heading', { name: 'A Z-Wave device asks for security' }).waitFor();
     await page.getByLabel('S2 Unauthenticated').uncheck();
-    console.log(
-      'PJ',
-      Date.now(),
-      await countdown.innerText(),
-      hub.watch.received.filter((m) => m.payload.includes('permit_join')).map((m) => m.topic + ' ' + m.payload),
-    );
     await screenshot(page, 'pairing-grant-desktop');
     await page.getByRole('button', { name: 'Grant', exact: true }).click();
     expect(await granted).toEqual({ securityClasses: [SecurityClass.S2_Authenticated], clientSideAuth: false });
