@@ -1,8 +1,8 @@
 /**
  * The web page in headless Chromium against a hub with the demo's simulated radios and a real
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
- * device is listed, the Zigbee plug switched in the page switches the simulated plug and shows
- * on MQTT and in the page, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
+ * device is listed, the Zigbee plug switched in the page (by mouse and by keyboard) switches the simulated plug and shows
+ * on MQTT and in the page, a light's brightness and colour temperature set from its field, a preset and its slider, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
  * deleted, the network map draws every Zigbee node, and a pulled Zigbee
  * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
@@ -74,6 +74,25 @@ describe('the web page in Chromium', () => {
     await page.keyboard.press('Space');
     await page.locator(`[role=switch][aria-checked="${target === 'ON'}"]`).waitFor();
     await until(() => plug.attribute('genOnOff', 'onOff') === (target === 'ON' ? 1 : 0), 5000, 'the plug switched from the keyboard');
+
+    // a light's sliders: brightness typed into its field, colour temperature by a preset, the slider moved with the keyboard
+    await page.goto(`${url}#/device/${encodeURIComponent('zigbee/ambiance')}`);
+    await page.getByRole('heading', { level: 1, name: 'zigbee/ambiance' }).waitFor();
+    const ambiance = hub.network.byKind('ambiance');
+    await page.getByLabel('Brightness value').fill('120');
+    await page.getByLabel('Brightness value').press('Tab');
+    await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { brightness?: number }).brightness === 120);
+    await until(() => ambiance.attribute('genLevelCtrl', 'currentLevel') === 120, 5000, 'the bulb dimmed');
+    await page.getByRole('group', { name: 'Color temp presets' }).getByRole('button', { name: 'warm', exact: true }).click();
+    await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { color_temp?: number }).color_temp === 454);
+    const slider = page.getByRole('slider', { name: 'Color temp (mired)' });
+    await slider.waitFor();
+    expect(await slider.inputValue()).toBe('454');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { color_temp?: number }).color_temp === 455);
+    await page.goto(`${url}#/device/${encodeURIComponent(`zigbee:${plug.ieeeAddress}`)}`);
+    await page.getByRole('heading', { level: 1, name: 'zigbee/plug' }).waitFor();
 
     // a refused request: the hub's coded error, in the page
     await page.getByLabel('Name', { exact: true }).fill('zigbee/bulb');
