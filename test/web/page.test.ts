@@ -113,6 +113,12 @@ describe('the web page in Chromium', () => {
     expect(hub.devices.rooms.roomOf(plugId)?.name).toBe('Kitchen');
     await hub.watch.waitFor('hearth/web/bridge/rooms', (p) => p.includes('"name":"Kitchen"') && p.includes(plugId));
 
+    // an option: debounce half a second
+    await page.getByLabel('Debounce (s)').fill('0.5');
+    await page.getByRole('button', { name: 'Save options' }).click();
+    await page.getByRole('status').filter({ hasText: 'Options saved.' }).waitFor();
+    expect(hub.devices.device(plugId)?.options).toMatchObject({ debounceMs: 500 });
+
     // the same pages at phone width, in the same session
     const phone = await openPage(browser, url, PHONE, await desktop.context.storageState());
     await phone.page.getByRole('heading', { level: 1, name: /^Hub/ }).waitFor();

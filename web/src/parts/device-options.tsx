@@ -45,20 +45,28 @@ export function DeviceOptions({ device }: { device: Device }) {
         <input type="checkbox" name="retain" checked={retain} onChange={(e) => setRetain(e.currentTarget.checked)} /> Retain its state on
         MQTT
       </label>
-      {converter.map((option) => (
-        <label key={option.property} title={option.description}>
-          {option.label ?? option.name ?? option.property}
-          <input
-            name={option.property}
-            type={option.type === 'numeric' ? 'number' : 'text'}
-            step="any"
-            value={
-              extra[option.property ?? ''] ?? (options[option.property ?? ''] === undefined ? '' : String(options[option.property ?? '']))
-            }
-            onInput={(e) => setExtra({ ...extra, [option.property ?? '']: e.currentTarget.value })}
-          />
-        </label>
-      ))}
+      {converter.length === 0 ? null : (
+        <details class="converter-options">
+          <summary>Converter options ({converter.length})</summary>
+          <div class="options">
+            {converter.map((option) => (
+              <label key={option.property} title={option.description}>
+                {option.label ?? option.name ?? option.property}
+                <input
+                  name={option.property}
+                  type={option.type === 'numeric' ? 'number' : 'text'}
+                  step="any"
+                  value={
+                    extra[option.property ?? ''] ??
+                    (options[option.property ?? ''] === undefined ? '' : String(options[option.property ?? '']))
+                  }
+                  onInput={(e) => setExtra({ ...extra, [option.property ?? '']: e.currentTarget.value })}
+                />
+              </label>
+            ))}
+          </div>
+        </details>
+      )}
       <button type="submit" disabled={action.busy}>
         Save options
       </button>
