@@ -26,6 +26,7 @@
  *   uplink/       MQTT, outbox, bridge requests, Home Assistant discovery
  *   wiring/       radios joined to the devices part: radio supervision, device adapter,
  *                 breaker events, the bridge requests' radio control
+ *   webserver/    the local web page's server: its API, sessions, event streams
  *   hub.ts        the composition root
  *   cli/, main.ts the command line
  */
@@ -55,6 +56,7 @@ const ORDER = [
   'rules/',
   'uplink/',
   'wiring/',
+  'webserver/',
   'hub.ts',
   'cli/',
   'main.ts',

@@ -120,6 +120,23 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   [ErrorCode.GroupLimit]: 'Over the bound on groups (1024) or on members of one group (256).',
   [ErrorCode.GroupMemberFailed]:
     'A command to a group reached some members but not others (or a member could not join or leave the group on its radio); the answer lists each failed member with its own code.',
+  [ErrorCode.WebLoginRequired]:
+    'A web API request without a valid session (no session cookie, or one that expired or was logged out): log in again with POST /api/login (HTTP 401).',
+  [ErrorCode.WebTokenInvalid]:
+    'A web login with a wrong access token (HTTP 401). The token is in web.tokenFile (<stateDir>/web-token); `hearth doctor`, run as the service user, shows it.',
+  [ErrorCode.WebLoginLimited]:
+    'Too many failed web logins from one address within web.login.windowS (HTTP 429); the Retry-After header says when to try again.',
+  [ErrorCode.WebCsrfInvalid]:
+    'A state-changing web API request without the X-CSRF-Token header of its session, or with another one (HTTP 403); GET /api/session gives it.',
+  [ErrorCode.WebOriginRefused]:
+    "A state-changing web API request whose Origin (or Referer) is not the page's own, or that has neither (HTTP 403): another site cannot act on the hub.",
+  [ErrorCode.WebHostRefused]:
+    'A web request whose Host header is not an address of the hub, localhost, its host name or a name in web.allowedHosts (HTTP 403; a guard against DNS rebinding).',
+  [ErrorCode.WebNotFound]: 'No web API path, device or file of that name (HTTP 404).',
+  [ErrorCode.WebMethodNotAllowed]: 'The web API path exists but not for that HTTP method (HTTP 405; the Allow header lists the methods).',
+  [ErrorCode.WebMediaTypeInvalid]: 'A web API request body that is not sent as Content-Type: application/json (HTTP 415).',
+  [ErrorCode.WebTooManyStreams]: 'More open event streams (/api/events) than web.maxStreams (HTTP 503); close a page or raise the limit.',
+  [ErrorCode.WebNotReady]: 'A web API request that needs the uplink before it has started, or while the hub stops (HTTP 503).',
   [ErrorCode.RequestFailed]: 'A bridge request failed for a reason without a code of its own; the message says why.',
 };
 

@@ -80,6 +80,17 @@ export const ErrorCode = {
   GroupNameInvalid: 'GROUP_NAME_INVALID',
   GroupLimit: 'GROUP_LIMIT',
   GroupMemberFailed: 'GROUP_MEMBER_FAILED',
+  WebLoginRequired: 'WEB_LOGIN_REQUIRED',
+  WebTokenInvalid: 'WEB_TOKEN_INVALID',
+  WebLoginLimited: 'WEB_LOGIN_LIMITED',
+  WebCsrfInvalid: 'WEB_CSRF_INVALID',
+  WebOriginRefused: 'WEB_ORIGIN_REFUSED',
+  WebHostRefused: 'WEB_HOST_REFUSED',
+  WebNotFound: 'WEB_NOT_FOUND',
+  WebMethodNotAllowed: 'WEB_METHOD_NOT_ALLOWED',
+  WebMediaTypeInvalid: 'WEB_MEDIA_TYPE_INVALID',
+  WebTooManyStreams: 'WEB_TOO_MANY_STREAMS',
+  WebNotReady: 'WEB_NOT_READY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -37,6 +37,7 @@ import { EmbeddedBroker } from './uplink/embedded-broker.js';
 import { MqttLink } from './uplink/mqtt-link.js';
 import { UplinkBridge } from './uplink/uplink-bridge.js';
 import { RuleEngine } from './rules/rule-engine.js';
+import { WebPart } from './webserver/web-part.js';
 
 /**
  * The last part to start and the first to stop: once the radios have started, the bridge
@@ -53,6 +54,12 @@ function commandsGate(bridge: UplinkBridge, link: MqttLink): Part {
     stop: () => link.stop(),
     health: () => ({ status: 'ok' }),
   };
+}
+
+/** The process's memory as the web page shows it. */
+function memoryFigures(): { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number } {
+  const usage = process.memoryUsage();
+  return { rss_bytes: usage.rss, heap_used_bytes: usage.heapUsed, heap_total_bytes: usage.heapTotal };
 }
 
 /** Parts a test or bench hands in instead of those the config would build. */
@@ -183,6 +190,25 @@ export class Hub {
     // reports reach a running actor system). Commands wait until the radios have started, and
     // the link stops first (no command reaches a stopping radio): the commands gate.
     parts.push(this.devices, bridge, this.actors, rules, link, ...radioParts, commandsGate(bridge, link));
+    // last: its commands go through the bridge's router once the radios run; it stops first, closing the pages' streams
+    if (config.web.enabled) {
+      const control = radioControl(radioParts);
+      parts.push(
+        new WebPart({
+          config,
+          devices: this.devices,
+          events: this.events,
+          rules,
+          details: (id) => control.deviceDetails?.(id),
+          info: () => link.info(),
+          health: () => ({ ...bridge.healthDocument(), memory: memoryFigures() }),
+          local: (incoming, payload) => bridge.local(incoming, payload),
+          log: logging.forModule('web'),
+          learnSecrets: (secrets) => logging.learnSecrets(secrets),
+          ...(injected.now === undefined ? {} : { now: injected.now }),
+        }),
+      );
+    }
     this.parts = parts;
     this.runner = new HubRunner(parts, logging.forModule('hub'), config.shutdown.timeoutMs);
   }

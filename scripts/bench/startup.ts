@@ -37,6 +37,7 @@ async function oneStart(): Promise<Sample> {
   // Free ports: nothing answers there, so the demo runs its embedded broker, as on a fresh machine.
   env.HEARTH_UPLINK_PORT = String(await freePort());
   env.HEARTH_METRICS_PORT = String(await freePort());
+  env.HEARTH_WEB_PORT = String(await freePort());
   env.HEARTH_LOGGING_FORMAT = 'json';
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.js', 'start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,7 +2,7 @@
  * `hearth doctor`: the first thing support asks for. Checks what a hub needs — the Node
  * version, the systemd service, the config, the state directory's disk (space, write speed),
  * memory against the board's budget, the serial ports and which sticks they are, the ports and
- * GPIO of the enabled radios, the broker's TLS and the broker — and prints one line per check,
+ * GPIO of the enabled radios, the broker's TLS, the web page (and its access token) and the broker — and prints one line per check,
  * OK or FAIL, with the fix for each failure. Exits 1 when any check fails. It changes nothing
  * (the write probe's temporary file is removed). The newer checks live in src/cli/doctor/.
  */
@@ -24,6 +24,7 @@ import { SERIAL_PORT_ACCESS_FIX, SERIAL_PORT_FIX } from '../radios/serial-port-c
 import { checkRadioPortKind, checkSerialPorts, scanSerialPorts } from './doctor/serial-ports.js';
 import { checkService, serviceState } from './doctor/service.js';
 import { checkTls } from './doctor/tls.js';
+import { checkWeb } from './doctor/web.js';
 import { ExitCode } from './exit-codes.js';
 
 export type { CheckResult } from './doctor/check.js';
@@ -185,6 +186,7 @@ export async function runDoctor(options: { config?: string | undefined }, env: N
     tls = undefined; // unreadable PEM files: the broker check names them
   }
   if (tls !== undefined) results.push(tls);
+  results.push(await checkWeb(config));
   results.push(await checkBroker(config));
   return results;
 }

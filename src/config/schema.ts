@@ -13,6 +13,7 @@ import { uplink } from './uplink-schema.js';
 import { zigbee, zwave } from './serial-radio-schema.js';
 import { homeassistant } from './homeassistant-schema.js';
 import { rules, ruleSettings } from './rules-schema.js';
+import { web } from './web-schema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -299,6 +300,7 @@ export const configSchema = z
     uplink,
     homeassistant,
     metrics,
+    web,
     shutdown,
     actors,
     store,

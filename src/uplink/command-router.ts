@@ -22,7 +22,7 @@ import { WarningLimiter } from '../observability/warning-limiter.js';
 import { boundedText, preview } from '../bounded-text.js';
 import { fittedAnswer, MAX_ECHOED_NAME_CHARS, MAX_ERROR_MESSAGE_CHARS, payloadShapeProblem, quotedName } from './payload-bounds.js';
 import type { Verdict } from './command-age.js';
-import { parseIncomingTopic, type Topics } from './topics.js';
+import { parseIncomingTopic, type IncomingTopic, type Topics } from './topics.js';
 import type { GroupData } from '../devices/groups.js';
 import type { GroupCommands } from './groups/group-commands.js';
 
@@ -114,9 +114,33 @@ export class CommandRouter {
   async route(topic: string, payload: Buffer, packet?: IPublishPacket, age: Verdict = { expired: false }): Promise<void> {
     const incoming = parseIncomingTopic(this.options.topics.base, topic);
     if (incoming.kind === 'ignored') return;
-    this.handled++;
     const responseTopic = packet?.properties?.responseTopic;
     const correlationData = packet?.properties?.correlationData;
+    const respond =
+      responseTopic === undefined ? undefined : (response: BridgeResponse) => this.answer(responseTopic, response, correlationData);
+    await this.dispatch(incoming, payload, age, correlationData, respond);
+  }
+
+  /**
+   * A command that did not come over MQTT (the hub's web page), handled exactly as the same
+   * message on its topic would be: same checks, same coded errors, same `bridge/event` and
+   * `bridge/response/…` messages. Resolves with the answer an MQTT 5 response topic would get
+   * (`{"status":"ok","data":{}}` for a `/get`, which has none on success).
+   */
+  async local(incoming: Exclude<IncomingTopic, { kind: 'ignored' }>, payload: Buffer): Promise<BridgeResponse> {
+    let answer: BridgeResponse = { status: 'ok', data: {} };
+    await this.dispatch(incoming, payload, { expired: false }, undefined, (response) => (answer = response));
+    return answer;
+  }
+
+  private async dispatch(
+    incoming: Exclude<IncomingTopic, { kind: 'ignored' }>,
+    payload: Buffer,
+    age: Verdict,
+    correlationData: Buffer | undefined,
+    respond: ((response: BridgeResponse) => void) | undefined,
+  ): Promise<void> {
+    this.handled++;
     if (incoming.kind === 'request') {
       const response = await this.options.bridge.handle(incoming.command, payload);
       if (response.status === 'error') {
@@ -124,7 +148,7 @@ export class CommandRouter {
         this.noteFailure(`bridge/request/${incoming.command}`, `bridge/request/${known}`, response);
       }
       this.answer(this.options.topics.response(incoming.command), response, correlationData);
-      if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
+      respond?.(response);
       return;
     }
     const record = this.options.devices.resolve(incoming.device);
@@ -139,7 +163,7 @@ export class CommandRouter {
         topic: this.options.topics.bridge('event'),
         payload: fittedAnswer(message, (cut) => JSON.stringify({ type: 'command_failed', data: { device, code, message: cut, ...data } })),
       });
-      if (responseTopic !== undefined) this.answer(responseTopic, response, correlationData);
+      respond?.(response);
     };
     const group = record === undefined ? this.options.groups?.commands.resolve(incoming.device) : undefined;
     if (record === undefined && group === undefined)
@@ -149,9 +173,7 @@ export class CommandRouter {
     }
     if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
     if (group !== undefined) {
-      const answer = (data: unknown): void => {
-        if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data }, correlationData);
-      };
+      const answer = (data: unknown): void => respond?.({ status: 'ok', data });
       return this.routeGroup(group, incoming, payload, fail, answer);
     }
     if (record === undefined) return;
@@ -184,7 +206,7 @@ export class CommandRouter {
     if (shapeProblem !== undefined) return fail(ErrorCode.PayloadInvalid, shapeProblem);
     try {
       const view = await this.options.devices.command(record.id, command);
-      if (responseTopic !== undefined) this.answer(responseTopic, { status: 'ok', data: view.state }, correlationData);
+      respond?.({ status: 'ok', data: view.state });
     } catch (error) {
       if (isHearthError(error, ErrorCode.DeviceAsleepQueued)) {
         // not a failure: the radio carries it out when the device wakes up
@@ -193,8 +215,7 @@ export class CommandRouter {
           topic: this.options.topics.bridge('event'),
           payload: JSON.stringify({ type: 'command_queued', data: queued }),
         });
-        if (responseTopic !== undefined)
-          this.answer(responseTopic, { status: 'ok', data: { queued: true, code: error.code, message: error.message } }, correlationData);
+        respond?.({ status: 'ok', data: { queued: true, code: error.code, message: error.message } });
         return;
       }
       fail(isHearthError(error) ? error.code : ErrorCode.RequestFailed, error instanceof Error ? error.message : String(error));

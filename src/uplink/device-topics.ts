@@ -22,9 +22,14 @@ import type { Topics } from './topics.js';
 
 /** The state message of a device, in Zigbee2MQTT's shape (`placeholders` for what it has not reported yet). */
 export function statePayload(view: DeviceView, placeholders: Record<string, null> = {}): string {
+  return JSON.stringify(stateDocument(view, placeholders));
+}
+
+/** The object a device's state message carries (statePayload before JSON). */
+export function stateDocument(view: DeviceView, placeholders: Record<string, null> = {}): Record<string, unknown> {
   const payload: Record<string, unknown> = { ...placeholders, ...view.state };
   if (view.lastSeen !== undefined) payload.last_seen = new Date(view.lastSeen).toISOString();
-  return JSON.stringify(payload);
+  return payload;
 }
 
 /**

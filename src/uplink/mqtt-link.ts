@@ -269,10 +269,14 @@ export class MqttLink implements Part {
     );
   }
 
+  /** What `bridge/info` carries. */
+  info(): { version: string; hub_id: string; base_topic: string; mqtt: ReturnType<MqttLink['mqtt']> } {
+    return { version, hub_id: this.config.hubId, base_topic: this.base, mqtt: this.mqtt() };
+  }
+
   private async announce(client: MqttClient): Promise<void> {
     await client.publishAsync(`${this.base}/bridge/state`, ONLINE, { qos: 1, retain: true });
-    const info = { version, hub_id: this.config.hubId, base_topic: this.base, mqtt: this.mqtt() };
-    await client.publishAsync(`${this.base}/bridge/info`, JSON.stringify(info), { qos: 1, retain: true });
+    await client.publishAsync(`${this.base}/bridge/info`, JSON.stringify(this.info()), { qos: 1, retain: true });
   }
 
   async stop(): Promise<void> {

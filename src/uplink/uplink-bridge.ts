@@ -14,9 +14,10 @@ import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import type { RuleEngine } from '../rules/rule-engine.js';
 import type { RadioControl } from '../radios/radio.js';
-import { BridgeRequests } from './bridge-requests.js';
+import { isRunning, NO_RADIOS } from './no-radios.js';
+import { BridgeRequests, type BridgeResponse } from './bridge-requests.js';
 import { RuleTopics } from './rule-topics.js';
-import { describeError, ErrorCode, HearthError } from '../errors.js';
+import { describeError, ErrorCode } from '../errors.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
@@ -26,7 +27,7 @@ import { Outgoing } from './outgoing.js';
 import { DeviceTopics } from './device-topics.js';
 import { GroupCommands } from './groups/group-commands.js';
 import { GroupTopics } from './groups/group-topics.js';
-import { Topics } from './topics.js';
+import { Topics, type IncomingTopic } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
 import { haVersionNumber } from '../config/homeassistant-schema.js';
@@ -34,20 +35,6 @@ import { statePlaceholders } from './homeassistant/discovery-configs.js';
 import { groupStatePlaceholders } from './homeassistant/group-discovery.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
-
-const noRadio = (): Promise<never> => Promise.reject(new HearthError(ErrorCode.RadioUnavailable, 'no radio is running'));
-const NO_RADIOS: RadioControl = {
-  permitJoin: noRadio,
-  exclusion: noRadio,
-  backup: noRadio,
-  running: () => {
-    throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
-  },
-  answerInclusion: () => {
-    throw new HearthError(ErrorCode.RadioUnavailable, 'no radio is running');
-  },
-  deviceDetails: () => undefined,
-};
 
 /** The settings key under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
@@ -326,10 +313,29 @@ export class UplinkBridge implements Part {
     return this.discoveryPart;
   }
 
+  /** A command or request from the web page, through the router its MQTT topic takes (command-router.ts `local`). */
+  async local(incoming: Exclude<IncomingTopic, { kind: 'ignored' }>, payload: Buffer): Promise<BridgeResponse> {
+    const router = this.router;
+    if (router === undefined || this.outboxStore === undefined)
+      return { status: 'error', data: {}, error: { code: ErrorCode.WebNotReady, message: 'the uplink has not started or is stopping' } };
+    await this.commandsOpen;
+    return router.local(incoming, payload);
+  }
+
   /** `bridge/health`: the hub's health and the outbox's, only the newest one kept while offline. */
   publishHealth(): void {
+    this.outgoing.enqueue({
+      topic: this.topics.bridge('health'),
+      payload: JSON.stringify(this.healthDocument()),
+      retain: false,
+      kind: 'state',
+    });
+  }
+
+  /** What `bridge/health` carries: the hub's health and the outbox's. */
+  healthDocument(): { health: unknown; outbox: Record<string, number> } {
     const outbox = this.outbox;
-    const payload = {
+    return {
       health: (this.options.health ?? (() => ({})))(),
       outbox: {
         messages: outbox.size,
@@ -340,15 +346,10 @@ export class UplinkBridge implements Part {
         invalid_topics: this.invalidTopics,
       },
     };
-    this.outgoing.enqueue({ topic: this.topics.bridge('health'), payload: JSON.stringify(payload), retain: false, kind: 'state' });
   }
 
   private radioRunning(kind: DeviceRecord['radio']): boolean {
-    try {
-      return this.options.radios?.running(kind) !== undefined;
-    } catch {
-      return false;
-    }
+    return isRunning(this.options.radios, kind);
   }
 
   async stop(): Promise<void> {

@@ -20,6 +20,7 @@ describe('hearth start without a config file', () => {
       XDG_STATE_HOME: join(home, 'state'),
       HEARTH_UPLINK_PORT: String(port),
       HEARTH_METRICS_PORT: '0',
+      HEARTH_WEB_PORT: '0',
       HEARTH_LOGGING_FORMAT: 'json',
     });
     const hearth = new HearthProcess(['start'], env);

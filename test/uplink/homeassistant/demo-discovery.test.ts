@@ -25,6 +25,7 @@ async function demoOn(port: number, homeassistant: Record<string, unknown> = {})
       ...profile,
       stateDir: await tempDir(),
       metrics: { enabled: false },
+      web: { enabled: false },
       uplink: { ...(profile.uplink as object), port, startupWaitMs: 5000, healthIntervalS: 0 },
       homeassistant: { ...(profile.homeassistant as object), ...homeassistant },
     },
