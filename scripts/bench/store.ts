@@ -34,6 +34,8 @@ import { actorsConfig } from '../../test/support/config-defaults.js';
 
 const log = pino({ level: 'silent' });
 const defaults = configSchema.parse({}).store;
+/** How long the hub's state changes gather before a commit, by default. */
+const batchMs = defaults.journalBatchMs ?? defaults.maxLossMs;
 const idOf = (i: number) => `zigbee:0x${i.toString(16).padStart(16, '0')}`;
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -69,7 +71,8 @@ async function prepare(count: number): Promise<string> {
     dir: join(dir, 'state'),
     log,
     shards: defaults.stateShards,
-    batchIntervalMs: defaults.journalBatchMs,
+    batchIntervalMs: batchMs,
+    maxLossMs: defaults.maxLossMs,
     compactIntervalMs: 0,
     compactAfterDevices: 10_000_000,
   });
@@ -131,7 +134,7 @@ async function simulatedHour(): Promise<{
       });
       reports++;
     }
-    if (t % defaults.journalBatchMs === 0) {
+    if (t % batchMs === 0) {
       await hourSystem.settled();
       await hour.state.flushJournal();
     }

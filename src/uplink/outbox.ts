@@ -60,8 +60,6 @@ function hold(message: OutboxMessage, written: boolean): Held {
 
 const ignore = (): void => undefined;
 
-/** How long the outbox's messages gather before one write and one fsync: a constant (the uplink's acknowledgement latency), not a tunable. */
-export const OUTBOX_BATCH_MS = 200;
 /** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
 const CHECKPOINT_EVERY = 10_000;
 
@@ -70,8 +68,13 @@ export interface OutboxOptions {
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  /** How long messages gather before one write and one fsync commit them. */
+  /**
+   * How long messages gather before one write and one fsync commit them (the hub: `store.maxLossMs`;
+   * a message the broker acknowledges sooner never reaches the disk).
+   */
   batchIntervalMs: number;
+  /** A message is on disk within this (the gathering is cut short when commits are slow): `store.maxLossMs`. */
+  maxLossMs?: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -122,7 +125,12 @@ export class Outbox {
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs },
+      {
+        dir: options.dir,
+        log: options.log,
+        batchIntervalMs: options.batchIntervalMs,
+        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
+      },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);
