@@ -19,6 +19,7 @@ import type { DeviceDetails, FaultScope, Radio, RadioDevice, RadioListener, Send
 import { RadioSkeleton } from '../radio-skeleton.js';
 import { Availability } from './availability.js';
 import { CoordinatorBackups } from './coordinator-backups.js';
+import { HERDSMAN_SAVE_MS, writeDatabaseForFlash } from './database-writes.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
@@ -46,6 +47,8 @@ interface Known {
 
 export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
   private controller: Controller | undefined;
+  /** herdsman's database writes, skipped when unchanged (database-writes.ts). */
+  databaseWrites: ReturnType<typeof writeDatabaseForFlash> | undefined;
   private readonly known = new Map<string, Known>();
   private availability: Availability | undefined;
   private throttle: ReportThrottle | undefined;
@@ -103,6 +106,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
         cause: error,
       });
     }
+    this.databaseWrites = writeDatabaseForFlash(controller, this.options.databaseSaveIntervalMs ?? HERDSMAN_SAVE_MS);
     this.becameReady();
     // devices the lists no longer allow leave (as Zigbee2MQTT does); the others are announced
     for (const [ieee, refusal] of unlisted(
