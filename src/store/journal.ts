@@ -40,7 +40,7 @@ export interface JournalOptions {
    * The bound an append waits for its commit at most (`store.maxLossMs`): the gathering is cut
    * short by what recent commits took, so an append is on disk within the bound on a slow card too.
    */
-  maxLossMs?: number;
+  maxLossMs?: number | undefined;
   /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**

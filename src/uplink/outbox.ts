@@ -68,12 +68,9 @@ export interface OutboxOptions {
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  /**
-   * How long messages gather before one write and one fsync commit them (the hub: `store.maxLossMs`;
-   * a message the broker acknowledges sooner never reaches the disk).
-   */
+  /** How long messages gather before one write and one fsync commit them (the hub: `store.maxLossMs`). */
   batchIntervalMs: number;
-  /** A message is on disk within this (the gathering is cut short when commits are slow): `store.maxLossMs`. */
+  /** A message is on disk within this, however slow commits are: `store.maxLossMs`. */
   maxLossMs?: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
@@ -125,12 +122,7 @@ export class Outbox {
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      {
-        dir: options.dir,
-        log: options.log,
-        batchIntervalMs: options.batchIntervalMs,
-        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
-      },
+      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs, maxLossMs: options.maxLossMs },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);

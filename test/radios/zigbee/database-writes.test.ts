@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { idOf, startZigbeeHub } from './support.js';
+import { startZigbeeHub } from './support.js';
 
 /** herdsman's own periodic save (what its timer runs). */
 const save = (herdsman: unknown) => (herdsman as { databaseSave(): void }).databaseSave();
