@@ -41,6 +41,12 @@ export interface JournalOptions {
    * short by what recent commits took, so an append is on disk within the bound on a slow card too.
    */
   maxLossMs?: number | undefined;
+  /**
+   * Before a commit its batch's timer starts (not a flush, roll or close), waits for `wait` but
+   * at most `graceMs` (taken from the gathering, so the bound holds): the outbox waits there for
+   * acknowledgements on their way, so a message the broker is about to acknowledge costs no write.
+   */
+  beforeTimedCommit?: { wait: () => Promise<void>; graceMs: number } | undefined;
   /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**
@@ -192,7 +198,7 @@ export class Journal<T> {
     const bytes = encodeRecord(seq, entry);
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.commit(), this.gatherMs());
+      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
     });
   }
 
@@ -205,7 +211,7 @@ export class Journal<T> {
     const seq = this.nextSeq++;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes: produce, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.commit(), this.gatherMs());
+      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
     });
   }
 
@@ -216,7 +222,20 @@ export class Journal<T> {
   private gatherMs(): number {
     const bound = this.options.maxLossMs;
     if (bound === undefined) return this.batchIntervalMs;
-    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - 2 * this.recentCommitMs)));
+    const grace = this.options.beforeTimedCommit?.graceMs ?? 0;
+    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - grace - 2 * this.recentCommitMs)));
+  }
+
+  /** The commit the batch timer starts: after `beforeTimedCommit`'s wait, at most its grace. */
+  private async timedCommit(): Promise<void> {
+    const before = this.options.beforeTimedCommit;
+    if (before !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, before.graceMs)));
+      await Promise.race([before.wait().catch(() => undefined), grace]);
+      clearTimeout(timer);
+    }
+    await this.commit();
   }
 
   /** Commits what is pending now rather than at the end of the batch interval. */
