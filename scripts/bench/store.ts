@@ -6,7 +6,7 @@
  *   device registered, no actor activated.
  * - bytes_written_per_report / fsyncs_per_second: 100 devices each reporting once every 10 s
  *   for one simulated hour (36,000 reports) through the devices part and the real store on
- *   disk, with the default settings: group commits every 200 ms and a compaction every 10
+ *   disk, with the default settings: group commits as store.maxLossMs allows (every 1 s) and a compaction every 10
  *   minutes of simulated time. Bytes are what the process handed to write(2) (wchar in
  *   /proc/self/io); fsyncs are the fsync/fdatasync calls the store made.
  * - state_lost_on_sigkill: a writer process reports through the devices part over seven lives

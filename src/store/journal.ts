@@ -28,6 +28,8 @@ import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-recor
 export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
+/** Kept free of the loss bound for a timer that fires late (a busy event loop). */
+const TIMER_SLACK_MS = 50;
 /** The size past which a segment is closed: a constant of the format, not a tunable. */
 const SEGMENT_BYTES = 4 * 1024 * 1024;
 
@@ -217,13 +219,14 @@ export class Journal<T> {
 
   /**
    * How long the batch that starts now gathers: the batch interval, cut short so that the
-   * commit (taking about as long as recent ones did, twice over for safety) ends within the bound.
+   * commit (taking about as long as recent ones did, twice over for safety) ends within the
+   * bound, with room for a late timer.
    */
   private gatherMs(): number {
     const bound = this.options.maxLossMs;
     if (bound === undefined) return this.batchIntervalMs;
     const grace = this.options.beforeTimedCommit?.graceMs ?? 0;
-    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - grace - 2 * this.recentCommitMs)));
+    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - TIMER_SLACK_MS - grace - 2 * this.recentCommitMs)));
   }
 
   /** The commit the batch timer starts: after `beforeTimedCommit`'s wait, at most its grace. */
