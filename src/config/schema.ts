@@ -111,7 +111,14 @@ const store = z
     writeIntervalMs: intRange(10, 600_000)
       .default(1000)
       .describe('At most one write per registry, rooms or settings file per this interval.'),
-    journalBatchMs: intRange(1, 10_000).default(200).describe('State changes gather this long before one write and one fsync commit them.'),
+    maxLossMs: intRange(10, 60_000)
+      .default(1000)
+      .describe(
+        'What a power cut may lose: a state change or outgoing message the hub took is on the card within this long. The state journal and the outbox gather what comes in and commit it (one write, one fsync) in time for this bound, sooner when commits are slow; a longer bound writes fewer pages (an SD card wears by the page).',
+      ),
+    journalBatchMs: intRange(1, 10_000)
+      .optional()
+      .describe('A fixed time state changes gather before one write and one fsync commit them (unset: as store.maxLossMs allows).'),
     stateShards: powerOfTwo.default(64).describe('Files the state snapshot is split into (a power of two).'),
     compactIntervalMs: intRange(0, 86_400_000)
       .default(600_000)

@@ -95,6 +95,11 @@ export const zigbee = z
     backupIntervalS: intRange(60, 604_800)
       .default(86_400)
       .describe('How often the coordinator backup is written (it is also written on stop).'),
+    databaseSaveIntervalS: intRange(60, 604_800)
+      .default(3600)
+      .describe(
+        "How often herdsman's database.db is saved for its last-seen times and cached attribute values, when they changed (herdsman: every 5 minutes). A change to the network (a join, an interview, a bind) is written at once, and on stop; device states are in the state journal.",
+      ),
     passlist: z
       .array(ieeeAddress)
       .max(10_000)

@@ -68,8 +68,10 @@ export interface DeviceStateStoreOptions {
   log: Logger;
   /** Snapshot shard files (a power of two): `store.stateShards`. */
   shards: number;
-  /** `store.journalBatchMs`. */
+  /** How long changes gather before a commit: `store.journalBatchMs`, else `store.maxLossMs`. */
   batchIntervalMs: number;
+  /** `store.maxLossMs`: a change is on disk within it (the gathering is cut short when commits are slow). */
+  maxLossMs?: number;
   /** Compact once this many devices have changed since the last snapshot: `store.compactAfterDevices`. */
   compactAfterDevices: number;
   /** And at least this often while anything changed (0: only by count and on close): `store.compactIntervalMs`. */
@@ -120,7 +122,13 @@ export class DeviceStateStore {
         );
     };
     const { journal, report } = await Journal.open<JournalEntry>(
-      { dir: join(options.dir, 'journal'), log: options.log, afterSeq: covered, batchIntervalMs: options.batchIntervalMs },
+      {
+        dir: join(options.dir, 'journal'),
+        log: options.log,
+        afterSeq: covered,
+        batchIntervalMs: options.batchIntervalMs,
+        ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
+      },
       (seq, entry) => {
         if (seq <= covered) return;
         if ('b' in entry) for (const change of entry.b) replay(seq, change);

@@ -1,18 +1,36 @@
 /**
- * The journal's record framing: [length u32][crc32 u32][JSON of [seq, entry]], how a record is
- * encoded, and how a segment's bytes are decoded, with damage kept local: a bad record in the
- * middle is skipped (by its framing, or by finding the next record that checks out), a torn end
- * ends the good part.
+ * The journal's record framing: [length u32][crc32 u32][payload], the payload the JSON of
+ * [seq, entry], or for a long one, when that is shorter, a 0x01 byte and the JSON deflated (raw
+ * deflate: a batch of device changes shrinks to a fraction, and an SD card wears by the page).
+ * How a record is encoded, and how a segment's bytes are decoded, with damage kept local: a bad
+ * record in the middle is skipped (by its framing, or by finding the next record that checks
+ * out), a torn end ends the good part.
  */
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const HEADER = 8;
 /** A record longer than this is garbage from a torn length field, not a record. */
 const MAX_RECORD = 16 * 1024 * 1024;
+/** JSON payloads from this long on are stored deflated when that is shorter. */
+const DEFLATE_FROM = 256;
+/** The first byte of a deflated payload (a JSON one starts with `[`). */
+const DEFLATED = 0x01;
+
+/** The payload of one record: its JSON, or that deflated behind DEFLATED when it is long and that is shorter. */
+function payloadOf(seq: number, entry: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify([seq, entry]));
+  if (json.length < DEFLATE_FROM) return json;
+  const deflated = deflateRawSync(json);
+  if (deflated.length + 1 >= json.length) return json;
+  const payload = Buffer.allocUnsafe(deflated.length + 1);
+  payload[0] = DEFLATED;
+  deflated.copy(payload, 1);
+  return payload;
+}
 
 /** Encodes one record: header and payload. */
 export function encodeRecord(seq: number, entry: unknown): Buffer {
-  const payload = Buffer.from(JSON.stringify([seq, entry]));
+  const payload = payloadOf(seq, entry);
   const record = Buffer.allocUnsafe(HEADER + payload.length);
   record.writeUInt32LE(payload.length, 0);
   record.writeUInt32LE(crc32(payload), 4);
@@ -38,6 +56,10 @@ type Read = { record: [number, unknown]; next: number } | { problem: string; tor
 
 const OPEN_BRACKET = 0x5b;
 
+function startsPayload(byte: number | undefined): boolean {
+  return byte === OPEN_BRACKET || byte === DEFLATED;
+}
+
 /** Reads the record framed at `offset`; `next` is where its framing says the next one starts. */
 function readRecordAt(bytes: Buffer, offset: number): Read {
   if (bytes.length - offset < HEADER) return { problem: `torn header at byte ${offset}`, torn: true };
@@ -48,12 +70,13 @@ function readRecordAt(bytes: Buffer, offset: number): Read {
   if (next > bytes.length)
     return { problem: `torn record at byte ${offset} (${length} bytes announced, ${bytes.length - offset - HEADER} present)`, torn: true };
   const payload = bytes.subarray(offset + HEADER, next);
-  // every payload is the JSON of [seq, entry]: a cheap test before the checksum while resyncing
-  if (payload[0] !== OPEN_BRACKET || crc32(payload) !== checksum)
+  // every payload is the JSON of [seq, entry] or that deflated: a cheap test before the checksum while resyncing
+  if (!startsPayload(payload[0]) || crc32(payload) !== checksum)
     return { problem: `checksum mismatch at byte ${offset}`, torn: false, next };
   let decoded: unknown;
   try {
-    decoded = JSON.parse(payload.toString());
+    const json = payload[0] === DEFLATED ? inflateRawSync(payload.subarray(1), { maxOutputLength: MAX_RECORD }) : payload;
+    decoded = JSON.parse(json.toString());
   } catch {
     return { problem: `unreadable record at byte ${offset}`, torn: false, next };
   }
@@ -70,7 +93,7 @@ function readRecordAt(bytes: Buffer, offset: number): Read {
 function resync(bytes: Buffer, offset: number, framedNext: number | undefined): number | undefined {
   if (framedNext !== undefined && framedNext < bytes.length && 'record' in readRecordAt(bytes, framedNext)) return framedNext;
   for (let at = offset + 1; at + HEADER < bytes.length; at++) {
-    if (bytes[at + HEADER] !== OPEN_BRACKET) continue;
+    if (!startsPayload(bytes[at + HEADER])) continue;
     if ('record' in readRecordAt(bytes, at)) return at;
   }
   return undefined;

@@ -1,7 +1,8 @@
 /**
  * The journal: an append-only log of entries (device state changes) in segment files, each
  * record framed as [length u32][crc32 u32][JSON of [seq, entry]]. Appends are group-committed:
- * records gather for `batchIntervalMs`, then one write and one fdatasync cover the batch, and
+ * records gather for `batchIntervalMs` (cut short when recent commits were slow, so that an
+ * append is on disk within `maxLossMs`), then one write and one fdatasync cover the batch, and
  * every append in it resolves (is acknowledged) only then. A deferred append (`appendLater`)
  * takes its place and sequence number at once but produces its entry only when the batch is
  * written, so a caller can keep adding to one record until then, or find it has nothing left
@@ -27,6 +28,8 @@ import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-recor
 export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
 const SEGMENT_PATTERN = /^segment-(\d{16})\.log$/;
+/** Kept free of the loss bound for a timer that fires late (a busy event loop). */
+const TIMER_SLACK_MS = 50;
 /** The size past which a segment is closed: a constant of the format, not a tunable. */
 const SEGMENT_BYTES = 4 * 1024 * 1024;
 
@@ -35,6 +38,17 @@ export interface JournalOptions {
   log: Logger;
   /** How long appends gather before one write and one fsync commit them (the caller's config). */
   batchIntervalMs: number;
+  /**
+   * The bound an append waits for its commit at most (`store.maxLossMs`): the gathering is cut
+   * short by what recent commits took, so an append is on disk within the bound on a slow card too.
+   */
+  maxLossMs?: number | undefined;
+  /**
+   * Before a commit its batch's timer starts (not a flush, roll or close), waits for `wait` but
+   * at most `graceMs` (taken from the gathering, so the bound holds): the outbox waits there for
+   * acknowledgements on their way, so a message the broker is about to acknowledge costs no write.
+   */
+  beforeTimedCommit?: { wait: () => Promise<void>; graceMs: number } | undefined;
   /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**
@@ -91,6 +105,8 @@ export class Journal<T> {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** What a commit (write and fdatasync) took lately: the slowest of the recent ones, decaying. */
+  private recentCommitMs = 0;
 
   private constructor(
     private readonly options: JournalOptions,
@@ -184,7 +200,7 @@ export class Journal<T> {
     const bytes = encodeRecord(seq, entry);
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.commit(), this.batchIntervalMs);
+      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
     });
   }
 
@@ -197,8 +213,32 @@ export class Journal<T> {
     const seq = this.nextSeq++;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes: produce, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.commit(), this.batchIntervalMs);
+      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
     });
+  }
+
+  /**
+   * How long the batch that starts now gathers: the batch interval, cut short so that the
+   * commit (taking about as long as recent ones did, twice over for safety) ends within the
+   * bound, with room for a late timer.
+   */
+  private gatherMs(): number {
+    const bound = this.options.maxLossMs;
+    if (bound === undefined) return this.batchIntervalMs;
+    const grace = this.options.beforeTimedCommit?.graceMs ?? 0;
+    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - TIMER_SLACK_MS - grace - 2 * this.recentCommitMs)));
+  }
+
+  /** The commit the batch timer starts: after `beforeTimedCommit`'s wait, at most its grace. */
+  private async timedCommit(): Promise<void> {
+    const before = this.options.beforeTimedCommit;
+    if (before !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, before.graceMs)));
+      await Promise.race([before.wait().catch(() => undefined), grace]);
+      clearTimeout(timer);
+    }
+    await this.commit();
   }
 
   /** Commits what is pending now rather than at the end of the batch interval. */
@@ -240,8 +280,10 @@ export class Journal<T> {
       const bytes = Buffer.concat(records);
       if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
       const handle = this.handle as FileHandle;
+      const began = performance.now();
       await handle.write(bytes, 0, bytes.length);
       await handle.datasync();
+      this.recentCommitMs = Math.max(performance.now() - began, this.recentCommitMs * 0.9);
       diskStats.fsyncs++;
       diskStats.bytesWritten += bytes.length;
       this.currentSize += bytes.length;

@@ -11,57 +11,24 @@
  * adds every message enqueued since the last batch that is still pending then, one deletes
  * every written message that left since (acknowledged, dropped or superseded). A message that
  * left before its batch was written (a state superseded at once, a message the broker
- * acknowledged within the batch interval) costs the journal nothing.
+ * acknowledged within the batch interval, or within a short grace a timed commit waits for
+ * messages in flight) costs the journal nothing.
  */
 import type { Logger } from 'pino';
 import { Journal, type RecoveryReport } from '../store/journal.js';
 import { LeaveWaiters } from './leave-waiters.js';
+import { hold, pack, unpack, type Entry, type Held, type OutboxMessage, type OutgoingMessage, type Packed } from './outbox-records.js';
 
-export type OutboxKind = 'state' | 'event';
-
-export interface OutgoingMessage {
-  topic: string;
-  payload: string;
-  retain: boolean;
-  kind: OutboxKind;
-}
-
-export interface OutboxMessage extends OutgoingMessage {
-  /** Position in the outbox; increases with every message. */
-  seq: number;
-  /** When it was enqueued (ms since the epoch). */
-  at: number;
-}
-
-/** A pending message as the outbox holds it. */
-interface Held extends OutboxMessage {
-  /** Bytes of topic and payload (what counts against the bound). */
-  bytes: number;
-  /** Its journal record is on disk (or being written): its leaving needs a 'd' record. */
-  written: boolean;
-}
-
-type Packed = [seq: number, topic: string, payload: string, retain: 0 | 1, kind: 's' | 'e', at: number];
-
-/** Journal records, with short keys ('a': one message, as older versions wrote; 'b': a batch). */
-type Entry = { o: 'a'; m: Packed } | { o: 'b'; m: Packed[] } | { o: 'd'; s: number[] } | { o: 'c'; m: Packed[] };
-
-function pack(message: OutboxMessage): Packed {
-  return [message.seq, message.topic, message.payload, message.retain ? 1 : 0, message.kind === 'state' ? 's' : 'e', message.at];
-}
-
-function unpack([seq, topic, payload, retain, kind, at]: Packed): OutboxMessage {
-  return { seq, topic, payload, retain: retain === 1, kind: kind === 's' ? 'state' : 'event', at };
-}
-
-function hold(message: OutboxMessage, written: boolean): Held {
-  return { ...message, bytes: Buffer.byteLength(message.topic) + Buffer.byteLength(message.payload), written };
-}
+export type { OutboxKind, OutboxMessage, OutgoingMessage } from './outbox-records.js';
 
 const ignore = (): void => undefined;
 
-/** How long the outbox's messages gather before one write and one fsync: a constant (the uplink's acknowledgement latency), not a tunable. */
-export const OUTBOX_BATCH_MS = 200;
+/**
+ * How long a timed commit waits at most for acknowledgements of messages in flight (taken from
+ * the gathering, so `maxLossMs` holds): the broker's PUBACK takes a few ms, a write a page.
+ */
+const ACK_GRACE_MS = 30;
+
 /** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
 const CHECKPOINT_EVERY = 10_000;
 
@@ -70,8 +37,10 @@ export interface OutboxOptions {
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
   maxBytes: number;
-  /** How long messages gather before one write and one fsync commit them. */
+  /** How long messages gather before one write and one fsync commit them (the hub: `store.maxLossMs`). */
   batchIntervalMs: number;
+  /** A message is on disk within this, however slow commits are: `store.maxLossMs`. */
+  maxLossMs?: number;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -101,6 +70,8 @@ export class Outbox {
   private checkpointing: Promise<void> | undefined;
   private warnedFull = false;
   private readonly leaveWaiters = new LeaveWaiters();
+  /** The timed commit waiting for the open 'b' record's messages in flight to leave. */
+  private inFlightLeft: (() => void) | undefined;
   droppedEvents = 0;
   superseded = 0;
 
@@ -117,12 +88,19 @@ export class Outbox {
   static async open(options: OutboxOptions): Promise<Outbox> {
     const recovered = new Map<number, OutboxMessage>();
     let lastSeq = 0;
+    const late: { outbox?: Outbox } = {}; // the journal opens before the outbox it belongs to
     const add = (packed: Packed): void => {
       recovered.set(packed[0], unpack(packed));
       lastSeq = Math.max(lastSeq, packed[0]);
     };
     const { journal, report } = await Journal.open<Entry>(
-      { dir: options.dir, log: options.log, batchIntervalMs: options.batchIntervalMs },
+      {
+        dir: options.dir,
+        log: options.log,
+        batchIntervalMs: options.batchIntervalMs,
+        maxLossMs: options.maxLossMs,
+        beforeTimedCommit: { wait: () => late.outbox?.unwrittenInFlightLeft() ?? Promise.resolve(), graceMs: ACK_GRACE_MS },
+      },
       (_seq, entry) => {
         if (entry.o === 'a') add(entry.m);
         else if (entry.o === 'b') entry.m.forEach(add);
@@ -135,6 +113,7 @@ export class Outbox {
     );
     // message numbers were journal sequence numbers before batches: stay above both
     const outbox = new Outbox(options, journal, Math.max(lastSeq, journal.nextSequence - 1), report);
+    late.outbox = outbox;
     for (const message of recovered.values()) outbox.insert(hold(message, true));
     outbox.recordsSinceCheckpoint = report.records;
     if (outbox.queue.size > 0)
@@ -169,6 +148,24 @@ export class Outbox {
     this.bytesHeld += message.bytes;
   }
 
+  /** Resolves once no message of the open 'b' record is in flight (before a timed commit: one being acknowledged costs no write). */
+  private unwrittenInFlightLeft(): Promise<void> {
+    if (!this.unwrittenInFlight()) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.inFlightLeft = resolve));
+  }
+
+  private unwrittenInFlight(): boolean {
+    for (const seq of this.added.keys()) if (this.inFlight.has(seq)) return true;
+    return false;
+  }
+
+  private checkInFlightLeft(): void {
+    if (this.inFlightLeft === undefined || this.unwrittenInFlight()) return;
+    const resolve = this.inFlightLeft;
+    this.inFlightLeft = undefined;
+    resolve();
+  }
+
   /** Takes a message out of memory; a written one goes into the next 'd' record. */
   private remove(seq: number): Held | undefined {
     const message = this.queue.get(seq);
@@ -181,6 +178,7 @@ export class Outbox {
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
     this.leaveWaiters.wake(this.oldestSeq());
+    this.checkInFlightLeft();
     return message;
   }
 
@@ -324,6 +322,7 @@ export class Outbox {
   release(seq: number): void {
     if (!this.inFlight.delete(seq)) return;
     this.rebuildWaiting();
+    this.checkInFlightLeft();
   }
 
   /** The waiting list in outbox order again (after a release: rare). */

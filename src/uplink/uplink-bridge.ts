@@ -21,7 +21,7 @@ import { describeError, ErrorCode } from '../errors.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter } from './command-router.js';
 import type { MqttLink } from './mqtt-link.js';
-import { Outbox, OUTBOX_BATCH_MS, type OutgoingMessage } from './outbox.js';
+import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Outgoing } from './outgoing.js';
 import { DeviceTopics } from './device-topics.js';
@@ -43,6 +43,8 @@ const LAST_HEARD_EVERY_MS = 60_000;
 
 export interface UplinkBridgeOptions {
   stateDir: string;
+  /** `store.maxLossMs`: an outbox message is on disk within it. */
+  maxLossMs: number;
   base: string;
   devices: DeviceService;
   link: MqttLink;
@@ -131,6 +133,7 @@ export class UplinkBridge implements Part {
     return new UplinkBridge({
       ...parts,
       stateDir: config.stateDir,
+      maxLossMs: config.store.maxLossMs,
       base: baseTopicOf(config),
       outboxMaxBytes: uplink.outboxMaxBytes,
       drainRatePerS: uplink.drainRatePerS,
@@ -164,7 +167,8 @@ export class UplinkBridge implements Part {
       dir: join(this.options.stateDir, 'outbox'),
       log,
       maxBytes: this.options.outboxMaxBytes,
-      batchIntervalMs: OUTBOX_BATCH_MS,
+      batchIntervalMs: this.options.maxLossMs,
+      maxLossMs: this.options.maxLossMs,
     });
     devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;

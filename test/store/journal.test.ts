@@ -17,7 +17,7 @@ async function openJournal(dir: string, options: { batchIntervalMs?: number; seg
   const replayed: [number, Entry][] = [];
   const { log, lines } = capturingLog();
   const { journal, report } = await Journal.open<Entry>(
-    { dir, log, batchIntervalMs: defaultsOf('store').journalBatchMs, ...options },
+    { dir, log, batchIntervalMs: defaultsOf('store').maxLossMs, ...options },
     (seq, entry) => replayed.push([seq, entry]),
   );
   return { journal, report, replayed, lines };
@@ -165,7 +165,7 @@ describe('journal', () => {
     // and above what the caller says a snapshot covers, with no segment left at all
     const empty = await tempDir();
     const third = await Journal.open<Entry>(
-      { dir: empty, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs, afterSeq: 41 },
+      { dir: empty, log: silent, batchIntervalMs: defaultsOf('store').maxLossMs, afterSeq: 41 },
       () => undefined,
     );
     expect(await third.journal.append({ device: 'zigbee:0x1', value: 0 })).toBe(42);
@@ -206,9 +206,8 @@ describe('journal under SIGKILL', () => {
       await LineChild.crashAfter(writer, [dir], (line) => acknowledged.add(Number(line)), 50, 200);
     }
     const replayed = new Set<number>();
-    const { journal, report } = await Journal.open<Entry>(
-      { dir, log: silent, batchIntervalMs: defaultsOf('store').journalBatchMs },
-      (seq) => replayed.add(seq),
+    const { journal, report } = await Journal.open<Entry>({ dir, log: silent, batchIntervalMs: defaultsOf('store').maxLossMs }, (seq) =>
+      replayed.add(seq),
     );
     await journal.close();
     expect(acknowledged.size).toBeGreaterThan(100);

@@ -98,7 +98,7 @@ export async function checkWriteRate(stateDir: string): Promise<CheckResult> {
       check: 'disk writes',
       ok: false,
       detail,
-      fix: `this card is slow (over ${SLOW_COMMIT_MS} ms per commit): use a better SD card (A1/A2 rated) or a USB SSD, or raise store.journalBatchMs`,
+      fix: `this card is slow (over ${SLOW_COMMIT_MS} ms per commit): use a better SD card (A1/A2 rated) or a USB SSD, or raise store.maxLossMs (fewer, larger commits)`,
     };
   }
   return { check: 'disk writes', ok: true, detail };

@@ -108,6 +108,9 @@ export async function applySet(
   const endpoint = targetEndpoint(definition, device);
   const used = new Set<unknown>();
   const newState: KeyValue = {};
+  // the converters read the state after their command went out (a toggle flips what it finds), by when the
+  // device's own report of the change may have updated it: they get the state from before the send
+  const before = { ...state };
   for (const [key, value] of ordered(payload)) {
     const converter = converterFor(definition, key, deviceId, 'set');
     // one converter takes several keys at once (state and brightness): it sees the whole message
@@ -118,7 +121,7 @@ export async function applySet(
       device,
       mapped: definition,
       options: converterOptions(device),
-      state,
+      state: before,
       endpoint_name: undefined,
       publish: publish as never,
       deviceExposesChanged: () => undefined,

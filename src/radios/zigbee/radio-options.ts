@@ -66,6 +66,7 @@ export function zigbeeRadioOptions(
     },
     maxReportsPerS: zigbee.maxReportsPerS,
     backupIntervalMs: zigbee.backupIntervalS * 1000,
+    databaseSaveIntervalMs: zigbee.databaseSaveIntervalS * 1000,
     joinPolicy: new JoinPolicy({ passlist: zigbee.passlist, blocklist: zigbee.blocklist, maxDevices: zigbee.maxDevices }),
     ota: {
       imagesDir: zigbee.ota.imagesDir,

@@ -17,6 +17,8 @@ export interface ZigbeeRadioOptions {
   availability: { activeTimeoutMs: number; passiveTimeoutMs: number };
   maxReportsPerS: number;
   backupIntervalMs: number;
+  /** How often herdsman's database is saved for its last-seen times and attribute cache (when changed): `databaseSaveIntervalS`; herdsman's 5 minutes when unset. */
+  databaseSaveIntervalMs?: number;
   /** How long the coordinator may take to answer a probe. */
   probeTimeoutMs?: number;
   /**

@@ -19,6 +19,7 @@ import type { DeviceDetails, FaultScope, Radio, RadioDevice, RadioListener, Send
 import { RadioSkeleton } from '../radio-skeleton.js';
 import { Availability } from './availability.js';
 import { CoordinatorBackups } from './coordinator-backups.js';
+import { HERDSMAN_SAVE_MS, writeDatabaseForFlash } from './database-writes.js';
 import { applyGet, applySet, convertIncoming, resolveDefinition } from './definitions.js';
 import { routeHerdsmanLogs } from './herdsman-logger.js';
 import { askCoordinator, deviceFailure } from './failures.js';
@@ -47,6 +48,7 @@ interface Known {
 
 export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
   private controller: Controller | undefined;
+  databaseWrites: ReturnType<typeof writeDatabaseForFlash> | undefined; // herdsman's, skipped when unchanged (database-writes.ts)
   private readonly known = new Map<string, Known>();
   private availability: Availability | undefined;
   private throttle: ReportThrottle | undefined;
@@ -114,6 +116,7 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
         cause: error,
       });
     }
+    this.databaseWrites = writeDatabaseForFlash(controller, this.options.databaseSaveIntervalMs ?? HERDSMAN_SAVE_MS);
     this.becameReady();
     // devices the lists no longer allow leave (as Zigbee2MQTT does); the others are announced
     for (const [ieee, refusal] of unlisted(
@@ -264,11 +267,8 @@ export class ZigbeeRadio extends RadioSkeleton<'zigbee'> implements Radio {
       Object.assign(known.state, state);
       this.listener?.report(deviceId, state);
     };
-    // the converters read the state after their command went out (a toggle flips what it finds), by when the
-    // device's own report of the change may have updated it: they get the state from before the send
-    const before = { ...known.state };
     const operation = this.classified(deviceId, () =>
-      applySet(known.definition, device, deviceId, payload, before, (values) => this.throttle?.offer(deviceId, values)),
+      applySet(known.definition, device, deviceId, payload, known.state, (values) => this.throttle?.offer(deviceId, values)),
     );
     // a sleeping end device: herdsman keeps a request it did not take and sends it at its next check-in
     if (device.type === 'EndDevice' && device.pendingRequestTimeout > 0) {
