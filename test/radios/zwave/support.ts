@@ -5,7 +5,7 @@
 import { onTestFinished } from 'vitest';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { PartialZWaveOptions } from 'zwave-js';
+import { NodeStatus, type PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import type { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
@@ -14,6 +14,7 @@ import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { until } from '../../support/until.js';
 
 // zwave-js behaves differently under NODE_ENV=test (vitest's default): shorter start-up waits,
 // pending commands left unsettled and DB locks treated differently at destroy. These tests
@@ -92,4 +93,18 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
   await watch.waitFor('hearth/zw/bridge/info', () => true, 10_000);
   const radio = hub.radios.find((part) => part.radio.kind === 'zwave')?.radio as ZWaveRadio;
   return { ...hub, network, radio, watch, broker };
+}
+
+/**
+ * Wakes up a sleeping node once the driver counts it asleep (its protocol info read): a wake-up
+ * notification that comes sooner can be lost to the interview, which then waits for the next
+ * wake-up, an hour later.
+ */
+export async function wakeUpOnceAsleep(hub: ZWaveHub, nodeId: number): Promise<void> {
+  await until(
+    () => hub.radio.zwave.controller.nodes.get(nodeId)?.status === NodeStatus.Asleep,
+    30_000,
+    `node ${nodeId} asleep to the driver`,
+  );
+  await hub.network.device(nodeId).wakeUp();
 }
