@@ -65,6 +65,8 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       stateDir,
       uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
       store: { journalBatchMs: 5 },
+      // a renamed or removed device's old topics are cleared 100 ms after its new configs reached the broker (2 s by default)
+      homeassistant: { configsAppliedMs: 100 },
       radios: {
         restart: options.restart ?? {},
         breakers: { zwave: options.breaker ?? {} },
