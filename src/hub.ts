@@ -179,6 +179,7 @@ export class Hub {
           devices: this.devices,
           log: logging.forModule(`radios.${radio.kind}`),
           restart: config.radios.restart,
+          settleMaxMs: config.radios.settleMaxS * 1000,
           breaker: config.radios.breakers[radio.kind],
           metrics: resilience,
         }),

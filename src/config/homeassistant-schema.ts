@@ -1,6 +1,6 @@
 /** The `homeassistant` options of the config schema (./schema.ts): Home Assistant MQTT discovery. */
 import { z } from 'zod';
-import { mqttTextOnly } from './schema-helpers.js';
+import { intRange, mqttTextOnly } from './schema-helpers.js';
 
 /** `2024.1` → 202401, for comparing Home Assistant versions. */
 export function haVersionNumber(version: string): number {
@@ -29,6 +29,11 @@ export const homeassistant = z
       .default('2024.4')
       .describe(
         'The oldest Home Assistant version (YYYY.M, from 2024.1) the discovery configs must suit. Before 2024.4 lights need `color_mode: true`, which 2024.4 and later accept with a deprecation warning per light: set 2024.1 for an older Home Assistant.',
+      ),
+    configsAppliedMs: intRange(0, 60_000)
+      .default(2000)
+      .describe(
+        "How long Home Assistant gets to apply new discovery configs (after the broker acknowledged them) before a renamed or removed device's old topics are cleared: until it has applied them it still reads those (Zigbee2MQTT waits 2 s).",
       ),
     publishTo: z
       .enum(['any-broker', 'embedded-broker'])

@@ -287,7 +287,21 @@ const breakers = z
 
 export type BreakerOptions = z.output<ReturnType<typeof breakerOptions>>;
 
-const radios = z.strictObject({ zigbee, zwave, gpio, restart, breakers }).prefault({}).describe('The radios.');
+const radios = z
+  .strictObject({
+    zigbee,
+    zwave,
+    gpio,
+    restart,
+    breakers,
+    settleMaxS: intRange(1, 600)
+      .default(30)
+      .describe(
+        'How long bridge/devices, bridge/rooms and Home Assistant discovery wait at most for a starting radio to announce the devices it knew (a sleeping Z-Wave node is announced when it first wakes up) before they go out regardless.',
+      ),
+  })
+  .prefault({})
+  .describe('The radios.');
 
 export const configSchema = z
   .strictObject({

@@ -171,6 +171,11 @@ export const zwave = z
       .default(86_400)
       .describe("How often the controller's NVM backup (zwave-nvm.bin in the state directory) is written (it is also written on stop)."),
     firmware: zwaveFirmware,
+    databaseLockStaleS: intRange(2, 3600)
+      .default(30)
+      .describe(
+        "How long a lock on zwave-js's databases (in the state directory) holds without a refresh; the driver refreshes it every half of this, and a start after a crash waits until the lock the killed hub left is this old.",
+      ),
   })
   .prefault({})
   .superRefine(requireSerialPortWhenReal)

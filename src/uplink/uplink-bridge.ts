@@ -67,7 +67,7 @@ export interface UplinkBridgeOptions {
   /** Hears each failure warning the log's rate limit left out (metrics). */
   onWarningSuppressed?: () => void;
   /** Home Assistant discovery (config `homeassistant`); none when undefined. */
-  homeassistant?: { prefix: string; hubId: string; legacyColorMode?: boolean } | undefined;
+  homeassistant?: { prefix: string; hubId: string; legacyColorMode?: boolean; configsAppliedMs: number } | undefined;
   /** Asked at start: false leaves Home Assistant discovery out this time (`homeassistant.publishTo`); true by default. */
   discoveryWanted?: () => boolean;
   /** Where the uplink's metrics go (none by default). */
@@ -146,6 +146,7 @@ export class UplinkBridge implements Part {
             prefix: config.homeassistant.prefix,
             hubId: config.hubId,
             legacyColorMode: haVersionNumber(config.homeassistant.minVersion) < 202404,
+            configsAppliedMs: config.homeassistant.configsAppliedMs,
           }
         : undefined,
     });
@@ -244,6 +245,7 @@ export class UplinkBridge implements Part {
     if (ha !== undefined && this.options.discoveryWanted?.() !== false) {
       this.discoveryPart = new HomeAssistantDiscovery({
         context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version, legacyColorMode: ha.legacyColorMode === true },
+        configsAppliedMs: ha.configsAppliedMs,
         devices,
         log,
         use: (user) => this.options.link.use(user),

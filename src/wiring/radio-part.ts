@@ -41,6 +41,8 @@ export interface RadioPartOptions {
   log: Logger;
   /** `radios.restart`. */
   restart: RestartPolicy;
+  /** `radios.settleMaxS` in ms: how long the radio may take to announce the devices it knew at start. */
+  settleMaxMs: number;
   /** The radio's breakers and bulkhead; config's defaults for its kind when absent. */
   breaker: BreakerOptions;
   metrics?: ResilienceMetrics;
@@ -67,7 +69,7 @@ export class RadioPart implements Part {
   constructor(private readonly options: RadioPartOptions) {
     this.name = `radios.${options.radio.kind}`;
     this.failures = new RadioFailureLog(options.log, options.radio.kind);
-    this.settling = new RadioSettling(options.devices.events, options.radio.kind);
+    this.settling = new RadioSettling(options.devices.events, options.radio.kind, options.settleMaxMs);
     this.breakers = new BreakerEvents({
       kind: options.radio.kind,
       devices: options.devices,

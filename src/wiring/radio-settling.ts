@@ -2,13 +2,10 @@
  * Tells the hub while a radio announces the devices it knows at its start (`radio.settling`
  * events; ../uplink/radio-settling.ts holds the coalesced lists meanwhile): from just before
  * its start until the radio says they are announced (`Radio.announced`), its start failed,
- * it stopped, or `maxMs` passed (a sleeping Z-Wave node that never wakes up holds nothing
+ * it stopped, or `maxMs` passed (`radios.settleMaxS`: a sleeping Z-Wave node that never wakes up holds nothing
  * longer than that).
  */
 import type { HubEvents } from '../events/hub-events.js';
-
-/** How long a radio may take to announce the devices it knew at start before the lists go out regardless. */
-export const SETTLE_MAX_MS = 30_000;
 
 export class RadioSettling {
   private active = false;
@@ -19,7 +16,8 @@ export class RadioSettling {
   constructor(
     private readonly events: HubEvents,
     private readonly radio: string,
-    private readonly maxMs = SETTLE_MAX_MS,
+    /** How long the radio may take to announce the devices it knew at start before the lists go out regardless. */
+    private readonly maxMs: number,
   ) {}
 
   /** The radio is about to start. */

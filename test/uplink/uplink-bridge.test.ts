@@ -31,6 +31,8 @@ async function hub(port: number, stateDir: string) {
       healthIntervalS: 1,
     },
     store: { journalBatchMs: 5 },
+    // a renamed or removed device's old topics are cleared 100 ms after its new configs reached the broker (2 s by default)
+    homeassistant: { configsAppliedMs: 100 },
   });
   onTestFinished(stop);
   const sent: Record<string, unknown>[] = [];

@@ -7,7 +7,11 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../src/events/event-bus.js';
 import type { HubEventMap } from '../../src/events/hub-events.js';
-import { RadioSettling, SETTLE_MAX_MS } from '../../src/wiring/radio-settling.js';
+import { RadioSettling } from '../../src/wiring/radio-settling.js';
+import { defaultsOf } from '../support/config-defaults.js';
+
+/** `radios.settleMaxS`, the schema's default. */
+const SETTLE_MAX_MS = defaultsOf('radios').settleMaxS * 1000;
 
 function settlingOn(): { settling: RadioSettling; heard: boolean[] } {
   const events = new EventBus<HubEventMap>(pino({ level: 'silent' }));
@@ -15,7 +19,7 @@ function settlingOn(): { settling: RadioSettling; heard: boolean[] } {
   events.on('test', 'radio.settling', ({ settling }) => {
     heard.push(settling);
   });
-  return { settling: new RadioSettling(events, 'zwave'), heard };
+  return { settling: new RadioSettling(events, 'zwave', SETTLE_MAX_MS), heard };
 }
 
 const turn = async (): Promise<void> => {

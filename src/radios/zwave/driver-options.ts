@@ -8,8 +8,8 @@
  * zwave-js's databases (network cache, values, metadata: JSONL files) each hold a lock file
  * whose mtime is refreshed while the driver runs. zwave-js hands no stale time to the lock, and
  * the lock library then refreshes every second (three databases: three wake-ups a second in an
- * idle hub); here the stale time is 30 s, refreshed every 15 s, with retries that outlast a
- * lock a killed hub left behind (the next start waits until it is stale instead of failing).
+ * idle hub); here the stale time is `radios.zwave.databaseLockStaleS` (30 s), refreshed every half of it, with
+ * retries that outlast a lock a killed hub left behind (the next start waits until it is stale instead of failing).
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -32,17 +32,22 @@ function key(hex: string | undefined): Buffer | undefined {
   return hex === undefined ? undefined : Buffer.from(hex.replace(/^0x/, ''), 'hex');
 }
 
-/** How long a database lock is good for without a refresh, and how often the driver refreshes it. */
-export const DATABASE_LOCK = { staleMs: 30_000, updateMs: 15_000, retries: 10, retryMinTimeoutMs: 1000 } as const;
+/** How long a database lock is good for without a refresh (`staleS`), how often the driver refreshes it, and how it retries a held one. */
+export function databaseLock(staleS: number): { staleMs: number; updateMs: number; retries: number; retryMinTimeoutMs: number } {
+  return { staleMs: staleS * 1000, updateMs: (staleS * 1000) / 2, retries: 10, retryMinTimeoutMs: 1000 };
+}
 
 /** zwave-js's JSONL databases, with the lock settings above. */
-export const databases: DatabaseFactory = {
-  createInstance(filename, options) {
-    // zwave-js hands jsonl-db's own options through (DatabaseOptions does not name the lock ones)
-    const lockfile = (options as { lockfile?: Record<string, unknown> } | undefined)?.lockfile;
-    return jsonlDatabases.createInstance(filename, { ...options, lockfile: { ...lockfile, ...DATABASE_LOCK } } as typeof options);
-  },
-};
+export function databases(staleS: number): DatabaseFactory {
+  const lock = databaseLock(staleS);
+  return {
+    createInstance(filename, options) {
+      // zwave-js hands jsonl-db's own options through (DatabaseOptions does not name the lock ones)
+      const lockfile = (options as { lockfile?: Record<string, unknown> } | undefined)?.lockfile;
+      return jsonlDatabases.createInstance(filename, { ...options, lockfile: { ...lockfile, ...lock } } as typeof options);
+    },
+  };
+}
 
 export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): PartialZWaveOptions {
   const keys = config.radios.zwave.securityKeys;
@@ -63,6 +68,6 @@ export function zwaveDriverOptions(config: HearthConfig, driverLog: Logger): Par
     // enabled: false turns off zwave-js's console and file output; the radio's transport still gets every entry
     logConfig: { enabled: false, level: ZWAVE_LEVELS[driverLog.level] ?? 'info' },
     securityKeys,
-    host: { db: databases },
+    host: { db: databases(config.radios.zwave.databaseLockStaleS) },
   };
 }

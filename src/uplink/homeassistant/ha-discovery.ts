@@ -33,14 +33,13 @@ import { groupDiscovery } from './group-discovery.js';
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
 
-/**
- * How long Home Assistant gets to apply configs before what depends on them goes out: it reads
- * a burst of messages before it runs the discovery updates they bring (Zigbee2MQTT waits 2 s too).
- */
-export const CONFIGS_APPLIED_MS = 2000;
-
 export interface HomeAssistantDiscoveryOptions {
   context: DiscoveryContext;
+  /**
+   * How long Home Assistant gets to apply configs before what depends on them goes out
+   * (`homeassistant.configsAppliedMs`): it reads a burst of messages before it runs the discovery updates they bring.
+   */
+  configsAppliedMs: number;
   devices: DeviceService;
   log: Logger;
   /** Plugs the part into the MQTT link (its subscriptions and the client). */
@@ -143,7 +142,7 @@ export class HomeAssistantDiscovery {
   /**
    * Runs `task` once the configs of every change so far are on the broker (their sync ran and
    * the broker acknowledged them: however long a join storm or an outage keeps them in the
-   * outbox) and Home Assistant has had `CONFIGS_APPLIED_MS` since to apply them; at once when
+   * outbox) and Home Assistant has had `configsAppliedMs` since to apply them; at once when
    * the part stops.
    */
   afterConfigs(task: () => void): void {
@@ -156,7 +155,7 @@ export class HomeAssistantDiscovery {
         entry.timer = setTimeout(() => {
           this.waiting.delete(entry);
           task();
-        }, CONFIGS_APPLIED_MS);
+        }, this.options.configsAppliedMs);
       });
   }
 

@@ -56,6 +56,8 @@ export interface ZigbeeHubOptions {
   stateDir?: string;
   network?: SimulatedZigbeeNetwork;
   broker?: Mosquitto;
+  /** `homeassistant.configsAppliedMs` (100 ms by default here, the schema's is 2 s). */
+  configsAppliedMs?: number;
 }
 
 export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: ZigbeeHubOptions = {}): Promise<ZigbeeHub> {
@@ -75,6 +77,8 @@ export async function startZigbeeHub(kinds: readonly SimulatedKind[], options: Z
       stateDir,
       uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
       store: { journalBatchMs: 5 },
+      // a renamed or removed device's old topics are cleared configsAppliedMs after its new configs reached the broker (2 s by default)
+      homeassistant: { configsAppliedMs: options.configsAppliedMs ?? 100 },
       radios: {
         ...options.otherProfile,
         restart: options.restart ?? {},

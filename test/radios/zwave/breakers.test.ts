@@ -9,7 +9,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { until } from '../../support/until.js';
-import { nodeIdOf, startZWaveHub } from './support.js';
+import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep } from './support.js';
 import { failureOf } from '../../support/failure-of.js';
 
 const SWITCH = [{ state: 'ON' }, { state: 'OFF' }];
@@ -138,7 +138,7 @@ describe('circuit breakers on the Z-Wave radio', () => {
     const hub = await startZWaveHub(['door'], { breaker: { deviceThreshold: 1 } });
     const { devices, network, watch } = hub;
     const door = network.device(2);
-    await door.wakeUp();
+    await wakeUpOnceAsleep(hub, 2);
     await until(() => devices.device(nodeIdOf(2)) !== undefined, 45_000, 'the door sensor is registered');
     await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     for (const seconds of [600, 900, 1200]) {

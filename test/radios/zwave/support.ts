@@ -5,7 +5,7 @@
 import { onTestFinished } from 'vitest';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { PartialZWaveOptions } from 'zwave-js';
+import { NodeStatus, type PartialZWaveOptions } from 'zwave-js';
 import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zwave/simulator/simulated-network.js';
 import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import type { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
@@ -14,6 +14,7 @@ import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { until } from '../../support/until.js';
 
 // zwave-js behaves differently under NODE_ENV=test (vitest's default): shorter start-up waits,
 // pending commands left unsettled and DB locks treated differently at destroy. These tests
@@ -66,6 +67,8 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       stateDir,
       uplink: { port: broker.port, startupWaitMs: 5000, healthIntervalS: 0 },
       store: { journalBatchMs: 5 },
+      // a renamed or removed device's old topics are cleared 100 ms after its new configs reached the broker (2 s by default)
+      homeassistant: { configsAppliedMs: 100 },
       radios: {
         restart: options.restart ?? {},
         breakers: { zwave: options.breaker ?? {} },
@@ -118,4 +121,18 @@ export async function bridgeRequest(
   const answer = hub.watch.waitFor(`hearth/zw/bridge/response/${command}`, (p) => p.includes(`"transaction":"${tx}"`), timeoutMs);
   await hub.watch.client.publishAsync(`hearth/zw/bridge/request/${command}`, JSON.stringify({ ...payload, transaction: tx }), { qos: 1 });
   return JSON.parse((await answer).payload) as BridgeAnswer;
+}
+
+/**
+ * Wakes up a sleeping node once the driver counts it asleep (its protocol info read): a wake-up
+ * notification that comes sooner can be lost to the interview, which then waits for the next
+ * wake-up, an hour later.
+ */
+export async function wakeUpOnceAsleep(hub: ZWaveHub, nodeId: number): Promise<void> {
+  await until(
+    () => hub.radio.zwave.controller.nodes.get(nodeId)?.status === NodeStatus.Asleep,
+    30_000,
+    `node ${nodeId} asleep to the driver`,
+  );
+  await hub.network.device(nodeId).wakeUp();
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Capability, Feature } from '../../../src/model/capabilities.js';
 import { flattenCapabilities } from '../../../src/model/capabilities.js';
 import { retainedOn } from '../../support/mqtt-watch.js';
-import { nodeIdOf, startZWaveHub } from './support.js';
+import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep } from './support.js';
 import { captureLog } from '../../support/log-capture.js';
 import { until } from '../../support/until.js';
 
@@ -22,7 +22,7 @@ describe('Z-Wave radio on the simulated network', () => {
     for (const device of network.all.filter((d) => !d.asleep))
       await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
     // the sleeping door sensor is interviewed when it first wakes up
-    await network.device(5).wakeUp();
+    await wakeUpOnceAsleep(hub, 5);
     await until(() => devices.device(nodeIdOf(5)) !== undefined, 45_000, 'the door sensor is registered');
 
     const caps = (nodeId: number) => devices.device(nodeIdOf(nodeId))?.capabilities;
@@ -77,7 +77,7 @@ describe('Z-Wave radio on the simulated network', () => {
     const hub = await startZWaveHub(['switch', 'door'], { log: logs.log });
     const { devices, network, watch } = hub;
     const door = network.device(3);
-    await door.wakeUp();
+    await wakeUpOnceAsleep(hub, 3);
     await until(() => devices.device(nodeIdOf(3)) !== undefined, 45_000, 'the door sensor is registered');
     await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
     await door.setDoor(true);

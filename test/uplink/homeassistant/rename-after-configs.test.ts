@@ -2,13 +2,12 @@
  * A rename's old topics are cleared only once the new configs are on the broker (issue 19.3
  * and the re-count's point 2), against a real Mosquitto behind a relay the test cuts: while the
  * broker is away the configs wait in the outbox, and no clear joins them however long that
- * lasts; once they are acknowledged, Home Assistant gets `CONFIGS_APPLIED_MS` to apply them
+ * lasts; once they are acknowledged, Home Assistant gets `homeassistant.configsAppliedMs` to apply them
  * before the old state and availability are cleared.
  */
 import { presets as e } from 'zigbee-herdsman-converters/lib/exposes';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Capability } from '../../../src/model/capabilities.js';
-import { CONFIGS_APPLIED_MS } from '../../../src/uplink/homeassistant/ha-discovery.js';
 import { startBridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
@@ -32,6 +31,9 @@ describe('the old topics of a renamed device', () => {
       store: { journalBatchMs: 5 },
     });
     onTestFinished(() => hub.stop());
+    // the schema's default (Zigbee2MQTT's 2 s): this test pins it
+    const CONFIGS_APPLIED_MS = hub.config.homeassistant.configsAppliedMs;
+    expect(CONFIGS_APPLIED_MS).toBe(2000);
     hub.devices.attachRadio(
       'zigbee',
       radioPort(() => Promise.resolve()),

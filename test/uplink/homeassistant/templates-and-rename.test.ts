@@ -8,7 +8,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SIMULATED_KINDS } from '../../../src/radios/zigbee/simulator/simulated-models.js';
-import { CONFIGS_APPLIED_MS } from '../../../src/uplink/homeassistant/ha-discovery.js';
 import { idOf, startZigbeeHub } from '../../radios/zigbee/support.js';
 import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
 import { until } from '../../support/until.js';
@@ -37,7 +36,10 @@ function latest(received: readonly Received[]): Map<string, string> {
 
 describe('Home Assistant reading the hub', () => {
   it('renders every template against the idle states quietly, and hears no old topic cleared until the configs moved', async () => {
-    const hub = await startZigbeeHub(SIMULATED_KINDS);
+    const hub = await startZigbeeHub(SIMULATED_KINDS, { configsAppliedMs: 2000 });
+    // Zigbee2MQTT's 2 s, the schema's default (rename-after-configs.test.ts pins that)
+    const CONFIGS_APPLIED_MS = hub.config.homeassistant.configsAppliedMs;
+    expect(CONFIGS_APPLIED_MS).toBe(2000);
     const { devices, network, broker } = hub;
     const { timed } = await watchAll(broker.url);
     const configsOf = (id: string) =>

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MqttWatch, type Received } from '../../support/mqtt-watch.js';
 import { until } from '../../support/until.js';
-import { nodeIdOf, startZWaveHub } from '../../radios/zwave/support.js';
+import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep } from '../../radios/zwave/support.js';
 import { checkDiscovery, tpl } from './ha-schema.js';
 import { complaints } from './ha-template.js';
 
@@ -29,7 +29,7 @@ describe('Home Assistant discovery of Z-Wave devices', () => {
     const ha = await MqttWatch.connect(broker.url, 'homeassistant/#');
     for (const device of network.all.filter((d) => !d.asleep))
       await until(() => devices.device(nodeIdOf(device.id)) !== undefined, 15_000, `node ${device.id} is registered`);
-    await network.device(5).wakeUp();
+    await wakeUpOnceAsleep(hub, 5);
     await until(() => devices.device(nodeIdOf(5)) !== undefined, 45_000, 'the door sensor is registered');
     await until(
       () => configsOf(ha.received, 5).has('binary_sensor:contact') && configsOf(ha.received, 6).has('sensor:energy'),
