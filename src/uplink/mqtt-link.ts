@@ -137,6 +137,8 @@ export class MqttLink implements Part {
   /** The MQTT version the last 3.1.1 connection was logged for (one line, not one per reconnect). */
   private loggedVersion: string | undefined;
   private offlineSince: Date | undefined = new Date();
+  /** A late will is being answered (lateWill). */
+  private sayingOnline = false;
 
   /**
    * `protocolHint` tells start which MQTT version the broker speaks when that is known
@@ -193,7 +195,8 @@ export class MqttLink implements Part {
       this.log.info({ broker: this.url, base: this.base, mqtt: versionName(version.version) }, 'connected to the broker');
       this.sayWhatIsMissing(version);
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
-      const topics: ISubscriptionMap = {};
+      // the hub's own bridge/state, local messages included: a last will the broker publishes after the hub is back
+      const topics: ISubscriptionMap = { [`${this.base}/bridge/state`]: { qos: 1, nl: false } };
       for (const entry of this.users.flatMap((user) => user.subscriptions)) {
         const { topic, noLocal } = typeof entry === 'string' ? { topic: entry, noLocal: true } : entry;
         topics[topic] = { qos: 1, nl: noLocal };
@@ -206,6 +209,7 @@ export class MqttLink implements Part {
           );
       }
     });
+    client.on('message', (topic, payload) => this.lateWill(client, topic, payload));
     client.on('close', () => {
       if (this.offlineSince === undefined && this.client === client) {
         this.offlineSince = new Date();
@@ -272,6 +276,23 @@ export class MqttLink implements Part {
   /** What `bridge/info` carries. */
   info(): { version: string; hub_id: string; base_topic: string; mqtt: ReturnType<MqttLink['mqtt']> } {
     return { version, hub_id: this.config.hubId, base_topic: this.base, mqtt: this.mqtt() };
+  }
+
+  /**
+   * `offline` on the hub's bridge/state while it is connected: the will of its previous
+   * connection, which a broker publishes when a reconnect takes the session over (often after
+   * the new birth message): said online again, or the broker would hold offline until the next reconnect.
+   */
+  private lateWill(client: MqttClient, topic: string, payload: Buffer): void {
+    if (topic !== `${this.base}/bridge/state` || payload.toString('utf8') !== OFFLINE) return;
+    if (this.client !== client || !client.connected) return; // the hub's own goodbye, or a connection on its way out
+    if (this.sayingOnline) return; // the same will again, through another subscription that matches the topic
+    this.sayingOnline = true;
+    this.log.info({ broker: this.url }, "the broker published the hub's last will after the hub reconnected; saying online again");
+    client
+      .publishAsync(topic, ONLINE, { qos: 1, retain: true })
+      .catch((error: unknown) => this.log.warn({ err: error }, `could not say online again: ${describeError(error)}`))
+      .finally(() => (this.sayingOnline = false));
   }
 
   private async announce(client: MqttClient): Promise<void> {

@@ -3,7 +3,7 @@
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
  * device is listed, the Zigbee plug switched in the page (by mouse and by keyboard) switches the simulated plug and shows
  * on MQTT and in the page, a light's brightness and colour temperature set from its field, a preset and its slider, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
- * deleted, the network map draws every Zigbee node, and a pulled Zigbee
+ * deleted, a rule added over MQTT is listed and disabled from its switch, the network map draws every Zigbee node, and a pulled Zigbee
  * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
  * CSP violation would be one).
@@ -149,6 +149,25 @@ describe('the web page in Chromium', () => {
     await hall.waitFor({ state: 'detached' });
     expect(hub.devices.rooms.list().find((room) => room.id === 'hall')).toBeUndefined();
     await screenshot(page, 'rooms-desktop');
+
+    // rules: a rule added over MQTT is listed live; its switch in the page disables it on the hub and in bridge/rules
+    const rule = {
+      id: 'hall-light',
+      trigger: { device: 'gpio-button', attribute: 'action', value: 'single' },
+      actions: [{ device: plugId, set: { state: 'TOGGLE' } }],
+    };
+    await hub.watch.client.publishAsync('hearth/web/bridge/request/rule/add', JSON.stringify({ rule }), { qos: 1 });
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const ruleSwitch = page.getByRole('checkbox', { name: 'Rule hall-light enabled' });
+    await ruleSwitch.waitFor();
+    expect(await ruleSwitch.isChecked()).toBe(true);
+    await ruleSwitch.uncheck();
+    await hub.watch.waitFor('hearth/web/bridge/rules', (p) =>
+      (JSON.parse(p) as { id: string; enabled: boolean }[]).some((r) => r.id === 'hall-light' && !r.enabled),
+    );
+    expect(hub.hub.rules.statuses().find((status) => status.id === 'hall-light')?.state).toBe('disabled');
+    await page.locator('li[data-rule="hall-light"] [data-field="state"]').filter({ hasText: 'disabled' }).waitFor();
+    await screenshot(page, 'rules-desktop');
 
     // the network map: every Zigbee node of the scan drawn, the coordinator too
     await page.getByRole('link', { name: 'Map', exact: true }).click();

@@ -1,4 +1,4 @@
-/** The hub's web page: the login, then the pages (hub, devices, a device, pairing, rooms, network map) over one live picture of the hub. */
+/** The hub's web page: the login, then the pages (hub, devices, a device, pairing, rooms, rules, network map) over one live picture of the hub. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, logout, resumeSession, whenSignedOut } from './api';
@@ -10,6 +10,7 @@ import { Login } from './pages/login';
 import { MapPage } from './pages/map';
 import { PairingPage } from './pages/pairing';
 import { RoomsPage } from './pages/rooms';
+import { RulesPage } from './pages/rules';
 import { hrefOf, useRoute, type Route } from './route';
 
 type Phase = 'checking' | 'out' | 'in' | { failed: string };
@@ -19,6 +20,7 @@ const NAV: { route: Route; label: string }[] = [
   { route: { page: 'devices' }, label: 'Devices' },
   { route: { page: 'pairing' }, label: 'Pairing' },
   { route: { page: 'rooms' }, label: 'Rooms' },
+  { route: { page: 'rules' }, label: 'Rules' },
   { route: { page: 'map' }, label: 'Map' },
 ];
 
@@ -92,6 +94,7 @@ function App() {
         {route.page === 'device' ? <DevicePage hub={hub} id={route.id ?? ''} /> : null}
         {route.page === 'pairing' ? <PairingPage hub={hub} /> : null}
         {route.page === 'rooms' ? <RoomsPage hub={hub} /> : null}
+        {route.page === 'rules' ? <RulesPage hub={hub} /> : null}
         {route.page === 'map' ? <MapPage hub={hub} /> : null}
       </main>
     </>
