@@ -195,8 +195,7 @@ export class MqttLink implements Part {
       this.log.info({ broker: this.url, base: this.base, mqtt: versionName(version.version) }, 'connected to the broker');
       this.sayWhatIsMissing(version);
       this.announce(client).catch((error: unknown) => this.log.warn({ err: error }, 'could not publish the birth message'));
-      // the hub's own bridge/state, local messages included: a last will the broker publishes after the hub is back
-      const topics: ISubscriptionMap = { [`${this.base}/bridge/state`]: { qos: 1, nl: false } };
+      const topics: ISubscriptionMap = {};
       for (const entry of this.users.flatMap((user) => user.subscriptions)) {
         const { topic, noLocal } = typeof entry === 'string' ? { topic: entry, noLocal: true } : entry;
         topics[topic] = { qos: 1, nl: noLocal };
@@ -281,12 +280,13 @@ export class MqttLink implements Part {
   /**
    * `offline` on the hub's bridge/state while it is connected: the will of its previous
    * connection, which a broker publishes when a reconnect takes the session over (often after
-   * the new birth message): said online again, or the broker would hold offline until the next reconnect.
+   * the new birth message, as aedes and RabbitMQ do): said online again, or the broker would hold
+   * offline until the next reconnect. It arrives through the bridge's subscription to the base.
    */
   private lateWill(client: MqttClient, topic: string, payload: Buffer): void {
     if (topic !== `${this.base}/bridge/state` || payload.toString('utf8') !== OFFLINE) return;
     if (this.client !== client || !client.connected) return; // the hub's own goodbye, or a connection on its way out
-    if (this.sayingOnline) return; // the same will again, through another subscription that matches the topic
+    if (this.sayingOnline) return; // the same will again (a broker may deliver it once per matching subscription)
     this.sayingOnline = true;
     this.log.info({ broker: this.url }, "the broker published the hub's last will after the hub reconnected; saying online again");
     client

@@ -201,7 +201,10 @@ describe('the MQTT contract on every broker', () => {
       expect(await retainedOn(broker.url, `${base}/bridge/state`)).toBe(OFFLINE);
       relay.mend();
       await until(() => link.connected && count(ONLINE) > birthsBefore, 10_000, 'the hub online again after the cut');
-      expect(await retainedOn(broker.url, `${base}/bridge/state`)).toBe(ONLINE);
+      // aedes and RabbitMQ publish the cut connection's will once the new one took the session over, often after
+      // the birth: the hub answers it, and the broker holds online
+      for (let tries = 0; (await retainedOn(broker.url, `${base}/bridge/state`)) !== ONLINE; tries++)
+        if (tries > 100) throw new Error('the broker does not hold bridge/state online after the reconnect');
       // RabbitMQ's start (10-60 s on a loaded machine) is waited for inside its case
     },
     120_000,
