@@ -106,11 +106,13 @@ export function applyEvent(event: BridgeEvent): void {
     case 'permit_join_changed':
       update({ joins: { ...state.joins, [radio]: windowOf(data) } });
       break;
-    case 'exclusion_changed':
-      update({
-        exclusion: { ...state.exclusion, [radio]: { value: data.value === true, until: data.value === true ? Date.now() + 60_000 : 0 } },
-      });
+    case 'exclusion_changed': {
+      // the page that asked knows how long it runs (exclusionAnswered); another one counts the default minute
+      const known = state.exclusion[radio];
+      const until = data.value !== true ? 0 : known?.value === true && known.until > Date.now() ? known.until : Date.now() + 60_000;
+      update({ exclusion: { ...state.exclusion, [radio]: { value: data.value === true, until } } });
       break;
+    }
     case 'zwave_grant_security':
       update({ prompt: { kind: 'grant', data } });
       break;
@@ -131,7 +133,7 @@ export function applyEvent(event: BridgeEvent): void {
   }
 }
 
-/** The hub took a zwave/exclusion request (it announces only the end of an exclusion, exclusion_changed false). */
+/** The hub took a zwave/exclusion request: its answer says how long it runs (exclusion_changed says only that it runs). */
 export function exclusionAnswered(answer: { value?: boolean; time?: number }): void {
   const open = answer.value === true;
   update({ exclusion: { ...state.exclusion, zwave: { value: open, until: open ? Date.now() + (answer.time ?? 60) * 1000 : 0 } } });

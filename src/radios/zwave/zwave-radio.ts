@@ -143,6 +143,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       listener.deviceLeft(this.idOf(node));
     });
     controller.on('inclusion stopped', () => listener.event('permit_join_changed', { radio: 'zwave', value: false }));
+    controller.on('exclusion started', () => listener.event('exclusion_changed', { radio: 'zwave', value: true }));
     controller.on('exclusion stopped', () => listener.event('exclusion_changed', { radio: 'zwave', value: false }));
     for (const node of controller.nodes.values()) if (!node.isControllerNode) this.follow(node);
     // commands kept for nodes that left the network while the hub was not running

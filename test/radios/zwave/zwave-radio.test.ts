@@ -173,6 +173,9 @@ describe('Z-Wave exclusion', () => {
       status: 'ok',
       transaction: 'x',
     });
+    // every client hears that exclusion runs (a second web page too), not only the one that asked
+    const started = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('"exclusion_changed"'));
+    expect(JSON.parse(started.payload)).toEqual({ type: 'exclusion_changed', data: { radio: 'zwave', value: true } });
     const left = await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('device_leave'));
     expect(JSON.parse(left.payload)).toEqual({ type: 'device_leave', data: { id: nodeIdOf(3), friendly_name: 'dimmer' } });
     await until(() => devices.device(nodeIdOf(3)) === undefined, 15_000, 'the dimmer is gone from the registry');
