@@ -51,8 +51,22 @@ export class NatsServer {
     return server;
   }
 
-  /** `size` servers routed to each other as one cluster (JetStream clustered: each its own server_name). */
+  /**
+   * `size` servers routed to each other as one cluster (JetStream clustered: each its own
+   * server_name). A free port can be taken between the asking and the binding (by any outgoing
+   * connection on the machine, from the same ephemeral range): then again, on fresh ports.
+   */
   static async cluster(size: number, name = 'hearth-test'): Promise<NatsServer[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await NatsServer.clusterOnce(size, name);
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
+      }
+    }
+  }
+
+  private static async clusterOnce(size: number, name: string): Promise<NatsServer[]> {
     const ports: NatsPorts[] = [];
     for (let i = 0; i < size; i++)
       ports.push({ client: await freePort(), mqtt: await freePort(), http: await freePort(), cluster: await freePort() });
