@@ -76,9 +76,12 @@ export interface JournalDamage {
   keptAs?: string;
 }
 
+/** How a deferred entry is produced: `timed` is true for the batch timer's commit, false for a flush, roll or close. */
+export type Produce<T> = (timed: boolean) => T | undefined;
+
 interface Pending {
   /** The encoded record, or how to produce its entry when the batch is written. */
-  bytes: Buffer | (() => unknown);
+  bytes: Buffer | Produce<unknown>;
   resolve: (seq: number) => void;
   reject: (error: unknown) => void;
   seq: number;
@@ -103,6 +106,8 @@ export class Journal<T> {
   private nextSeq: number;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When the batch timer fires (performance.now()). */
+  private timerDueAt = Infinity;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
   /** What a commit (write and fdatasync) took lately: the slowest of the recent ones, decaying. */
@@ -200,21 +205,34 @@ export class Journal<T> {
     const bytes = encodeRecord(seq, entry);
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
+      this.schedule(this.gatherMs());
     });
   }
 
   /**
    * Appends an entry produced when its batch is written (called in append order, before the
-   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`.
+   * batch is encoded); `undefined` writes nothing for it. Resolves like `append`. `waitedMs`:
+   * how long what the entry will hold has waited already (what a producer carried over from
+   * the batch before): the batch's gathering is cut by it, so the bound holds from then.
    */
-  appendLater(produce: () => T | undefined): Promise<number> {
+  appendLater(produce: Produce<T>, waitedMs = 0): Promise<number> {
     if (this.closed) return Promise.reject(new HearthError(ErrorCode.StoreClosed, 'the journal is closed'));
     const seq = this.nextSeq++;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ bytes: produce, resolve, reject, seq });
-      this.timer ??= setTimeout(() => void this.timedCommit(), this.gatherMs());
+      this.schedule(this.gatherMs(waitedMs));
     });
+  }
+
+  /** Starts the batch timer, or brings it forward when this batch must commit sooner. */
+  private schedule(delayMs: number): void {
+    const dueAt = performance.now() + delayMs;
+    if (this.timer !== undefined) {
+      if (dueAt >= this.timerDueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDueAt = dueAt;
+    this.timer = setTimeout(() => void this.timedCommit(), delayMs);
   }
 
   /**
@@ -222,11 +240,21 @@ export class Journal<T> {
    * commit (taking about as long as recent ones did, twice over for safety) ends within the
    * bound, with room for a late timer.
    */
-  private gatherMs(): number {
+  private gatherMs(waitedMs = 0): number {
     const bound = this.options.maxLossMs;
-    if (bound === undefined) return this.batchIntervalMs;
+    if (bound === undefined) return Math.max(1, this.batchIntervalMs - waitedMs);
     const grace = this.options.beforeTimedCommit?.graceMs ?? 0;
-    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - TIMER_SLACK_MS - grace - 2 * this.recentCommitMs)));
+    return Math.max(1, Math.min(this.batchIntervalMs, Math.floor(bound - waitedMs - TIMER_SLACK_MS - grace - 2 * this.recentCommitMs)));
+  }
+
+  /**
+   * How old an entry's contents may be and still be carried to a batch that starts now and
+   * commits within the bound, with `marginMs` to spare: a producer asks before carrying.
+   */
+  carryableAgeMs(marginMs: number): number {
+    const bound = this.options.maxLossMs ?? this.batchIntervalMs;
+    const grace = this.options.beforeTimedCommit?.graceMs ?? 0;
+    return bound - TIMER_SLACK_MS - grace - 2 * this.recentCommitMs - marginMs;
   }
 
   /** The commit the batch timer starts: after `beforeTimedCommit`'s wait, at most its grace. */
@@ -238,7 +266,7 @@ export class Journal<T> {
       await Promise.race([before.wait().catch(() => undefined), grace]);
       clearTimeout(timer);
     }
-    await this.commit();
+    await this.commit(true);
   }
 
   /** Commits what is pending now rather than at the end of the batch interval. */
@@ -254,13 +282,18 @@ export class Journal<T> {
   }
 
   /** Commits the pending batch: one write, one fdatasync, then every append in it resolves. */
-  private commit(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    return this.serial(() => this.writeBatch());
+  private commit(timed = false): Promise<void> {
+    this.stopTimer();
+    return this.serial(() => this.writeBatch(timed));
   }
 
-  private async writeBatch(): Promise<void> {
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+  }
+
+  private async writeBatch(timed = false): Promise<void> {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
@@ -269,7 +302,7 @@ export class Journal<T> {
       for (const p of batch) {
         if (typeof p.bytes !== 'function') records.push(p.bytes);
         else {
-          const entry = p.bytes();
+          const entry = p.bytes(timed);
           if (entry !== undefined) records.push(encodeRecord(p.seq, entry));
         }
       }
@@ -336,8 +369,7 @@ export class Journal<T> {
 
   /** Starts a new segment so that everything written so far can be compacted away. */
   roll(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     return this.serial(async () => {
       await this.writeBatch();
       if (this.currentSize > 0) await this.startSegment();
@@ -348,8 +380,7 @@ export class Journal<T> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     await this.serial(async () => {
       await this.writeBatch();
       await this.handle?.close();

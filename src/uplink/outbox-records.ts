@@ -25,6 +25,8 @@ export interface Held extends OutboxMessage {
   bytes: number;
   /** Its journal record is on disk (or being written): its leaving needs a 'd' record. */
   written: boolean;
+  /** The 'b' record a timed commit carried it to while its acknowledgement was on its way. */
+  carriedIn?: Promise<number> | undefined;
 }
 
 export type Packed = [seq: number, topic: string, payload: string, retain: 0 | 1, kind: 's' | 'e', at: number];
@@ -42,4 +44,25 @@ export function unpack([seq, topic, payload, retain, kind, at]: Packed): OutboxM
 
 export function hold(message: OutboxMessage, written: boolean): Held {
   return { ...message, bytes: Buffer.byteLength(message.topic) + Buffer.byteLength(message.payload), written };
+}
+
+/** What a journal read back holds: replays its records in order into the pending messages. */
+export class RecoveredMessages {
+  readonly messages = new Map<number, OutboxMessage>();
+  lastSeq = 0;
+
+  replay(entry: Entry): void {
+    if (entry.o === 'a') this.add(entry.m);
+    else if (entry.o === 'b') for (const packed of entry.m) this.add(packed);
+    else if (entry.o === 'd') for (const seq of entry.s) this.messages.delete(seq);
+    else {
+      this.messages.clear();
+      for (const packed of entry.m) this.add(packed);
+    }
+  }
+
+  private add(packed: Packed): void {
+    this.messages.set(packed[0], unpack(packed));
+    this.lastSeq = Math.max(this.lastSeq, packed[0]);
+  }
 }

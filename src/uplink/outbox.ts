@@ -12,12 +12,15 @@
  * every written message that left since (acknowledged, dropped or superseded). A message that
  * left before its batch was written (a state superseded at once, a message the broker
  * acknowledged within the batch interval, or within a short grace a timed commit waits for
- * messages in flight) costs the journal nothing.
+ * messages in flight) costs the journal nothing; so does one still in flight at a timed commit
+ * that is acknowledged before the next: it is carried to that batch, which the bound still allows.
  */
 import type { Logger } from 'pino';
 import { Journal, type RecoveryReport } from '../store/journal.js';
 import { LeaveWaiters } from './leave-waiters.js';
-import { hold, pack, unpack, type Entry, type Held, type OutboxMessage, type OutgoingMessage, type Packed } from './outbox-records.js';
+import { OutboxBound } from './outbox-bound.js';
+import { hold, pack, RecoveredMessages } from './outbox-records.js';
+import type { Entry, Held, OutboxMessage, OutgoingMessage, Packed } from './outbox-records.js';
 
 export type { OutboxKind, OutboxMessage, OutgoingMessage } from './outbox-records.js';
 
@@ -28,6 +31,9 @@ const ignore = (): void => undefined;
  * the gathering, so `maxLossMs` holds): the broker's PUBACK takes a few ms, a write a page.
  */
 const ACK_GRACE_MS = 30;
+
+/** A message in flight at a timed commit is carried to the next batch (its PUBACK is on its way) while that batch commits within the bound with this to spare. */
+const CARRY_MARGIN_MS = 100;
 
 /** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
 const CHECKPOINT_EVERY = 10_000;
@@ -68,11 +74,10 @@ export class Outbox {
   /** Messages and deletions written since the last checkpoint. */
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
-  private warnedFull = false;
+  private readonly bound: OutboxBound;
   private readonly leaveWaiters = new LeaveWaiters();
   /** The timed commit waiting for the open 'b' record's messages in flight to leave. */
   private inFlightLeft: (() => void) | undefined;
-  droppedEvents = 0;
   superseded = 0;
 
   private constructor(
@@ -83,16 +88,12 @@ export class Outbox {
     readonly recovery: RecoveryReport,
   ) {
     this.nextSeq = lastSeq + 1;
+    this.bound = new OutboxBound(options.maxBytes, options.log);
   }
 
   static async open(options: OutboxOptions): Promise<Outbox> {
-    const recovered = new Map<number, OutboxMessage>();
-    let lastSeq = 0;
+    const recovered = new RecoveredMessages();
     const late: { outbox?: Outbox } = {}; // the journal opens before the outbox it belongs to
-    const add = (packed: Packed): void => {
-      recovered.set(packed[0], unpack(packed));
-      lastSeq = Math.max(lastSeq, packed[0]);
-    };
     const { journal, report } = await Journal.open<Entry>(
       {
         dir: options.dir,
@@ -101,20 +102,12 @@ export class Outbox {
         maxLossMs: options.maxLossMs,
         beforeTimedCommit: { wait: () => late.outbox?.unwrittenInFlightLeft() ?? Promise.resolve(), graceMs: ACK_GRACE_MS },
       },
-      (_seq, entry) => {
-        if (entry.o === 'a') add(entry.m);
-        else if (entry.o === 'b') entry.m.forEach(add);
-        else if (entry.o === 'd') for (const seq of entry.s) recovered.delete(seq);
-        else {
-          recovered.clear();
-          entry.m.forEach(add);
-        }
-      },
+      (_seq, entry) => recovered.replay(entry),
     );
     // message numbers were journal sequence numbers before batches: stay above both
-    const outbox = new Outbox(options, journal, Math.max(lastSeq, journal.nextSequence - 1), report);
+    const outbox = new Outbox(options, journal, Math.max(recovered.lastSeq, journal.nextSequence - 1), report);
     late.outbox = outbox;
-    for (const message of recovered.values()) outbox.insert(hold(message, true));
+    for (const message of recovered.messages.values()) outbox.insert(hold(message, true));
     outbox.recordsSinceCheckpoint = report.records;
     if (outbox.queue.size > 0)
       options.log.info(
@@ -174,6 +167,7 @@ export class Outbox {
     this.waiting.delete(seq);
     this.inFlight.delete(seq);
     this.added.delete(seq);
+    message.carriedIn = undefined;
     this.bytesHeld -= message.bytes;
     if (message.kind === 'state' && this.stateByTopic.get(message.topic) === seq) this.stateByTopic.delete(message.topic);
     if (message.written) this.recordLeaving(seq);
@@ -222,68 +216,69 @@ export class Outbox {
    */
   enqueue(outgoing: OutgoingMessage): Promise<number> {
     const { topic, payload, retain, kind } = outgoing;
-    const bytes = Buffer.byteLength(topic) + Buffer.byteLength(payload);
-    const message: Held = {
-      topic,
-      payload,
-      retain,
-      kind,
-      seq: this.nextSeq++,
-      at: (this.options.now ?? Date.now)(),
-      bytes,
-      written: false,
-    };
+    const message = hold({ topic, payload, retain, kind, seq: this.nextSeq++, at: (this.options.now ?? Date.now)() }, false);
     this.insert(message);
     this.added.set(message.seq, message);
-    if (this.addRecord === undefined) {
-      this.addRecord = this.journal.appendLater(() => this.produceAdds());
-      this.addRecord.catch(ignore);
-      this.maybeCheckpoint();
-    }
-    const added = this.addRecord;
+    if (this.addRecord === undefined) this.openAddRecord(0);
+    const added = this.addRecord as Promise<number>;
     this.enforceBound();
-    return added;
+    return this.durable(message, added);
   }
 
-  /** The open 'b' record, as its batch is written: the messages still pending. */
-  private produceAdds(): Entry | undefined {
+  private openAddRecord(waitedMs: number): void {
+    this.addRecord = this.journal.appendLater((timed) => this.produceAdds(timed), waitedMs);
+    this.addRecord.catch(ignore);
+    this.maybeCheckpoint();
+  }
+
+  /** Resolves once `message` is on disk or left, following it when a commit carried it on. */
+  private durable(message: Held, record: Promise<number>): Promise<number> {
+    return record.then((seq) => {
+      const carried = message.carriedIn;
+      return carried === undefined || carried === record ? seq : this.durable(message, carried);
+    });
+  }
+
+  /**
+   * The open 'b' record, as its batch is written: the messages still pending. At a timed commit,
+   * one in flight that is young enough is carried to the next batch instead (its acknowledgement
+   * is on its way; that batch still commits within the bound from when the message came).
+   */
+  private produceAdds(timed: boolean): Entry | undefined {
     const batch = this.added;
     this.added = new Map();
     this.addRecord = undefined;
     const packed: Packed[] = [];
+    const now = (this.options.now ?? Date.now)();
+    const carryable = timed ? this.journal.carryableAgeMs(CARRY_MARGIN_MS) : -Infinity;
+    let oldestCarried: number | undefined;
     for (const message of batch.values()) {
       if (this.queue.get(message.seq) !== message) continue; // left already: nothing to keep
+      if (this.inFlight.has(message.seq) && now - message.at < carryable) {
+        this.added.set(message.seq, message);
+        oldestCarried = Math.min(oldestCarried ?? message.at, message.at);
+        continue;
+      }
+      message.carriedIn = undefined;
+      if (message.written) continue; // a checkpoint wrote it meanwhile
       message.written = true;
       packed.push(pack(message));
+    }
+    if (oldestCarried !== undefined) {
+      this.openAddRecord(Math.max(0, now - oldestCarried));
+      for (const message of this.added.values()) message.carriedIn = this.addRecord;
     }
     this.recordsSinceCheckpoint += packed.length;
     return packed.length === 0 ? undefined : { o: 'b', m: packed };
   }
 
   /** Drops the oldest events not in flight until the outbox fits its bound. */
-  private enforceBound(): number[] {
-    const dropped: number[] = [];
-    if (this.bytesHeld <= this.options.maxBytes) return dropped;
-    for (const message of this.queue.values()) {
-      if (this.bytesHeld <= this.options.maxBytes) break;
-      if (message.kind !== 'event' || this.inFlight.has(message.seq)) continue;
-      this.remove(message.seq);
-      dropped.push(message.seq);
-      this.droppedEvents++;
-    }
-    if (dropped.length > 0) {
-      this.options.log.warn(
-        { dropped: dropped.length, droppedTotal: this.droppedEvents, maxBytes: this.options.maxBytes },
-        `outbox full: dropped the ${dropped.length} oldest event(s)`,
-      );
-    } else if (this.bytesHeld > this.options.maxBytes && !this.warnedFull) {
-      this.warnedFull = true;
-      this.options.log.warn(
-        { bytes: this.bytesHeld, maxBytes: this.options.maxBytes },
-        "outbox is over its bound with device states only; keeping them (a device's latest state is never dropped)",
-      );
-    }
-    return dropped;
+  private enforceBound(): void {
+    for (const message of this.bound.overflow(this.queue.values(), this.bytesHeld, this.inFlight)) this.remove(message.seq);
+  }
+
+  get droppedEvents(): number {
+    return this.bound.dropped;
   }
 
   private maybeCheckpoint(): void {
