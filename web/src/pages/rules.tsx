@@ -41,7 +41,7 @@ export function RulesPage({ hub }: { hub: HubState }) {
 function RuleCard({ rule }: { rule: RuleView }) {
   const action = useAction();
   const label = `Rule ${rule.id} enabled`;
-  // the switch follows the click at once, and the hub's word (bridge/rules) once it comes
+  // the switch follows the click at once, and the hub's word (bridge/rules) once it comes, or at once when the request fails
   const [enabled, setEnabled] = useState(rule.enabled);
   useEffect(() => setEnabled(rule.enabled), [rule.enabled]);
   return (
@@ -73,7 +73,10 @@ function RuleCard({ rule }: { rule: RuleView }) {
           onChange={(e) => {
             const wanted = e.currentTarget.checked;
             setEnabled(wanted);
-            void action.run(() => request('rule/set', { id: rule.id, enabled: wanted }), wanted ? 'Enabled.' : 'Disabled.');
+            // refused: back to what the hub says, the error beside it
+            void action
+              .run(() => request('rule/set', { id: rule.id, enabled: wanted }), wanted ? 'Enabled.' : 'Disabled.')
+              .then((ok) => ok || setEnabled(rule.enabled));
           }}
         />
         Enabled
