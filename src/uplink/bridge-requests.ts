@@ -36,12 +36,9 @@ export class BridgeRequests {
 
   /** Answers one request; never throws. */
   async handle(command: string, payload: Buffer): Promise<BridgeResponse> {
-    if (payload.length > this.maxPayloadBytes) {
-      return failure(
-        ErrorCode.PayloadTooLarge,
-        `payload of ${payload.length} bytes is over the limit of ${this.maxPayloadBytes}`,
-        undefined,
-      );
+    const limit = Math.max(this.maxPayloadBytes, (Object.hasOwn(ALL_REQUESTS, command) && ALL_REQUESTS[command]!.maxPayloadBytes) || 0);
+    if (payload.length > limit) {
+      return failure(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${limit}`, undefined);
     }
     let body: unknown;
     const text = payload.toString('utf8');
