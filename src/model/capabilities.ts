@@ -82,6 +82,11 @@ export function flattenCapabilities(capabilities: readonly Capability[]): Featur
   return out;
 }
 
+/** A device with firmware updates has an `update` composite (Zigbee2MQTT's shape): Home Assistant's `update` entity and `supports_ota` follow it. */
+export function hasFirmwareUpdate(capabilities: readonly Capability[]): boolean {
+  return capabilities.some((capability) => 'property' in capability && capability.property === 'update' && capability.type === 'composite');
+}
+
 /** Properties that are events (a button press), never state to keep. */
 export const TRANSIENT_PROPERTIES: ReadonlySet<string> = new Set([
   'action',

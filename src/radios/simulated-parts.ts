@@ -18,6 +18,8 @@ export interface SimulatedZWave {
   driverOptions?: PartialZWaveOptions & { attempts?: PartialZWaveOptions['attempts'] & { openSerialPort?: number } };
   afterStart?: (driver: Driver) => void;
   afterStop?: () => void;
+  /** The network's controller answers the NVM operations (a test gave it an NVM): the radio keeps NVM backups as on a stick. */
+  nvm?: boolean;
 }
 
 export interface SimulatedZigbee {

@@ -28,6 +28,12 @@ function failure(code: string, message: string, transaction: unknown): BridgeRes
   return response;
 }
 
+/** The largest payload `command` takes: `uplink.maxPayloadBytes`, or the request's own bound where it needs more (zwave/nvm/restore). */
+export function requestPayloadLimit(command: string, maxPayloadBytes: number): number {
+  const own = Object.hasOwn(ALL_REQUESTS, command) ? ALL_REQUESTS[command]!.maxPayloadBytes : undefined;
+  return Math.max(maxPayloadBytes, own ?? 0);
+}
+
 export class BridgeRequests {
   constructor(
     private readonly context: BridgeContext,
@@ -36,12 +42,9 @@ export class BridgeRequests {
 
   /** Answers one request; never throws. */
   async handle(command: string, payload: Buffer): Promise<BridgeResponse> {
-    if (payload.length > this.maxPayloadBytes) {
-      return failure(
-        ErrorCode.PayloadTooLarge,
-        `payload of ${payload.length} bytes is over the limit of ${this.maxPayloadBytes}`,
-        undefined,
-      );
+    const limit = requestPayloadLimit(command, this.maxPayloadBytes);
+    if (payload.length > limit) {
+      return failure(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${limit}`, undefined);
     }
     let body: unknown;
     const text = payload.toString('utf8');

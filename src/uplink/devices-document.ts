@@ -14,6 +14,7 @@
  * so a `bridge/groups` member is found by it.
  */
 import type { DeviceService } from '../devices/device-service.js';
+import { hasFirmwareUpdate } from '../model/capabilities.js';
 import { parseDeviceId, type RadioKind } from '../model/device-id.js';
 import type { DeviceRecord } from '../model/device-record.js';
 import type { DeviceDetails } from '../radios/radio.js';
@@ -69,7 +70,7 @@ function baseFields(record: DeviceRecord): DeviceDetails {
             vendor: record.vendor ?? '',
             description: record.model,
             exposes: record.capabilities ?? [],
-            supports_ota: false,
+            supports_ota: hasFirmwareUpdate(record.capabilities ?? []),
             options: [],
           },
         }),

@@ -10,7 +10,7 @@ import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { describeError, ErrorCode } from '../errors.js';
 import { payloadShapeProblem } from '../uplink/payload-bounds.js';
-import type { BridgeResponse } from '../uplink/bridge-requests.js';
+import { requestPayloadLimit, type BridgeResponse } from '../uplink/bridge-requests.js';
 import type { IncomingTopic } from '../uplink/topics.js';
 import type { EventStreams } from './event-streams.js';
 import type { HubFeed } from './hub-feed.js';
@@ -152,7 +152,8 @@ export class WebApi {
     } catch {
       return sendError(response, 404, ErrorCode.WebNotFound, 'the path is not valid percent-encoding');
     }
-    const payload = await this.body(request, response, this.options.maxPayloadBytes);
+    const { maxPayloadBytes } = this.options;
+    const payload = await this.body(request, response, route === 'request' ? requestPayloadLimit(name, maxPayloadBytes) : maxPayloadBytes);
     if (payload === undefined) return;
     const incoming: Exclude<IncomingTopic, { kind: 'ignored' }> =
       route === 'request' ? { kind: 'request', command: name } : { kind: 'set', device: name };

@@ -153,6 +153,9 @@ describe('the web API on a demo hub', () => {
     const huge = await page.post('/api/request/device/rename', { from: 'x'.repeat(hub.config.uplink.maxPayloadBytes), to: 'y' });
     expect(huge.status).toBe(413);
     expect(huge.json).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    // an NVM restore may be larger (a 700-series NVM is 64 KiB in base64): read whole, and checked
+    const restore = await page.post('/api/request/zwave/nvm/restore', { nvm: 7, pad: 'x'.repeat(hub.config.uplink.maxPayloadBytes) });
+    expect(restore.json).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_INVALID' } });
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { a: deep };
     const nested = await page.post('/api/request/device/rename', deep);

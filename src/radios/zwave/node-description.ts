@@ -1,10 +1,35 @@
-/** A node as the hub sees it: its capabilities (value-mapping.ts), model, vendor, firmware and name, from zwave-js's config database or the node itself. */
+/**
+ * A node as the hub sees it: its capabilities (value-mapping.ts; and the `update` state of
+ * tools/firmware-updates.ts for a node with the Firmware Update Meta Data CC), model, vendor,
+ * firmware and name, from zwave-js's config database or the node itself.
+ */
+import { CommandClasses } from '@zwave-js/core';
 import type { ZWaveNode } from 'zwave-js';
+import { ACCESS_STATE, type Capability } from '../../model/capabilities.js';
 import type { RadioDevice } from '../radio.js';
 import { capabilitiesOf, type ValueBinding } from './value-mapping.js';
 
+const version = (name: string, label: string) => ({ type: 'text' as const, name, property: name, label, access: ACCESS_STATE });
+
+/** The firmware `update` a node reports (its versions are zwave-js's firmware version strings). */
+const FIRMWARE_UPDATE: Capability = {
+  type: 'composite',
+  name: 'update',
+  property: 'update',
+  label: 'Firmware update',
+  access: ACCESS_STATE,
+  features: [
+    { type: 'enum', name: 'state', property: 'state', label: 'State', access: ACCESS_STATE, values: ['idle', 'updating'] },
+    version('installed_version', 'Installed version'),
+    version('latest_version', 'Latest version'),
+    { type: 'numeric', name: 'progress', property: 'progress', label: 'Progress', access: ACCESS_STATE, unit: '%' },
+  ],
+};
+
 export function describeNode(node: ZWaveNode, id: string, bindings: ValueBinding[]): RadioDevice {
-  const device: RadioDevice = { id, capabilities: capabilitiesOf(bindings) };
+  const capabilities = capabilitiesOf(bindings);
+  if (node.supportsCC(CommandClasses['Firmware Update Meta Data'])) capabilities.push(FIRMWARE_UPDATE);
+  const device: RadioDevice = { id, capabilities };
   const model =
     node.deviceConfig?.label ??
     node.label ??

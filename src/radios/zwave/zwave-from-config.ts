@@ -67,7 +67,8 @@ export async function zwaveRadioFromConfig(config: HearthConfig, logging: Module
       maxDevices,
       queuedCommands,
       firmware,
-      // no nvmBackup: zwave-js's mock controller has no NVM to read
+      // zwave-js's mock controller has no NVM to read unless a test gave it one
+      ...(simulated.nvm === true ? { nvmBackup } : {}),
       ...(simulated.afterStart === undefined ? {} : { afterStart: simulated.afterStart }),
       ...(simulated.afterStop === undefined ? {} : { afterStop: simulated.afterStop }),
     });

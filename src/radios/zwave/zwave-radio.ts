@@ -130,6 +130,16 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       );
     }
     this.becameReady();
+    this.followController(driver, listener);
+    // the driver restarts its controller after an NVM restore: new controller and node objects to follow
+    driver.on('driver ready', () => this.followController(driver, listener));
+    if (this.options.nvmBackup !== undefined) this.nvm.schedule(this.options.nvmBackup.intervalMs);
+    this.options.afterStart?.(driver);
+  }
+
+  /** Listens to the controller and its nodes (at start, and again when the driver restarted the controller). */
+  private followController(driver: Driver, listener: RadioListener): void {
+    const { log } = this.options;
     const controller = driver.controller;
     log.info({ homeId: controller.homeId?.toString(16), nodes: controller.nodes.size }, 'Z-Wave controller ready');
     controller.on('node added', (node) => {
@@ -151,8 +161,6 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
     void this.queue
       .dropAbsent(present, (id, error) => listener.commandFailed?.(id, error))
       .catch((error: unknown) => log.warn({ err: error }, `could not write the queued Z-Wave commands: ${describeError(error)}`));
-    if (this.options.nvmBackup !== undefined) this.nvm.schedule(this.options.nvmBackup.intervalMs);
-    this.options.afterStart?.(driver);
   }
 
   /** Drops what waits for a node that left the network, each with a `command_failed`. */

@@ -24,6 +24,8 @@ export interface BridgeContext {
 
 export interface BridgeRequest<S extends z.ZodType> {
   schema: S;
+  /** The request's own bound on its payload where it needs more than `uplink.maxPayloadBytes` (an NVM backup). */
+  maxPayloadBytes?: number;
   /** Runs the validated request; its result is the answer's `data`. A HearthError's code becomes the answer's code. */
   handle(request: z.infer<S>, context: BridgeContext): unknown;
 }

@@ -78,6 +78,8 @@ export const zwaveNodeRequests = defineRequests({
     },
   },
   'zwave/nvm/restore': {
+    // a 700-series NVM (48 KiB) is 64 KiB in base64: over the default uplink.maxPayloadBytes
+    maxPayloadBytes: MAX_NVM_BASE64 + 4096,
     schema: z.object({
       nvm: z.string({ error: "expected the NVM backup, base64 (bridge/request/backup's zwave.nvm)" }).max(MAX_NVM_BASE64),
     }),

@@ -10,6 +10,7 @@ import { SimulatedZWaveNetwork, SIMULATED_HOME_ID } from '../../../src/radios/zw
 import type { SimulatedMember } from '../../../src/radios/zwave/simulator/simulated-devices.js';
 import type { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
 import { zwaveId } from '../../../src/model/device-id.js';
+import type { MockNvm } from './nvm-controller.js';
 import { startBridgedHub, type BridgedHub } from '../../support/bridged-hub.js';
 import { Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 import { MqttWatch } from '../../support/mqtt-watch.js';
@@ -50,6 +51,8 @@ export interface ZWaveHubOptions {
   broker?: MosquittoOptions;
   /** The hub's state directory (a fresh one by default): a test may leave files there first. */
   stateDir?: string;
+  /** The controller's NVM: the mock controller answers the NVM operations from it, and the radio keeps NVM backups. */
+  nvm?: MockNvm;
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedMember[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
@@ -57,7 +60,7 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/zw/#');
   const stateDir = options.stateDir ?? (await tempDir());
-  const network = new SimulatedZWaveNetwork(kinds);
+  const network = new SimulatedZWaveNetwork(kinds, options.nvm?.extras);
   if (options.unplugged === true) network.unplug();
   const log = options.log ?? pino({ level: process.env.HUB_LOG ?? 'silent' }, pino.destination(2));
   onTestFinished(() => network.close());
@@ -82,6 +85,7 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       simulated: {
         zwave: {
           network,
+          ...(options.nvm === undefined ? {} : { nvm: true }),
           driverOptions: {
             timeouts: options.timeouts ?? {},
             // zwave-js tries a missing port 10 times a second apart before it gives up; twice is enough

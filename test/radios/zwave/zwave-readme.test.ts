@@ -14,7 +14,7 @@ import { nodeIdOf, startZWaveHub, type ZWaveHub } from './support.js';
 import { intelHex } from './intel-hex.js';
 
 /**
- * Rows not run here: zwave-js 15.15's mock controller answers no NVM operations; the node a
+ * Rows not run here: the restore row's `<base64>` is no NVM image (zwave-nvm.test.ts runs the round trip); the node a
  * replacement names was removed by the row before (zwave-node-health.test.ts replaces one);
  * the firmware update service needs the internet.
  */

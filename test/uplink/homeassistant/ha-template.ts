@@ -44,6 +44,9 @@ const env = new nunjucks.Environment(undefined, { autoescape: false, throwOnUnde
   addTest(name: string, test: (value: unknown) => boolean): void;
 };
 env.addTest('defined', (value: unknown) => value !== undefined && value !== NO_JSON);
+// Jinja's `none` test (JSON null, Python's None); nunjucks reads `none` as its own null literal, so templates are given `is py_none`
+env.addTest('py_none', (value: unknown) => value instanceof Py && value.json === null);
+const jinjaTests = (template: string): string => template.replace(/\bis (not )?none\b/g, 'is $1py_none');
 env.addFilter('default', (value: unknown, fallback: unknown) => (value === undefined || value === NO_JSON ? fallback : value));
 // HA's to_json is Python's json.dumps
 env.addFilter('to_json', (value: unknown) => JSON.stringify(value, null, 0).replaceAll('":', '": ').replaceAll(',"', ', "'));
@@ -57,7 +60,7 @@ export function renderTemplate(template: string, payload: string): string {
     // no JSON: value_json stays undefined
   }
   try {
-    return env.renderString(template, { value: payload, value_json: valueJson });
+    return env.renderString(jinjaTests(template), { value: payload, value_json: valueJson });
   } catch (error) {
     throw new Error(`${String(error)}\n  template: ${template}\n  payload: ${payload}`);
   }
@@ -66,7 +69,7 @@ export function renderTemplate(template: string, payload: string): string {
 /** Renders a command template as HA's MqttCommandTemplate does: `value` is the payload the entity sends (a switch's payload_on/off). */
 export function renderCommandTemplate(template: string, value: string): string {
   try {
-    return env.renderString(template, { value });
+    return env.renderString(jinjaTests(template), { value });
   } catch (error) {
     throw new Error(`${String(error)}\n  command template: ${template}\n  value: ${value}`);
   }

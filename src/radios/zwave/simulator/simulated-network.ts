@@ -10,7 +10,7 @@
  * on a new mock port, keeping the nodes' state.
  */
 import type { Driver, PartialZWaveOptions } from 'zwave-js';
-import { getDefaultSupportedFunctionTypes, MockController } from '@zwave-js/testing';
+import { getDefaultSupportedFunctionTypes, MockController, type MockControllerBehavior } from '@zwave-js/testing';
 import { FunctionType } from '@zwave-js/serial';
 import { MockPort } from '@zwave-js/serial/mock';
 import { ZWaveError, ZWaveErrorCodes } from '@zwave-js/core';
@@ -39,6 +39,12 @@ const FAILED_NODE_FUNCTIONS = [
   FunctionType.GetRoutingInfo,
 ];
 
+/** What a test adds to the mock controller: Serial API functions it claims and behaviours that answer them (asked before the simulator's own). */
+export interface SimulatedControllerExtras {
+  functionTypes?: readonly FunctionType[];
+  behaviors?: readonly MockControllerBehavior[];
+}
+
 export class SimulatedZWaveNetwork {
   private mockPort = new MockPort();
   /** The stick was pulled out since the controller was built: the next open builds a new one on a new port. */
@@ -54,7 +60,10 @@ export class SimulatedZWaveNetwork {
   readonly ready: Promise<void>;
 
   /** `devices`: the network's devices by node id (2 and up; 1 is the controller), each a kind or a kind with the name it carries. */
-  constructor(private readonly devices: readonly SimulatedMember[]) {
+  constructor(
+    private readonly devices: readonly SimulatedMember[],
+    private readonly extras: SimulatedControllerExtras = {},
+  ) {
     this.ready = new Promise((resolve) => (this.opened = resolve));
   }
 
@@ -130,9 +139,16 @@ export class SimulatedZWaveNetwork {
             ownNodeId: CONTROLLER_NODE_ID,
             mockPort: this.mockPort,
             serial,
-            capabilities: { supportedFunctionTypes: [...getDefaultSupportedFunctionTypes(), ...FAILED_NODE_FUNCTIONS] },
+            capabilities: {
+              supportedFunctionTypes: [
+                ...getDefaultSupportedFunctionTypes(),
+                ...FAILED_NODE_FUNCTIONS,
+                ...(this.extras.functionTypes ?? []),
+              ],
+            },
           });
           controller.defineBehavior(...createDefaultMockControllerBehaviors());
+          controller.defineBehavior(...(this.extras.behaviors ?? []));
           // a later call's behaviours are asked first
           controller.defineBehavior(
             inclusionBehavior(this.pairing),
