@@ -57,7 +57,7 @@ describe('the Z-Wave NVM backup', () => {
     hub.watch.received.splice(0);
     await hub.network.device(3).toggleLocally(false);
     await hub.watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"state":"OFF"'), 30_000);
-  });
+  }, 180_000); // a deadline: a backup and a restore over the mock's serial port, then the controller's restart (13 s alone, 50 s at load 20)
 
   it('refuses a restore while an inclusion runs, leaving the NVM alone, and writes a backup when the hub stops', async () => {
     const image = await nvmImage([2, 3], 'hearth-a');
