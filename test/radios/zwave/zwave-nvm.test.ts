@@ -49,7 +49,7 @@ describe('the Z-Wave NVM backup', () => {
 
     // the driver restarted the controller on the restored NVM: the hub carries a /set and a report again
     const driver = hub.radio.zwave;
-    await until(() => driver.ready && driver.controller.nodes.get(3)?.ready === true, 30_000, 'the restarted controller knows node 3');
+    await until(() => driver.ready && driver.controller.nodes.get(3)?.ready === true, 90_000, 'the restarted controller knows node 3');
     hub.watch.received.splice(0);
     await hub.watch.client.publishAsync(`hearth/zw/${nodeIdOf(3)}/set`, '{"state":"ON"}', { qos: 1 });
     await hub.watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"state":"ON"'), 30_000);
