@@ -184,7 +184,7 @@ describe('the web page in Chromium', () => {
     hub.network.unplug();
     await page.getByTestId('radio-zigbee').filter({ hasText: 'down' }).waitFor({ timeout: 1000 });
     const shownAfterMs = Date.now() - pulled;
-    await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found — is it plugged in?' }).waitFor();
     expect(shownAfterMs).toBeLessThan(1000);
     await screenshot(page, 'hub-radio-down-desktop');
     // and up again once it is back
