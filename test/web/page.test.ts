@@ -3,7 +3,7 @@
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
  * device is listed, the Zigbee plug switched in the page (by mouse and by keyboard) switches the simulated plug and shows
  * on MQTT and in the page, a light's brightness and colour temperature set from its field, a preset and its slider, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
- * deleted, a rule added over MQTT is listed and disabled from its switch, the network map draws every Zigbee node, and a pulled Zigbee
+ * deleted, a rule added over MQTT is listed and disabled from its switch, the network map draws every Zigbee node and every Z-Wave node with its links and routes, and a pulled Zigbee
  * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
  * CSP violation would be one).
@@ -176,6 +176,25 @@ describe('the web page in Chromium', () => {
     await page.getByRole('img', { name: `Zigbee network: ${zigbeeCount + 1} nodes`, exact: false }).waitFor({ timeout: 20_000 });
     expect(await page.locator('svg.map g.node').count()).toBe(zigbeeCount + 1);
     await screenshot(page, 'map-desktop');
+    // and the Z-Wave network: every node and the controller, each pair that hears each other, the routes bold and in the table
+    await page.getByLabel('Network', { exact: true }).selectOption('zwave');
+    await page.getByRole('button', { name: 'Scan the network' }).click();
+    const zwaveNodes = records.filter((record) => record.radio === 'zwave').length + 1;
+    // the simulator's nodes all hear each other: one link per pair
+    const zwaveLinks = (zwaveNodes * (zwaveNodes - 1)) / 2;
+    await page.getByRole('img', { name: `Z-Wave network: ${zwaveNodes} nodes, ${zwaveLinks} links` }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('svg.map g.node').count()).toBe(zwaveNodes);
+    expect(await page.locator('svg.map g.link').count()).toBe(zwaveLinks);
+    const routes = page.getByRole('table', { name: 'Z-Wave routes' });
+    for (const record of records.filter((known) => known.radio === 'zwave')) {
+      // each device a node of the graph, linked to its page, and a row of the table
+      await page.locator('svg.map a g.node', { hasText: record.friendlyName }).waitFor();
+      await routes.locator('tr', { hasText: record.friendlyName }).waitFor();
+    }
+    // a node the controller has sent to: its last working route, direct at the simulator's 100 kbit/s, drawn bold
+    await routes.getByText('direct, 100 kbit/s').first().waitFor();
+    expect(await page.locator('svg.map g.link.route').count()).toBeGreaterThan(0);
+    await screenshot(page, 'map-zwave-desktop');
 
     // the Zigbee stick pulled: down in the page within a second, in plain words
     await page.getByRole('link', { name: 'Hub', exact: true }).click();
