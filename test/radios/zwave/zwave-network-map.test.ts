@@ -36,7 +36,7 @@ describe('the Z-Wave network map', () => {
     expect(answer.status, JSON.stringify(answer)).toBe('ok');
     const map = answer.data as unknown as NetworkMap;
     expect(map.nodes.map((node) => node.node_id)).toEqual([1, 2, 3, 4]);
-    expect(map.nodes[0]).toMatchObject({ node_id: 1, type: 'Controller', friendly_name: 'Controller' });
+    expect(map.nodes[0]).toMatchObject({ node_id: 1, type: 'Controller', friendly_name: 'Controller', neighbours: [2, 3, 4] });
     expect(map.nodes[1]).toMatchObject({ id: nodeIdOf(2), type: 'Router', friendly_name: 'hall/relay', status: 'Alive' });
     expect(map.nodes[1]?.neighbours).toContain(1);
     expect(map.nodes[1]?.neighbours).toContain(3);

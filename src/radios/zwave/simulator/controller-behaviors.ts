@@ -184,8 +184,8 @@ function nodeMask(nodeIds: Iterable<number>): number[] {
 }
 
 /**
- * Get Routing Info: a node's neighbours are every other node of the simulated network that
- * acknowledges frames (all of them hear each other), the controller among them. zwave-js 15.15
+ * Get Routing Info: a node's neighbours are every other node of the simulated network in range
+ * (all of them hear each other, asleep or not), the controller among them. zwave-js 15.15
  * cannot parse the request nor serialise the answer, so both are raw Serial API frames.
  */
 export function routingInfoBehavior(): MockControllerBehavior {
@@ -196,9 +196,9 @@ export function routingInfoBehavior(): MockControllerBehavior {
       const node = controller.nodes.get(nodeId);
       // a sleeping node is in range all the same: the controller's table lists it
       const inRange = (mock: MockNode | undefined): boolean => mock !== undefined && mock.state.get(State.unreachable) !== true;
-      const reachable = inRange(node);
       const others = [...controller.nodes.values()].filter((other) => other.id !== nodeId && inRange(other)).map((n) => n.id);
-      const neighbours = reachable ? [controller.ownNodeId, ...others] : [];
+      // the controller's own entry: every node in range
+      const neighbours = nodeId === controller.ownNodeId ? others : inRange(node) ? [controller.ownNodeId, ...others] : [];
       await controller.sendMessageToHost(
         new Message({ type: MessageType.Response, functionType: FunctionType.GetRoutingInfo, payload: Bytes.from(nodeMask(neighbours)) }),
       );
