@@ -56,6 +56,12 @@ function commandsGate(bridge: UplinkBridge, link: MqttLink): Part {
   };
 }
 
+/** The serial port a radio runs on, from config; none for GPIO or a simulated radio. */
+function serialPortOf(config: HearthConfig, kind: string): { serialPort?: string } {
+  const settings = kind === 'zwave' ? config.radios.zwave : kind === 'zigbee' ? config.radios.zigbee : undefined;
+  return settings === undefined || settings.simulate || settings.serialPort === undefined ? {} : { serialPort: settings.serialPort };
+}
+
 /** The process's memory as the web page shows it. */
 function memoryFigures(): { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number } {
   const usage = process.memoryUsage();
@@ -182,6 +188,7 @@ export class Hub {
           settleMaxMs: config.radios.settleMaxS * 1000,
           breaker: config.radios.breakers[radio.kind],
           metrics: resilience,
+          ...serialPortOf(config, radio.kind),
         }),
       );
     }

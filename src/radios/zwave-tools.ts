@@ -70,6 +70,38 @@ export interface ZWaveNodeStatistics {
   last_seen?: string;
 }
 
+/** A route from the controller to a node: the repeaters on the way (none: direct), as zwave-js's statistics last saw it. */
+export interface ZWaveMapRoute {
+  repeaters: number[];
+  protocol_data_rate?: string;
+  /** The RSSI of the node's acknowledgement at the controller. */
+  rssi_dbm?: number;
+  /** The two nodes between which a frame on this route failed lately. */
+  failed_between?: number[];
+}
+
+/** One node of the Z-Wave network map. */
+export interface ZWaveMapNode {
+  /** Its device id (`zwave:<home id>:<node id>`). */
+  id: string;
+  node_id: number;
+  type: 'Controller' | 'Router' | 'EndDevice';
+  /** zwave-js's NodeStatus by name: Alive, Asleep, Awake, Dead, Unknown. */
+  status: string;
+  /** Its neighbours' node ids, from the controller's routing table. */
+  neighbours: number[];
+  /** Why its neighbours could not be read. */
+  error?: string;
+  last_working_route?: ZWaveMapRoute;
+  next_to_last_working_route?: ZWaveMapRoute;
+}
+
+/** The Z-Wave network map: every node, and one link per pair of neighbours (by node id). */
+export interface ZWaveNetworkMap {
+  nodes: ZWaveMapNode[];
+  links: { source: number; target: number }[];
+}
+
 /** A firmware image: a file under `radios.zwave.firmware.folder`, or base64 bytes with the file name that tells their format. */
 export type FirmwareSource = { file: string } | { data: string; filename: string };
 
@@ -118,6 +150,8 @@ export interface ZWaveTools {
   statistics(deviceId: string): ZWaveNodeStatistics | undefined;
   /** Every node's statistics, by device id. */
   allStatistics(): Record<string, ZWaveNodeStatistics>;
+  /** The network map: each node's neighbours (the controller's routing table) and last working routes. */
+  networkMap(): Promise<ZWaveNetworkMap>;
   /** The controller's NVM, raw (zwave-js backupNVMRaw). */
   backupNVM(): Promise<Uint8Array>;
   /** Writes an NVM backup back (refused while devices are being included). */

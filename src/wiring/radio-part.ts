@@ -47,6 +47,8 @@ export interface RadioPartOptions {
   breaker: BreakerOptions;
   metrics?: ResilienceMetrics;
   random?: () => number;
+  /** The serial port config names for it (`radios.<radio>.serialPort`); none for a simulated radio. Shown in its health as `serial_port`. */
+  serialPort?: string;
 }
 
 /** running: up; restarting: failed, a restart is due; down: failed `maxAttempts` restarts in a row (retried at the cap). */
@@ -58,6 +60,8 @@ export class RadioPart implements Part {
   /** Failed starts in a row. */
   private attempts = 0;
   private lastError: string | undefined;
+  /** The coded error's code of the last failure (SERIAL_PORT_MISSING, …), when it had one. */
+  private lastCode: string | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopping = false;
   readonly guard: RadioGuard;
@@ -149,6 +153,7 @@ export class RadioPart implements Part {
     const recovered = this.attempts > 0;
     this.attempts = 0;
     this.lastError = undefined;
+    this.lastCode = undefined;
     this.setState('running');
     this.failures.recovered();
     this.guard.probeSoon();
@@ -163,6 +168,8 @@ export class RadioPart implements Part {
     const { radio, devices } = this.options;
     const policy = this.options.restart;
     this.lastError = describeError(error);
+    const code = (error as { code?: unknown } | undefined)?.code;
+    this.lastCode = typeof code === 'string' ? code : undefined;
     this.attempts++;
     const givenUp = this.attempts > policy.maxAttempts;
     this.setState(givenUp ? 'down' : 'restarting');
@@ -207,7 +214,13 @@ export class RadioPart implements Part {
     await this.options.radio.stop();
   }
 
+  /** Its health, with the serial port it is configured on (a warning can name it). */
   health(): PartHealth {
+    const health = this.stateHealth();
+    return this.options.serialPort === undefined ? health : { ...health, serial_port: this.options.serialPort };
+  }
+
+  private stateHealth(): PartHealth {
     const state = this.stateNow;
     if (state === 'stopped' || state === 'starting') return { status: state };
     if (state === 'running') {
@@ -222,6 +235,11 @@ export class RadioPart implements Part {
       };
     }
     const detail = `${state === 'down' ? `down after ${this.attempts - 1} failed restarts, retried every ${Math.round(this.options.restart.maxMs / 1000)} s` : `restarting (attempt ${this.attempts})`}: ${this.lastError ?? ''}`;
-    return { status: state === 'down' ? 'down' : 'degraded', detail, attempts: this.attempts };
+    return {
+      status: state === 'down' ? 'down' : 'degraded',
+      detail,
+      attempts: this.attempts,
+      ...(this.lastCode === undefined ? {} : { error_code: this.lastCode }),
+    };
   }
 }

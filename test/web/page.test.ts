@@ -3,7 +3,7 @@
  * Mosquitto: a wrong token is refused with the hub's message, the login lets in, every demo
  * device is listed, the Zigbee plug switched in the page (by mouse and by keyboard) switches the simulated plug and shows
  * on MQTT and in the page, a light's brightness and colour temperature set from its field, a preset and its slider, a rename and a move to a new room reach the hub, rooms are created, renamed, given a device and
- * deleted, a rule added over MQTT is listed and disabled from its switch, the network map draws every Zigbee node, and a pulled Zigbee
+ * deleted, a rule added over MQTT is listed and disabled from its switch, the network map draws every Zigbee node and every Z-Wave node with its links and routes, a group made in the page switches its plug on and off, and a pulled Zigbee
  * stick shows as down within a second (and up again once it is back). Screenshots of the hub, devices and device pages at
  * desktop and phone width go to test-output/screenshots/. The page meets no console error (a
  * CSP violation would be one).
@@ -176,6 +176,42 @@ describe('the web page in Chromium', () => {
     await page.getByRole('img', { name: `Zigbee network: ${zigbeeCount + 1} nodes`, exact: false }).waitFor({ timeout: 20_000 });
     expect(await page.locator('svg.map g.node').count()).toBe(zigbeeCount + 1);
     await screenshot(page, 'map-desktop');
+    // and the Z-Wave network: every node and the controller, each pair that hears each other, the routes bold and in the table
+    await page.getByLabel('Network', { exact: true }).selectOption('zwave');
+    await page.getByRole('button', { name: 'Scan the network' }).click();
+    const zwaveNodes = records.filter((record) => record.radio === 'zwave').length + 1;
+    // the simulator's nodes all hear each other: one link per pair
+    const zwaveLinks = (zwaveNodes * (zwaveNodes - 1)) / 2;
+    await page.getByRole('img', { name: `Z-Wave network: ${zwaveNodes} nodes, ${zwaveLinks} links` }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('svg.map g.node').count()).toBe(zwaveNodes);
+    expect(await page.locator('svg.map g.link').count()).toBe(zwaveLinks);
+    const routes = page.getByRole('table', { name: 'Z-Wave routes' });
+    for (const record of records.filter((known) => known.radio === 'zwave')) {
+      // each device a node of the graph, linked to its page, and a row of the table
+      await page.locator('svg.map a g.node', { hasText: record.friendlyName }).waitFor();
+      await routes.locator('tr', { hasText: record.friendlyName }).waitFor();
+    }
+    // a node the controller has sent to: its last working route, direct at the simulator's 100 kbit/s, drawn bold
+    await routes.getByText('direct, 100 kbit/s').first().waitFor();
+    expect(await page.locator('svg.map g.link.route').count()).toBeGreaterThan(0);
+    await screenshot(page, 'map-zwave-desktop');
+
+    // groups: one made in the page, the plug put in it, switched on and off by the group's one command
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
+    await page.getByLabel('New group').fill('downstairs');
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await hub.watch.waitFor('hearth/web/bridge/response/group/add', (p) => p.includes('"friendly_name":"downstairs"'));
+    const card = page.locator('li[data-group]', { hasText: 'downstairs' });
+    await card.getByLabel('Device to add to downstairs').selectOption(plugId);
+    await card.getByRole('button', { name: 'Add', exact: true }).click();
+    await card.getByRole('list', { name: 'Members of downstairs' }).getByRole('link', { name: 'kitchen/plug' }).waitFor();
+    await card.getByRole('button', { name: 'On', exact: true }).click();
+    await until(() => plug.attribute('genOnOff', 'onOff') === 1, 5000, 'the plug switched on by its group');
+    await card.getByText('switched ON').waitFor();
+    await card.getByRole('button', { name: 'Off', exact: true }).click();
+    await until(() => plug.attribute('genOnOff', 'onOff') === 0, 5000, 'the plug switched off by its group');
+    await card.getByText('switched OFF').waitFor();
+    await screenshot(page, 'groups-desktop');
 
     // the Zigbee stick pulled: down in the page within a second, in plain words
     await page.getByRole('link', { name: 'Hub', exact: true }).click();
@@ -184,7 +220,7 @@ describe('the web page in Chromium', () => {
     hub.network.unplug();
     await page.getByTestId('radio-zigbee').filter({ hasText: 'down' }).waitFor({ timeout: 1000 });
     const shownAfterMs = Date.now() - pulled;
-    await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Zigbee stick not found — is it plugged in?' }).waitFor();
     expect(shownAfterMs).toBeLessThan(1000);
     await screenshot(page, 'hub-radio-down-desktop');
     // and up again once it is back

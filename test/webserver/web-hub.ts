@@ -37,8 +37,14 @@ export interface WebHub extends BridgedHub {
   secrets: string[];
 }
 
-/** `radios: false`: the web page alone, without the demo's radios (a test of logins needs none). */
-export async function startWebHub(web: Record<string, unknown> = {}, { radios = true } = {}): Promise<WebHub> {
+/**
+ * `radios: false`: the web page alone, without the demo's radios (a test of logins needs none),
+ * or with the radios of `radioConfig` (config's `radios`: a Z-Wave stick on a missing port).
+ */
+export async function startWebHub(
+  web: Record<string, unknown> = {},
+  { radios = true, radioConfig = {} }: { radios?: boolean; radioConfig?: Record<string, unknown> } = {},
+): Promise<WebHub> {
   const broker = await Mosquitto.start({ users: { hub: BROKER_PASSWORD, watcher: 'watcher-password' } });
   onTestFinished(() => broker.stop());
   const watch = await MqttWatch.connect(broker.url, 'hearth/web/#', { username: 'watcher', password: 'watcher-password' });
@@ -62,7 +68,7 @@ export async function startWebHub(web: Record<string, unknown> = {}, { radios = 
             gpio: demo.radios.gpio,
             restart: { minMs: 100, maxMs: 1000, maxAttempts: 50 },
           }
-        : {},
+        : radioConfig,
     },
     {
       simulated: !radios

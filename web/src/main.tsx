@@ -8,6 +8,7 @@ import { DevicesPage } from './pages/devices';
 import { HubPage } from './pages/hub';
 import { Login } from './pages/login';
 import { MapPage } from './pages/map';
+import { GroupsPage } from './pages/groups';
 import { PairingPage } from './pages/pairing';
 import { RoomsPage } from './pages/rooms';
 import { RulesPage } from './pages/rules';
@@ -20,6 +21,7 @@ const NAV: { route: Route; label: string }[] = [
   { route: { page: 'devices' }, label: 'Devices' },
   { route: { page: 'pairing' }, label: 'Pairing' },
   { route: { page: 'rooms' }, label: 'Rooms' },
+  { route: { page: 'groups' }, label: 'Groups' },
   { route: { page: 'rules' }, label: 'Rules' },
   { route: { page: 'map' }, label: 'Map' },
 ];
@@ -94,6 +96,7 @@ function App() {
         {route.page === 'device' ? <DevicePage hub={hub} id={route.id ?? ''} /> : null}
         {route.page === 'pairing' ? <PairingPage hub={hub} /> : null}
         {route.page === 'rooms' ? <RoomsPage hub={hub} /> : null}
+        {route.page === 'groups' ? <GroupsPage hub={hub} /> : null}
         {route.page === 'rules' ? <RulesPage hub={hub} /> : null}
         {route.page === 'map' ? <MapPage hub={hub} /> : null}
       </main>

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export interface Route {
-  page: 'hub' | 'devices' | 'device' | 'pairing' | 'rooms' | 'rules' | 'map';
+  page: 'hub' | 'devices' | 'device' | 'pairing' | 'rooms' | 'groups' | 'rules' | 'map';
   id?: string;
 }
 
@@ -12,6 +12,7 @@ export function parseRoute(hash: string): Route {
     case 'devices':
     case 'pairing':
     case 'rooms':
+    case 'groups':
     case 'rules':
     case 'map':
       return { page };

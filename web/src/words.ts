@@ -1,12 +1,9 @@
 /** How the page says things: radio names, ages, sizes, and the hub's health turned into plain sentences. */
 import type { HubState } from './live';
 import type { Device, PartHealth } from './types';
+import { plainWarning, type RadioTrouble } from './radio-words';
 
-export const RADIO_NAMES: Record<string, string> = { zigbee: 'Zigbee', zwave: 'Z-Wave', gpio: 'GPIO' };
-
-export function radioName(radio: string): string {
-  return RADIO_NAMES[radio] ?? radio;
-}
+export { plainWarning, radioName, RADIO_NAMES } from './radio-words';
 
 export function ago(iso: unknown, now = Date.now()): string {
   const at = typeof iso === 'number' ? iso : typeof iso === 'string' ? Date.parse(iso) : NaN;
@@ -50,19 +47,6 @@ export interface RadioView {
   part?: PartHealth;
 }
 
-/** A radio's trouble in plain words ("Z-Wave stick not found at /dev/ttyZWave — is it plugged in?"). */
-export function plainWarning(radio: string, words: string): string {
-  const name = radioName(radio);
-  const path = /(\/dev\/[\w./-]+|simulated:[\w-]+)/.exec(words)?.[1];
-  if (/unplug|ENOENT|no such file|not found|cannot open|disconnected/i.test(words))
-    return `${name} stick not found${path === undefined ? '' : ` at ${path}`} — is it plugged in?`;
-  if (/EACCES|permission/i.test(words))
-    return `${name} stick${path === undefined ? '' : ` at ${path}`} cannot be opened: the hub lacks permission.`;
-  if (/circuit breaker|CIRCUIT_OPEN/i.test(words)) return `${name} is not answering; commands fail at once until it does.`;
-  if (/timeout|timed out|hang/i.test(words)) return `${name} stick does not answer — try unplugging and plugging it in.`;
-  return `${name} is not working: ${words}`;
-}
-
 export function radiosOf(hub: HubState): RadioView[] {
   const parts = hub.health.health?.parts ?? {};
   const radios = new Set<string>(
@@ -75,14 +59,16 @@ export function radiosOf(hub: HubState): RadioView[] {
     const part = parts[`radios.${radio}`];
     const down = hub.radioDown[radio];
     const up = down === undefined && (part === undefined || part.status === 'ok');
-    const port = typeof part?.serial_port === 'string' ? ` ${part.serial_port}` : '';
-    const words = `${down ?? part?.detail ?? part?.status ?? ''}${port}`;
+    const words = down ?? part?.detail ?? part?.status ?? '';
+    const trouble: RadioTrouble = { words };
+    if (typeof part?.serial_port === 'string') trouble.serialPort = part.serial_port;
+    if (typeof part?.error_code === 'string') trouble.code = part.error_code;
     return {
       radio,
       up,
       status: up ? 'up' : 'down',
       ...(part?.breaker === undefined ? {} : { breaker: part.breaker }),
-      ...(up ? {} : { warning: plainWarning(radio, words) }),
+      ...(up ? {} : { warning: plainWarning(radio, trouble) }),
       ...(part === undefined ? {} : { part }),
     };
   });

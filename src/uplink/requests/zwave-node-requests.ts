@@ -1,7 +1,9 @@
 /**
  * Z-Wave node care: ping, refresh values, re-interview, remove or replace a failed node,
  * rebuild routes (one node, or the network with `zwave_rebuild_routes` events), the lifeline
- * health check, node statistics, and the controller's NVM restore.
+ * health check, node statistics, the network map (`zwave/networkmap`: each node's neighbours
+ * from the controller's routing table and its last working routes, with the hub's friendly
+ * names), and the controller's NVM restore.
  */
 import { z } from 'zod';
 import { ErrorCode, HearthError } from '../../errors.js';
@@ -75,6 +77,17 @@ export const zwaveNodeRequests = defineRequests({
       if (request.device === undefined) return { nodes: tools.allStatistics() };
       const device = zwaveDevice(context, request.device);
       return { device: device.friendly_name, statistics: tools.statistics(device.id) };
+    },
+  },
+  'zwave/networkmap': {
+    schema: z.object({}),
+    handle: async (_request, context) => {
+      const map = await zwaveTools(context).networkMap();
+      const nodes = map.nodes.map((node) => {
+        const name = context.devices.device(node.id)?.friendlyName;
+        return { ...node, friendly_name: name ?? (node.type === 'Controller' ? 'Controller' : `node ${node.node_id}`) };
+      });
+      return { nodes, links: map.links };
     },
   },
   'zwave/nvm/restore': {

@@ -2,7 +2,8 @@
  * Mock controller behaviours for what zwave-js 15.15's mock controller lacks: inclusion and
  * exclusion of a simulated node that is "in pairing mode" (`pairing`), the failed-node check
  * removal and replacement of a node that does not acknowledge (out of range), a node's
- * neighbours (Get Routing Info), and a controller that stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
+ * neighbours (Get Routing Info), the transmit report of a Send Data callback (zwave-js keeps a
+ * node's last working route from it), and a controller that stops answering altogether (a hung stick). Checked against zwave-js 15.15.0, whose own
  * behaviour only answers "ready": a Done status report must carry the node's info (a bare
  * node id is not serialised), and the second Stop the driver sends (callback id 0) gets no
  * answer.
@@ -19,11 +20,15 @@ import {
   RemoveFailedNodeRequest,
   RemoveFailedNodeStartFlags,
   RemoveFailedNodeStatus,
+  SendDataBridgeRequestTransmitReport,
+  SendDataRequestTransmitReport,
 } from '@zwave-js/serial/serialapi';
+import { ProtocolDataRate, RoutingScheme, TransmitStatus, type TXReport } from '@zwave-js/core';
 import { FunctionType, Message, MessageType } from '@zwave-js/serial';
 import { Bytes } from '@zwave-js/shared';
 import type { MockController, MockControllerBehavior, MockNode } from '@zwave-js/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { State } from './node-behaviors.js';
 
 /** The nodes waiting to join or leave, set by the simulator. */
 export interface Pairing {
@@ -179,8 +184,8 @@ function nodeMask(nodeIds: Iterable<number>): number[] {
 }
 
 /**
- * Get Routing Info: a node's neighbours are every other node of the simulated network that
- * acknowledges frames (all of them hear each other), the controller among them. zwave-js 15.15
+ * Get Routing Info: a node's neighbours are every other node of the simulated network in range
+ * (all of them hear each other, asleep or not), the controller among them. zwave-js 15.15
  * cannot parse the request nor serialise the answer, so both are raw Serial API frames.
  */
 export function routingInfoBehavior(): MockControllerBehavior {
@@ -189,16 +194,51 @@ export function routingInfoBehavior(): MockControllerBehavior {
       if (message.functionType !== FunctionType.GetRoutingInfo || message.type !== MessageType.Request) return false;
       const nodeId = message.payload[0] ?? 0;
       const node = controller.nodes.get(nodeId);
-      const reachable = node?.autoAckControllerFrames === true;
-      const others = [...controller.nodes.values()]
-        .filter((other) => other.id !== nodeId && other.autoAckControllerFrames)
-        .map((n) => n.id);
-      const neighbours = reachable ? [controller.ownNodeId, ...others] : [];
+      // a sleeping node is in range all the same: the controller's table lists it
+      const inRange = (mock: MockNode | undefined): boolean => mock !== undefined && mock.state.get(State.unreachable) !== true;
+      const others = [...controller.nodes.values()].filter((other) => other.id !== nodeId && inRange(other)).map((n) => n.id);
+      // the controller's own entry: every node in range
+      const neighbours = nodeId === controller.ownNodeId ? others : inRange(node) ? [controller.ownNodeId, ...others] : [];
       await controller.sendMessageToHost(
         new Message({ type: MessageType.Response, functionType: FunctionType.GetRoutingInfo, payload: Bytes.from(nodeMask(neighbours)) }),
       );
       return true;
     },
+  };
+}
+
+/**
+ * The transmit report of a Send Data callback, which zwave-js 15.15's mock leaves out: zwave-js
+ * keeps a node's last working route (its statistics' `lwr`) from it. Every simulated node hears
+ * the controller directly (no repeaters, 100 kbit/s; no RSSI, which would make zwave-js's
+ * lifeline health check ask the controller's background RSSI, which the mock lacks). The
+ * controller's callbacks (Send Data, Send Data Bridge) get the report on their way to the host.
+ */
+export function addTransmitReports(controller: MockController): void {
+  const send = controller.sendMessageToHost.bind(controller);
+  const txReport: TXReport = {
+    txTicks: 1,
+    repeaterNodeIds: [],
+    routeSpeed: ProtocolDataRate.ZWave_100k,
+    txChannelNo: 0,
+    routeSchemeState: RoutingScheme.Direct,
+    beam1000ms: false,
+    beam250ms: false,
+    routingAttempts: 1,
+  };
+  controller.sendMessageToHost = (message, fromNode) => {
+    if (
+      (message instanceof SendDataBridgeRequestTransmitReport || message instanceof SendDataRequestTransmitReport) &&
+      message.transmitStatus === TransmitStatus.OK &&
+      message.txReport === undefined
+    ) {
+      const report = { callbackId: message.callbackId ?? 0, transmitStatus: TransmitStatus.OK, txReport };
+      message =
+        message instanceof SendDataBridgeRequestTransmitReport
+          ? new SendDataBridgeRequestTransmitReport(report)
+          : new SendDataRequestTransmitReport(report);
+    }
+    return send(message, fromNode);
   };
 }
 

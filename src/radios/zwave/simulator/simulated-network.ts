@@ -23,6 +23,7 @@ import {
   inclusionBehavior,
   replaceFailedBehavior,
   routingInfoBehavior,
+  addTransmitReports,
   type Hang,
   type Pairing,
 } from './controller-behaviors.js';
@@ -159,6 +160,7 @@ export class SimulatedZWaveNetwork {
             firmwareFragmentRelay,
             hangBehavior(this.hang),
           );
+          addTransmitReports(controller);
           controller.autoAckHostMessages = !this.hang.hung;
           this.mockController = controller;
           if (this.members.size === 0) {

@@ -4,6 +4,7 @@ import { AssociationTools } from './association-tools.js';
 import { ConfigTools } from './config-tools.js';
 import { FirmwareUpdates, type FirmwareSettings } from './firmware-updates.js';
 import { NodeCare } from './node-care.js';
+import { zwaveNetworkMap } from './network-map.js';
 import type { ToolContext } from './tool-context.js';
 
 export function zwaveToolkit(
@@ -37,6 +38,7 @@ export function zwaveToolkit(
     lifelineHealth: (deviceId, rounds) => care.lifelineHealth(deviceId, rounds),
     statistics: (deviceId) => care.statistics(deviceId),
     allStatistics: () => care.allStatistics(),
+    networkMap: () => zwaveNetworkMap(context),
     backupNVM: () => care.backupNVM(),
     restoreNVM: (data) => care.restoreNVM(data),
     updateFirmware: (deviceId, source, target) => firmware.update(deviceId, source, target),
