@@ -50,6 +50,8 @@ export interface ZWaveHubOptions {
   broker?: MosquittoOptions;
   /** The hub's state directory (a fresh one by default): a test may leave files there first. */
   stateDir?: string;
+  /** `radios.settleMaxS` (30 by default) */
+  settleMaxS?: number;
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedMember[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
@@ -71,6 +73,7 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       homeassistant: { configsAppliedMs: 100 },
       radios: {
         restart: options.restart ?? {},
+        ...(options.settleMaxS === undefined ? {} : { settleMaxS: options.settleMaxS }),
         breakers: { zwave: options.breaker ?? {} },
         zwave: {
           ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
