@@ -30,9 +30,9 @@ export class LeanHubProcess {
   private readonly waiting: { step: string; after: number; resolve: (step: Step) => void }[] = [];
   private output = '';
 
-  constructor(script: string, settings: LeanHubSettings, nodeFlags: readonly string[] = []) {
+  constructor(script: string, settings: LeanHubSettings, nodeFlags: readonly string[] = [], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HEARTH_BENCH: JSON.stringify(settings) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HEARTH_BENCH: JSON.stringify(settings), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));

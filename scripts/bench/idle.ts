@@ -8,10 +8,15 @@
  *
  * With HEARTH_BENCH_CENSUS=1, the hub also counts what its timers ran (_timer-census.ts) and
  * writes that to stderr at the end (the census costs CPU itself: figures of such a run are off).
+ * With HEARTH_BENCH_PROFILE=<file>, V8's sampling profiler runs over the idle window
+ * (_cpu-profile.ts) and the result gets `profile`: milliseconds by whose code ran, the simulators'
+ * apart (_profile-summary.ts; the profile is left in <file>). NODE_FLAGS (e.g. the unit's
+ * "--max-semi-space-size=1 --max-old-space-size=160") are handed to the measured hub's node.
  *
  * Usage: npm run bench -- idle [seconds] [zigbee devices]
  */
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,10 +24,12 @@ import { join } from 'node:path';
 import { freePort } from '../../test/support/ports.js';
 import { compiledTree, cpuSeconds } from './_compiled.js';
 import { LeanHubProcess, sleep } from './_lean-hub-process.js';
+import { summariseProfile, type ProfileSummary } from './_profile-summary.js';
 import { launchMosquitto } from './_mosquitto.js';
 
 const seconds = Number(process.argv[2] ?? 120);
 const zigbee = Number(process.argv[3] ?? 200);
+const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
 const SETTLE_MS = 5000;
 const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-idle-'));
 const tree = await compiledTree();
@@ -44,19 +51,37 @@ try {
   process.stderr.write(`${zigbee} Zigbee devices paired; the second life idles for ${seconds} s\n`);
 
   const census = process.env.HEARTH_BENCH_CENSUS === '1' ? ['--import', tree.script('scripts/bench/_timer-census.ts')] : [];
-  const hub = new LeanHubProcess(script, settings, census);
+  const profileFile = process.env.HEARTH_BENCH_PROFILE;
+  if (profileFile !== undefined) await rm(profileFile, { force: true });
+  const profiler = profileFile === undefined ? [] : ['--import', tree.script('scripts/bench/_cpu-profile.ts')];
+  const signalled = census.length + profiler.length > 0;
+  const hub = new LeanHubProcess(
+    script,
+    settings,
+    [...nodeFlags, ...census, ...profiler],
+    profileFile === undefined ? {} : { HEARTH_BENCH_PROFILE: profileFile },
+  );
   await hub.next('ready');
   await sleep(SETTLE_MS);
-  if (census.length > 0) hub.child.kill('SIGUSR2');
+  if (signalled) hub.child.kill('SIGUSR2');
   const cpuBefore = await cpuSeconds(hub.pid);
   const wakeBefore = await wakeups(hub.pid);
   await sleep(seconds * 1000);
   const cpuS = (await cpuSeconds(hub.pid)) - cpuBefore;
   const woke = (await wakeups(hub.pid)) - wakeBefore;
-  if (census.length > 0) {
-    hub.child.stderr?.pipe(process.stderr);
+  if (signalled) {
+    if (census.length > 0) hub.child.stderr?.pipe(process.stderr);
     hub.child.kill('SIGUSR2');
     await sleep(500);
+  }
+  let profile: ProfileSummary | undefined;
+  if (profileFile !== undefined) {
+    for (let waited = 0; !existsSync(profileFile); waited += 100) {
+      if (waited > 60_000) throw new Error(`no profile in ${profileFile} after a minute`);
+      await sleep(100);
+    }
+    profile = summariseProfile(profileFile);
+    process.stderr.write(`profile, most self time first:\n${profile.top_self.join('\n')}\n`);
   }
   await hub.stop();
   console.log(
@@ -69,6 +94,10 @@ try {
       zigbee_devices: zigbee,
       radios: 'zigbee (simulated), zwave (mock controller, demo nodes), gpio (in-process pins)',
       node: process.version,
+      ...(nodeFlags.length === 0 ? {} : { node_flags: nodeFlags.join(' ') }),
+      ...(profile === undefined
+        ? {}
+        : { profile: { total_ms: profile.total_ms, simulator_ms: profile.simulator_ms, by_owner: profile.by_owner } }),
     }),
   );
 } catch (error) {

@@ -297,7 +297,7 @@ const radios = z
     settleMaxS: intRange(1, 600)
       .default(30)
       .describe(
-        'How long bridge/devices, bridge/rooms and Home Assistant discovery wait at most for a starting radio to announce the devices it knew (a sleeping Z-Wave node is announced when it first wakes up) before they go out regardless.',
+        'How long bridge/devices, bridge/rooms and Home Assistant discovery wait at most for a starting radio to announce the devices it knew before they go out regardless (a Z-Wave node asleep before its interview is done holds nothing: it is announced when it wakes up, and the lists go out again).',
       ),
   })
   .prefault({})

@@ -2,8 +2,8 @@
  * Tells the hub while a radio announces the devices it knows at its start (`radio.settling`
  * events; ../uplink/radio-settling.ts holds the coalesced lists meanwhile): from just before
  * its start until the radio says they are announced (`Radio.announced`), its start failed,
- * it stopped, or `maxMs` passed (`radios.settleMaxS`: a sleeping Z-Wave node that never wakes up holds nothing
- * longer than that).
+ * it stopped, or `maxMs` passed (`radios.settleMaxS`: a radio slow to announce holds nothing longer than
+ * that; a Z-Wave node asleep before its interview is done holds nothing at all, ../radios/zwave/nodes-announced.ts).
  */
 import type { HubEvents } from '../events/hub-events.js';
 

@@ -23,6 +23,7 @@ import { nodeWrites, writeToNode } from './node-commands.js';
 import { PendingCommands } from '../../store/pending-commands.js';
 import { noteDriverDestroyed } from './expected-zwave-rejection.js';
 import { JoinWindows } from './join-windows.js';
+import { nodesAnnounced } from './nodes-announced.js';
 import { zwaveToolkit } from './tools/zwave-toolkit.js';
 import { NvmBackups } from './tools/nvm-backups.js';
 import type { ZWaveRadioOptions } from './zwave-radio-options.js';
@@ -51,7 +52,7 @@ const DEVICE_FAULTS = new Set<ZWaveErrorCodes>([
 
 export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
   private driver: Driver | undefined;
-  /** Resolves once zwave-js has every node of this start ready (interviewed, or asleep with what it knows). */
+  /** Resolves once every node of this start is ready (interviewed, or asleep with what it knows) or waits for a wake-up (nodes-announced.ts). */
   private allNodesReady: Promise<void> | undefined;
   /** The log transport of the current driver incarnation. */
   private driverTransport: PinoTransport | undefined;
@@ -109,7 +110,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       }
     });
     const ready = new Promise<void>((resolve) => driver.once('driver ready', resolve));
-    this.allNodesReady = new Promise<void>((resolve) => driver.once('all nodes ready', resolve));
+    this.allNodesReady = nodesAnnounced(driver, ready);
     try {
       await Promise.race([driver.start(), failedToStart]);
       const timeout = this.options.readyTimeoutMs ?? 60_000;
@@ -172,7 +173,7 @@ export class ZWaveRadio extends RadioSkeleton<'zwave'> implements Radio {
       );
   }
 
-  /** Every node this start knew is announced (zwave-js's `all nodes ready`). */
+  /** Every node this start knew is announced, but for those asleep before their interview is done (nodes-announced.ts). */
   announced(): Promise<void> {
     return this.allNodesReady ?? Promise.resolve();
   }

@@ -53,6 +53,8 @@ export interface ZWaveHubOptions {
   stateDir?: string;
   /** The controller's NVM: the mock controller answers the NVM operations from it, and the radio keeps NVM backups. */
   nvm?: MockNvm;
+  /** `radios.settleMaxS` (30 by default) */
+  settleMaxS?: number;
 }
 
 export async function startZWaveHub(kinds: readonly SimulatedMember[], options: ZWaveHubOptions = {}): Promise<ZWaveHub> {
@@ -74,6 +76,7 @@ export async function startZWaveHub(kinds: readonly SimulatedMember[], options: 
       homeassistant: { configsAppliedMs: 100 },
       radios: {
         restart: options.restart ?? {},
+        ...(options.settleMaxS === undefined ? {} : { settleMaxS: options.settleMaxS }),
         breakers: { zwave: options.breaker ?? {} },
         zwave: {
           ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
