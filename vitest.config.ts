@@ -25,8 +25,10 @@ const perFile = {
   pool: 'forks',
   // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
   // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
-  // time on a 2-core CI machine and leaves the other core idle).
-  maxWorkers: Math.max(2, availableParallelism()),
+  // time on a 2-core CI machine and leaves the other core idle). TEST_WORKERS=N sets it (to measure
+  // other counts: vitest's --maxWorkers does not reach a project's own setting; not HEARTH_, which
+  // the tests that load a config in their own process would read as an option).
+  maxWorkers: Number(process.env.TEST_WORKERS ?? Math.max(2, availableParallelism())),
 } as const;
 
 export default defineConfig({

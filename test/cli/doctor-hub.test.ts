@@ -194,7 +194,7 @@ describe("doctor: the broker's TLS", () => {
     const configFor = async (ca: string) => {
       const { file } = await writeConfig({ uplink: { protocol: 'mqtts', host: '127.0.0.1', port: broker.port, tls: { ca } } });
       const loaded = await loadConfig({ file });
-      if (!loaded.ok) throw new Error('config invalid');
+      if (!loaded.ok) throw new Error(`config invalid: ${JSON.stringify(loaded.problems)}`);
       return loaded.config;
     };
     const good = await configFor(pki.ca);
