@@ -2,10 +2,11 @@
  * `HEARTH_…` environment variables: each overrides one option, named after its path
  * (uplink.port → HEARTH_UPLINK_PORT). String options take the value as it is; every other type
  * is read as a YAML scalar or flow collection (`1884`, `true`, `{radios.zigbee: debug}`).
- * A variable that names no option is a problem, not silently ignored: it is usually a typo.
+ * A variable that names no option is a problem, not silently ignored: it is usually a typo
+ * (`HEARTH_CONFIG` and the test suite's and benches' `HEARTH_TEST_…`/`HEARTH_BENCH_…` are not options).
  */
 import { parse as parseYaml } from 'yaml';
-import { CLI_ENV_VARS, optionByEnv } from './options.js';
+import { CLI_ENV_VARS, optionByEnv, TOOL_ENV_PREFIXES } from './options.js';
 import type { ConfigProblem } from './problems.js';
 
 export interface EnvOverride {
@@ -19,6 +20,7 @@ export function readEnvOverrides(env: NodeJS.ProcessEnv): { overrides: EnvOverri
   const problems: ConfigProblem[] = [];
   for (const [variable, raw] of Object.entries(env)) {
     if (!variable.startsWith('HEARTH_') || raw === undefined || CLI_ENV_VARS.includes(variable)) continue;
+    if (TOOL_ENV_PREFIXES.some((prefix) => variable.startsWith(prefix))) continue;
     const option = optionByEnv(variable);
     if (option === undefined) {
       problems.push({ where: variable, message: 'names no hearth option (see `hearth config schema` for the list)' });

@@ -30,6 +30,9 @@ export interface ConfigOption {
 /** Environment variables that are not options: they tell the CLI where the config is. */
 export const CLI_ENV_VARS: readonly string[] = ['HEARTH_CONFIG'];
 
+/** Prefixes of variables that are not options either: hearth's own test suite and benchmarks (`HEARTH_TEST_TSX`, `HEARTH_BENCH_CENSUS`), which hubs they start inherit. */
+export const TOOL_ENV_PREFIXES: readonly string[] = ['HEARTH_TEST_', 'HEARTH_BENCH_'];
+
 interface JsonSchemaNode {
   type?: string;
   description?: string;

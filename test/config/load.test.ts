@@ -59,7 +59,14 @@ describe('loading the configuration', () => {
   });
 
   it('names the environment variable a wrong value came from, and unknown HEARTH_ variables', async () => {
-    const problems = await problemsOf('', { HEARTH_UPLINK_PORT: 'abc', HEARTH_UPLNK_HOST: 'x', HEARTH_CONFIG: '/ignored' });
+    const problems = await problemsOf('', {
+      HEARTH_UPLINK_PORT: 'abc',
+      HEARTH_UPLNK_HOST: 'x',
+      HEARTH_CONFIG: '/ignored',
+      // the suite's and the benches' own (a hub they start inherits them): not options, not problems
+      HEARTH_TEST_TSX: '1',
+      HEARTH_BENCH_CENSUS: '1',
+    });
     expect(problems).toEqual([
       'HEARTH_UPLNK_HOST: names no hearth option (see `hearth config schema` for the list)',
       'uplink.port (from HEARTH_UPLINK_PORT): expected an integer 1-65535, got "abc"',
