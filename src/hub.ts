@@ -5,8 +5,8 @@
  * `HubParts` (simulated hardware they drive, a metrics registry they read, a clock). Start order: HTTP endpoint (so /health shows start-up), state
  * directory, embedded broker (demo; before the radios keep the event loop busy, and before the
  * bridge, which publishes discovery only to it with `homeassistant.publishTo: embedded-broker`),
- * devices (the store), uplink bridge (outbox), actor system, local rules, MQTT link (what the store knows
- * goes out while the radios load), radios, the commands gate (commands handled from now on; the
+ * devices (the store), uplink bridge (outbox), actor system, local rules, MQTT link, the known-first
+ * wait (what the store knows reaches the broker before the radios load, at most 1 s), radios, the commands gate (commands handled from now on; the
  * first wait for the broker). The runner stops them in reverse (the gate stops the link first),
  * so the radios are quiet before the actors save their state, and the uplink has stopped
  * sending to them before that.
@@ -26,7 +26,7 @@ import { registerZWaveNodeMetrics } from './radios/zwave-node-metrics.js';
 import type { SimulatedParts } from './radios/simulated-parts.js';
 import { ResilienceMetrics } from './resilience/resilience-metrics.js';
 import { HubRunner, type HubHealth } from './lifecycle/hub-runner.js';
-import type { Part } from './lifecycle/part.js';
+import { within, type Part } from './lifecycle/part.js';
 import { HttpEndpoint } from './observability/http-endpoint.js';
 import type { ModuleLogging } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
@@ -60,6 +60,26 @@ function commandsGate(bridge: UplinkBridge, link: MqttLink): Part {
 function serialPortOf(config: HearthConfig, kind: string): { serialPort?: string } {
   const settings = kind === 'zwave' ? config.radios.zwave : kind === 'zigbee' ? config.radios.zigbee : undefined;
   return settings === undefined || settings.simulate || settings.serialPort === undefined ? {} : { serialPort: settings.serialPort };
+}
+
+/** How long the radios wait at most for the broker to have what the store knows (`knownFirst`). */
+export const KNOWN_FIRST_MAX_MS = 1000;
+
+/**
+ * Between the link and the radios: the radios' libraries (zwave-js, herdsman and its
+ * converters: a second or more of loading on a small board) load once the broker has
+ * `bridge/devices` and every device's last state from the store, or the first connection
+ * attempt failed (UplinkBridge.knownOnBroker), and at most `KNOWN_FIRST_MAX_MS` later.
+ */
+function knownFirst(bridge: UplinkBridge): Part {
+  return {
+    name: 'uplink.known',
+    start: async (signal) => {
+      await within(bridge.knownOnBroker(), KNOWN_FIRST_MAX_MS, signal);
+    },
+    stop: () => Promise.resolve(),
+    health: () => ({ status: 'ok' }),
+  };
 }
 
 /** The process's memory as the web page shows it. */
@@ -194,10 +214,10 @@ export class Hub {
     }
     this.radios = radioParts;
     // the link before the radios: what the store knows (bridge/devices, every state) reaches the
-    // broker while the radios load their libraries and start; radios after the actors (their
+    // broker before the radios load their libraries and start (knownFirst); radios after the actors (their
     // reports reach a running actor system). Commands wait until the radios have started, and
     // the link stops first (no command reaches a stopping radio): the commands gate.
-    parts.push(this.devices, bridge, this.actors, rules, link, ...radioParts, commandsGate(bridge, link));
+    parts.push(this.devices, bridge, this.actors, rules, link, knownFirst(bridge), ...radioParts, commandsGate(bridge, link));
     // last: its commands go through the bridge's router once the radios run; it stops first, closing the pages' streams
     if (config.web.enabled) {
       const control = radioControl(radioParts);

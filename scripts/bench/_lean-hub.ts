@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.js';
-import type { SimulatedParts } from '../../src/radios/simulated-parts.js';
+import type { SimulatedParts, SimulatedZigbee } from '../../src/radios/simulated-parts.js';
 import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-rejection.js';
 import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
@@ -60,15 +60,17 @@ process.on('unhandledRejection', (error) => {
 
 if (settings.registered !== undefined && settings.registered > 0) await seedRegistry(settings.registered);
 
-const [{ SimulatedZigbeeNetwork }, { registerSimulatedNetwork }] = await Promise.all([
-  import('../../src/radios/zigbee/simulator/simulated-network.js'),
-  import('../../src/radios/zigbee/simulator/adapter-hook.js'),
-]);
 const kinds = Array.from({ length: settings.zigbee }, (_, i) => (['climate', 'plug', 'bulb', 'door'] as const)[i % 4] as 'climate');
-const network = new SimulatedZigbeeNetwork(kinds);
-const path = registerSimulatedNetwork(network, 'bench');
-const simulated: SimulatedParts = {
-  zigbee: {
+// built at the Zigbee radio's first start, as `simulate` builds the demo's: herdsman (which the
+// simulator uses) loads then, after the hub has published what its store knows
+const zigbee = async (): Promise<SimulatedZigbee> => {
+  const [{ SimulatedZigbeeNetwork }, { registerSimulatedNetwork }] = await Promise.all([
+    import('../../src/radios/zigbee/simulator/simulated-network.js'),
+    import('../../src/radios/zigbee/simulator/adapter-hook.js'),
+  ]);
+  const network = new SimulatedZigbeeNetwork(kinds);
+  const path = registerSimulatedNetwork(network, 'bench');
+  return {
     network,
     serialPath: path,
     options: {
@@ -86,8 +88,9 @@ const simulated: SimulatedParts = {
         adapter: { disableLED: false },
       },
     },
-  },
+  };
 };
+const simulated: SimulatedParts = { zigbee };
 if (settings.radios === 'all') {
   const [{ SimulatedZWaveNetwork }, { SIMULATED_KINDS }, { InProcessPins }] = await Promise.all([
     import('../../src/radios/zwave/simulator/simulated-network.js'),

@@ -50,7 +50,11 @@ export function radiosFromConfig(config: HearthConfig, logging: ModuleLogging, c
     radios.push(
       onPort(
         new DeferredRadio('zigbee', async () =>
-          (await import('./zigbee/zigbee-from-config.js')).zigbeeRadioFromConfig(config, logging, simulated.zigbee),
+          (await import('./zigbee/zigbee-from-config.js')).zigbeeRadioFromConfig(
+            config,
+            logging,
+            typeof simulated.zigbee === 'function' ? await simulated.zigbee() : simulated.zigbee,
+          ),
         ),
         zigbee,
       ),

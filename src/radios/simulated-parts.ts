@@ -3,7 +3,9 @@
  * open: a Z-Wave mock network, a simulated Zigbee network, in-process GPIO pins. The radios
  * are still built by their own factories (`*-from-config.ts`) from the config, so a test runs
  * the hub's own wiring; only the hardware and the library options a test tunes (shorter
- * timeouts, fewer retries) come from outside.
+ * timeouts, fewer retries) come from outside. A Zigbee network may be handed in as a function
+ * that builds it: called at the radio's first start, so that its library (herdsman, which the
+ * simulator uses) loads then, after the hub has published what its store knows (a bench's restart).
  */
 import type { Driver, PartialZWaveOptions } from 'zwave-js';
 import type { BoardId } from '../hardware/board-profile.js';
@@ -38,6 +40,6 @@ export interface SimulatedGpio {
 
 export interface SimulatedParts {
   zwave?: SimulatedZWave;
-  zigbee?: SimulatedZigbee;
+  zigbee?: SimulatedZigbee | (() => Promise<SimulatedZigbee>);
   gpio?: SimulatedGpio;
 }

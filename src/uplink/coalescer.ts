@@ -2,7 +2,8 @@
  * Coalesces a burst of requests into one run: the task runs once the requests have been quiet
  * for `quietMs`, or `maxWaitMs` after the first of the burst at the latest (a stream of changes
  * that never pauses is still published). While held (`hold`: a radio announcing the devices it
- * knows at start), requests only mark the run wanted; `release` starts the quiet wait then.
+ * knows at start, the first broker connection not made yet), requests only mark the run wanted;
+ * the last holder's `release` starts the quiet wait then. Each holder holds by its own name.
  * Plain timers, so a fake clock drives it in tests.
  */
 export interface CoalescerOptions {
@@ -14,7 +15,8 @@ export class Coalescer {
   private timer: NodeJS.Timeout | undefined;
   /** When the current burst began (ms, Date.now), undefined when none is pending. */
   private firstAt: number | undefined;
-  private held = false;
+  /** Who holds the runs back (a run waits until none does). */
+  private readonly holders = new Set<string>();
   /** A request came while held. */
   private wanted = false;
   /** Runs of the task so far. */
@@ -27,7 +29,7 @@ export class Coalescer {
 
   /** Asks for a run; it happens after the burst this request belongs to. */
   request(): void {
-    if (this.held) {
+    if (this.holders.size > 0) {
       this.wanted = true;
       return;
     }
@@ -39,21 +41,20 @@ export class Coalescer {
     this.timer.unref();
   }
 
-  /** Requests wait until `release` (a run already pending waits too). */
-  hold(): void {
-    if (this.held) return;
-    this.held = true;
-    if (this.timer === undefined) return;
+  /** Requests wait until every holder has released (a run already pending waits too). */
+  hold(by = 'hold'): void {
+    const already = this.holders.size > 0;
+    this.holders.add(by);
+    if (already || this.timer === undefined) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.firstAt = undefined;
     this.wanted = true;
   }
 
-  /** Ends a hold: what was requested meanwhile runs once the burst is quiet. */
-  release(): void {
-    if (!this.held) return;
-    this.held = false;
+  /** Ends `by`'s hold: once none holds, what was requested meanwhile runs when the burst is quiet. */
+  release(by = 'hold'): void {
+    if (!this.holders.delete(by) || this.holders.size > 0) return;
     if (!this.wanted) return;
     this.wanted = false;
     this.request();

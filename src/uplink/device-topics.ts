@@ -163,7 +163,7 @@ export class DeviceTopics {
    */
   async republishStates(again = false): Promise<void> {
     const { devices } = this.options;
-    for (const record of devices.records()) {
+    for (const record of devices.state.inReadingOrder(devices.records())) {
       const state = await devices.state.get(record.id);
       if (state === undefined || !this.listening) continue;
       const view: DeviceView = { id: record.id, friendlyName: record.friendlyName, radio: record.radio, state: state.values };

@@ -2,10 +2,11 @@
  * The embedded broker (aedes) for the demo and for trying hearth on a laptop: when
  * uplink.embeddedBroker is `auto`, the configured host is this machine and nothing listens on
  * the configured port, it runs a broker there so that state has somewhere to flow. It never
- * replaces a broker that answers, and never runs for a remote host.
+ * replaces a broker that answers, and never runs for a remote host. aedes is loaded only when
+ * it runs (a hub with a broker of its own, or with the setting off, never loads it).
  */
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import type { Aedes } from 'aedes';
 import type { Logger } from 'pino';
 import type { Part, PartHealth } from '../lifecycle/part.js';
 import { probeTcp } from './broker-probe.js';
@@ -34,7 +35,7 @@ export class EmbeddedBroker implements Part {
       this.log.debug({ host: this.host, port: this.port, probe }, this.decision);
       return;
     }
-    const broker = await Aedes.createBroker();
+    const broker = await (await import('aedes')).Aedes.createBroker();
     const server = createServer((socket) => broker.handle(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -15,8 +15,8 @@ export function holdWhileRadiosSettle(events: HubEvents, owner: string, coalesce
     if (now) settling.add(radio);
     else settling.delete(radio);
     for (const coalescer of coalescers) {
-      if (settling.size > 0) coalescer.hold();
-      else coalescer.release();
+      if (settling.size > 0) coalescer.hold('radios');
+      else coalescer.release('radios');
     }
   });
 }

@@ -6,21 +6,16 @@
  * connects and stops after it, flushing the outbox.
  */
 import { join } from 'node:path';
-import type { Registry } from 'prom-client';
-import { baseTopicOf, type HearthConfig } from '../config/schema.js';
-import type { Logger } from 'pino';
+import type { HearthConfig } from '../config/schema.js';
+import { bridgeOptionsFromConfig, type BridgeParts, type UplinkBridgeOptions } from './uplink-bridge-options.js';
 import type { DeviceRecord } from '../model/device-record.js';
-import type { DeviceService } from '../devices/device-service.js';
 import type { Part, PartHealth } from '../lifecycle/part.js';
-import type { RuleEngine } from '../rules/rule-engine.js';
-import type { RadioControl } from '../radios/radio.js';
 import { isRunning, NO_RADIOS } from './no-radios.js';
 import { BridgeRequests, type BridgeResponse } from './bridge-requests.js';
 import { RuleTopics } from './rule-topics.js';
 import { describeError, ErrorCode } from '../errors.js';
 import { CommandAge } from './command-age.js';
 import { CommandRouter } from './command-router.js';
-import type { MqttLink } from './mqtt-link.js';
 import { Outbox, type OutgoingMessage } from './outbox.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { Outgoing } from './outgoing.js';
@@ -30,49 +25,17 @@ import { GroupTopics } from './groups/group-topics.js';
 import { Topics, type IncomingTopic } from './topics.js';
 import { registerUplinkMetrics } from './uplink-metrics.js';
 import { damageHealth } from '../store/store-damage.js';
-import { haVersionNumber } from '../config/homeassistant-schema.js';
 import { statePlaceholders } from './homeassistant/discovery-configs.js';
 import { groupStatePlaceholders } from './homeassistant/group-discovery.js';
 import { HomeAssistantDiscovery } from './homeassistant/ha-discovery.js';
 import { version } from '../version.js';
 
+export type { UplinkBridgeOptions } from './uplink-bridge-options.js';
+
 /** The settings key under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
 /** How often that time is written while connected (one small file write). */
 const LAST_HEARD_EVERY_MS = 60_000;
-
-export interface UplinkBridgeOptions {
-  stateDir: string;
-  /** `store.maxLossMs`: an outbox message is on disk within it. */
-  maxLossMs: number;
-  base: string;
-  devices: DeviceService;
-  link: MqttLink;
-  log: Logger;
-  outboxMaxBytes: number;
-  drainRatePerS: number;
-  maxInFlight: number;
-  maxPayloadBytes: number;
-  /** Commands older than this are not carried out (0: no limit). */
-  commandMaxAgeMs: number;
-  /** Joining and leaving (permit_join, zwave/exclusion); none by default. */
-  radios?: RadioControl;
-  /** The local rules (rule/add, …); none by default. */
-  rules?: RuleEngine;
-  health?: () => unknown;
-  /** How often `bridge/health` is published (0: never). */
-  healthIntervalMs: number;
-  /** Hears the code of every failed command and bridge request (the metrics' label). */
-  onFailure?: (code: string) => void;
-  /** Hears each failure warning the log's rate limit left out (metrics). */
-  onWarningSuppressed?: () => void;
-  /** Home Assistant discovery (config `homeassistant`); none when undefined. */
-  homeassistant?: { prefix: string; hubId: string; legacyColorMode?: boolean; configsAppliedMs: number } | undefined;
-  /** Asked at start: false leaves Home Assistant discovery out this time (`homeassistant.publishTo`); true by default. */
-  discoveryWanted?: () => boolean;
-  /** Where the uplink's metrics go (none by default). */
-  metrics?: Registry;
-}
 
 export class UplinkBridge implements Part {
   readonly name = 'uplink.bridge';
@@ -81,6 +44,8 @@ export class UplinkBridge implements Part {
   private healthTimer: NodeJS.Timeout | undefined;
   private letCommandsIn: () => void = () => undefined;
   private readonly commandsOpen = new Promise<void>((resolve) => (this.letCommandsIn = resolve));
+  private knownThrough: () => void = () => undefined;
+  private readonly known = new Promise<void>((resolve) => (this.knownThrough = resolve));
   private commandAge: CommandAge | undefined;
   private router: CommandRouter | undefined;
   private readonly outgoing: Outgoing;
@@ -122,34 +87,8 @@ export class UplinkBridge implements Part {
   }
 
   /** The bridge as the `uplink` config section sets it up. */
-  static fromConfig(
-    config: HearthConfig,
-    parts: Pick<
-      UplinkBridgeOptions,
-      'devices' | 'link' | 'log' | 'health' | 'radios' | 'rules' | 'onFailure' | 'onWarningSuppressed' | 'metrics' | 'discoveryWanted'
-    >,
-  ): UplinkBridge {
-    const { uplink } = config;
-    return new UplinkBridge({
-      ...parts,
-      stateDir: config.stateDir,
-      maxLossMs: config.store.maxLossMs,
-      base: baseTopicOf(config),
-      outboxMaxBytes: uplink.outboxMaxBytes,
-      drainRatePerS: uplink.drainRatePerS,
-      maxInFlight: uplink.maxInFlight,
-      maxPayloadBytes: uplink.maxPayloadBytes,
-      commandMaxAgeMs: uplink.commandMaxAgeS * 1000,
-      healthIntervalMs: uplink.healthIntervalS * 1000,
-      homeassistant: config.homeassistant.enabled
-        ? {
-            prefix: config.homeassistant.prefix,
-            hubId: config.hubId,
-            legacyColorMode: haVersionNumber(config.homeassistant.minVersion) < 202404,
-            configsAppliedMs: config.homeassistant.configsAppliedMs,
-          }
-        : undefined,
-    });
+  static fromConfig(config: HearthConfig, parts: BridgeParts): UplinkBridge {
+    return new UplinkBridge(bridgeOptionsFromConfig(config, parts));
   }
 
   /** Messages not published because MQTT forbids their topic. */
@@ -219,10 +158,16 @@ export class UplinkBridge implements Part {
         this.outgoing.client = client;
         // before the publisher's listener: what the republish enqueues at once merges with what waits
         client.on('connect', (connack) => {
-          if (connack.sessionPresent) return;
+          if (connack.sessionPresent) {
+            this.discoveryPart?.connected();
+            this.knownThrough();
+            return;
+          }
           this.outgoing.forgetRetained();
           this.republishAll();
         });
+        // a first attempt that failed: nothing reaches the broker soon, the radios need not wait
+        client.once('close', () => this.knownThrough());
         publisher.attach(client);
         commandAge.attach(client);
         client.on('close', () => this.rememberLastHeard());
@@ -246,6 +191,7 @@ export class UplinkBridge implements Part {
       this.discoveryPart = new HomeAssistantDiscovery({
         context: { prefix: ha.prefix, hubId: ha.hubId, base: this.topics.base, version, legacyColorMode: ha.legacyColorMode === true },
         configsAppliedMs: ha.configsAppliedMs,
+        connectionWaitMs: this.options.connectionWaitMs,
         devices,
         log,
         use: (user) => this.options.link.use(user),
@@ -281,6 +227,17 @@ export class UplinkBridge implements Part {
   }
 
   /**
+   * Resolves once the broker has what the store knows: the first connection is made and, for a
+   * broker without the hub's session, `bridge/devices` and every device's state and availability
+   * from the store are acknowledged (the Home Assistant configs come after); or the first
+   * connection attempt failed. The hub starts the radios after it (src/hub.ts), so that loading
+   * their libraries does not hold these up.
+   */
+  knownOnBroker(): Promise<void> {
+    return this.known;
+  }
+
+  /**
    * Keeps on disk when the hub last heard from the broker, so that after a restart the age of
    * commands the broker queued meanwhile has a bound (command-age.ts).
    */
@@ -304,7 +261,14 @@ export class UplinkBridge implements Part {
     this.deviceTopics.republishLists();
     this.ruleTopics.republish();
     this.groupTopics.republish();
-    const done = this.discoveryPart?.republish(false) ?? this.deviceTopics.republishStates(false);
+    // the states from the store before the Home Assistant configs (~1,250 for 200 devices, at the
+    // backlog's rate): retained, so a Home Assistant reading the configs later still gets them
+    const discovery = this.discoveryPart;
+    const done = this.deviceTopics.republishStates(false).then(() => {
+      void this.outgoing.sent().then(this.knownThrough);
+      discovery?.connected();
+      return discovery?.republish(false, { states: false });
+    });
     this.publisher?.asBacklog(done);
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }

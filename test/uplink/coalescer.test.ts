@@ -82,4 +82,19 @@ describe('Coalescer', () => {
     expect(task).toHaveBeenCalledTimes(2);
     expect(coalescer.pending).toBe(false);
   });
+
+  it('held by two holders runs once both have released, not at the first release', () => {
+    const task = vi.fn();
+    const coalescer = new Coalescer({ quietMs: 200, maxWaitMs: 2000 }, task);
+    coalescer.hold('connection');
+    coalescer.hold('radios');
+    coalescer.request();
+    coalescer.release('connection');
+    coalescer.release('connection'); // a second release of the same holder changes nothing
+    vi.advanceTimersByTime(5000);
+    expect(task).not.toHaveBeenCalled();
+    coalescer.release('radios');
+    vi.advanceTimersByTime(200);
+    expect(task).toHaveBeenCalledTimes(1);
+  });
 });

@@ -16,6 +16,9 @@
  *
  * A sync waits for a burst of changes to be quiet (../coalescer.ts): 200 Zigbee devices joining
  * get their configs once, with their availability (which comes a moment after the device).
+ * The first sync also waits for the first broker connection (at most `connectionWaitMs`): a
+ * broker without the hub's session gets the devices' states from the store before the configs
+ * (the bridge's republish), not behind a thousand configs draining at the backlog's rate.
  */
 import type { Logger } from 'pino';
 import type { DeviceRecord } from '../../model/device-record.js';
@@ -32,6 +35,8 @@ import { groupDiscovery } from './group-discovery.js';
 
 /** The listener owner on the hub's event bus. */
 const OWNER = 'uplink.homeassistant';
+/** The gatherer's holder until the first broker connection. */
+const CONNECTION_HOLD = 'connection';
 
 export interface HomeAssistantDiscoveryOptions {
   context: DiscoveryContext;
@@ -40,6 +45,8 @@ export interface HomeAssistantDiscoveryOptions {
    * (`homeassistant.configsAppliedMs`): it reads a burst of messages before it runs the discovery updates they bring.
    */
   configsAppliedMs: number;
+  /** How long the first sync waits for the first broker connection (`uplink.startupWaitMs`); 0: not at all. */
+  connectionWaitMs?: number;
   devices: DeviceService;
   log: Logger;
   /** Plugs the part into the MQTT link (its subscriptions and the client). */
@@ -74,6 +81,7 @@ export class HomeAssistantDiscovery {
   /** The sync waiting for its burst to be quiet, and what lets it go. */
   private gathering: (() => void) | undefined;
   private readonly gatherer = new Coalescer({ quietMs: LISTS_QUIET_MS, maxWaitMs: LISTS_MAX_WAIT_MS }, () => this.gathering?.());
+  private connectionWait: NodeJS.Timeout | undefined;
   republished = 0;
 
   constructor(private readonly options: HomeAssistantDiscoveryOptions) {}
@@ -97,6 +105,12 @@ export class HomeAssistantDiscovery {
 
   start(): void {
     const { devices } = this.options;
+    const waitMs = this.options.connectionWaitMs ?? 0;
+    if (waitMs > 0) {
+      this.gatherer.hold(CONNECTION_HOLD);
+      this.connectionWait = setTimeout(() => this.connected(), waitMs);
+      this.connectionWait.unref();
+    }
     this.options.use({
       subscriptions: [this.statusTopic, this.ownConfigs],
       onClient: (client) => {
@@ -127,8 +141,19 @@ export class HomeAssistantDiscovery {
     this.schedule();
   }
 
+  /**
+   * The first connection is made, and what a broker without the hub's session gets first is in
+   * the outbox (the bridge says so; or `connectionWaitMs` passed without one): syncs may run.
+   */
+  connected(): void {
+    clearTimeout(this.connectionWait);
+    this.connectionWait = undefined;
+    this.gatherer.release(CONNECTION_HOLD);
+  }
+
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.connectionWait);
     this.options.devices.events.removeOwner(OWNER);
     this.gatherer.flush();
     // what waited goes out now, into the outbox that is still open
@@ -274,17 +299,19 @@ export class HomeAssistantDiscovery {
   }
 
   /**
-   * Every config, then every device's state, again (Home Assistant's birth, or a broker with no
-   * session for the hub); resolves once they are in the outbox. `again`: even those unchanged
-   * since the last time (Home Assistant asked for them).
+   * Every config, then every device's state, again (Home Assistant's birth); resolves once they
+   * are in the outbox. `again`: even those unchanged since the last time (Home Assistant asked
+   * for them). `states: false`: the configs only (a broker with no session for the hub: the
+   * bridge has republished the states already, retained, so their order does not matter to a
+   * Home Assistant that reads the configs later).
    */
-  republish(again: boolean): Promise<void> {
+  republish(again: boolean, { states = true }: { states?: boolean } = {}): Promise<void> {
     this.gatherer.flush(); // the pending changes first, without waiting for their burst to end
     return this.settled()
       .then(async () => {
         if (this.stopped) return;
         for (const [topic, config] of this.published) this.options.enqueue({ topic, payload: config, retain: true, kind: 'state' }, again);
-        await this.options.republishStates(again);
+        if (states) await this.options.republishStates(again);
       })
       .catch((error: unknown) => this.options.log.error({ err: error }, `could not republish for Home Assistant: ${describeError(error)}`));
   }
