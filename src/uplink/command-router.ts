@@ -165,13 +165,14 @@ export class CommandRouter {
       });
       respond?.(response);
     };
+    // an old or retained /set is never carried out, whether or not its device is known (yet): say why first
+    if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
     const group = record === undefined ? this.options.groups?.commands.resolve(incoming.device) : undefined;
     if (record === undefined && group === undefined)
       return fail(ErrorCode.DeviceNotFound, `no device or group named or with id ${quotedName(incoming.device)}`);
     if (payload.length > this.options.maxPayloadBytes) {
       return fail(ErrorCode.PayloadTooLarge, `payload of ${payload.length} bytes is over the limit of ${this.options.maxPayloadBytes}`);
     }
-    if (incoming.kind === 'set' && age.expired) return fail(ErrorCode.CommandExpired, `not carried out: ${age.reason}`);
     if (group !== undefined) {
       const answer = (data: unknown): void => respond?.({ status: 'ok', data });
       return this.routeGroup(group, incoming, payload, fail, answer);
