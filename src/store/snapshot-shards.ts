@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { hashString, isPowerOfTwo } from '../collections/sharded-map.js';
 import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
+import { diskStats } from './disk-stats.js';
 import type { DeviceState } from './device-state.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import type { StoreDamage } from './store-damage.js';
@@ -114,6 +115,7 @@ export class SnapshotShards {
       this.options.damage?.note({ kind: 'snapshot_shard', area: DAMAGE_AREA, file: path, problem, action });
     const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
     let shard: SnapshotShard;
+    diskStats.shardReads++;
     try {
       shard = (await file.read()) ?? {};
     } catch (error) {
