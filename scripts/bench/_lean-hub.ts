@@ -24,10 +24,12 @@ interface BenchHub {
   radios: 'zigbee' | 'all';
   zigbee: number;
   registered?: number;
+  /** The hub's log level on stderr (warn unless a probe wants more). */
+  logLevel?: string;
 }
 
 const settings = JSON.parse(process.env.HEARTH_BENCH ?? '{}') as BenchHub;
-const log = pino({ level: (settings as { logLevel?: string }).logLevel ?? 'warn' }, pino.destination(2));
+const log = pino({ level: settings.logLevel ?? 'warn' }, pino.destination(2));
 const memory = () => {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
   const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
