@@ -21,7 +21,13 @@ export interface Step {
   heap_used_mb: number;
   heap_total_mb: number;
   external_mb: number;
+  array_buffers_mb: number;
+  anonymous_mb: number;
 }
+
+/** glibc's malloc tunables (MALLOC_ARENA_MAX=2, GLIBC_TUNABLES=…) handed on to the hub, to compare them. */
+const mallocEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_') || name === 'GLIBC_TUNABLES'));
 
 export class LeanHubProcess {
   readonly child: ChildProcess;
@@ -32,7 +38,14 @@ export class LeanHubProcess {
 
   constructor(script: string, settings: LeanHubSettings, nodeFlags: readonly string[] = [], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HEARTH_BENCH: JSON.stringify(settings), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        HEARTH_BENCH: JSON.stringify(settings),
+        ...mallocEnv(),
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));

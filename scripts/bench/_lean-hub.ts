@@ -7,11 +7,13 @@
  * before the start (known devices that are not on the network). Prints one JSON line per step
  * ({"step":"ready"|"memory",…}); answers "memory" on stdin with its memory; stops on SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.js';
 import type { SimulatedParts, SimulatedZigbee } from '../../src/radios/simulated-parts.js';
+import { withoutStackRewriting } from '../../src/radios/without-stack-rewriting.js';
 import { isExpectedZWaveRejection } from '../../src/radios/zwave/expected-zwave-rejection.js';
 import { DeviceRegistry } from '../../src/store/device-registry.js';
 import { startBridgedHub } from '../../test/support/bridged-hub.js';
@@ -22,14 +24,27 @@ interface BenchHub {
   radios: 'zigbee' | 'all';
   zigbee: number;
   registered?: number;
+  /** The hub's log level on stderr (warn unless a probe wants more). */
+  logLevel?: string;
 }
 
 const settings = JSON.parse(process.env.HEARTH_BENCH ?? '{}') as BenchHub;
-const log = pino({ level: 'warn' }, pino.destination(2));
+const log = pino({ level: settings.logLevel ?? 'warn' }, pino.destination(2));
 const memory = () => {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
   const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-  return { rss_mb: mb(rss), heap_used_mb: mb(heapUsed), heap_total_mb: mb(heapTotal), external_mb: mb(external + arrayBuffers) };
+  // anonymous memory (the heaps: V8's and malloc's) and file-backed (code, mapped libraries) from the kernel
+  const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? NaN);
+  return {
+    rss_mb: mb(rss),
+    heap_used_mb: mb(heapUsed),
+    heap_total_mb: mb(heapTotal),
+    // `external` includes `arrayBuffers` (Buffers' native memory)
+    external_mb: mb(external),
+    array_buffers_mb: mb(arrayBuffers),
+    anonymous_mb: mb(kb('Anonymous') * 1024),
+  };
 };
 const say = (step: string, more: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ step, uptime_ms: Math.round(process.uptime() * 1000), ...more })}\n`);
@@ -92,11 +107,14 @@ const zigbee = async (): Promise<SimulatedZigbee> => {
 };
 const simulated: SimulatedParts = { zigbee };
 if (settings.radios === 'all') {
-  const [{ SimulatedZWaveNetwork }, { SIMULATED_KINDS }, { InProcessPins }] = await Promise.all([
-    import('../../src/radios/zwave/simulator/simulated-network.js'),
-    import('../../src/radios/zwave/simulator/simulated-devices.js'),
-    import('../../src/radios/gpio/simulator/in-process-pins.js'),
-  ]);
+  // loaded as the hub loads zwave-js (radios-from-config.ts): without its stack-trace rewriting
+  const [{ SimulatedZWaveNetwork }, { SIMULATED_KINDS }, { InProcessPins }] = await withoutStackRewriting(() =>
+    Promise.all([
+      import('../../src/radios/zwave/simulator/simulated-network.js'),
+      import('../../src/radios/zwave/simulator/simulated-devices.js'),
+      import('../../src/radios/gpio/simulator/in-process-pins.js'),
+    ]),
+  );
   const zwave = new SimulatedZWaveNetwork(SIMULATED_KINDS);
   simulated.zwave = { network: zwave, afterStart: (driver) => zwave.nameNodes(driver) };
   simulated.gpio = { pins: new InProcessPins() };

@@ -10,8 +10,8 @@
  * writes that to stderr at the end (the census costs CPU itself: figures of such a run are off).
  * With HEARTH_BENCH_PROFILE=<file>, V8's sampling profiler runs over the idle window
  * (_cpu-profile.ts) and the result gets `profile`: milliseconds by whose code ran, the simulators'
- * apart (_profile-summary.ts; the profile is left in <file>). NODE_FLAGS (e.g. the unit's
- * "--max-semi-space-size=1 --max-old-space-size=160") are handed to the measured hub's node.
+ * apart (_profile-summary.ts; the profile is left in <file>). The measured hub's node runs with the
+ * V8 settings of systemd/hearth.service's ExecStart, or NODE_FLAGS (`none`: none) (_unit-flags.ts).
  *
  * Usage: npm run bench -- idle [seconds] [zigbee devices]
  */
@@ -26,10 +26,11 @@ import { compiledTree, cpuSeconds } from './_compiled.js';
 import { LeanHubProcess, sleep } from './_lean-hub-process.js';
 import { summariseProfile, type ProfileSummary } from './_profile-summary.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { benchNodeFlags } from './_unit-flags.js';
 
 const seconds = Number(process.argv[2] ?? 120);
 const zigbee = Number(process.argv[3] ?? 200);
-const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+const nodeFlags = benchNodeFlags();
 const SETTLE_MS = 5000;
 const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-idle-'));
 const tree = await compiledTree();
@@ -94,7 +95,7 @@ try {
       zigbee_devices: zigbee,
       radios: 'zigbee (simulated), zwave (mock controller, demo nodes), gpio (in-process pins)',
       node: process.version,
-      ...(nodeFlags.length === 0 ? {} : { node_flags: nodeFlags.join(' ') }),
+      node_flags: nodeFlags.join(' '),
       ...(profile === undefined
         ? {}
         : { profile: { total_ms: profile.total_ms, simulator_ms: profile.simulator_ms, by_owner: profile.by_owner } }),

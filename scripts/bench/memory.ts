@@ -4,8 +4,10 @@
  * simulated devices (the zigbee bench's mix), (b) all three radios (the demo's Z-Wave mock
  * network and GPIO pins beside them), and (b) with 1,000 and 10,000 registered devices (Zigbee
  * records in the registry beyond the 200 on the network). Beside each, the library floor: node
- * loading the same libraries and nothing else, in the same run. NODE_FLAGS (e.g.
- * "--max-semi-space-size=1") are handed to the hub's node, to compare V8 settings; CASES
+ * loading the same libraries and nothing else, in the same run. The hub's node runs with the V8
+ * settings of systemd/hearth.service's ExecStart (what a hub runs); NODE_FLAGS (e.g.
+ * "--max-semi-space-size=1", or "none") replaces them, to compare V8 settings; MALLOC_* and
+ * GLIBC_TUNABLES are handed on, to compare glibc's malloc settings; CASES
  * (comma-separated names, e.g. "b_all_radios") runs only those cases.
  *
  * Usage: npm run bench -- memory [seconds] [zigbee devices]
@@ -18,10 +20,11 @@ import { freePort } from '../../test/support/ports.js';
 import { compiledTree, rssMb } from './_compiled.js';
 import { LeanHubProcess, sleep, type LeanHubSettings } from './_lean-hub-process.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { benchNodeFlags } from './_unit-flags.js';
 
 const seconds = Number(process.argv[2] ?? 120);
 const zigbee = Number(process.argv[3] ?? 200);
-const nodeFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter((flag) => flag.length > 0);
+const nodeFlags = benchNodeFlags();
 const COMMON = ['mqtt', 'pino', 'lowdb', 'zod', 'yaml', 'prom-client', 'cockatiel'];
 const ZIGBEE = ['zigbee-herdsman', 'zigbee-herdsman-converters'];
 const ZWAVE = ['zwave-js', '@zwave-js/testing'];
@@ -60,7 +63,12 @@ try {
     await cp(paired, stateDir, { recursive: true });
     const hub = new LeanHubProcess(script, { stateDir, port, radios: each.radios, zigbee, registered: each.registered }, nodeFlags);
     const ready = await hub.next('ready');
-    const afterStart = { rss_mb: ready.rss_mb, heap_used_mb: ready.heap_used_mb };
+    const afterStart = {
+      rss_mb: ready.rss_mb,
+      heap_used_mb: ready.heap_used_mb,
+      external_mb: ready.external_mb,
+      anonymous_mb: ready.anonymous_mb,
+    };
     await sleep(seconds * 1000);
     const rssIdle = await rssMb(hub.pid);
     const idle = await hub.memory();
@@ -69,7 +77,14 @@ try {
     results[each.name] = {
       devices: idle.devices,
       after_start: afterStart,
-      after_idle: { rss_mb: rssIdle, heap_used_mb: idle.heap_used_mb, heap_total_mb: idle.heap_total_mb, external_mb: idle.external_mb },
+      after_idle: {
+        rss_mb: rssIdle,
+        heap_used_mb: idle.heap_used_mb,
+        heap_total_mb: idle.heap_total_mb,
+        external_mb: idle.external_mb,
+        array_buffers_mb: idle.array_buffers_mb,
+        anonymous_mb: idle.anonymous_mb,
+      },
       library_floor: libraries,
     };
     process.stderr.write(`${each.name}: ${JSON.stringify(results[each.name])}\n`);

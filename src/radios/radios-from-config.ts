@@ -2,7 +2,8 @@
  * Which radios the hub runs, from config: each enabled radio on its real backend, or on its
  * simulator when `simulate` is set. A radio's library (zwave-js, zigbee-herdsman and its
  * converters, onoff) is loaded only when that radio is enabled, and only at its first start
- * (deferred-radio.ts): the hub publishes what its store knows before. `restoredState` gives a radio
+ * (deferred-radio.ts): the hub publishes what its store knows before; zwave-js without the
+ * stack-trace rewriting it installs (without-stack-rewriting.ts). `restoredState` gives a radio
  * the state the hub kept for a device (GPIO outputs start where they were); `simulated` the
  * hardware a test or bench drives (simulated-parts.ts). A radio on a real serial port checks
  * that the port is there before each start (serial-port-check.ts).
@@ -13,6 +14,7 @@ import type { Radio } from './radio.js';
 import type { SimulatedParts } from './simulated-parts.js';
 import { DeferredRadio } from './deferred-radio.js';
 import { checkingSerialPort } from './serial-port-check.js';
+import { withoutStackRewriting } from './without-stack-rewriting.js';
 
 export interface RadioContext {
   restoredState?: (id: string) => Promise<unknown>;
@@ -30,7 +32,11 @@ export function radiosFromConfig(config: HearthConfig, logging: ModuleLogging, c
     radios.push(
       onPort(
         new DeferredRadio('zwave', async () =>
-          (await import('./zwave/zwave-from-config.js')).zwaveRadioFromConfig(config, logging, simulated.zwave),
+          (await withoutStackRewriting(() => import('./zwave/zwave-from-config.js'))).zwaveRadioFromConfig(
+            config,
+            logging,
+            simulated.zwave,
+          ),
         ),
         zwave,
       ),

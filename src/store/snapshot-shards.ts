@@ -1,8 +1,9 @@
 /**
  * The snapshot's shard files (`snapshot/shard-NNN.json`, a device in the shard its id hashes
  * to) and how far the snapshot goes (`snapshot/meta.json`: the journal sequence it covers and
- * each shard file's size as written). A few parsed shards are cached for activations; a damaged
- * shard is set aside and reported, and its devices start from what the journal still knows.
+ * each shard file's size as written). A few parsed shards are cached for activations, and a shard
+ * being read is read once for everyone who asks meanwhile; a damaged shard is set aside and
+ * reported, and its devices start from what the journal still knows.
  */
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { hashString, isPowerOfTwo } from '../collections/sharded-map.js';
 import { describeError, ErrorCode, isHearthError } from '../errors.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.js';
+import { diskStats } from './disk-stats.js';
 import type { DeviceState } from './device-state.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import type { StoreDamage } from './store-damage.js';
@@ -49,6 +51,8 @@ export interface SnapshotShardsOptions {
 
 export class SnapshotShards {
   private readonly cache = new Map<number, SnapshotShard>();
+  /** Shards being read: every caller that asks meanwhile waits for the one read (10,000 devices' states asked at once read each file once). */
+  private readonly reading = new Map<number, Promise<SnapshotShard>>();
   private readonly dir: string;
 
   private constructor(
@@ -95,11 +99,23 @@ export class SnapshotShards {
       this.cache.set(index, cached);
       return cached;
     }
+    let reading = this.reading.get(index);
+    if (reading === undefined) {
+      const started = this.load(index).finally(() => {
+        if (this.reading.get(index) === started) this.reading.delete(index);
+      });
+      this.reading.set(index, (reading = started));
+    }
+    return reading;
+  }
+
+  private async load(index: number): Promise<SnapshotShard> {
     const path = this.path(index);
     const noted = (problem: string, action: string): void =>
       this.options.damage?.note({ kind: 'snapshot_shard', area: DAMAGE_AREA, file: path, problem, action });
     const file = new DurableJsonFile<SnapshotShard>(path, (value) => shardSchema.parse(value), this.options.log, noted);
     let shard: SnapshotShard;
+    diskStats.shardReads++;
     try {
       shard = (await file.read()) ?? {};
     } catch (error) {
@@ -119,6 +135,9 @@ export class SnapshotShards {
       );
       shard = {};
     }
+    // a shard written while this one was being read is newer than what was read
+    const written = this.cache.get(index);
+    if (written !== undefined) return written;
     this.cache.set(index, shard);
     while (this.cache.size > CACHED_SHARDS) this.cache.delete(this.cache.keys().next().value as number);
     return shard;

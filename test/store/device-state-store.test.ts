@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { DeviceStateStore, type DeviceStateStoreOptions } from '../../src/store/device-state-store.js';
+import { diskStats } from '../../src/store/disk-stats.js';
 import { capturingLog } from '../actors/support.js';
 import { stateStoreOptions } from '../support/config-defaults.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -47,6 +48,21 @@ describe('device state store', () => {
     const reopened = await open(dir);
     expect(await reopened.get(lamp)).toEqual({ values: { brightness: 29 } });
     expect(await reopened.get(sensor)).toEqual({ values: { temperature: 21.5, humidity: 40 } });
+    await reopened.close();
+  });
+
+  it('reads each snapshot shard once for many devices asked at once (a first sync asks for every device)', async () => {
+    const dir = await tempDir();
+    const store = await open(dir, { shards: 4 });
+    const ids = Array.from({ length: 200 }, (_, d) => `zigbee:0x${d.toString(16).padStart(16, '0')}`);
+    for (const [n, id] of ids.entries()) store.record(id, { values: { n } }).catch(() => undefined);
+    await store.compact();
+    await store.close();
+    const reopened = await open(dir, { shards: 4 });
+    const before = diskStats.shardReads;
+    const states = await Promise.all(ids.map((id) => reopened.get(id)));
+    expect(states.map((state) => state?.values.n)).toEqual(ids.map((_, n) => n));
+    expect(diskStats.shardReads - before).toBeLessThanOrEqual(4);
     await reopened.close();
   });
 
