@@ -54,6 +54,8 @@ export class UplinkBridge implements Part {
   private readonly groupTopics: GroupTopics;
   /** Times every retained topic was republished (a broker without a session for the hub). */
   republishes = 0;
+  /** Republishes whose every message is in the outbox (the states are read from the store first). */
+  republished = 0;
   private discoveryPart: HomeAssistantDiscovery | undefined;
   readonly topics: Topics;
 
@@ -270,6 +272,10 @@ export class UplinkBridge implements Part {
       return discovery?.republish(false, { states: false });
     });
     this.publisher?.asBacklog(done);
+    done.then(
+      () => void this.republished++,
+      () => undefined,
+    );
     done.catch((error: unknown) => this.options.log.error({ err: error }, `could not republish: ${describeError(error)}`));
   }
 
