@@ -80,6 +80,10 @@ describe('the web page in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'zigbee/ambiance' }).waitFor();
     const ambiance = hub.network.byKind('ambiance');
     await page.getByLabel('Brightness value').fill('120');
+    // a report while the number is typed re-renders the page: what is typed stays
+    ambiance.report('lightingColorCtrl', { colorTemperature: 300 });
+    await expect.poll(() => page.getByRole('slider', { name: 'Color temp (mired)' }).inputValue(), { timeout: 15_000 }).toBe('300');
+    expect(await page.getByLabel('Brightness value').inputValue()).toBe('120');
     await page.getByLabel('Brightness value').press('Tab');
     await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { brightness?: number }).brightness === 120);
     await until(() => ambiance.attribute('genLevelCtrl', 'currentLevel') === 120, 5000, 'the bulb dimmed');

@@ -77,7 +77,13 @@ function NumericControl(props: ControlProps) {
   const { feature, value } = props;
   const action = useAction();
   const [draft, setDraft] = useState<number | undefined>(undefined);
-  useEffect(() => setDraft(undefined), [value]);
+  // what is typed in the number field, kept until the device reports a new value: a page re-rendered by another
+  // device's report while someone types must not wipe the field
+  const [typed, setTyped] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    setDraft(undefined);
+    setTyped(undefined);
+  }, [value]);
   const ranged = feature.value_min !== undefined && feature.value_max !== undefined;
   const current = draft ?? (typeof value === 'number' ? value : (feature.value_min ?? 0));
   const id = `f-${feature.property ?? ''}`;
@@ -102,7 +108,10 @@ function NumericControl(props: ControlProps) {
             step={feature.value_step ?? 1}
             value={current}
             disabled={action.busy}
-            onInput={(e) => setDraft(Number(e.currentTarget.value))}
+            onInput={(e) => {
+              setDraft(Number(e.currentTarget.value));
+              setTyped(undefined);
+            }}
             onChange={(e) => commit(e.currentTarget.value)}
           />
         ) : null}
@@ -114,8 +123,9 @@ function NumericControl(props: ControlProps) {
           min={feature.value_min}
           max={feature.value_max}
           step={feature.value_step ?? 'any'}
-          value={typeof value === 'number' || draft !== undefined ? current : ''}
+          value={typed ?? (typeof value === 'number' || draft !== undefined ? current : '')}
           disabled={action.busy}
+          onInput={(e) => setTyped(e.currentTarget.value)}
           onChange={(e) => commit(e.currentTarget.value)}
         />
       </div>
