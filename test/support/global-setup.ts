@@ -8,6 +8,7 @@
  * On Node 22.1 and later, the workers and every child they start share one V8 compile cache
  * in the build (NODE_COMPILE_CACHE; Node 20 ignores it): each of them loads zwave-js,
  * herdsman and the converters, and compiling them again costs about a sixth of that.
+ * It also builds the web page once (Vite, ~2 s of CPU), which every browser test serves.
  */
 import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigManager } from '@zwave-js/config';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { buildWebPage, type WebBuild } from '../../scripts/web-build.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,6 +24,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The directory that mirrors the repository with src/ and test/ compiled to .js (test/support/built.ts). */
     hearthBuild: string;
+    /** The web page built once for the run (scripts/web-build.ts), which the browser tests serve (test/web/browser.ts). */
+    hearthWebPage: WebBuild;
   }
 }
 
@@ -53,8 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // inside node_modules: ignored by git and by .ci/run's copy, and packages resolve from there as from src/
   const out = join(repoRoot, 'node_modules', '.cache', 'hearth-test-build', String(process.pid));
   await rm(out, { recursive: true, force: true });
-  await Promise.all([buildTree(out), new ConfigManager().loadDeviceIndex()]);
+  const [, , webPage] = await Promise.all([buildTree(out), new ConfigManager().loadDeviceIndex(), buildWebPage(join(out, 'web-page'))]);
   project.provide('hearthBuild', out);
+  project.provide('hearthWebPage', webPage);
   // read by the workers vitest forks after this setup, and by what they spawn with process.env
   process.env.NODE_COMPILE_CACHE ??= join(out, '.node-compile-cache');
   // a child still writing its compile cache as the run ends makes rmdir fail (ENOTEMPTY): retry, and a

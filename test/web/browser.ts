@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { onTestFinished } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import { buildWebPage, type WebBuild } from '../../scripts/web-build.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -26,11 +26,19 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-/** The page built into a temporary folder, for the hub's web.assetsDir. */
+/** The page built once for the run by the global setup (or, outside vitest's run, into a temporary folder), for the hub's web.assetsDir. */
 export async function builtPage(): Promise<WebBuild> {
-  const build = await buildWebPage(join(await tempDir('hearth-web-'), 'web'));
+  const build = builtForTheRun() ?? (await buildWebPage(join(await tempDir('hearth-web-'), 'web')));
   if (build.problems.length > 0) throw new Error(`the page's build breaks its rules: ${build.problems.join('; ')}`);
   return build;
+}
+
+function builtForTheRun(): WebBuild | undefined {
+  try {
+    return inject('hearthWebPage');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function launchBrowser(): Promise<Browser> {
