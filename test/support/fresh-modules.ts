@@ -5,8 +5,11 @@
  * loaded and which hold no state of ours. Our modules (src/, test/support/) are evaluated
  * afresh, the environment is the one the worker started with (test/radios/zwave/support.ts
  * sets NODE_ENV=production for its files only), and timers are real again after the file.
+ * zwave-js's device-config index is read once per worker (test/support/zwave-device-index-once.ts).
  */
 import { afterAll, vi } from 'vitest';
+// zwave-js's device-config index read once per worker, not at every driver start
+import './zwave-device-index-once.js';
 
 const worker = globalThis as { hearthStartEnv?: Record<string, string | undefined> };
 worker.hearthStartEnv ??= { ...process.env };
