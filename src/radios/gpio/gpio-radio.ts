@@ -123,10 +123,12 @@ export class GpioRadio extends RadioSkeleton<'gpio'> implements Radio {
         ),
     });
     // the level at start is taken once the freshly configured line had time to settle (as an
-    // edge is, after the debounce); an edge meanwhile has already said it
+    // edge is, after the debounce); an edge meanwhile has already said it. The radio may still be
+    // opening its other pins then (sysfs exports are slow on a busy board): the level is reported
+    // all the same, as the outputs' states are while starting; only a stopped radio says nothing
     const settle = setTimeout(
       () => {
-        if (!edgeSeen && this.isReady) logic.initial(input.read());
+        if (!edgeSeen && this.phase !== 'stopped') logic.initial(input.read());
       },
       Math.max(debounceMs, SETTLE_MS),
     );
