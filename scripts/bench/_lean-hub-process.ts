@@ -11,11 +11,15 @@ export interface LeanHubSettings {
   radios: 'zigbee' | 'all';
   zigbee: number;
   registered?: number;
+  /** The hub's log level on stderr (warn by default). */
+  logLevel?: string;
 }
 
 export interface Step {
   step: string;
   uptime_ms: number;
+  /** CPU time the process had used (`loaded`, `known`). */
+  cpu_ms?: number;
   devices?: number;
   rss_mb: number;
   heap_used_mb: number;

@@ -5,7 +5,7 @@
  * GPIO pins — on the broker at `port`, state in `stateDir`. No demo activity: once every device
  * is there and the outbox has drained, the hub has nothing to do. `registered` more Zigbee records are put in the registry
  * before the start (known devices that are not on the network). Prints one JSON line per step
- * ({"step":"ready"|"memory",…}); answers "memory" on stdin with its memory; stops on SIGTERM.
+ * ({"step":"loaded"|"known"|"started"|"ready"|"memory",…}); answers "memory" on stdin with its memory; stops on SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +46,11 @@ const memory = () => {
     anonymous_mb: mb(kb('Anonymous') * 1024),
   };
 };
+/** CPU milliseconds (user + system, every thread) the process has used. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+};
 const say = (step: string, more: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ step, uptime_ms: Math.round(process.uptime() * 1000), ...more })}\n`);
 
@@ -73,6 +78,8 @@ process.on('unhandledRejection', (error) => {
   log.warn({ err: error }, 'unhandled rejection (the bench goes on)');
 });
 
+// the modules are loaded (`at`: the wall clock, to place the hub's log lines after the spawn)
+say('loaded', { at: Date.now(), cpu_ms: cpuMs() });
 if (settings.registered !== undefined && settings.registered > 0) await seedRegistry(settings.registered);
 
 const kinds = Array.from({ length: settings.zigbee }, (_, i) => (['climate', 'plug', 'bulb', 'door'] as const)[i % 4] as 'climate');
@@ -134,7 +141,12 @@ const hub = await startBridgedHub(
       },
     },
   },
-  { simulated, log },
+  {
+    simulated,
+    log,
+    // the broker has bridge/devices and every state from the store (the radios start after it)
+    onCreated: (built) => void built.bridge.knownOnBroker().then(() => say('known', { cpu_ms: cpuMs() })),
+  },
 );
 say('started', { devices: hub.devices.size, ...memory() });
 const wanted = settings.zigbee + (settings.registered ?? 0);

@@ -7,10 +7,18 @@
  * to a `bridge/devices` that lists every device and a retained state for every device that
  * had reported a value. Runs RUNS restarts (default 3) and reports the median and the worst.
  *
+ * Also reported: when the hub's modules were loaded (`modules_loaded_ms`, the process's age), and
+ * the CPU time the hub had used then and once the broker had acknowledged `bridge/devices` and
+ * every state (`cpu_ms_at_loaded`, `cpu_ms_at_known`: what a busy machine stretches into the
+ * wall-clock figures, less sensitive to the load than they are). With HEARTH_BENCH_PROFILE=<folder>,
+ * each restarted hub is sampled by V8's profiler from its first module to the complete moment
+ * (_startup-profile.ts: `restart-<n>.cpuprofile` there) and logs its parts' start times (debug)
+ * to the bench's stderr: where the time from the spawn goes. A profiled run's figures are off.
+ *
  * Usage: npm run bench -- restart [runs] [zigbee devices]
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -22,6 +30,7 @@ import { launchMosquitto } from './_mosquitto.js';
 const runs = Number(process.argv[2] ?? 3);
 const zigbee = Number(process.argv[3] ?? 200);
 const BASE = 'hearth/bench';
+const profileDir = process.env.HEARTH_BENCH_PROFILE;
 const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-restart-'));
 const tree = await compiledTree();
 const brokers: ChildProcess[] = [];
@@ -79,14 +88,33 @@ try {
   const stated = [...firstWatch.stated].filter((name) => firstWatch.devices.includes(name));
   process.stderr.write(`first life: ${firstWatch.devices.length} devices, ${stated.length} with a state\n`);
 
-  const samples: { complete_ms: number; devices_ms: number; rss_mb: number }[] = [];
+  const samples: {
+    complete_ms: number;
+    devices_ms: number;
+    loaded_ms: number;
+    rss_mb: number;
+    loaded_cpu_ms: number;
+    known_cpu_ms: number;
+  }[] = [];
   for (let run = 0; run < runs; run++) {
     const port = await freePort();
     const dir = await mkdtemp(join(scratch, 'broker-'));
     const broker = await launchMosquitto(port, dir);
     brokers.push(broker);
     const watch = await Watch.on(port);
-    const hub = new LeanHubProcess(script, { stateDir, port, radios: 'zigbee', zigbee });
+    const hub =
+      profileDir === undefined
+        ? new LeanHubProcess(script, { stateDir, port, radios: 'zigbee', zigbee })
+        : new LeanHubProcess(
+            script,
+            { stateDir, port, radios: 'zigbee', zigbee, logLevel: 'debug' },
+            ['--import', tree.script('scripts/bench/_startup-profile.ts')],
+            { HEARTH_BENCH_PROFILE_FILE: join(profileDir, `restart-${run + 1}.cpuprofile`) },
+          );
+    if (profileDir !== undefined) {
+      hub.child.stderr?.pipe(process.stderr);
+      void hub.next('loaded').then((step) => process.stderr.write(`${JSON.stringify(step)}\n`));
+    }
     let devicesMs: number | undefined;
     for (;;) {
       if (devicesMs === undefined && watch.devices.length >= firstWatch.devices.length) devicesMs = performance.now() - hub.spawnedAt;
@@ -98,14 +126,33 @@ try {
       await sleep(1);
     }
     const completeMs = performance.now() - hub.spawnedAt;
+    if (profileDir !== undefined) {
+      hub.child.kill('SIGUSR2');
+      const written = join(profileDir, `restart-${run + 1}.cpuprofile`);
+      while (
+        !(await access(written).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await sleep(50);
+    }
     const rss = await rssMb(hub.pid);
+    const [loaded, known] = [await hub.next('loaded'), await hub.next('known')];
     await hub.next('ready');
     await hub.stop();
     await watch.client.endAsync(true);
     broker.kill('SIGKILL');
-    samples.push({ complete_ms: completeMs, devices_ms: devicesMs ?? NaN, rss_mb: rss });
+    samples.push({
+      complete_ms: completeMs,
+      devices_ms: devicesMs ?? NaN,
+      loaded_ms: loaded.uptime_ms,
+      rss_mb: rss,
+      loaded_cpu_ms: loaded.cpu_ms ?? NaN,
+      known_cpu_ms: known.cpu_ms ?? NaN,
+    });
     process.stderr.write(
-      `restart ${run + 1}/${runs}: bridge/devices ${Math.round(devicesMs ?? NaN)} ms, every state ${Math.round(completeMs)} ms\n`,
+      `restart ${run + 1}/${runs}: modules loaded ${loaded.uptime_ms} ms (process age, CPU ${loaded.cpu_ms} ms), bridge/devices ${Math.round(devicesMs ?? NaN)} ms, every state ${Math.round(completeMs)} ms, CPU ${known.cpu_ms} ms when all acknowledged\n`,
     );
   }
   const round = (value: number) => Math.round(value);
@@ -117,7 +164,12 @@ try {
       complete_ms: round(median(samples.map((s) => s.complete_ms))),
       complete_ms_max: round(Math.max(...samples.map((s) => s.complete_ms))),
       bridge_devices_ms: round(median(samples.map((s) => s.devices_ms))),
+      modules_loaded_ms: round(median(samples.map((s) => s.loaded_ms))),
       rss_mb_at_complete: median(samples.map((s) => s.rss_mb)),
+      // the hub's CPU time (user + system, every thread) when its modules were loaded, and when the
+      // broker had acknowledged bridge/devices and every state: the work a busy machine stretches
+      cpu_ms_at_loaded: round(median(samples.map((s) => s.loaded_cpu_ms))),
+      cpu_ms_at_known: round(median(samples.map((s) => s.known_cpu_ms))),
       runs,
       node: process.version,
     }),

@@ -38,13 +38,13 @@ export function configurationMarkdown(): string {
     '',
   ];
   const bySection = new Map<string, ConfigOption[]>();
-  for (const option of configOptions) {
+  for (const option of configOptions()) {
     const section = option.path.length > 1 ? option.path.slice(0, -1).join('.') : '';
     bySection.set(section, [...(bySection.get(section) ?? []), option]);
   }
   for (const [section, options] of bySection) {
     lines.push(section === '' ? '## Top level' : `## \`${section}\``, '');
-    const description = configSections.get(section);
+    const description = configSections().get(section);
     if (description !== undefined) lines.push(description, '');
     lines.push('| option | type | default | environment | description |', '| --- | --- | --- | --- | --- |');
     for (const option of options) {

@@ -79,22 +79,41 @@ function build(): { options: ConfigOption[]; sections: Map<string, string> } {
   return { options, sections };
 }
 
-const built = build();
+// built on first use, not at import: converting the schema to JSON Schema is tens of ms of every
+// start (before the hub's first publish) that only a `HEARTH_…` variable, a problem or the docs need
+let built:
+  | { options: ConfigOption[]; sections: Map<string, string>; byKey: Map<string, ConfigOption>; byEnv: Map<string, ConfigOption> }
+  | undefined;
+function options(): NonNullable<typeof built> {
+  if (built === undefined) {
+    const { options, sections } = build();
+    built = {
+      options,
+      sections,
+      byKey: new Map(options.map((option) => [option.key, option])),
+      byEnv: new Map(options.map((option) => [option.env, option])),
+    };
+  }
+  return built;
+}
 
 /** Every option of the schema, in schema order. */
-export const configOptions: readonly ConfigOption[] = built.options;
-/** Descriptions of the option groups, by dotted path ('uplink', 'radios.zigbee', …). */
-export const configSections: ReadonlyMap<string, string> = built.sections;
+export function configOptions(): readonly ConfigOption[] {
+  return options().options;
+}
 
-const byKey = new Map(configOptions.map((option) => [option.key, option]));
-const byEnv = new Map(configOptions.map((option) => [option.env, option]));
+/** Descriptions of the option groups, by dotted path ('uplink', 'radios.zigbee', …). */
+export function configSections(): ReadonlyMap<string, string> {
+  return options().sections;
+}
 
 export function optionByEnv(name: string): ConfigOption | undefined {
-  return byEnv.get(name);
+  return options().byEnv.get(name);
 }
 
 /** The option at a path, or the option whose map contains the path (logging.modules.x). */
 export function optionAt(path: readonly (string | number | symbol)[]): ConfigOption | undefined {
+  const { byKey } = options();
   for (let length = path.length; length > 0; length--) {
     const option = byKey.get(path.slice(0, length).map(String).join('.'));
     if (option !== undefined) return option;
@@ -104,4 +123,47 @@ export function optionAt(path: readonly (string | number | symbol)[]): ConfigOpt
 
 export function isSecretPath(path: readonly (string | number | symbol)[]): boolean {
   return optionAt(path)?.secret === true;
+}
+
+/** The parts of a zod schema's definition the walk below reads (zod 4's `_zod.def`). */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+
+function collectSecrets(schema: z.ZodType, path: string[], out: string[][]): void {
+  // through the wrappers of an option (default, optional, …) as JSON Schema's input side goes
+  // through them; `secret()` (schema-helpers.ts) marks any of them
+  let node: z.ZodType | undefined = schema;
+  while (node !== undefined) {
+    if (z.globalRegistry.get(node)?.secret === true) {
+      out.push(path);
+      return;
+    }
+    const def = defOf(node);
+    if (def.type === 'object') {
+      for (const [name, child] of Object.entries(def.shape ?? {})) collectSecrets(child, [...path, name], out);
+      return;
+    }
+    node = def.type === 'pipe' ? (defOf(def.in as z.ZodType).type === 'transform' ? def.out : def.in) : def.innerType;
+  }
+}
+
+let secrets: readonly (readonly string[])[] | undefined;
+/**
+ * The paths of the secret options (those `configOptions()` marks `secret`), read from the schema
+ * itself: every start needs them (the log's redaction), and this spares it the JSON Schema.
+ */
+export function secretPaths(): readonly (readonly string[])[] {
+  if (secrets === undefined) {
+    const found: string[][] = [];
+    collectSecrets(configSchema, [], found);
+    secrets = found;
+  }
+  return secrets;
 }

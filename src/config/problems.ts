@@ -62,7 +62,7 @@ function editDistance(a: string, b: string): number {
 function suggestionFor(parent: readonly PropertyKey[], key: string): string | undefined {
   const prefix = parent.map(String).join('.');
   const siblings = new Set<string>();
-  for (const option of configOptions) {
+  for (const option of configOptions()) {
     const optionParent = option.path.slice(0, parent.length).join('.');
     if (option.path.length > parent.length && optionParent === prefix) siblings.add(option.path[parent.length] ?? '');
   }

@@ -5,7 +5,7 @@
  * Secrets made at run time (a network key generated into `zigbee/network.json`, the keys the
  * Z-Wave driver is given) are learnt by the scrubber when they appear.
  */
-import { configOptions } from '../config/options.js';
+import { secretPaths } from '../config/options.js';
 import type { HearthConfig } from '../config/schema.js';
 
 export const REDACTED = '[redacted]';
@@ -35,9 +35,8 @@ function spellings(secret: string): string[] {
 /** Every secret value in the config, in every spelling, longest first. */
 export function secretsOf(config: HearthConfig): string[] {
   const found = new Set<string>();
-  for (const option of configOptions) {
-    if (!option.secret) continue;
-    const value = valueAt(config, option.path);
+  for (const path of secretPaths()) {
+    const value = valueAt(config, path);
     if (typeof value === 'string' && value.length > 0) for (const spelling of spellings(value)) found.add(spelling);
   }
   return [...found].sort((a, b) => b.length - a.length);

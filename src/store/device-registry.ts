@@ -86,12 +86,16 @@ export class DeviceRegistry {
     await removeStaleTemps(this.options.dir);
     const files = (await readdir(this.options.dir)).map((name) => SHARD_FILE.exec(name)).filter((m): m is RegExpExecArray => m !== null);
     const foreign: Shard[] = [];
+    const reads: Promise<void>[] = [];
     for (const match of files) {
       const index = Number(match[1]);
       const shard = index < this.shards.length ? (this.shards[index] as Shard) : this.makeShard(index);
       if (index >= this.shards.length) foreign.push(shard);
-      await shard.db.read();
+      reads.push(shard.db.read());
     }
+    // the files at once (their reads overlap); a failure is the first file's in order, once every read is done
+    const failed = (await Promise.allSettled(reads)).find((read) => read.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     // records in the shard their id hashes to now; anything elsewhere moves (a changed shard
     // count): destinations are written before the shards the records left, so a crash in
     // between leaves a record twice (harmless, the next load settles it), never nowhere

@@ -37,6 +37,8 @@ export interface BridgedHubOptions {
   simulated?: SimulatedParts;
   /** The registry the hub's metrics go to (a fresh one by default). */
   metrics?: Registry;
+  /** Hears the hub once it is built, before it starts (a bench follows its start-up). */
+  onCreated?: (hub: Hub) => void;
 }
 
 export async function startBridgedHub(profile: Record<string, unknown>, options: BridgedHubOptions = {}): Promise<BridgedHub> {
@@ -55,6 +57,7 @@ export async function startBridgedHub(profile: Record<string, unknown>, options:
     { forModule: (module) => log.child({ module }), learnSecrets: () => undefined },
     { simulated, ...(options.metrics === undefined ? {} : { registry: options.metrics }) },
   );
+  options.onCreated?.(hub);
   if (!(await hub.start())) throw new Error('the hub did not start');
   return {
     hub,
