@@ -222,7 +222,10 @@ export class Outbox {
     if (this.addRecord === undefined) this.openAddRecord(0);
     const added = this.addRecord as Promise<number>;
     this.enforceBound();
-    return this.durable(message, added);
+    const durable = this.durable(message, added);
+    // a caller may drop it (an answer enqueued as the bridge stops meets a closed journal): not an unhandled rejection
+    durable.catch(ignore);
+    return durable;
   }
 
   private openAddRecord(waitedMs: number): void {

@@ -97,6 +97,23 @@ describe('outbox', () => {
     await again.close();
   });
 
+  it('takes a message after it closed without an unhandled rejection; awaiting it says STORE_CLOSED', async () => {
+    const { outbox } = await open(await tempDir());
+    await outbox.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // as the bridge does with an answer that comes while it stops: enqueued, not awaited
+      void outbox.enqueue(event('remote', 'late'));
+      await expect(outbox.enqueue(event('remote', 'later'))).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('at its byte bound drops the oldest events first, counts them, and keeps the latest states', async () => {
     const { outbox, lines } = await open(await tempDir(), 600);
     for (let d = 0; d < 5; d++) await outbox.enqueue(state(`lamp${d}`, { state: 'ON' }));
