@@ -32,8 +32,8 @@ export class MqttWatch {
     return watch;
   }
 
-  /** The first message (already received or to come) on `topic` whose payload matches. */
-  waitFor(topic: string, payload?: string | ((payload: string) => boolean), timeoutMs = 15_000): Promise<Received> {
+  /** The first message (already received or to come) on `topic` whose payload matches; a deadline of 30 s (a busy 2-core CI machine runs four test files at once), not a speed bar. */
+  waitFor(topic: string, payload?: string | ((payload: string) => boolean), timeoutMs = 30_000): Promise<Received> {
     const predicate = (message: Received): boolean =>
       message.topic === topic &&
       (payload === undefined || (typeof payload === 'string' ? message.payload === payload : payload(message.payload)));

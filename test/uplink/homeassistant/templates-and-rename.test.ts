@@ -53,7 +53,7 @@ describe('Home Assistant reading the hub', () => {
         network.all
           .filter((device) => device.kind !== 'widget')
           .every((device) => configsOf(idOf(device)).length > 0 && latest(timed).has(hub.topic(device))),
-      10_000,
+      30_000,
       'every configs and state',
     );
     await hub.bridge.discovery?.settled();
