@@ -56,6 +56,9 @@ export async function mqttOptionsFrom(config: HearthConfig): Promise<IClientOpti
     // the broker's users or ACLs may be fixed while the hub sits in its cupboard.
     reconnectOnConnackError: true,
     connectTimeout: 10_000,
+    // mqtt-packet's number cache (on by default) is 65,536 two-byte Buffers, some 6 MB of heap
+    // every full GC has to mark, to save allocating a 2-byte Buffer per packet id written
+    writeCache: false,
   };
   if (uplink.username !== undefined) options.username = uplink.username;
   if (uplink.password !== undefined) options.password = uplink.password;
