@@ -10,7 +10,10 @@
  * writes that to stderr at the end (the census costs CPU itself: figures of such a run are off).
  * With HEARTH_BENCH_PROFILE=<file>, V8's sampling profiler runs over the idle window
  * (_cpu-profile.ts) and the result gets `profile`: milliseconds by whose code ran, the simulators'
- * apart (_profile-summary.ts; the profile is left in <file>). The measured hub's node runs with the
+ * apart (_profile-summary.ts; the profile is left in <file>). With HEARTH_BENCH_GC=1, V8 traces
+ * its full collections (--trace-gc) and the result gets `gc`: how many ran in the idle window,
+ * their main-thread milliseconds as V8 reports them, and why each ran (a count that load does not
+ * change, where CPU seconds on a shared machine do). The measured hub's node runs with the
  * V8 settings of systemd/hearth.service's ExecStart, or NODE_FLAGS (`none`: none) (_unit-flags.ts).
  *
  * Usage: npm run bench -- idle [seconds] [zigbee devices]
@@ -21,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { freePort } from '../../test/support/ports.js';
 import { compiledTree, cpuSeconds } from './_compiled.js';
 import { LeanHubProcess, sleep } from './_lean-hub-process.js';
@@ -41,6 +45,18 @@ async function wakeups(pid: number): Promise<number> {
   return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
+/** --trace-gc's lines of full collections: how many, V8's main-thread ms (pause + incremental steps), why. */
+function gcSummary(lines: string[]): { full_gcs: number; main_thread_ms: number; reasons: string[] } {
+  let ms = 0;
+  const reasons = lines.map((line) => {
+    const pause = Number(/MB, ([\d.]+) \/ [\d.]+ ms/.exec(line)?.[1] ?? 0);
+    const steps = Number(/\(\+ ([\d.]+) ms in \d+ steps/.exec(line)?.[1] ?? 0);
+    ms += pause + steps;
+    return `${/: (Mark-Compact[^,]*?) [\d.]+ \(/.exec(line)?.[1] ?? 'Mark-Compact'}: ${/\) ([a-z][^()]*)$/.exec(line)?.[1]?.trim() ?? '?'}`;
+  });
+  return { full_gcs: lines.length, main_thread_ms: Math.round(ms), reasons };
+}
+
 try {
   const port = await freePort();
   broker = await launchMosquitto(port, scratch);
@@ -56,18 +72,27 @@ try {
   if (profileFile !== undefined) await rm(profileFile, { force: true });
   const profiler = profileFile === undefined ? [] : ['--import', tree.script('scripts/bench/_cpu-profile.ts')];
   const signalled = census.length + profiler.length > 0;
+  const traceGc = process.env.HEARTH_BENCH_GC === '1' ? ['--trace-gc', '--trace-gc-ignore-scavenger'] : [];
   const hub = new LeanHubProcess(
     script,
     settings,
-    [...nodeFlags, ...census, ...profiler],
+    [...nodeFlags, ...census, ...profiler, ...traceGc],
     profileFile === undefined ? {} : { HEARTH_BENCH_PROFILE: profileFile },
   );
+  const fullGcs: string[] = [];
+  let inWindow = false;
+  if (traceGc.length > 0)
+    createInterface({ input: hub.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (inWindow && line.includes('Mark-Compact')) fullGcs.push(line);
+    });
   await hub.next('ready');
   await sleep(SETTLE_MS);
   if (signalled) hub.child.kill('SIGUSR2');
   const cpuBefore = await cpuSeconds(hub.pid);
   const wakeBefore = await wakeups(hub.pid);
+  inWindow = true;
   await sleep(seconds * 1000);
+  inWindow = false;
   const cpuS = (await cpuSeconds(hub.pid)) - cpuBefore;
   const woke = (await wakeups(hub.pid)) - wakeBefore;
   if (signalled) {
@@ -96,6 +121,7 @@ try {
       radios: 'zigbee (simulated), zwave (mock controller, demo nodes), gpio (in-process pins)',
       node: process.version,
       node_flags: nodeFlags.join(' '),
+      ...(traceGc.length === 0 ? {} : { gc: gcSummary(fullGcs) }),
       ...(profile === undefined
         ? {}
         : { profile: { total_ms: profile.total_ms, simulator_ms: profile.simulator_ms, by_owner: profile.by_owner } }),

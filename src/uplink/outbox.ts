@@ -108,6 +108,8 @@ export class Outbox {
     const outbox = new Outbox(options, journal, Math.max(recovered.lastSeq, journal.nextSequence - 1), report);
     late.outbox = outbox;
     for (const message of recovered.messages.values()) outbox.insert(hold(message, true));
+    // the journal's timed-commit hook is a closure of this scope: it would keep them for good
+    recovered.messages.clear();
     outbox.recordsSinceCheckpoint = report.records;
     if (outbox.queue.size > 0)
       options.log.info(
