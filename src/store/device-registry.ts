@@ -10,6 +10,7 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -166,12 +167,14 @@ export class DeviceRegistry {
       throw new HearthError(ErrorCode.DeviceNameTaken, `friendly name ${quoted(name)} is taken by ${holder}`);
   }
 
-  /** Adds a device, or replaces its record. */
+  /** Adds a device, or replaces its record; a record equal to the one kept writes nothing (a radio announces every device at each start). */
   put(record: DeviceRecord): void {
     parseDeviceId(record.id);
     this.checkName(record.friendlyName, record.id);
     const shard = this.shardOf(record.id);
-    const previous = shard.db.data[record.id];
+    const previous = Object.hasOwn(shard.db.data, record.id) ? shard.db.data[record.id] : undefined;
+    // what the file holds already (as JSON holds it: key order aside, which reading it back through its schema changes)
+    if (previous !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(previous)), JSON.parse(JSON.stringify(record)))) return;
     if (previous === undefined) this.count++;
     else this.byName.delete(previous.friendlyName.toLowerCase());
     shard.db.data[record.id] = record;

@@ -9,6 +9,10 @@
  * Recovery = snapshot + the journal records after it. A device's state is read on demand
  * (its actor's activation): from the tail, else from its snapshot shard (a few parsed shards
  * are cached), so memory holds only what changed recently.
+ *
+ * Notes: a few small hub-wide values (when the hub last heard from the broker) ride in the
+ * batch record (`n`), so keeping one costs no file of its own and, while devices report, no
+ * commit of its own either; compaction keeps the latest in the snapshot meta.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -32,8 +36,8 @@ interface Entry {
   x?: 1;
 }
 
-/** A journal record: one change (as older versions wrote, and removals) or a batch's, folded per device. */
-type JournalEntry = Entry | { b: Entry[] };
+/** A journal record: one change (as older versions wrote, and removals) or a batch's, folded per device, with the notes given meanwhile. */
+type JournalEntry = Entry | { b: Entry[]; n?: Record<string, unknown> };
 
 const ignore = (): void => undefined;
 
@@ -58,6 +62,8 @@ function applyRemoval(tail: Map<string, TailEntry>, id: string, seq: number): vo
 
 interface Batch {
   changes: Map<string, Entry>;
+  /** Notes given since the batch opened. */
+  notes?: Record<string, unknown>;
   /** The record's sequence number. */
   seq: number;
   written: Promise<number>;
@@ -85,6 +91,8 @@ export class DeviceStateStore {
   /** The open batch record: this batch's changes, folded per device. */
   private batch: Batch | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Notes written to the journal since the snapshot: the snapshot meta takes them at compaction. */
+  private writtenNotes: Record<string, unknown> = {};
   compactions = 0;
 
   private constructor(
@@ -94,10 +102,14 @@ export class DeviceStateStore {
     readonly recovery: RecoveryReport,
     /** What changed per device since the snapshot, as recovered from the journal. */
     private readonly tail: Map<string, TailEntry>,
+    /** The latest value of each note: the snapshot's, then the journal's, then what was noted since. */
+    private readonly notes: Map<string, unknown>,
   ) {}
 
   static async open(options: DeviceStateStoreOptions): Promise<DeviceStateStore> {
     const tail = new Map<string, TailEntry>();
+    const notes = new Map<string, unknown>();
+    const journalNotes: Record<string, unknown> = {};
     const snapshot = await SnapshotShards.open({
       dir: options.dir,
       shards: options.shards,
@@ -106,6 +118,7 @@ export class DeviceStateStore {
       changedSince: (index) => [...tail.keys()].filter((id) => snapshot.indexOf(id) === index).length,
     });
     const covered = snapshot.coveredSeq;
+    for (const [key, value] of Object.entries(snapshot.notes)) notes.set(key, value);
     const replay = (seq: number, entry: Entry): void => {
       if (entry.x === 1) applyRemoval(tail, entry.d, seq);
       else
@@ -131,12 +144,18 @@ export class DeviceStateStore {
       },
       (seq, entry) => {
         if (seq <= covered) return;
-        if ('b' in entry) for (const change of entry.b) replay(seq, change);
-        else replay(seq, entry);
+        if ('b' in entry) {
+          for (const change of entry.b) replay(seq, change);
+          for (const [key, value] of Object.entries(entry.n ?? {})) {
+            notes.set(key, value);
+            journalNotes[key] = value;
+          }
+        } else replay(seq, entry);
       },
     );
     options.damage?.noteJournal(DAMAGE_AREA, report);
-    const store = new DeviceStateStore(options, journal, snapshot, report, tail);
+    const store = new DeviceStateStore(options, journal, snapshot, report, tail, notes);
+    store.writtenNotes = journalNotes; // in segments the next compaction deletes: the snapshot meta must take them
     await snapshot.check();
     if (options.compactIntervalMs > 0) {
       store.timer = setInterval(() => {
@@ -188,17 +207,37 @@ export class DeviceStateStore {
     return batch.written;
   }
 
+  /**
+   * Keeps a small hub-wide value (a note) in the journal, with the batch being gathered: the
+   * promise resolves once it is on disk. `noted` has it at once, and after a restart.
+   */
+  note(key: string, value: unknown): Promise<number> {
+    const batch = this.batch ?? this.openBatch();
+    (batch.notes ??= {})[key] = value;
+    this.notes.set(key, value);
+    return batch.written;
+  }
+
+  /** A note's latest value (undefined when never noted). */
+  noted(key: string): unknown {
+    return this.notes.get(key);
+  }
+
   /** Starts the record that gathers this batch's changes; it is produced when the batch is written. */
   private openBatch(): Batch {
     const changes = new Map<string, Entry>();
     const seq = this.journal.nextSequence;
     const written = this.journal.appendLater(() => {
-      if (this.batch?.changes === changes) this.batch = undefined;
-      return changes.size === 0 ? undefined : { b: [...changes.values()] };
+      if (this.batch === batch) this.batch = undefined;
+      const notes = batch.notes;
+      if (notes !== undefined) Object.assign(this.writtenNotes, notes);
+      if (changes.size === 0 && notes === undefined) return undefined;
+      return { b: [...changes.values()], ...(notes === undefined ? {} : { n: notes }) };
     });
     written.catch(ignore); // the journal logs a failed write; callers may still await it
-    this.batch = { changes, seq, written };
-    return this.batch;
+    const batch: Batch = { changes, seq, written };
+    this.batch = batch;
+    return batch;
   }
 
   /** Later changes go into a record of their own, after whatever is appended next. */
@@ -235,6 +274,8 @@ export class DeviceStateStore {
     // a batch opened during the roll has a number the snapshot covers: later changes must not join it
     this.sealBatch();
     const covered = this.journal.nextSequence - 1;
+    // the notes the rolled records hold, for the snapshot meta (kept for the next compaction until it is written)
+    const notes = { ...this.writtenNotes };
     const byShard = new Map<number, [string, TailEntry][]>();
     for (const [id, entry] of this.tail) {
       if (entry.seq > covered) continue;
@@ -252,7 +293,8 @@ export class DeviceStateStore {
       }
       written.set(index, await this.snapshot.write(index, shard));
     }
-    await this.snapshot.cover(covered, written);
+    await this.snapshot.cover(covered, written, notes);
+    for (const [key, value] of Object.entries(notes)) if (this.writtenNotes[key] === value) delete this.writtenNotes[key];
     await this.journal.compact(covered);
     for (const entries of byShard.values()) {
       for (const [id, entry] of entries) if (this.tail.get(id) === entry) this.tail.delete(id);

@@ -3,7 +3,9 @@
  * to) and how far the snapshot goes (`snapshot/meta.json`: the journal sequence it covers and
  * each shard file's size as written). A few parsed shards are cached for activations, and a shard
  * being read is read once for everyone who asks meanwhile; a damaged shard is set aside and
- * reported, and its devices start from what the journal still knows.
+ * reported, and its devices start from what the journal still knows. The meta also keeps the
+ * store's notes (small hub-wide values the journal carries, see DeviceStateStore.note) as of
+ * what it covers.
  */
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +27,11 @@ const CACHED_SHARDS = 8;
 /** The area of the damage report the device state store's findings go to. */
 export const DAMAGE_AREA = 'state';
 
-const metaSchema = z.object({ coveredSeq: z.int().min(0), shardBytes: z.record(z.string(), z.int().min(0)).optional() });
+const metaSchema = z.object({
+  coveredSeq: z.int().min(0),
+  shardBytes: z.record(z.string(), z.int().min(0)).optional(),
+  notes: z.record(z.string(), z.unknown()).optional(),
+});
 /** How far the snapshot goes, and each shard file's size as written (checked at start). */
 type SnapshotMeta = z.infer<typeof metaSchema>;
 const shardSchema = z.record(
@@ -77,6 +83,11 @@ export class SnapshotShards {
   /** The journal sequence the snapshot covers. */
   get coveredSeq(): number {
     return this.meta.data.coveredSeq;
+  }
+
+  /** The notes as of what the snapshot covers. */
+  get notes(): Readonly<Record<string, unknown>> {
+    return this.meta.data.notes ?? {};
   }
 
   indexOf(id: string): number {
@@ -151,11 +162,12 @@ export class SnapshotShards {
     return Buffer.byteLength(text);
   }
 
-  /** Records how far the snapshot now goes, with the sizes of the shards written for it. */
-  async cover(coveredSeq: number, written: ReadonlyMap<number, number>): Promise<void> {
+  /** Records how far the snapshot now goes, with the sizes of the shards written for it and the notes written up to there. */
+  async cover(coveredSeq: number, written: ReadonlyMap<number, number>, notes: Readonly<Record<string, unknown>> = {}): Promise<void> {
     const shardBytes = { ...this.meta.data.shardBytes };
     for (const [index, bytes] of written) shardBytes[index] = bytes;
-    this.meta.data = { coveredSeq, shardBytes };
+    const allNotes = { ...this.meta.data.notes, ...notes };
+    this.meta.data = { coveredSeq, shardBytes, ...(Object.keys(allNotes).length === 0 ? {} : { notes: allNotes }) };
     await this.meta.write();
   }
 

@@ -32,9 +32,9 @@ import { version } from '../version.js';
 
 export type { UplinkBridgeOptions } from './uplink-bridge-options.js';
 
-/** The settings key under which the last time the broker was heard from is kept. */
+/** The note (state journal; settings.json key in older versions) under which the last time the broker was heard from is kept. */
 const LAST_HEARD_SETTING = 'uplink.lastHeardAt';
-/** How often that time is written while connected (one small file write). */
+/** How often that time is noted while connected (it rides with the device changes being committed). */
 const LAST_HEARD_EVERY_MS = 60_000;
 
 export class UplinkBridge implements Part {
@@ -142,11 +142,14 @@ export class UplinkBridge implements Part {
       },
     });
     this.router = router;
-    const lastHeard = devices.setting(LAST_HEARD_SETTING);
+    // kept in the state journal; an older version kept it in settings.json: the later of the two
+    const heardTimes = [devices.state.noted(LAST_HEARD_SETTING), devices.setting(LAST_HEARD_SETTING)].filter(
+      (at): at is number => typeof at === 'number',
+    );
     const commandAge = new CommandAge({
       maxAgeMs: this.options.commandMaxAgeMs,
       markerTopic: this.topics.bridge('sync'),
-      lastHeard: typeof lastHeard === 'number' ? lastHeard : undefined,
+      lastHeard: heardTimes.length === 0 ? undefined : Math.max(...heardTimes),
     });
     this.commandAge = commandAge;
     this.deviceTopics.start(this.name);
@@ -241,12 +244,14 @@ export class UplinkBridge implements Part {
 
   /**
    * Keeps on disk when the hub last heard from the broker, so that after a restart the age of
-   * commands the broker queued meanwhile has a bound (command-age.ts).
+   * commands the broker queued meanwhile has a bound (command-age.ts): as a note in the state
+   * journal, with the device changes being gathered (no file rewritten for it, and while devices
+   * report no commit of its own).
    */
   private rememberLastHeard(): void {
     const heard = this.commandAge?.lastHeardAt;
-    if (heard !== undefined && heard !== this.options.devices.setting(LAST_HEARD_SETTING))
-      this.options.devices.setSetting(LAST_HEARD_SETTING, heard);
+    const state = this.options.devices.state;
+    if (heard !== undefined && heard !== state.noted(LAST_HEARD_SETTING)) void state.note(LAST_HEARD_SETTING, heard);
   }
 
   /**

@@ -98,6 +98,35 @@ describe('device state store', () => {
     expect((await (await open(dir)).shardOnDisk(lamp))[lamp]).toBeUndefined();
   });
 
+  it('keeps a note in the batch being gathered, across a restart and a compaction that deletes its journal', async () => {
+    const dir = await tempDir();
+    const store = await open(dir, { batchIntervalMs: 50 });
+    const fsyncs = diskStats.fsyncs;
+    const changed = store.record(lamp, { values: { brightness: 1 } });
+    const noted = store.note('uplink.lastHeardAt', 1234);
+    expect(store.noted('uplink.lastHeardAt')).toBe(1234);
+    expect(await noted).toBe(await changed); // one record, one commit for both
+    expect(diskStats.fsyncs - fsyncs).toBe(1);
+    // no close: only the journal on disk
+    const reopened = await open(dir);
+    expect(reopened.noted('uplink.lastHeardAt')).toBe(1234);
+    expect(await reopened.get(lamp)).toEqual({ values: { brightness: 1 } });
+    // compacted after the restart: the segment holding the note goes, the snapshot meta keeps it
+    await reopened.compact();
+    const segments = (await readdir(join(dir, 'journal'))).filter((name) => name.endsWith('.log'));
+    expect(segments.length).toBeLessThanOrEqual(1);
+    await reopened.close();
+    const again = await open(dir);
+    expect(again.noted('uplink.lastHeardAt')).toBe(1234);
+    // a later note wins over the snapshot's
+    await again.note('uplink.lastHeardAt', 5678);
+    await again.close();
+    const last = await open(dir);
+    expect(last.noted('uplink.lastHeardAt')).toBe(5678);
+    expect(last.noted('other')).toBeUndefined();
+    await last.close();
+  });
+
   it('compacts by itself once enough devices changed', async () => {
     const store = await open(await tempDir(), { compactAfterDevices: 10 });
     for (let d = 0; d < 25; d++) await store.record(`zigbee:0x${d.toString(16).padStart(16, '0')}`, { values: { n: d } });
