@@ -130,6 +130,8 @@ export class MqttLink implements Part {
   private client: MqttClient | undefined;
   private readonly users: LinkUser[] = [];
   private waitLater = false;
+  /** The `bridge/info` payload whose publish the broker has not acknowledged yet. */
+  private infoUnacknowledged: string | undefined;
   /** Failed connection attempts since the last success (the backoff's exponent). */
   reconnectAttempts = 0;
   private readonly base: string;
@@ -166,6 +168,14 @@ export class MqttLink implements Part {
 
   get connected(): boolean {
     return this.client?.connected === true;
+  }
+
+  /**
+   * Packets the broker has not acknowledged yet (the outbox's publishes, the link's own,
+   * subscriptions): mqtt.js sends them again when a lost connection comes back.
+   */
+  get unacknowledged(): number {
+    return this.client === undefined ? 0 : Object.keys(this.client.outgoing).length;
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -299,9 +309,23 @@ export class MqttLink implements Part {
       .finally(() => (this.sayingOnline = false));
   }
 
+  /**
+   * `bridge/state` and `bridge/info`, on every connection. A `bridge/info` the broker had not
+   * acknowledged when the last connection was lost is sent again by mqtt.js on this one: the
+   * same again would reach the broker twice (decided as the connection opens: its PUBACK may
+   * come before this one's turn).
+   */
   private async announce(client: MqttClient): Promise<void> {
+    const info = JSON.stringify(this.info());
+    const resent = info === this.infoUnacknowledged;
     await client.publishAsync(`${this.base}/bridge/state`, ONLINE, { qos: 1, retain: true });
-    await client.publishAsync(`${this.base}/bridge/info`, JSON.stringify(this.info()), { qos: 1, retain: true });
+    if (resent) return;
+    this.infoUnacknowledged = info;
+    try {
+      await client.publishAsync(`${this.base}/bridge/info`, info, { qos: 1, retain: true });
+    } finally {
+      if (this.infoUnacknowledged === info) this.infoUnacknowledged = undefined;
+    }
   }
 
   async stop(): Promise<void> {

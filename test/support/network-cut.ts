@@ -3,7 +3,9 @@
  * the hub alone, while the broker runs on and keeps the hub's session (and queues commands
  * for it). Connections are relayed byte for byte; `cut()` drops every open one and refuses
  * new ones until `mend()`; `refuseNew()` refuses new ones and leaves the open ones be;
- * `holdUpstream()` lets only the broker's side through. A refused connection is reset (RST),
+ * `holdUpstream()` lets only the broker's side through; `losePubackOf(topic)` drops the broker's
+ * acknowledgements of the hub's publishes to a topic (they reached the broker, the hub never
+ * hears so: still in flight when the connection is lost). A refused connection is reset (RST),
  * as a host that is down answers, never closed cleanly as a broker refusing the client would.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -14,6 +16,8 @@ export class NetworkCut {
   /** The hub's side of each relayed connection, with the broker's. */
   private readonly pairs = new Map<Socket, Socket>();
   private down = false;
+  /** Topics whose PUBACKs the relay drops. */
+  private readonly unacknowledged = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -53,7 +57,20 @@ export class NetworkCut {
       });
     }
     inbound.pipe(outbound);
-    outbound.pipe(inbound);
+    // packet ids of the hub's publishes to a topic in `unacknowledged` on this connection
+    const lost = new Set<number>();
+    const up = new MqttPackets();
+    inbound.on('data', (chunk: Buffer) => {
+      for (const packet of up.push(chunk)) {
+        const id = publishIdTo(packet, this.unacknowledged);
+        if (id !== undefined) lost.add(id);
+      }
+    });
+    const down = new MqttPackets();
+    outbound.on('data', (chunk: Buffer) => {
+      const kept = down.push(chunk).filter((packet) => !(packet[0] === PUBACK && lost.delete(pubackId(packet))));
+      if (kept.length > 0) inbound.write(Buffer.concat(kept));
+    });
     this.pairs.set(inbound, outbound);
     inbound.on('close', () => this.pairs.delete(inbound));
   }
@@ -67,6 +84,16 @@ export class NetworkCut {
       inbound.unpipe(outbound);
       inbound.on('data', () => undefined);
     }
+  }
+
+  /** From now on the broker's PUBACKs of the hub's publishes to `topic` are dropped (the publishes go through). */
+  losePubackOf(topic: string): void {
+    this.unacknowledged.add(topic);
+  }
+
+  /** The broker's PUBACKs go through again (on every connection). */
+  keepPubacks(): void {
+    this.unacknowledged.clear();
   }
 
   /** Drops every relayed connection and refuses new ones. */
@@ -88,4 +115,51 @@ export class NetworkCut {
     this.cut();
     await new Promise((resolve) => this.server.close(resolve));
   }
+}
+
+const PUBACK = 0x40;
+
+/** Splits a byte stream into whole MQTT packets (fixed header, remaining length, the rest). */
+class MqttPackets {
+  private pending = Buffer.alloc(0);
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const packets: Buffer[] = [];
+    for (;;) {
+      let length = 0;
+      let at = 1;
+      for (let shift = 0; ; shift += 7, at++) {
+        const byte = this.pending[at];
+        if (byte === undefined) return packets;
+        length += (byte & 0x7f) << shift;
+        if ((byte & 0x80) === 0) break;
+      }
+      const end = at + 1 + length;
+      if (this.pending.length < end) return packets;
+      packets.push(this.pending.subarray(0, end));
+      this.pending = this.pending.subarray(end);
+    }
+  }
+}
+
+/** The body of a packet (after its fixed header). */
+function bodyOf(packet: Buffer): Buffer {
+  let at = 1;
+  while (((packet[at] ?? 0) & 0x80) !== 0) at++;
+  return packet.subarray(at + 1);
+}
+
+/** The packet id of a QoS 1 or 2 PUBLISH to one of `topics`. */
+function publishIdTo(packet: Buffer, topics: ReadonlySet<string>): number | undefined {
+  const flags = packet[0] ?? 0;
+  if (flags >> 4 !== 3 || (flags & 0x06) === 0 || topics.size === 0) return undefined;
+  const body = bodyOf(packet);
+  const topicLength = body.readUInt16BE(0);
+  if (!topics.has(body.toString('utf8', 2, 2 + topicLength))) return undefined;
+  return body.readUInt16BE(2 + topicLength);
+}
+
+function pubackId(packet: Buffer): number {
+  return bodyOf(packet).readUInt16BE(0);
 }

@@ -28,6 +28,18 @@ export type Emit = (device: SimulatedZigbeeDevice, endpoint: number, frame: Zcl.
 
 type Frame = Zcl.Frame;
 
+/**
+ * The last ZCL transaction number each address sent, for the whole process. The converters drop a
+ * frame whose transaction number its address used in the last 10 s (zigbee-herdsman-converters'
+ * `hasAlreadyProcessedMessage`, a record of their own that lives as long as the process: a
+ * remote's press, a meter's report): a real device goes on counting across the hub's restarts,
+ * and so does a simulated one across the networks built in one process (a test worker builds the
+ * same addresses again file after file; counting from 1 each time, a press repeated the last
+ * file's number and was dropped). On `globalThis`: a test worker evaluates this module afresh for
+ * every file, the converters only once.
+ */
+const lastTsn = ((globalThis as { [key: symbol]: unknown })[Symbol.for('hearth.simulatedZigbeeTsn')] ??= new Map()) as Map<string, number>;
+
 const UNSUPPORTED_ATTRIBUTE = 0x86;
 /** The firmware a simulated device with the OTA cluster runs before any update, and its image type. */
 export const SIMULATED_FILE_VERSION = 0x01000000;
@@ -43,7 +55,6 @@ export class SimulatedZigbeeDevice {
   readonly ota: SimulatedOtaClient | undefined;
   /** What the network does when the device reboots (it announces itself). */
   onReboot: () => void = () => undefined;
-  private tsn = 0;
 
   constructor(
     readonly kind: SimulatedKind,
@@ -86,8 +97,9 @@ export class SimulatedZigbeeDevice {
   }
 
   private nextTsn(): number {
-    this.tsn = (this.tsn + 1) & 0xff;
-    return this.tsn;
+    const tsn = ((lastTsn.get(this.ieeeAddress) ?? 0) + 1) & 0xff;
+    lastTsn.set(this.ieeeAddress, tsn);
+    return tsn;
   }
 
   /** Sets attributes and reports them, as a device does when its state changes. */

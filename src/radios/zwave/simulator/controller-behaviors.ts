@@ -24,7 +24,7 @@ import {
   SendDataRequestTransmitReport,
 } from '@zwave-js/serial/serialapi';
 import { ProtocolDataRate, RoutingScheme, TransmitStatus, type TXReport } from '@zwave-js/core';
-import { FunctionType, Message, MessageType } from '@zwave-js/serial';
+import { FunctionType, Message, MessageHeaders, MessageType } from '@zwave-js/serial';
 import { Bytes } from '@zwave-js/shared';
 import type { MockController, MockControllerBehavior, MockNode } from '@zwave-js/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,6 +57,22 @@ export interface Hang {
   hung: boolean;
   /** Pulled out: nothing from the nodes can reach the host. */
   unplugged: boolean;
+}
+
+/**
+ * Notes the Serial API function of every request frame the host writes to the stick, and lets
+ * the others answer it. Asked before them: it notes what a hung stick swallows too, which the
+ * mock controller's own `receivedHostMessages` never sees.
+ */
+export function hostRequestLog(log: FunctionType[]): MockControllerBehavior {
+  return {
+    onHostData: (_controller, data) => {
+      // a data frame: start of frame, length, type, function
+      if (data.length > 3 && data[0] === MessageHeaders.SOF && data[2] === (MessageType.Request as number))
+        log.push(data[3] as FunctionType);
+      return false;
+    },
+  };
 }
 
 /** While `hang.hung`, swallows everything the host sends (the controller must not auto-ACK meanwhile) and passes nothing from the nodes on. */

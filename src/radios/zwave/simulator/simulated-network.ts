@@ -20,6 +20,7 @@ import {
   exclusionBehavior,
   failedNodeBehavior,
   hangBehavior,
+  hostRequestLog,
   inclusionBehavior,
   replaceFailedBehavior,
   routingInfoBehavior,
@@ -57,6 +58,8 @@ export class SimulatedZWaveNetwork {
   private plugged = true;
   private stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   private opened: (() => void) | undefined;
+  /** The Serial API function of every request the host wrote to the stick (hung or not), in order, across re-plugs. */
+  readonly hostRequests: FunctionType[] = [];
   /** Resolves when the driver has opened the port and the controller runs. */
   readonly ready: Promise<void>;
 
@@ -160,6 +163,8 @@ export class SimulatedZWaveNetwork {
             firmwareFragmentRelay,
             hangBehavior(this.hang),
           );
+          // asked first of all: it only notes
+          controller.defineBehavior(hostRequestLog(this.hostRequests));
           addTransmitReports(controller);
           controller.autoAckHostMessages = !this.hang.hung;
           this.mockController = controller;
