@@ -24,12 +24,12 @@ const perFile = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks',
-  // Most of a file's time is spent waiting (for child processes, brokers, radios' timers), not
-  // computing: one file per core, at least two (vitest's default, cores - 1, runs one file at a
-  // time on a 2-core CI machine and leaves the other core idle). TEST_WORKERS=N sets it (to measure
-  // other counts: vitest's --maxWorkers does not reach a project's own setting; not HEARTH_, which
-  // the tests that load a config in their own process would read as an option).
-  maxWorkers: Number(process.env.TEST_WORKERS ?? Math.max(2, availableParallelism())),
+  // Most of a file's time is spent waiting (for child processes, brokers, radios' timers, Chromium), not computing:
+  // with one file per core a quiet 2-core machine used 47 % of its CPU (319 s of CPU in 336 s; 2026-12-02). Two
+  // files per core, at least two and at most eight: 251 s there, every test passing. TEST_WORKERS=N sets it (to
+  // measure other counts: vitest's --maxWorkers does not reach a project's own setting; not HEARTH_, which the tests
+  // that load a config in their own process would read as an option).
+  maxWorkers: Number(process.env.TEST_WORKERS ?? Math.min(8, Math.max(2, 2 * availableParallelism()))),
 } as const;
 
 export default defineConfig({
