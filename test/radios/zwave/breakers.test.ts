@@ -10,7 +10,7 @@ import { FunctionType } from '@zwave-js/serial';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { until } from '../../support/until.js';
-import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep } from './support.js';
+import { nodeIdOf, startZWaveHub, untilAsleep, wakeUpOnceAsleep } from './support.js';
 import { failureOf } from '../../support/failure-of.js';
 
 const SWITCH = [{ state: 'ON' }, { state: 'OFF' }];
@@ -143,11 +143,10 @@ describe('circuit breakers on the Z-Wave radio', () => {
 
   it("does not count a sleeping node's queued commands as failures", async () => {
     const hub = await startZWaveHub(['door'], { breaker: { deviceThreshold: 1 } });
-    const { devices, network, watch } = hub;
-    const door = network.device(2);
+    const { devices, watch } = hub;
     await wakeUpOnceAsleep(hub, 2);
     await until(() => devices.device(nodeIdOf(2)) !== undefined, 45_000, 'the door sensor is registered');
-    await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
+    await untilAsleep(hub, 2);
     for (const seconds of [600, 900, 1200]) {
       expect((await failureOf(devices.command(nodeIdOf(2), { wake_up_interval: seconds })))?.code).toBe('DEVICE_ASLEEP_QUEUED');
     }

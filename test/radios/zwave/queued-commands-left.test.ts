@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { queuedCommandsFile } from '../../../src/radios/zwave/zwave-from-config.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { until } from '../../support/until.js';
-import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep, type ZWaveHub } from './support.js';
+import { nodeIdOf, startZWaveHub, untilAsleep, wakeUpOnceAsleep, type ZWaveHub } from './support.js';
 
 const DOOR = nodeIdOf(3);
 const INTERVAL = 'wake_up_interval';
@@ -24,11 +24,10 @@ async function devicesOnDisk(stateDir: string): Promise<string[]> {
 
 /** The door asleep with one command waiting for it, on disk. */
 async function doorWithQueuedCommand(hub: ZWaveHub): Promise<void> {
-  const { devices, network, watch, config } = hub;
-  const door = network.device(3);
+  const { devices, watch, config } = hub;
   await wakeUpOnceAsleep(hub, 3);
   await until(() => devices.device(DOOR) !== undefined, 45_000, 'the door sensor is registered');
-  await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
+  await untilAsleep(hub, 3);
   await watch.client.publishAsync(`hearth/zw/${DOOR}/set`, JSON.stringify({ [INTERVAL]: 600 }), { qos: 1 });
   await watch.waitFor('hearth/zw/bridge/event', (p) => p.includes('command_queued'));
   expect(await devicesOnDisk(config.stateDir)).toEqual([DOOR]);

@@ -135,6 +135,19 @@ export async function bridgeRequest(
  * notification that comes sooner can be lost to the interview, which then waits for the next
  * wake-up, an hour later.
  */
+/**
+ * Until a node is asleep to the simulated device and to the driver alike: the device sleeps as it
+ * hears Wake Up No More Information, zwave-js marks it asleep only once that frame is acknowledged,
+ * and a command sent in between goes to the radio as to an awake node (no queued answer).
+ */
+export async function untilAsleep(hub: ZWaveHub, nodeId: number, timeoutMs = 15_000): Promise<void> {
+  await until(
+    () => hub.network.device(nodeId).asleep && hub.radio.zwave.controller.nodes.get(nodeId)?.status === NodeStatus.Asleep,
+    timeoutMs,
+    `node ${nodeId} asleep to the device and the driver`,
+  );
+}
+
 export async function wakeUpOnceAsleep(hub: ZWaveHub, nodeId: number): Promise<void> {
   await until(
     () => hub.radio.zwave.controller.nodes.get(nodeId)?.status === NodeStatus.Asleep,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Capability, Feature } from '../../../src/model/capabilities.js';
 import { flattenCapabilities } from '../../../src/model/capabilities.js';
 import { retainedOn } from '../../support/mqtt-watch.js';
-import { nodeIdOf, startZWaveHub, wakeUpOnceAsleep } from './support.js';
+import { nodeIdOf, startZWaveHub, untilAsleep, wakeUpOnceAsleep } from './support.js';
 import { captureLog } from '../../support/log-capture.js';
 import { until } from '../../support/until.js';
 
@@ -79,7 +79,7 @@ describe('Z-Wave radio on the simulated network', () => {
     const door = network.device(3);
     await wakeUpOnceAsleep(hub, 3);
     await until(() => devices.device(nodeIdOf(3)) !== undefined, 45_000, 'the door sensor is registered');
-    await until(() => door.asleep, 15_000, 'the door sensor is back asleep');
+    await untilAsleep(hub, 3);
     await door.setDoor(true);
     await watch.waitFor(`hearth/zw/${nodeIdOf(3)}`, (p) => p.includes('"contact":false'));
 
