@@ -185,7 +185,10 @@ export class RadioPart implements Part {
     for (const record of devices.records()) if (record.radio === radio.kind) devices.availability(record.id, false);
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      void this.attempt(new AbortController().signal);
+      // a restart that fails as the hub stops has nobody to tell (start's own attempt throws to its caller)
+      this.attempt(new AbortController().signal).catch((error: unknown) =>
+        this.options.log.debug({ err: error }, `${this.options.radio.kind}: a restart failed as the hub stopped`),
+      );
     }, delay);
     this.retry.unref();
   }
