@@ -173,7 +173,7 @@ export class DeviceRegistry {
     this.checkName(record.friendlyName, record.id);
     const shard = this.shardOf(record.id);
     const previous = Object.hasOwn(shard.db.data, record.id) ? shard.db.data[record.id] : undefined;
-    // what the file holds already (as JSON holds it: key order aside, which reading it back through its schema changes)
+    // what the file holds already, compared as JSON holds it (a key set to undefined is no key there, as after a read)
     if (previous !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(previous)), JSON.parse(JSON.stringify(record)))) return;
     if (previous === undefined) this.count++;
     else this.byName.delete(previous.friendlyName.toLowerCase());
