@@ -8,6 +8,7 @@
  * The layers, lowest first; a layer imports only layers above it in this list (which rules out
  * cycles), and a new folder in src/ has to be given its place here:
  *
+ *   package-root.ts  where the installation's files are (package.json, hardware/, dist/web/)
  *   errors.ts, bounded-text.ts, version.ts, error-docs.ts   coded errors, bounded text, the version
  *   model/        shared types and rules: device ids and radio kinds, capabilities, the device
  *                 record and view, breaker states, the name rule, MQTT text
@@ -37,6 +38,7 @@ import ts from 'typescript';
 const MAX_LINES = 400;
 /** The layer order, lowest first (see the header). */
 const ORDER = [
+  'package-root.ts',
   'errors.ts',
   'bounded-text.ts',
   'version.ts',

@@ -1,7 +1,8 @@
-/** The running hearth's version, read once from package.json (one level above src/ and dist/). */
+/** The running hearth's version, read once from the installation's package.json. */
 import { readFileSync } from 'node:fs';
+import { inPackage } from './package-root.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const packageJson = JSON.parse(readFileSync(inPackage('package.json'), 'utf8')) as {
   version: string;
 };
 

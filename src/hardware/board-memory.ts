@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { inPackage } from '../package-root.js';
 
 export interface MemoryBudget {
   /** The table's model prefix that matched ("*" for any other machine). */
@@ -14,7 +14,7 @@ export interface MemoryBudget {
   maxBytes: number;
 }
 
-export const memoryTableFile = fileURLToPath(new URL('../../hardware/memory.tsv', import.meta.url));
+export const memoryTableFile = inPackage('hardware', 'memory.tsv');
 
 /** systemd's size syntax as the table uses it: bytes with an optional K, M or G suffix (base 1024). */
 export function parseSize(text: string): number {

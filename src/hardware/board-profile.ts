@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, HearthError } from '../errors.js';
+import { inPackage } from '../package-root.js';
 
 export const BOARD_IDS = ['pi-zero-2-w', 'pi-3b-plus', 'pi-4b', 'pi-5'] as const;
 export type BoardId = (typeof BOARD_IDS)[number];
@@ -50,11 +52,11 @@ export interface BoardProfile {
   sysfsLayouts: Record<string, SysfsChip[]>;
 }
 
-const HARDWARE = new URL('../../hardware/gpio/', import.meta.url);
+const HARDWARE = inPackage('hardware', 'gpio');
 const cache = new Map<BoardId, BoardProfile>();
 
 function readJson(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, HARDWARE), 'utf8'));
+  return JSON.parse(readFileSync(join(HARDWARE, name), 'utf8'));
 }
 
 export function boardProfile(id: BoardId): BoardProfile {

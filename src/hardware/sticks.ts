@@ -4,8 +4,8 @@
  * and the udev rules agree), and writing the udev rules that give each a stable /dev name.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { inPackage } from '../package-root.js';
 
 const hexId = z.string().regex(/^[0-9a-f]{4}$/, 'four lower-case hex digits');
 
@@ -21,8 +21,8 @@ const stickSchema = z.object({
 
 export type Stick = z.infer<typeof stickSchema>;
 
-export const sticksFile = fileURLToPath(new URL('../../hardware/sticks.json', import.meta.url));
-export const udevRulesFile = fileURLToPath(new URL('../../hardware/udev/99-hearth-radios.rules', import.meta.url));
+export const sticksFile = inPackage('hardware', 'sticks.json');
+export const udevRulesFile = inPackage('hardware', 'udev', '99-hearth-radios.rules');
 
 export function loadSticks(file = sticksFile): Stick[] {
   const parsed = z.object({ sticks: z.array(stickSchema) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));

@@ -11,7 +11,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { isLoopbackHost } from '../config/broker-address.js';
@@ -25,6 +24,7 @@ import { HubFeed, type HubFeedOptions } from './hub-feed.js';
 import { LoginLimiter } from './login-limiter.js';
 import { Sessions } from './sessions.js';
 import { WebApi, type WebApiOptions } from './web-api.js';
+import { inPackage } from '../package-root.js';
 
 /** A connection idle, or still sending its request, this long is closed (event streams excepted). */
 export const IDLE_TIMEOUT_MS = 10_000;
@@ -33,9 +33,9 @@ export const MAX_STREAM_BUFFER_BYTES = 512 * 1024;
 /** A comment on every stream this often. */
 export const HEARTBEAT_MS = 15_000;
 
-/** dist/web of this installation (from src/webserver/ or dist/webserver/ alike). */
+/** dist/web of this installation. */
 export function defaultAssetsDir(): string {
-  return fileURLToPath(new URL('../../dist/web', import.meta.url));
+  return inPackage('dist', 'web');
 }
 
 const NOT_BUILT = `<!doctype html>
