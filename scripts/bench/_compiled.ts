@@ -1,15 +1,19 @@
 /**
- * For the benches that measure the compiled hub (idle, restart, memory): src/, test/support/
- * and scripts/bench/ compiled as they are now (esbuild, one file per file, no bundling, as
- * `npm run build` and the tests' build do) into a tree that mirrors the repository inside
- * node_modules/.cache, so a bench's child runs on plain node with no tsx hooks in the process.
+ * For the benches that measure the compiled hub (idle, restart, memory, wear, web): src/,
+ * test/support/ and scripts/bench/ compiled as they are now (esbuild, one file per file) into a
+ * tree that mirrors the repository inside node_modules/.cache, so a bench's child runs on plain
+ * node with no tsx hooks in the process; and the hubs (src/main.ts, the lean and wear hubs)
+ * bundled into its dist/ as `npm run build` bundles the release (scripts/hub-bundle.ts).
  */
 import { cp, mkdir, readdir, rm, symlink } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleHub, HUB_ENTRIES } from '../hub-bundle.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The benches' hubs, run from the bundle; every other script runs one file per module. */
+const BUNDLED = ['scripts/bench/_lean-hub.ts', 'scripts/bench/_wear-hub.ts'];
 
 /** Compiles the tree; resolves the path of `script` (repository-relative .ts) in it. */
 export async function compiledTree(): Promise<{ out: string; script: (path: string) => string; remove: () => Promise<void> }> {
@@ -31,11 +35,19 @@ export async function compiledTree(): Promise<{ out: string; script: (path: stri
     target: `node${process.versions.node}`,
     logLevel: 'warning',
   });
+  // the hubs bundled as the release's dist/ is (scripts/hub-bundle.ts): what they measure is what ships
+  await bundleHub(join(out, 'dist'), {
+    ...HUB_ENTRIES,
+    ...Object.fromEntries(BUNDLED.map((path) => [basename(path, '.ts'), join(repoRoot, path)])),
+  });
   await cp(join(repoRoot, 'package.json'), join(out, 'package.json'));
   await symlink(relative(out, join(repoRoot, 'hardware')), join(out, 'hardware'));
   return {
     out,
-    script: (path) => join(out, `${path.slice(0, -'.ts'.length)}.js`),
+    script: (path) =>
+      path === 'src/main.ts' || BUNDLED.includes(path)
+        ? join(out, 'dist', `${basename(path, '.ts')}.js`)
+        : join(out, `${path.slice(0, -'.ts'.length)}.js`),
     remove: () => rm(out, { recursive: true, force: true }),
   };
 }

@@ -2,7 +2,8 @@
  * How a test starts one of the repository's TypeScript files (src/main.ts, a fixture) as a
  * child process: from this run's build of src/ and test/ (test/support/global-setup.ts) with
  * plain node, which starts much faster than tsx compiling and hooking every module at each
- * spawn; through tsx when there is no build (outside vitest) or HEARTH_TEST_TSX=1.
+ * spawn; src/main.ts (the hub) from the build's bundle, as the release runs it; through tsx when
+ * there is no build (outside vitest) or HEARTH_TEST_TSX=1.
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ export function nodeArgs(script: string): string[] {
   const build = buildDir();
   const inRepo = relative(repoRoot, script);
   if (build === undefined || !script.endsWith('.ts') || inRepo.startsWith('..')) return ['--import', 'tsx', script];
+  // the hub runs bundled, as it ships (the build's dist/, test/support/global-setup.ts)
+  if (inRepo === 'src/main.ts') return [`${build}/dist/main.js`];
   return [`${build}/${inRepo.slice(0, -'.ts'.length)}.js`];
 }
 

@@ -3,8 +3,10 @@
  * package on first use, ~3 s), so that test files starting Z-Wave drivers in parallel never
  * race to write it; and compiles src/ and test/ as they are now (esbuild, one file per file,
  * no bundling) into a build of this run, from which the tests start their child processes
- * (`hearth start`, the crash tests' writers) with plain node: tsx would compile and hook every
- * module again at every spawn (test/support/built.ts). The build is removed after the run.
+ * (the crash tests' writers, fixtures) with plain node: tsx would compile and hook every
+ * module again at every spawn (test/support/built.ts); and `hearth start` bundled there as
+ * the release bundles it (scripts/hub-bundle.ts: the build's dist/main.js). The build is
+ * removed after the run.
  * On Node 22.1 and later, the workers and every child they start share one V8 compile cache
  * in the build (NODE_COMPILE_CACHE; Node 20 ignores it): each of them loads zwave-js,
  * herdsman and the converters, and compiling them again costs about a sixth of that.
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigManager } from '@zwave-js/config';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
+import { bundleHub } from '../../scripts/hub-bundle.js';
 import { buildWebPage, type WebBuild } from '../../scripts/web-build.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +51,8 @@ async function buildTree(out: string): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  // the hub itself as it ships: bundled into dist/ (scripts/hub-bundle.ts), which `hearth start` runs from
+  await bundleHub(join(out, 'dist'));
   // "type": "module" and the version for src/version.ts; the hardware tables for src/hardware
   await cp(join(repoRoot, 'package.json'), join(out, 'package.json'));
   await symlink(relative(out, join(repoRoot, 'hardware')), join(out, 'hardware'));
