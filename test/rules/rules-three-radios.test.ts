@@ -11,7 +11,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connectAsync } from 'mqtt';
+import { connect, connectAsync, type MqttClient } from 'mqtt';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { InProcessPins } from '../../src/radios/gpio/simulator/in-process-pins.js';
 import { SimulatedZWaveNetwork } from '../../src/radios/zwave/simulator/simulated-network.js';
@@ -116,11 +116,18 @@ describe('local rules across the radios, with the broker gone', () => {
 
     // a subscriber with a persistent session; once the broker saved it, the broker goes away
     const events: string[] = [];
-    const watch = async () => {
-      const client = await connectAsync(broker.url, { reconnectPeriod: 0, clientId: 'rules-watch', clean: false });
+    // the listener comes before the connection: what the session queued arrives right behind the
+    // CONNACK, and mqtt.js emits (and acknowledges) it before connectAsync's promise would let one be added
+    const watch = async (): Promise<MqttClient> => {
+      const client = connect(broker.url, { reconnectPeriod: 0, clientId: 'rules-watch', clean: false });
       onTestFinished(() => client.endAsync(true));
       client.on('message', (topic, payload) => {
         if (topic === 'hearth/zb/bridge/event') events.push(payload.toString());
+      });
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+        client.once('close', () => reject(new Error('the watcher could not connect')));
       });
       return client;
     };
@@ -180,8 +187,10 @@ describe('local rules across the radios, with the broker gone', () => {
     expect(flips).toBeLessThanOrEqual(2 * 11);
 
     // the broker returns with the subscriber's session: what the hub sends meanwhile waits for it there
+    // (the hub drains its outbox into that session before the subscriber is back, whatever its backoff)
     await broker.restart();
     const back = broker;
+    await until(() => hub.link.connected && hub.bridge.outbox.size === 0, 30_000, 'the hub drained its outbox to the broker');
     await watch();
     await until(() => events.some((event) => event.includes('"rule_suspended"')), 30_000, 'the firings reached the broker');
     for (const rule of ['doorbell-bulb', 'door-switch', 'hot'])
