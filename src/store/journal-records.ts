@@ -4,7 +4,7 @@
  * deflate: a batch of device changes shrinks to a fraction, and an SD card wears by the page).
  * How a record is encoded, and how a segment's bytes are decoded, with damage kept local: a bad
  * record in the middle is skipped (by its framing, or by finding the next record that checks
- * out), a torn end ends the good part.
+ * out), a torn end ends the good part, and zeros to the end are no record but the file's unwritten end.
  */
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
@@ -15,6 +15,8 @@ const MAX_RECORD = 16 * 1024 * 1024;
 const DEFLATE_FROM = 256;
 /** The first byte of a deflated payload (a JSON one starts with `[`). */
 const DEFLATED = 0x01;
+/** Zeros after the last record shorter than this are a direct write's padding to its 512-byte sector, not damage. */
+const PADDING_BYTES = 512;
 
 /** The payload of one record: its JSON, or that deflated behind DEFLATED when it is long and that is shorter. */
 function payloadOf(seq: number, entry: unknown): Buffer {
@@ -99,6 +101,12 @@ function resync(bytes: Buffer, offset: number, framedNext: number | undefined): 
   return undefined;
 }
 
+/** How many bytes from `offset` to the end, when every one of them is zero. */
+function zeroTail(bytes: Buffer, offset: number): number | undefined {
+  for (let at = offset; at < bytes.length; at++) if (bytes[at] !== 0) return undefined;
+  return bytes.length - offset;
+}
+
 /**
  * Decodes the records of one segment's bytes. A bad record in the middle (a flipped byte, a bad
  * block) is skipped, by its framing or by finding the next good record, and everything after
@@ -117,6 +125,14 @@ export function decodeSegment(bytes: Buffer): {
   let offset = 0;
   let goodBytes = 0;
   while (offset < bytes.length) {
+    // zeros to the end: no record (a length of 0 frames none) but the unwritten end of the file —
+    // a direct write's padding to its sector (segment-file.ts), or sectors a crash left unwritten
+    const zeros = zeroTail(bytes, offset);
+    if (zeros !== undefined) {
+      if (zeros >= PADDING_BYTES)
+        damage.push({ offset, bytes: zeros, problem: `unwritten end at byte ${offset} (${zeros} zero bytes)`, torn: true });
+      break;
+    }
     const read = readRecordAt(bytes, offset);
     if ('record' in read) {
       records.push(read.record);

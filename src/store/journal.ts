@@ -17,13 +17,14 @@
  * Both are counted and logged, and listed in the recovery report. Segments a snapshot covers
  * are deleted by `compact`.
  */
-import { mkdir, open, readdir, readFile, rename, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ErrorCode, HearthError } from '../errors.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { diskStats } from './disk-stats.js';
 import { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
+import { SegmentFile } from './segment-file.js';
 
 export { decodeSegment, encodeRecord, type SegmentDamage } from './journal-records.js';
 
@@ -49,6 +50,8 @@ export interface JournalOptions {
    * acknowledgements on their way, so a message the broker is about to acknowledge costs no write.
    */
   beforeTimedCommit?: { wait: () => Promise<void>; graceMs: number } | undefined;
+  /** Segments written with O_DIRECT where the file system allows (`store.directWrites`; segment-file.ts); true unless given. */
+  directWrites?: boolean | undefined;
   /** A segment past this size is closed and a new one started; SEGMENT_BYTES unless a test wants small ones. */
   segmentBytes?: number;
   /**
@@ -100,7 +103,7 @@ export class Journal<T> {
   private readonly batchIntervalMs: number;
   private readonly segmentBytes: number;
   private segments: Segment[] = [];
-  private handle: FileHandle | undefined;
+  private handle: SegmentFile | undefined;
   private current: Segment | undefined;
   private currentSize = 0;
   private nextSeq: number;
@@ -312,13 +315,12 @@ export class Journal<T> {
       }
       const bytes = Buffer.concat(records);
       if (this.currentSize > 0 && this.currentSize + bytes.length > this.segmentBytes) await this.startSegment(batch[0]?.seq);
-      const handle = this.handle as FileHandle;
+      const handle = this.handle as SegmentFile;
       const began = performance.now();
-      await handle.write(bytes, 0, bytes.length);
-      await handle.datasync();
+      const sent = await handle.append(bytes);
       this.recentCommitMs = Math.max(performance.now() - began, this.recentCommitMs * 0.9);
       diskStats.fsyncs++;
-      diskStats.bytesWritten += bytes.length;
+      diskStats.bytesWritten += sent;
       this.currentSize += bytes.length;
       for (const p of batch) p.resolve(p.seq);
     } catch (error) {
@@ -335,7 +337,7 @@ export class Journal<T> {
   private async startSegment(firstSeq = this.nextSeq): Promise<void> {
     await this.handle?.close();
     const segment = { firstSeq, path: join(this.options.dir, segmentName(firstSeq)) };
-    this.handle = await open(segment.path, 'a', 0o640);
+    this.handle = await SegmentFile.create(segment.path, 0o640, this.options.directWrites ?? true);
     this.current = segment;
     this.currentSize = 0;
     this.segments.push(segment);
