@@ -119,6 +119,12 @@ const store = z
     journalBatchMs: intRange(1, 10_000)
       .optional()
       .describe('A fixed time state changes gather before one write and one fsync commit them (unset: as store.maxLossMs allows).'),
+    directWrites: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Write the state journal and the outbox with O_DIRECT where the file system allows it: a commit sends the card only the 512-byte sectors it touches instead of whole 4 KiB pages (false: through the page cache, as where O_DIRECT is refused, e.g. tmpfs).',
+      ),
     stateShards: powerOfTwo.default(64).describe('Files the state snapshot is split into (a power of two).'),
     compactIntervalMs: intRange(0, 86_400_000)
       .default(600_000)

@@ -138,6 +138,7 @@ export class DeviceService implements Part {
       shards: store.stateShards,
       batchIntervalMs: store.journalBatchMs ?? store.maxLossMs,
       maxLossMs: store.maxLossMs,
+      directWrites: store.directWrites,
       compactIntervalMs: store.compactIntervalMs,
       compactAfterDevices: store.compactAfterDevices,
       damage: this.damage,

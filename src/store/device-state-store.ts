@@ -78,6 +78,8 @@ export interface DeviceStateStoreOptions {
   batchIntervalMs: number;
   /** `store.maxLossMs`: a change is on disk within it (the gathering is cut short when commits are slow). */
   maxLossMs?: number;
+  /** `store.directWrites`: the journal's segments written with O_DIRECT where the file system allows. */
+  directWrites?: boolean;
   /** Compact once this many devices have changed since the last snapshot: `store.compactAfterDevices`. */
   compactAfterDevices: number;
   /** And at least this often while anything changed (0: only by count and on close): `store.compactIntervalMs`. */
@@ -141,6 +143,7 @@ export class DeviceStateStore {
         afterSeq: covered,
         batchIntervalMs: options.batchIntervalMs,
         ...(options.maxLossMs === undefined ? {} : { maxLossMs: options.maxLossMs }),
+        directWrites: options.directWrites,
       },
       (seq, entry) => {
         if (seq <= covered) return;

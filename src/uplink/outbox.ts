@@ -47,6 +47,8 @@ export interface OutboxOptions {
   batchIntervalMs: number;
   /** A message is on disk within this, however slow commits are: `store.maxLossMs`. */
   maxLossMs?: number;
+  /** `store.directWrites`: the journal's segments written with O_DIRECT where the file system allows. */
+  directWrites?: boolean;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
@@ -100,6 +102,7 @@ export class Outbox {
         log: options.log,
         batchIntervalMs: options.batchIntervalMs,
         maxLossMs: options.maxLossMs,
+        directWrites: options.directWrites,
         beforeTimedCommit: { wait: () => late.outbox?.unwrittenInFlightLeft() ?? Promise.resolve(), graceMs: ACK_GRACE_MS },
       },
       (_seq, entry) => recovered.replay(entry),

@@ -15,6 +15,8 @@ export interface UplinkBridgeOptions {
   stateDir: string;
   /** `store.maxLossMs`: an outbox message is on disk within it. */
   maxLossMs: number;
+  /** `store.directWrites`: the outbox's journal written with O_DIRECT where the file system allows. */
+  directWrites?: boolean;
   base: string;
   devices: DeviceService;
   link: MqttLink;
@@ -58,6 +60,7 @@ export function bridgeOptionsFromConfig(config: HearthConfig, parts: BridgeParts
     ...parts,
     stateDir: config.stateDir,
     maxLossMs: config.store.maxLossMs,
+    directWrites: config.store.directWrites,
     base: baseTopicOf(config),
     outboxMaxBytes: uplink.outboxMaxBytes,
     drainRatePerS: uplink.drainRatePerS,

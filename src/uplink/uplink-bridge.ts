@@ -111,6 +111,7 @@ export class UplinkBridge implements Part {
       maxBytes: this.options.outboxMaxBytes,
       batchIntervalMs: this.options.maxLossMs,
       maxLossMs: this.options.maxLossMs,
+      directWrites: this.options.directWrites,
     });
     devices.damage.noteJournal('outbox', outbox.recovery);
     this.outboxStore = outbox;
