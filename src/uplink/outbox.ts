@@ -16,7 +16,7 @@
  * that is acknowledged before the next: it is carried to that batch, which the bound still allows.
  */
 import type { Logger } from 'pino';
-import { Journal, type RecoveryReport } from '../store/journal.js';
+import { Journal, type JournalOptions, type RecoveryReport } from '../store/journal.js';
 import { LeaveWaiters } from './leave-waiters.js';
 import { OutboxBound } from './outbox-bound.js';
 import { hold, pack, RecoveredMessages } from './outbox-records.js';
@@ -38,7 +38,7 @@ const CARRY_MARGIN_MS = 100;
 /** Journal records after which the outbox writes a checkpoint (its pending messages) and drops what it covers. */
 const CHECKPOINT_EVERY = 10_000;
 
-export interface OutboxOptions {
+export interface OutboxOptions extends Pick<JournalOptions, 'directWrites'> {
   dir: string;
   log: Logger;
   /** Bytes of topic and payload the outbox holds at most (events beyond it are dropped). */
@@ -47,8 +47,6 @@ export interface OutboxOptions {
   batchIntervalMs: number;
   /** A message is on disk within this, however slow commits are: `store.maxLossMs`. */
   maxLossMs?: number;
-  /** `store.directWrites`: the journal's segments written with O_DIRECT where the file system allows. */
-  directWrites?: boolean;
   /** Write a checkpoint after this many journal records. */
   checkpointEvery?: number;
   now?: () => number;
