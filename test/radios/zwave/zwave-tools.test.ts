@@ -96,10 +96,14 @@ describe('Z-Wave configuration parameters', () => {
     await until(() => timer() !== undefined, 10_000, 'the auto-off timer is discovered');
     expect(timer()?.config).toMatchObject({ name: 'Auto-off timer', entity_category: 'config', min: 0, max: 3600 });
     expect(String(timer()?.config.command_topic)).toMatch(/\/set\/auto_off_timer$/);
-    const names = configs()
-      .filter((checked) => checked.config.entity_category === 'config')
-      .map((checked) => checked.config.name);
-    expect(names).toEqual(expect.arrayContaining(['Auto-off timer', 'LED brightness', 'Power-on state']));
+    // each config is its own retained message, sent at the outbox's drain rate: the others may follow the timer's
+    const names = () =>
+      configs()
+        .filter((checked) => checked.config.entity_category === 'config')
+        .map((checked) => checked.config.name);
+    const wanted = ['Auto-off timer', 'LED brightness', 'Power-on state'];
+    await until(() => wanted.every((name) => names().includes(name)), 10_000, 'every parameter is discovered');
+    expect(names()).toEqual(expect.arrayContaining(wanted));
   });
 });
 

@@ -57,6 +57,9 @@ export class SimulatedAdapter extends Adapter {
   private async coordinator(what: string, timeoutMs = 10_000): Promise<void> {
     const fault = this.network.fault;
     if (fault === 'fail') throw new SimulatedAdapterError(`simulated coordinator failure: ${what}`);
+    // what serialport says when the stick is gone: a page or a log tells a pulled stick by it
+    if (fault === 'unplugged')
+      throw new SimulatedAdapterError(`Error: No such file or directory, cannot open the simulated stick (${what})`);
     if (fault === 'hang') {
       if (!Number.isFinite(timeoutMs)) await new Promise(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, this.network.maxWaitMs)).unref());

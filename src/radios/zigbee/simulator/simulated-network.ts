@@ -20,8 +20,11 @@ import { SimulatedMesh } from './simulated-mesh.js';
 import { zdoResponse, zdoTsn } from './zdo-frames.js';
 import type { SimulatedKind } from './simulated-models.js';
 
-/** How the coordinator misbehaves: `fail` throws on every call, `hang` answers nothing. */
-export type CoordinatorFault = 'fail' | 'hang' | undefined;
+/**
+ * How the coordinator misbehaves: `fail` throws on every call, `hang` answers nothing,
+ * `unplugged` fails every call as a vanished serial port does (its open: no such file).
+ */
+export type CoordinatorFault = 'fail' | 'hang' | 'unplugged' | undefined;
 
 /** What the simulated adapter needs of its network. */
 export interface SimulatedNetworkCore {
@@ -132,7 +135,7 @@ export class SimulatedZigbeeNetwork implements SimulatedNetworkCore {
 
   /** The stick is pulled out: the adapter reports itself disconnected, and every call (a reopen too) fails until it is plugged in. */
   unplug(): void {
-    this.fault = 'fail';
+    this.fault = 'unplugged';
     this.adapter?.disconnect();
   }
 
