@@ -181,8 +181,12 @@ describe('uplink bridge', () => {
     await broker.restart();
     const watch = await MqttWatch.connect(url, 'hearth/h1/#');
     relay.mend();
-    for (let i = 0; i < 3; i++)
+    // a report's state goes out before its event (device-actor.ts: the event carries the applied
+    // values), so both the last state and the last event are awaited before the events are counted
+    for (let i = 0; i < 3; i++) {
       await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && !p.includes('action'), 20_000);
+      await watch.waitFor(`hearth/h1/button${i}`, (p) => p.includes('"battery":71') && p.includes('action'), 20_000);
+    }
     for (let i = 0; i < 3; i++) {
       const events = watch.received
         .filter((m) => m.topic === `hearth/h1/button${i}` && m.payload.includes('action'))
