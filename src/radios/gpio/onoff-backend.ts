@@ -26,6 +26,30 @@ export interface OnoffBackendOptions {
   beforeLoad?: () => void;
 }
 
+/** How long a line's files may take to appear and become writable after its export (udev's chmod on a slow board). */
+const EXPORT_SETTLE_MS = 3000;
+
+const allWritable = async (paths: readonly string[]): Promise<boolean> => {
+  for (const path of paths) {
+    try {
+      await access(path, constants.R_OK | constants.W_OK);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+};
+
+/** What a line's sysfs files read once it is set up (only the ones named are checked). */
+interface LineSetup {
+  direction: 'in' | 'out';
+  active_low: '0' | '1';
+  edge?: string;
+}
+
+/** "high" and "low" written to `direction` make an output; the kernel reads it back as "out" at once, a simulated one a moment later. */
+const asRead = (text: string): string => (text === 'high' || text === 'low' ? 'out' : text);
+
 const codeOf = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
 
 export function sysfsMissing(sysfsPath: string): HearthError {
@@ -124,7 +148,7 @@ export class OnoffBackend implements PinBackend {
   }
 
   /** Refuses a line another program exported; then lets onoff export and configure it. */
-  private async claim(line: number, make: (number: number) => Gpio): Promise<Gpio> {
+  private async claim(line: number, wanted: LineSetup, make: (number: number) => Gpio): Promise<Gpio> {
     const number = this.numberOf(line);
     if (await this.isExported(number)) {
       throw new HearthError(
@@ -136,11 +160,62 @@ export class OnoffBackend implements PinBackend {
     try {
       gpio = make(number);
     } catch (error) {
-      throw this.explain(line, number, error);
+      gpio = await this.afterSlowExport(line, number, wanted, make, error);
     }
     this.pins.set(line, gpio);
     this.exported.add(number);
     await this.saveExported();
+    return gpio;
+  }
+
+  /**
+   * onoff writes `export` and then tries the new line's files 10,000 times in a tight loop (its
+   * wait for udev): where they take longer to appear or to become writable (udev on a slow
+   * board, a busy machine), it throws although the export worked. Then the files are awaited
+   * here without blocking the event loop (EXPORT_SETTLE_MS at most), onoff is asked again (the
+   * line now counts as exported, so it configures it, but leaves its errors unsaid), and the
+   * line is read back to hold it to what was asked. Any other failure is explained at once.
+   */
+  private async afterSlowExport(
+    line: number,
+    number: number,
+    wanted: LineSetup,
+    make: (number: number) => Gpio,
+    error: unknown,
+  ): Promise<Gpio> {
+    const code = codeOf(error);
+    const path = (error as { path?: unknown } | null)?.path;
+    const inLine = typeof path === 'string' && path.startsWith(`${this.linePath(number)}/`);
+    // the write to export itself failed, or something else did: nothing to wait for
+    if (!inLine || (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM')) throw this.explain(line, number, error);
+    const files = ['value', 'direction', 'active_low'].map((name) => join(this.linePath(number), name));
+    const began = Date.now();
+    while (!(await allWritable(files))) {
+      if (Date.now() - began >= EXPORT_SETTLE_MS) {
+        await this.unexport(number);
+        throw this.explain(line, number, error);
+      }
+      await sleep(10);
+    }
+    let gpio: Gpio;
+    try {
+      gpio = make(number);
+    } catch (again) {
+      await this.unexport(number);
+      throw this.explain(line, number, again);
+    }
+    const found: Record<keyof LineSetup, string | undefined> = { direction: undefined, active_low: undefined, edge: undefined };
+    for (const name of Object.keys(found) as (keyof LineSetup)[])
+      if (wanted[name] !== undefined) found[name] = asRead((await readFile(join(this.linePath(number), name), 'utf8')).trim());
+    const wrong = (Object.keys(found) as (keyof LineSetup)[]).filter((name) => wanted[name] !== undefined && found[name] !== wanted[name]);
+    if (wrong.length > 0) {
+      gpio.unexport();
+      await this.gone(number);
+      throw new HearthError(
+        ErrorCode.GpioIoFailed,
+        `GPIO${line} (sysfs ${number}) did not take its setup: ${wrong.map((name) => `${name} reads ${JSON.stringify(found[name])}, not ${JSON.stringify(wanted[name])}`).join('; ')}`,
+      );
+    }
     return gpio;
   }
 
@@ -174,6 +249,7 @@ export class OnoffBackend implements PinBackend {
     const Gpio = this.gpioClass();
     const gpio = await this.claim(
       line,
+      { direction: 'out', active_low: options.activeLow ? '1' : '0' },
       (number) => new Gpio(number, raw === 1 ? 'high' : 'low', undefined, { activeLow: options.activeLow }),
     );
     return { write: (value) => gpio.write(value), read: () => gpio.readSync() };
@@ -181,7 +257,7 @@ export class OnoffBackend implements PinBackend {
 
   async input(line: number, options: InputOptions): Promise<InputPin> {
     const Gpio = this.gpioClass();
-    const gpio = await this.claim(line, (number) => {
+    const gpio = await this.claim(line, { direction: 'in', active_low: options.activeLow ? '1' : '0', edge: 'both' }, (number) => {
       const made = new Gpio(number, 'in', 'both', { activeLow: options.activeLow, debounceTimeout: options.debounceMs });
       made.watch((error, value) => (error ? options.onError(error) : options.onEdge(value)));
       return made;

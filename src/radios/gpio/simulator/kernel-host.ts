@@ -53,6 +53,7 @@ const kernel = new SysfsKernel({
   chips,
   ...(spec.exportMode === undefined ? {} : { exportMode: spec.exportMode }),
   ...(spec.exportGid === undefined ? {} : { exportGid: spec.exportGid }),
+  ...(spec.exportDelayMs === undefined ? {} : { exportDelayMs: spec.exportDelayMs }),
 });
 if (spec.noSysfsGpio !== true) {
   kernel.start();

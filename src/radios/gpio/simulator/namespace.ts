@@ -23,6 +23,8 @@ export interface GpioSimulationSpec {
   /** Mode and group of export/unexport (default 0220 root:root). */
   exportMode?: number;
   exportGid?: number;
+  /** The line's files appear this long after a write to export (default: at once). */
+  exportDelayMs?: number;
   /** Raw levels of input wires at start, by BCM line (a button's pull-up: 1); others read 0. */
   levels?: Record<number, 0 | 1>;
   /** BCM lines another program exported before the hub starts. */

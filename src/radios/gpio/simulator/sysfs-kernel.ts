@@ -58,6 +58,8 @@ export interface SysfsKernelOptions {
   /** Mode and group of export/unexport (Raspberry Pi OS: root:gpio 0770 via udev). */
   exportMode?: number;
   exportGid?: number;
+  /** How long after a write to export the line's files appear (udev on a slow board, a busy kernel host; default at once). */
+  exportDelayMs?: number;
 }
 
 const read = (path: string): string => {
@@ -109,7 +111,9 @@ export class SysfsKernel {
   private control(file: 'export' | 'unexport', content: string): void {
     if (!/^\d+$/.test(content)) return; // truncated, not written yet
     const number = Number(content);
-    if (file === 'export') this.export(number);
+    const delay = this.options.exportDelayMs ?? 0;
+    if (file === 'export' && delay > 0) setTimeout(() => this.export(number), delay);
+    else if (file === 'export') this.export(number);
     else this.unexport(number);
   }
 
