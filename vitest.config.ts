@@ -25,12 +25,12 @@ const perFile = {
   hookTimeout: 60_000,
   pool: 'forks',
   // Most of a file's time is spent waiting (for child processes, brokers, radios' timers, Chromium), not computing:
-  // with one file per core a quiet 2-core machine used 47 % of its CPU (319 s of CPU in 336 s; 2026-12-02), and four
-  // files at once took 251 s there with every test passing; but in a clean-clone CI run at four, the Chromium page
-  // test missed the pulled stick's alert, so one file per core (at least two) stays the default until that is
-  // understood. TEST_WORKERS=N sets it (to measure other counts: vitest's --maxWorkers does not reach a project's own
-  // setting; not HEARTH_, which the tests that load a config in their own process would read as an option).
-  maxWorkers: Number(process.env.TEST_WORKERS ?? Math.max(2, availableParallelism())),
+  // with one file per core a quiet 2-core machine used 47 % of its CPU (319 s of CPU in 336 s; 2026-12-02), so two
+  // files per core (eight at most) is the default: three full runs at four on 2 cores 2026-12-02 took 132–136 s, every
+  // test passing in two (the third found a GPIO start-up race under load, fixed in onoff-backend.ts). TEST_WORKERS=N sets
+  // it (vitest's --maxWorkers does not reach a project's own setting; not HEARTH_, which the tests that load a config
+  // in their own process would read as an option).
+  maxWorkers: Number(process.env.TEST_WORKERS ?? Math.min(8, 2 * availableParallelism())),
 } as const;
 
 export default defineConfig({
