@@ -5,8 +5,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { boardProfile } from '../../../src/hardware/board-profile.js';
-import { GpioRadio } from '../../../src/radios/gpio/gpio-radio.js';
+import { gpioRadioFromConfig } from '../../../src/radios/gpio/gpio-from-config.js';
 import type { InputOptions, InputPin } from '../../../src/radios/gpio/pin-backend.js';
 import { InProcessPins } from '../../../src/radios/gpio/simulator/in-process-pins.js';
 import type { RadioListener } from '../../../src/radios/radio.js';
@@ -54,14 +53,11 @@ describe('a GPIO input at start', () => {
           ],
         },
       },
-    }).radios.gpio;
-    const pins = new SlowPins(23);
-    const radio = new GpioRadio({
-      config,
-      board: () => Promise.resolve(boardProfile('pi-4b')),
-      backend: () => pins,
-      log: pino({ level: 'silent' }),
     });
+    const log = pino({ level: 'silent' });
+    const pins = new SlowPins(23);
+    // the radio as the hub builds it, on the pins a test hands in (a Pi 4's)
+    const radio = gpioRadioFromConfig(config, log, undefined, { pins, board: 'pi-4b' });
     const reports: { id: string; values: Record<string, unknown> }[] = [];
     const started = radio.start(recordingListener(reports), new AbortController().signal);
 
@@ -79,12 +75,7 @@ describe('a GPIO input at start', () => {
     ]);
 
     // a radio stopped before its inputs settled reports nothing more
-    const again = new GpioRadio({
-      config,
-      board: () => Promise.resolve(boardProfile('pi-4b')),
-      backend: () => new InProcessPins(),
-      log: pino({ level: 'silent' }),
-    });
+    const again = gpioRadioFromConfig(config, log, undefined, { pins: new InProcessPins(), board: 'pi-4b' });
     const late: typeof reports = [];
     await again.start(recordingListener(late), new AbortController().signal);
     await again.stop();

@@ -6,13 +6,13 @@
  * hub's process handler lets pass (expected-zwave-rejection.ts); before, either of those two
  * stopped the hub.
  */
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RadioListener } from '../../../src/radios/radio.js';
 import { isExpectedZWaveRejection } from '../../../src/radios/zwave/expected-zwave-rejection.js';
 import { SimulatedZWaveNetwork } from '../../../src/radios/zwave/simulator/simulated-network.js';
-import { ZWaveRadio } from '../../../src/radios/zwave/zwave-radio.js';
+import { zwaveRadioFromConfig } from '../../../src/radios/zwave/zwave-from-config.js';
+import { configSchema } from '../../../src/config/schema.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 // as a hub runs it (zwave-js defers parser writes only outside tests)
@@ -42,11 +42,10 @@ describe('a Z-Wave radio stopped under load', () => {
       const dir = await tempDir();
       const network = new SimulatedZWaveNetwork(['switch', 'switch', 'switch', 'switch']);
       onTestFinished(() => network.close());
-      const radio = new ZWaveRadio({
-        port: network.port,
-        driverOptions: { storage: { cacheDir: dir, lockDir: join(dir, 'locks') }, logConfig: { enabled: false }, ...network.driverOptions },
-        log: pino({ level: 'silent' }),
-      });
+      // the radio as the hub builds it, on the network the test drives
+      const config = configSchema.parse({ stateDir: dir, radios: { zwave: { enabled: true, simulate: true } } });
+      const silent = pino({ level: 'silent' });
+      const radio = await zwaveRadioFromConfig(config, { forModule: () => silent, learnSecrets: () => undefined }, { network });
       await radio.start(listener, new AbortController().signal);
       let flooding = true;
       const flood = async (nodeId: number): Promise<void> => {
