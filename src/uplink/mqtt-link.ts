@@ -192,14 +192,28 @@ export class MqttLink implements Part {
     this.client = client;
     version.attach(client);
     for (const user of this.users) user.onClient(client);
-    // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled (its own
-    // 'close' handler schedules it, so this one must run first) to back off with jitter
-    client.prependListener('close', () => {
+    // mqtt.js waits a fixed reconnectPeriod; set it before each attempt is scheduled to back off
+    // with jitter. A lost connection schedules it in mqtt.js's 'close' handler (so this one runs
+    // first); a refused CONNACK (a wrong password) schedules it right away, before the socket's
+    // close, so there the period is set as the CONNACK arrives and that attempt's close leaves it.
+    let periodSet = false;
+    const nextPeriod = (): void => {
       client.options.reconnectPeriod = backoffDelay(
         this.config.uplink.reconnectMinMs,
         this.config.uplink.reconnectMaxMs,
         this.reconnectAttempts++,
       );
+    };
+    client.prependListener('packetreceive', (packet) => {
+      if (packet.cmd !== 'connack') return;
+      const code = packet.reasonCode ?? packet.returnCode ?? 0;
+      if (code === 0) return;
+      nextPeriod();
+      periodSet = true;
+    });
+    client.prependListener('close', () => {
+      if (periodSet) periodSet = false;
+      else nextPeriod();
     });
     client.on('connect', () => {
       this.reconnectAttempts = 0;
