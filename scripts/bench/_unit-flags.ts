@@ -1,7 +1,10 @@
 /**
  * The V8 flags a bench runs the hub with: those of systemd/hearth.service's ExecStart (what a
- * hub runs), unless NODE_FLAGS says others (`none`: no flags).
+ * hub runs), unless NODE_FLAGS says others (`none`: no flags). The unit's Node is the release's
+ * (Node 24); on a Node whose V8 names a setting differently the bench says it that Node's way
+ * (`--memory-reducer-gc-count=1` is Node 20's `--memory-reducer-single-gc`), as scripts/start does.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** The V8 flags of the unit's ExecStart: what comes between node and the script. */
@@ -12,8 +15,16 @@ export function unitFlags(): string {
   return exec[1] as string;
 }
 
+/** `flags` as this process's Node takes them. */
+export function forThisNode(flags: string[]): string[] {
+  if (!flags.includes('--memory-reducer-gc-count=1')) return flags;
+  const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+  if (known.includes('--memory-reducer-gc-count')) return flags;
+  return flags.map((flag) => (flag === '--memory-reducer-gc-count=1' ? '--memory-reducer-single-gc' : flag));
+}
+
 /** NODE_FLAGS, else the unit's. */
 export function benchNodeFlags(): string[] {
   const text = process.env.NODE_FLAGS ?? unitFlags();
-  return text === 'none' ? [] : text.split(' ').filter((flag) => flag.length > 0);
+  return text === 'none' ? [] : forThisNode(text.split(' ').filter((flag) => flag.length > 0));
 }
