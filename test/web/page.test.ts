@@ -91,7 +91,8 @@ describe('the web page in Chromium', () => {
     await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { color_temp?: number }).color_temp === 454);
     const slider = page.getByRole('slider', { name: 'Color temp (mired)' });
     await slider.waitFor();
-    expect(await slider.inputValue()).toBe('454');
+    // the broker's copy and the page's come by different ways (MQTT, the page's event stream): the page may be a moment behind
+    await expect.poll(() => slider.inputValue(), { timeout: 15_000 }).toBe('454');
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await hub.watch.waitFor('hearth/web/zigbee/ambiance', (p) => (JSON.parse(p) as { color_temp?: number }).color_temp === 455);
