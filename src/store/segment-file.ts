@@ -5,7 +5,8 @@
  * sector again, then the new bytes, padded with zeros to a sector — then fdatasync. Through the
  * page cache each commit rewrote at least one whole 4 KiB page, and a commit of a few hundred
  * bytes cost the card 4 KiB or 8 KiB. Where O_DIRECT is refused (tmpfs, some FUSE and network
- * file systems), the bytes go through the page cache: write, then fdatasync.
+ * file systems), or Node runs without WebAssembly, the bytes go through the page cache: write,
+ * then fdatasync.
  *
  * The zero padding past the last record (under one sector) is cut off when the segment is
  * closed; after a crash it is still there, and the journal's reader takes a zero tail for the
@@ -22,10 +23,14 @@ const STAGE_BYTES = 65536;
 
 const roundUp = (n: number) => Math.ceil(n / SECTOR) * SECTOR;
 
-/** Node has WebAssembly; this project's TypeScript libraries (no DOM) do not declare it. */
-const { Memory } = (
-  globalThis as unknown as { WebAssembly: { Memory: new (pages: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } }
-).WebAssembly;
+type WasmMemory = new (pages: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+
+/**
+ * WebAssembly's Memory, read when a segment is made (this project's TypeScript libraries, no
+ * DOM, do not declare it); undefined where Node runs without WebAssembly (`--jitless`,
+ * `--lite-mode`): the segments then go through the page cache.
+ */
+const wasmMemory = (): WasmMemory | undefined => (globalThis as { WebAssembly?: { Memory?: WasmMemory } }).WebAssembly?.Memory;
 
 export class SegmentFile {
   /** Bytes of records written (the padding of a direct write not counted). */
@@ -39,7 +44,8 @@ export class SegmentFile {
     private readonly path: string,
     private readonly mode: number,
   ) {
-    this.stage = direct ? Buffer.from(new Memory({ initial: 1, maximum: 1 }).buffer) : undefined;
+    const Memory = wasmMemory();
+    this.stage = direct && Memory !== undefined ? Buffer.from(new Memory({ initial: 1, maximum: 1 }).buffer) : undefined;
   }
 
   /**
@@ -48,7 +54,7 @@ export class SegmentFile {
    */
   static async create(path: string, mode: number, direct = true): Promise<SegmentFile> {
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
-    if (direct && constants.O_DIRECT !== undefined) {
+    if (direct && constants.O_DIRECT !== undefined && wasmMemory() !== undefined) {
       try {
         return new SegmentFile(await open(path, flags | constants.O_DIRECT, mode), true, path, mode);
       } catch (error) {

@@ -8,7 +8,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decodeSegment, encodeRecord, Journal } from '../../src/store/journal.js';
 import { SECTOR, SegmentFile } from '../../src/store/segment-file.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -42,6 +42,15 @@ describe('journal segment writes', () => {
       await file.close();
       expect(await readFile(path)).toEqual(written);
     }
+  });
+
+  it('go through the page cache where Node runs without WebAssembly (--jitless, --lite-mode), every record kept', async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const { file, path, written } = await commitsOf(true, await tempDir('hearth-segment-'));
+    expect(file.direct).toBe(false);
+    await file.close();
+    expect(await readFile(path)).toEqual(written);
   });
 
   it('leave a crash only the padding to a sector, which reads as the end of the records', async () => {
