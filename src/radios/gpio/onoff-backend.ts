@@ -40,7 +40,7 @@ const allWritable = async (paths: readonly string[]): Promise<boolean> => {
   return true;
 };
 
-/** What a line's sysfs files read once it is set up (only the ones named are checked). */
+/** What a line's sysfs files read once it is set up (each one named is checked). */
 interface LineSetup {
   direction: 'in' | 'out';
   active_low: '0' | '1';
@@ -204,17 +204,15 @@ export class OnoffBackend implements PinBackend {
       await this.unexport(number);
       throw this.explain(line, number, again);
     }
-    const found: Record<keyof LineSetup, string | undefined> = { direction: undefined, active_low: undefined, edge: undefined };
-    for (const name of Object.keys(found) as (keyof LineSetup)[])
-      if (wanted[name] !== undefined) found[name] = asRead((await readFile(join(this.linePath(number), name), 'utf8')).trim());
-    const wrong = (Object.keys(found) as (keyof LineSetup)[]).filter((name) => wanted[name] !== undefined && found[name] !== wanted[name]);
+    const wrong: string[] = [];
+    for (const [name, want] of Object.entries(wanted)) {
+      const found = asRead((await readFile(join(this.linePath(number), name), 'utf8')).trim());
+      if (found !== want) wrong.push(`${name} reads ${JSON.stringify(found)}, not ${JSON.stringify(want)}`);
+    }
     if (wrong.length > 0) {
-      gpio.unexport();
+      gpio.unexport(); // onoff's: its value file and interrupt watch closed too
       await this.gone(number);
-      throw new HearthError(
-        ErrorCode.GpioIoFailed,
-        `GPIO${line} (sysfs ${number}) did not take its setup: ${wrong.map((name) => `${name} reads ${JSON.stringify(found[name])}, not ${JSON.stringify(wanted[name])}`).join('; ')}`,
-      );
+      throw new HearthError(ErrorCode.GpioIoFailed, `GPIO${line} (sysfs ${number}) did not take its setup: ${wrong.join('; ')}`);
     }
     return gpio;
   }
