@@ -61,7 +61,16 @@ export class Mosquitto {
     await chmod(dir, 0o755);
     for (let attempt = 0; ; attempt++) {
       const port = fixedPort ?? (await freePort());
-      const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
+      // max_queued_messages 0: a test's subscriber counts what the hub sent; Mosquitto's default (1,000
+      // queued per client) drops messages for a reader that a busy test process holds back
+      const lines = [
+        `listener ${port} 127.0.0.1`,
+        'persistence false',
+        'max_queued_messages 0',
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+      ];
       if (options.tls !== undefined) {
         lines.push(`cafile ${options.tls.ca}`, `certfile ${options.tls.cert}`, `keyfile ${options.tls.key}`);
         if (options.tls.requireCertificate === true) lines.push('require_certificate true', 'use_identity_as_username true');

@@ -10,12 +10,15 @@ export interface Received {
 
 export class MqttWatch {
   readonly received: Received[] = [];
+  /** Every topic a message arrived on so far (a cheap check to poll while thousands arrive). */
+  readonly topics = new Set<string>();
   private waiters: { predicate: (message: Received) => boolean; resolve: (message: Received) => void }[] = [];
 
   private constructor(readonly client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
       const message = { topic, payload: payload.toString(), retain: packet.retain };
       this.received.push(message);
+      this.topics.add(topic);
       this.waiters = this.waiters.filter((waiter) => {
         if (!waiter.predicate(message)) return true;
         waiter.resolve(message);

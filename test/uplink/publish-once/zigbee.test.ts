@@ -27,7 +27,7 @@ describe('each message once on the Zigbee radio', () => {
     const { watch, network } = hub;
     await until(() => hub.devices.size >= COUNT, 240_000, 'every device registered');
     await until(
-      () => network.all.every((device) => watch.received.some((m) => m.topic === `${hub.topic(device)}/availability`)),
+      () => network.all.every((device) => watch.topics.has(`${hub.topic(device)}/availability`)),
       60_000,
       'every device available',
     );
