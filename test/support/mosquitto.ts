@@ -61,12 +61,13 @@ export class Mosquitto {
     await chmod(dir, 0o755);
     for (let attempt = 0; ; attempt++) {
       const port = fixedPort ?? (await freePort());
-      // max_queued_messages 0: a test's subscriber counts what the hub sent; Mosquitto's default (1,000
-      // queued per client) drops messages for a reader that a busy test process holds back
+      // a test's subscriber counts what the hub sent; Mosquitto's default (1,000 queued per client)
+      // drops messages for a reader that a busy test process holds back. Not 0 (no limit): with it,
+      // Mosquitto 2.0.11 drops an MQTT 5 client's connection after refusing one of its publishes.
       const lines = [
         `listener ${port} 127.0.0.1`,
         'persistence false',
-        'max_queued_messages 0',
+        'max_queued_messages 1000000',
         'log_dest stderr',
         'log_type error',
         'log_type warning',
