@@ -14,6 +14,8 @@
  * each restarted hub is sampled by V8's profiler from its first module to the complete moment
  * (_startup-profile.ts: `restart-<n>.cpuprofile` there) and logs its parts' start times (debug)
  * to the bench's stderr: where the time from the spawn goes. A profiled run's figures are off.
+ * The hub runs with the V8 settings of systemd/hearth.service's ExecStart, or NODE_FLAGS
+ * (`none`: none) (_unit-flags.ts).
  *
  * Usage: npm run bench -- restart [runs] [zigbee devices]
  */
@@ -26,10 +28,12 @@ import { freePort } from '../../test/support/ports.js';
 import { compiledTree, rssMb } from './_compiled.js';
 import { LeanHubProcess, sleep } from './_lean-hub-process.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { benchNodeFlags } from './_unit-flags.js';
 
 const runs = Number(process.argv[2] ?? 3);
 const zigbee = Number(process.argv[3] ?? 200);
 const BASE = 'hearth/bench';
+const nodeFlags = benchNodeFlags();
 const profileDir = process.env.HEARTH_BENCH_PROFILE;
 const scratch = await mkdtemp(join(tmpdir(), 'hearth-bench-restart-'));
 const tree = await compiledTree();
@@ -79,7 +83,7 @@ try {
   const firstPort = await freePort();
   brokers.push(await launchMosquitto(firstPort, join(scratch)));
   const firstWatch = await Watch.on(firstPort);
-  const first = new LeanHubProcess(script, { stateDir, port: firstPort, radios: 'zigbee', zigbee });
+  const first = new LeanHubProcess(script, { stateDir, port: firstPort, radios: 'zigbee', zigbee }, nodeFlags);
   await first.next('ready');
   // every device's first reports have reached the broker: nothing for 2 s
   while (performance.now() - firstWatch.lastMessageAt < 2000) await sleep(100);
@@ -104,11 +108,11 @@ try {
     const watch = await Watch.on(port);
     const hub =
       profileDir === undefined
-        ? new LeanHubProcess(script, { stateDir, port, radios: 'zigbee', zigbee })
+        ? new LeanHubProcess(script, { stateDir, port, radios: 'zigbee', zigbee }, nodeFlags)
         : new LeanHubProcess(
             script,
             { stateDir, port, radios: 'zigbee', zigbee, logLevel: 'debug' },
-            ['--import', tree.script('scripts/bench/_startup-profile.ts')],
+            [...nodeFlags, '--import', tree.script('scripts/bench/_startup-profile.ts')],
             { HEARTH_BENCH_PROFILE_FILE: join(profileDir, `restart-${run + 1}.cpuprofile`) },
           );
     if (profileDir !== undefined) {
@@ -171,6 +175,7 @@ try {
       cpu_ms_at_loaded: round(median(samples.map((s) => s.loaded_cpu_ms))),
       cpu_ms_at_known: round(median(samples.map((s) => s.known_cpu_ms))),
       runs,
+      node_flags: nodeFlags.join(' '),
       node: process.version,
     }),
   );

@@ -13,7 +13,11 @@
  * - wchar_per_report: `wchar`, every byte handed to write(2), sockets to the broker included;
  *   store_bytes_per_report is the store's share of it (journal records, snapshot and JSON files);
  * - fsyncs_per_s: the store's fsync/fdatasync calls (herdsman's own database.db write, every
- *   5 minutes and on joins, is not among them).
+ *   5 minutes and on joins, is not among them);
+ * - cpu_ms_per_report: the hub process's CPU (user + system, /proc/<pid>/stat) over the reports.
+ *
+ * The hub runs with the V8 settings of systemd/hearth.service's ExecStart, or NODE_FLAGS
+ * (`none`: none) (_unit-flags.ts).
  *
  * Then KILLS lives (default 6), each at 100 or 20 reports/s and SIGKILLed at a random point 2-12 s in;
  * the state store is opened again (the recovery a restart does) and compared with what the hub
@@ -31,14 +35,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '../../test/support/ports.js';
-import { compiledTree } from './_compiled.js';
+import { compiledTree, cpuSeconds } from './_compiled.js';
 import { LeanHubProcess, sleep, type LeanHubSettings } from './_lean-hub-process.js';
 import { launchMosquitto } from './_mosquitto.js';
+import { benchNodeFlags } from './_unit-flags.js';
 
 const seconds = Number(process.argv[2] ?? 240);
 const fastSeconds = Number(process.argv[3] ?? 60);
 const kills = Number(process.argv[4] ?? 6);
 const zigbee = 200;
+const nodeFlags = benchNodeFlags();
 const store =
   process.env.HEARTH_BENCH_STORE === undefined ? undefined : (JSON.parse(process.env.HEARTH_BENCH_STORE) as Record<string, unknown>);
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -67,11 +73,13 @@ async function window(hub: LeanHubProcess, ratePerS: number, windowSeconds: numb
   hub.child.stdin?.write(`load ${ratePerS} ${windowSeconds}\n`);
   const start = await started;
   const ioStart = await procIo(hub.pid);
+  const cpuStart = await cpuSeconds(hub.pid);
   const end = (await hub.next('load-end', windowSeconds * 1000 + 60_000, true)) as unknown as Counters & {
     handled: number;
     seconds: number;
   };
   const ioEnd = await procIo(hub.pid);
+  const cpuEnd = await cpuSeconds(hub.pid);
   const reports = end.handled;
   return {
     rate_per_s: ratePerS,
@@ -81,12 +89,13 @@ async function window(hub: LeanHubProcess, ratePerS: number, windowSeconds: numb
     wchar_per_report: round((ioEnd.wchar - ioStart.wchar) / reports),
     store_bytes_per_report: round((end.store_bytes - start.store_bytes) / reports),
     fsyncs_per_s: round((end.fsyncs - start.fsyncs) / end.seconds, 2),
+    cpu_ms_per_report: round(((cpuEnd - cpuStart) * 1000) / reports, 2),
   };
 }
 
 /** A life SIGKILLed at a random point of a load; what the store had, and what came back. */
 async function killedLife(settings: LeanHubSettings, ratePerS: number) {
-  const hub = new LeanHubProcess(script, settings);
+  const hub = new LeanHubProcess(script, settings, nodeFlags);
   const handled: [string, number][] = [];
   const acked = new Map<string, number>();
   createInterface({ input: hub.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -107,7 +116,7 @@ async function killedLife(settings: LeanHubSettings, ratePerS: number) {
   hub.child.kill('SIGKILL');
   await exited;
   const ids = [...new Set(handled.map(([id]) => id))];
-  const check = new LeanHubProcess(script, { ...settings, check: true, ids } as unknown as LeanHubSettings);
+  const check = new LeanHubProcess(script, { ...settings, check: true, ids } as unknown as LeanHubSettings, nodeFlags);
   const { lastSeen } = (await check.next('states', 120_000)) as unknown as { lastSeen: Record<string, number | null> };
   let oldestMissing = Infinity;
   let missing = 0;
@@ -131,12 +140,12 @@ try {
     zigbee,
     ...(store === undefined ? {} : { store }),
   } as unknown as LeanHubSettings;
-  const first = new LeanHubProcess(script, settings);
+  const first = new LeanHubProcess(script, settings, nodeFlags);
   await first.next('ready');
   await first.stop();
   process.stderr.write(`${zigbee} Zigbee devices paired (state on ${fsType}); measuring\n`);
 
-  const hub = new LeanHubProcess(script, settings);
+  const hub = new LeanHubProcess(script, settings, nodeFlags);
   const ready = (await hub.next('ready')) as unknown as { store: Record<string, unknown> };
   await sleep(5000);
   const slow = await window(hub, zigbee / 10, seconds);
@@ -164,10 +173,13 @@ try {
       block_write_bytes_per_report_100_per_s: fast.block_write_bytes_per_report,
       wchar_per_report: slow.wchar_per_report,
       fsyncs_per_s: slow.fsyncs_per_s,
+      cpu_ms_per_report: slow.cpu_ms_per_report,
+      cpu_ms_per_report_100_per_s: fast.cpu_ms_per_report,
       kills,
       max_loss_ms: Math.max(0, ...lives.map((life) => life.lossMs)),
       acknowledged_lost: lives.reduce((sum, life) => sum + life.acknowledgedLost, 0),
       load: uptime.slice(uptime.indexOf('load average')),
+      node_flags: nodeFlags.join(' '),
       node: process.version,
     }),
   );
