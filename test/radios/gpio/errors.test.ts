@@ -5,10 +5,13 @@
  * part's, tested with Z-Wave), and in the config (a pin used twice, a pin the board profile
  * marks unsafe, a header pin that is not a GPIO line), refused before anything runs.
  */
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { formatProblem } from '../../../src/config/problems.js';
+import { repoRoot } from '../../support/hearth-process.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { builtScript } from '../../support/built.js';
 import {
@@ -22,6 +25,17 @@ const startRadio = fileURLToPath(new URL('./fixtures/start-radio.ts', import.met
 
 type Report = { code?: string; message?: string; started?: boolean; probe?: Report; ping?: Report; scope?: string[] };
 
+/** A radio run as another user (`uid`) must reach its script and Node: every folder above them open to others. */
+function reachableByOthers(path: string): void {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0)
+      throw new Error(
+        `${dir} is closed to other users (mode ${(statSync(dir).mode & 0o777).toString(8)}): this test runs a radio as uid 65534, which cannot reach ${path}; clone into a folder others may enter (chmod o+x ${dir})`,
+      );
+    if (dir === dirname(dir)) return;
+  }
+}
+
 /** The radio alone inside a simulation (start-radio.ts with `modes` run one after another); its reports. */
 async function radioIn(
   spec: Omit<GpioSimulationSpec, 'command'>,
@@ -29,6 +43,8 @@ async function radioIn(
   whenStarted?: (send: (message: object) => void) => void,
 ): Promise<Report[]> {
   expect(namespaceProblem()).toBeUndefined(); // CI runs these as root: required, never skipped
+  if (spec.uid !== undefined && spec.uid !== 0)
+    for (const path of [builtScript(startRadio), join(repoRoot, 'package.json'), process.execPath]) reachableByOthers(path);
   const profile = JSON.stringify({
     stateDir: await tempDir(),
     radios: { gpio: { enabled: true, simulate: true, devices: [{ type: 'relay', pin: 22 }] } },
