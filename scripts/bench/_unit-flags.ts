@@ -15,6 +15,12 @@ export function unitFlags(): string {
   return exec[1] as string;
 }
 
+/** glibc's malloc settings of the unit (its `Environment=MALLOC_…` lines), as name → value. */
+export function unitMallocEnvironment(): Record<string, string> {
+  const unit = readFileSync(new URL('../../systemd/hearth.service', import.meta.url), 'utf8');
+  return Object.fromEntries([...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((line) => [line[1] as string, line[2] as string]));
+}
+
 /** `flags` as this process's Node takes them. */
 export function forThisNode(flags: string[]): string[] {
   if (!flags.includes('--memory-reducer-gc-count=1')) return flags;

@@ -1,5 +1,5 @@
 /**
- * The V8 settings of a hub (README: Memory) are written in three places: the systemd unit's
+ * The V8 and glibc malloc settings of a hub (README: Memory) are written in three places: the systemd unit's
  * ExecStart, the release's `hearth` launcher and `npm start` (scripts/start). They are one set,
  * and the Node running this suite accepts it (a Node that refuses a flag does not start at all).
  */
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forThisNode, unitFlags } from '../../scripts/bench/_unit-flags.js';
+import { forThisNode, unitFlags, unitMallocEnvironment } from '../../scripts/bench/_unit-flags.js';
 import { repoRoot } from '../support/hearth-process.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -31,6 +31,18 @@ describe('the V8 settings of a hub', () => {
     // npm start names the memory reducer's one collection as its Node does ("$reducer")
     const start = flagsBefore('scripts/start');
     expect(start).toEqual(unit.map((flag) => (flag === '--memory-reducer-gc-count=1' ? '"$reducer"' : flag)));
+  });
+
+  it('set the same malloc settings in the three places', () => {
+    const malloc = unitMallocEnvironment();
+    expect(malloc).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
+    for (const file of ['scripts/release/hearth', 'scripts/start']) {
+      const text = read(file);
+      for (const [name, value] of Object.entries(malloc)) {
+        expect(text, file).toMatch(new RegExp(`^${name}=${value}$`, 'm'));
+        expect(text, file).toMatch(new RegExp(`^export ${name}$`, 'm'));
+      }
+    }
   });
 
   it("start this suite's Node, with WebAssembly (the journals' O_DIRECT buffers)", () => {
