@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { unitMallocEnvironment } from './_unit-flags.js';
+import { benchMallocEnvironment } from './_unit-flags.js';
 
 export interface LeanHubSettings {
   stateDir: string;
@@ -30,16 +30,6 @@ export interface Step {
   anonymous_mb: number;
 }
 
-/**
- * glibc's malloc settings of the hub: the unit's (systemd/hearth.service), unless
- * HEARTH_BENCH_UNIT_MALLOC=0; then those of this environment (MALLOC_ARENA_MAX=2,
- * GLIBC_TUNABLES=…) handed on, to compare them.
- */
-const mallocEnv = () => ({
-  ...(process.env.HEARTH_BENCH_UNIT_MALLOC === '0' ? {} : unitMallocEnvironment()),
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_') || name === 'GLIBC_TUNABLES')),
-});
-
 export class LeanHubProcess {
   readonly child: ChildProcess;
   readonly spawnedAt = performance.now();
@@ -54,7 +44,7 @@ export class LeanHubProcess {
         HOME: process.env.HOME,
         NODE_ENV: 'production',
         HEARTH_BENCH: JSON.stringify(settings),
-        ...mallocEnv(),
+        ...benchMallocEnvironment(),
         ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],

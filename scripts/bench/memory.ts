@@ -20,7 +20,7 @@ import { freePort } from '../../test/support/ports.js';
 import { compiledTree, rssMb } from './_compiled.js';
 import { LeanHubProcess, sleep, type LeanHubSettings } from './_lean-hub-process.js';
 import { launchMosquitto } from './_mosquitto.js';
-import { benchNodeFlags, unitMallocEnvironment } from './_unit-flags.js';
+import { benchMallocEnvironment, benchNodeFlags } from './_unit-flags.js';
 
 const seconds = Number(process.argv[2] ?? 120);
 const zigbee = Number(process.argv[3] ?? 200);
@@ -36,7 +36,7 @@ function floor(libraries: string[]): { rss_mb: number; heap_used_mb: number } {
   const run = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, tree.script('scripts/bench/_library-floor.ts'), ...libraries], {
     encoding: 'utf8',
     cwd: tree.out,
-    env: { ...process.env, ...unitMallocEnvironment() },
+    env: { ...process.env, ...benchMallocEnvironment() },
   });
   if (run.status !== 0) throw new Error(`library floor failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as { rss_mb: number; heap_used_mb: number };
